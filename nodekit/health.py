@@ -1,0 +1,50 @@
+"""Health service helpers: serve it, flip it, and wait for a peer to be SERVING."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+
+OVERALL = ""
+
+
+def add_health(server: grpc.aio.Server) -> health.aio.HealthServicer:
+    """Registers a health servicer that starts NOT_SERVING."""
+    servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(servicer, server)
+    return servicer
+
+
+async def set_serving(servicer: health.aio.HealthServicer, serving: bool) -> None:
+    """Marks the whole server SERVING or NOT_SERVING."""
+    status = (
+        health_pb2.HealthCheckResponse.SERVING
+        if serving
+        else health_pb2.HealthCheckResponse.NOT_SERVING
+    )
+    await servicer.set(OVERALL, status)
+
+
+async def wait_until_serving(target: str, timeout_s: float = 30.0) -> None:
+    """Polls ``target``'s health until SERVING, or raises TimeoutError after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    async with grpc.aio.insecure_channel(target) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"{target} was not SERVING within {timeout_s:.0f}s")
+            try:
+                reply = await stub.Check(
+                    health_pb2.HealthCheckRequest(service=OVERALL),
+                    timeout=min(1.0, remaining),
+                    wait_for_ready=True,
+                )
+                if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                    return
+            except grpc.aio.AioRpcError:
+                pass
+            await asyncio.sleep(0.05)
