@@ -1,0 +1,32 @@
+"""`python -m central`: runs the central distributor until SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from central.app import create_server
+from central.settings import CentralSettings, parse_args
+from nodekit.logs import setup_logging
+from nodekit.runtime import run, stop_event_on_signals
+
+
+async def serve(settings: CentralSettings) -> int:
+    """Starts the central, waits for a stop signal, drains and exits 0."""
+    central = await create_server(settings)
+    stop = stop_event_on_signals()
+    print(f"central listening on {settings.host}:{central.port}", flush=True)
+    await stop.wait()
+    await central.stop()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``distribution-central`` script."""
+    settings = parse_args(sys.argv[1:] if argv is None else argv)
+    setup_logging("central", settings.log_level)
+    return run(serve(settings))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,147 @@
+"""Composition root: builds the central's parts and its gRPC server; serve() only runs it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import grpc
+from grpc_health.v1 import health
+from grpc_reflection.v1alpha import reflection
+
+from central.api.cart import CartServicer
+from central.api.catalog import CatalogServicer
+from central.api.customer import CustomerServicer
+from central.api.month import ManufacturerLister, MonthServicer
+from central.api.order import OrderServicer
+from central.api.policy import POLICY
+from central.service.accounts import Accounts
+from central.service.cart import Cart
+from central.service.catalog import Catalog
+from central.service.checkout import Checkout
+from central.service.core import Core
+from central.service.expiry import ExpirySweeper
+from central.service.months import MonthDesk
+from central.settings import CentralSettings
+from central.storage.engine import create_engine, create_schema
+from central.storage.writer import WriteQueue
+from generated.distribution.v1 import (
+    cart_pb2,
+    cart_pb2_grpc,
+    catalog_pb2,
+    catalog_pb2_grpc,
+    customer_pb2,
+    customer_pb2_grpc,
+    month_pb2,
+    month_pb2_grpc,
+    order_pb2,
+    order_pb2_grpc,
+)
+from nodekit.guard import Guard, RateLimit
+from nodekit.health import add_health, set_serving
+from nodekit.tls import server_credentials
+
+logger = logging.getLogger(__name__)
+
+SERVER_OPTIONS = (
+    ("grpc.keepalive_time_ms", 20_000),
+    ("grpc.keepalive_timeout_ms", 10_000),
+    ("grpc.http2.min_ping_interval_without_data_ms", 5_000),
+    ("grpc.keepalive_permit_without_calls", 1),
+    ("grpc.max_receive_message_length", 4 * 1024 * 1024),
+)
+
+
+@dataclass
+class Central:
+    """A running central: its server, port and parts (tests reach in through these)."""
+
+    settings: CentralSettings
+    server: grpc.aio.Server
+    port: int
+    core: Core
+    accounts: Accounts
+    months: MonthDesk
+    cart: Cart
+    checkout: Checkout
+    catalog: Catalog
+    sweeper: ExpirySweeper
+    health: health.aio.HealthServicer
+    extras: list[object] = field(default_factory=list)
+
+    async def stop(self, grace_s: float | None = None) -> None:
+        """NOT_SERVING, drain in-flight calls, stop background work, close the database."""
+        await set_serving(self.health, False)
+        await self.server.stop(self.settings.drain_grace_s if grace_s is None else grace_s)
+        await self.sweeper.stop()
+        await self.months.stop()
+        await self.core.writer.stop()
+        await self.core.engine.dispose()
+        logger.info("central stopped")
+
+
+async def _no_links() -> list[month_pb2.ManufacturerInfo]:
+    return []
+
+
+async def create_server(
+    settings: CentralSettings, list_manufacturers: ManufacturerLister | None = None
+) -> Central:
+    """Builds and starts the central on ``settings.port`` (0 = a free port); SERVING when it returns."""
+    engine = create_engine(settings.db_url)
+    await create_schema(engine)
+    writer = WriteQueue(engine)
+    await writer.start()
+    core = Core(settings=settings, engine=engine, writer=writer)
+    accounts = Accounts(core)
+    await accounts.load_configured()
+    months = MonthDesk(core)
+    await months.recover()
+    cart = Cart(core)
+    checkout = Checkout(core, accounts, months.after_sales)
+    catalog = Catalog(core)
+    sweeper = ExpirySweeper(core)
+    await sweeper.sweep_once()
+    sweeper.start()
+
+    rate = RateLimit(settings.rate_per_s, settings.rate_per_s * 2) if settings.rate_per_s else None
+    server = grpc.aio.server(
+        interceptors=[Guard(accounts, POLICY, rate)], options=SERVER_OPTIONS
+    )
+    customer_pb2_grpc.add_CustomerServiceServicer_to_server(CustomerServicer(accounts, months), server)
+    catalog_pb2_grpc.add_CatalogServiceServicer_to_server(CatalogServicer(catalog), server)
+    cart_pb2_grpc.add_CartServiceServicer_to_server(CartServicer(cart), server)
+    order_pb2_grpc.add_OrderServiceServicer_to_server(OrderServicer(checkout), server)
+    month_pb2_grpc.add_MonthServiceServicer_to_server(
+        MonthServicer(months, list_manufacturers or _no_links), server
+    )
+    health_servicer = add_health(server)
+    services = [
+        customer_pb2.DESCRIPTOR.services_by_name["CustomerService"].full_name,
+        catalog_pb2.DESCRIPTOR.services_by_name["CatalogService"].full_name,
+        cart_pb2.DESCRIPTOR.services_by_name["CartService"].full_name,
+        order_pb2.DESCRIPTOR.services_by_name["OrderService"].full_name,
+        month_pb2.DESCRIPTOR.services_by_name["MonthService"].full_name,
+        health.SERVICE_NAME,
+        reflection.SERVICE_NAME,
+    ]
+    reflection.enable_server_reflection(services, server)
+    address = f"{settings.host}:{settings.port}"
+    if settings.tls is None:
+        port = server.add_insecure_port(address)
+    else:
+        port = server.add_secure_port(address, server_credentials(settings.tls))
+    await server.start()
+    await set_serving(health_servicer, True)
+    logger.info("central SERVING on %s:%d (db %s)", settings.host, port, _safe_url(settings.db_url))
+    return Central(
+        settings, server, port, core, accounts, months, cart, checkout, catalog, sweeper, health_servicer
+    )
+
+
+def _safe_url(url: str) -> str:
+    # Never log a database password.
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        rest = "***@" + rest.split("@", 1)[1]
+    return scheme + sep + rest

@@ -1,0 +1,1 @@
+"""The central's domain: plain Python rules, no gRPC and no database."""

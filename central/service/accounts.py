@@ -1,0 +1,179 @@
+"""Accounts: customer registration and cards, configured manufacturer/branch keys, token lookup."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+
+from central.domain import rules
+from central.domain.cards import NO_CARD, StoredCard, accept_card
+from central.service.core import Core
+from central.storage.schema import customers, manufacturers
+from nodekit.auth import Principal, Role, new_token, token_digest
+from nodekit.errors import not_found
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """A new customer and its token (shown once)."""
+
+    customer_id: str
+    token: str
+    card_last4: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardInput:
+    """A card as typed by the customer."""
+
+    number: str
+    expiry_month: int
+    expiry_year: int
+
+
+class Accounts:
+    """Who may call: customers register; operator, manufacturer and branch keys are configured."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+        self._principals: dict[str, Principal] = {}
+        self._cards: dict[str, StoredCard] = {}
+
+    async def load_configured(self) -> None:
+        """Registers the operator key and upserts the configured manufacturers with their keys."""
+        settings = self._core.settings
+        self._principals[token_digest(settings.operator_key)] = Principal(
+            Role.OPERATOR, "operator", "operator"
+        )
+        now = self._core.clock()
+        keys = dict(settings.manufacturer_keys)
+
+        def upsert(connection: Connection) -> dict[str, int]:
+            ids: dict[str, int] = {}
+            for name, key in keys.items():
+                digest = token_digest(key)
+                row = connection.execute(
+                    select(manufacturers.c.manufacturer_id).where(manufacturers.c.name == name)
+                ).first()
+                if row is None:
+                    ids[name] = connection.execute(
+                        insert(manufacturers).values(name=name, key_digest=digest, created_at=now)
+                    ).inserted_primary_key[0]  # type: ignore[index]
+                else:
+                    connection.execute(
+                        update(manufacturers)
+                        .where(manufacturers.c.manufacturer_id == row[0])
+                        .values(key_digest=digest)
+                    )
+                    ids[name] = row[0]
+            return ids
+
+        for name, manufacturer_id in (await self._core.writer.run(upsert)).items():
+            self._principals[token_digest(keys[name])] = Principal(
+                Role.MANUFACTURER, str(manufacturer_id), name
+            )
+
+    def add_principal(self, key: str, principal: Principal) -> None:
+        """Lets another part (branches) register a configured key."""
+        self._principals[token_digest(key)] = principal
+
+    async def authenticate(self, token: str) -> Principal | None:
+        """The principal for a bearer token, or None when it is unknown."""
+        digest = token_digest(token)
+        known = self._principals.get(digest)
+        if known is not None:
+            return known
+        async with self._core.engine.connect() as connection:
+            row = (
+                await connection.execute(
+                    select(customers.c.customer_id, customers.c.name).where(
+                        customers.c.token_digest == digest
+                    )
+                )
+            ).first()
+        if row is None:
+            return None
+        principal = Principal(Role.CUSTOMER, row.customer_id, row.name)
+        self._principals[digest] = principal
+        return principal
+
+    async def register(self, name: str, card: CardInput | None) -> Registration:
+        """Creates a customer; a card, when given, must be valid (Luhn, not expired)."""
+        name = rules.name(name, "customer name")
+        stored = NO_CARD
+        if card is not None:
+            stored = accept_card(
+                card.number,
+                card.expiry_month,
+                card.expiry_year,
+                self._core.clock().date(),
+                self._core.settings.card_key,
+            )
+        customer_id = uuid.uuid4().hex
+        token = new_token()
+        now = self._core.clock()
+        values = dict(
+            customer_id=customer_id,
+            name=name,
+            token_digest=token_digest(token),
+            card_last4=stored.last4,
+            card_fingerprint=stored.fingerprint,
+            card_expiry_year=stored.expiry_year,
+            card_expiry_month=stored.expiry_month,
+            created_at=now,
+        )
+        await self._core.writer.run(lambda c: c.execute(insert(customers).values(**values)))
+        self._principals[token_digest(token)] = Principal(Role.CUSTOMER, customer_id, name)
+        self._cards[customer_id] = stored
+        return Registration(customer_id, token, stored.last4)
+
+    async def update_card(self, customer_id: str, card: CardInput) -> str:
+        """Replaces the customer's card; returns its last four digits."""
+        stored = accept_card(
+            card.number,
+            card.expiry_month,
+            card.expiry_year,
+            self._core.clock().date(),
+            self._core.settings.card_key,
+        )
+
+        def store(connection: Connection) -> None:
+            result = connection.execute(
+                update(customers)
+                .where(customers.c.customer_id == customer_id)
+                .values(
+                    card_last4=stored.last4,
+                    card_fingerprint=stored.fingerprint,
+                    card_expiry_year=stored.expiry_year,
+                    card_expiry_month=stored.expiry_month,
+                )
+            )
+            if result.rowcount != 1:
+                raise not_found("CUSTOMER_NOT_FOUND", "The customer does not exist.")
+
+        await self._core.writer.run(store)
+        self._cards[customer_id] = stored
+        return stored.last4
+
+    async def card_of(self, customer_id: str) -> StoredCard:
+        """The customer's stored card (NO_CARD when none)."""
+        card = self._cards.get(customer_id)
+        if card is not None:
+            return card
+        async with self._core.engine.connect() as connection:
+            row = (
+                await connection.execute(
+                    select(
+                        customers.c.card_last4,
+                        customers.c.card_fingerprint,
+                        customers.c.card_expiry_year,
+                        customers.c.card_expiry_month,
+                    ).where(customers.c.customer_id == customer_id)
+                )
+            ).first()
+        card = NO_CARD if row is None else StoredCard(*row)
+        self._cards[customer_id] = card
+        return card

@@ -1,0 +1,89 @@
+"""The live catalog: lines with units available, listed and watched from the in-memory book."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from central.domain.months import MonthState
+from central.domain.stock import StockLine
+from central.service.core import Core
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogFilter:
+    """Optional product and manufacturer filters (empty = any)."""
+
+    product: str = ""
+    manufacturer_name: str = ""
+
+    def matches(self, line: StockLine) -> bool:
+        """True when the line passes the filter."""
+        return (not self.product or line.product == self.product) and (
+            not self.manufacturer_name or line.manufacturer_name == self.manufacturer_name
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogUpdate:
+    """One message of a catalog watch."""
+
+    snapshot: bool
+    month: int
+    state: MonthState
+    lines: list[StockLine]
+
+
+class Catalog:
+    """Reads the current month's lines; only lines with available > 0 are on show."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def list(self, where: CatalogFilter) -> tuple[int, MonthState, list[StockLine]]:
+        """The month, its state and its lines on sale, by product then manufacturer."""
+        book = self._core.book
+        if book.state is not MonthState.OPEN:
+            return book.month, book.state, []
+        lines = [
+            _copy(line) for line in book.lines.values() if line.available > 0 and where.matches(line)
+        ]
+        lines.sort(key=lambda line: (line.product, line.manufacturer_name))
+        return book.month, book.state, lines
+
+    async def watch(self, where: CatalogFilter) -> AsyncIterator[CatalogUpdate]:
+        """A snapshot, then coalesced changes (a line with available 0 has left the catalog)."""
+        hub, book = self._core.hub, self._core.book
+        coalesce_s = self._core.settings.watch_coalesce_s
+        hub.watchers += 1
+        try:
+            seen = hub.version
+            month, state, lines = self.list(where)
+            yield CatalogUpdate(True, month, state, lines)
+            while True:
+                await hub.wait(seen)
+                # Let a burst of changes on a busy line collapse into one message.
+                await asyncio.sleep(coalesce_s)
+                if book.month != month or book.state is not state:
+                    seen = hub.version
+                    month, state, lines = self.list(where)
+                    yield CatalogUpdate(True, month, state, lines)
+                    continue
+                changed = hub.since(seen)
+                seen = hub.version
+                lines = [
+                    _copy(book.lines[i]) for i in sorted(changed) if i in book.lines and where.matches(book.lines[i])
+                ]
+                if lines:
+                    yield CatalogUpdate(False, month, state, lines)
+        finally:
+            hub.watchers -= 1
+
+
+def _copy(line: StockLine) -> StockLine:
+    # A snapshot of the counters, so a message never changes while it is being sent.
+    return StockLine(
+        line.stock_line_id, line.month, line.manufacturer_id, line.manufacturer_name, line.product,
+        line.unit_price_cents, line.offered, line.reserved, line.sold,
+    )

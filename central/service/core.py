@@ -1,0 +1,29 @@
+"""The dependencies every use case shares, built once by the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from central.service.book import StockBook
+from central.service.events import EventBus
+from central.service.hub import CatalogHub
+from central.settings import CentralSettings
+from central.storage.writer import WriteQueue
+from nodekit.timestamps import utcnow
+
+
+@dataclass
+class Core:
+    """Engine, group-commit writer, in-memory book, catalog hub, events, settings and clock."""
+
+    settings: CentralSettings
+    engine: AsyncEngine
+    writer: WriteQueue
+    book: StockBook = field(default_factory=StockBook)
+    hub: CatalogHub = field(default_factory=CatalogHub)
+    events: EventBus = field(default_factory=lambda: EventBus())
+    clock: Callable[[], datetime] = utcnow

@@ -1,0 +1,130 @@
+"""Offers: a manufacturer's lines for a month become stock lines (the one domain operation for it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+
+from central.domain import rules
+from central.domain.stock import Movement, StockLine
+from central.storage import movements
+from central.storage.movements import MovementRow
+from central.storage.schema import manufacturers, months, stock_lines
+from nodekit.errors import invalid, precondition
+
+
+@dataclass(frozen=True, slots=True)
+class OfferLineInput:
+    """One product of an offer."""
+
+    product: str
+    quantity: int
+    unit_price_cents: int
+
+
+def validate_offer(lines: list[OfferLineInput]) -> list[OfferLineInput]:
+    """Checks every line (names, quantities, prices, no product twice)."""
+    if not lines:
+        raise invalid("EMPTY_OFFER", "An offer needs at least one line.")
+    seen: set[str] = set()
+    clean: list[OfferLineInput] = []
+    for line in lines:
+        product = rules.name(line.product, "product name")
+        if product in seen:
+            raise invalid("DUPLICATE_PRODUCT", f"{product} appears twice in the offer.", product=product)
+        seen.add(product)
+        clean.append(
+            OfferLineInput(product, rules.quantity(line.quantity), rules.price(line.unit_price_cents, product))
+        )
+    return clean
+
+
+def manufacturer_id_for(connection: Connection, name: str, now: datetime) -> int:
+    """The manufacturer's id, creating a row (without a key) for an operator-entered name."""
+    row = connection.execute(
+        select(manufacturers.c.manufacturer_id).where(manufacturers.c.name == name)
+    ).first()
+    if row is not None:
+        return int(row[0])
+    result = connection.execute(insert(manufacturers).values(name=name, created_at=now))
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def record_offer(
+    connection: Connection,
+    manufacturer_name: str,
+    month: int,
+    lines: list[OfferLineInput],
+    now: datetime,
+) -> list[StockLine]:
+    """Creates the stock lines of an offer; the same offer again is a no-op, a different one is refused."""
+    state = connection.execute(select(months.c.state).where(months.c.month == month)).scalar()
+    if state not in ("collecting", "open"):
+        raise precondition(
+            "MONTH_NOT_ACCEPTING_OFFERS",
+            f"Month {month} is not collecting or open; offers go to the current month.",
+            month=month,
+        )
+    manufacturer_id = manufacturer_id_for(connection, manufacturer_name, now)
+    existing = {
+        row.product: row
+        for row in connection.execute(
+            select(stock_lines).where(
+                stock_lines.c.month == month, stock_lines.c.manufacturer_id == manufacturer_id
+            )
+        )
+    }
+    if existing:
+        same = len(existing) == len(lines) and all(
+            line.product in existing
+            and existing[line.product].offered == line.quantity
+            and existing[line.product].unit_price_cents == line.unit_price_cents
+            for line in lines
+        )
+        if not same:
+            raise precondition(
+                "OFFER_ALREADY_SUBMITTED",
+                f"{manufacturer_name} already offered different goods for month {month}.",
+                manufacturer=manufacturer_name,
+                month=month,
+            )
+        return [_line(row, manufacturer_name) for row in existing.values()]
+    created: list[StockLine] = []
+    moves: list[MovementRow] = []
+    for line in lines:
+        result = connection.execute(
+            insert(stock_lines).values(
+                month=month, manufacturer_id=manufacturer_id, product=line.product,
+                unit_price_cents=line.unit_price_cents, offered=line.quantity, reserved=0, sold=0,
+            )
+        )
+        stock_line_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        created.append(
+            StockLine(stock_line_id, month, manufacturer_id, manufacturer_name, line.product,
+                      line.unit_price_cents, line.quantity)
+        )
+        moves.append(MovementRow(stock_line_id, Movement.OFFERED, line.quantity,
+                                 f"manufacturer:{manufacturer_name}", f"offer for month {month}"))
+    movements.append(connection, moves, now)
+    return created
+
+
+def _line(row: object, manufacturer_name: str) -> StockLine:
+    return StockLine(
+        row.stock_line_id, row.month, row.manufacturer_id, manufacturer_name,  # type: ignore[attr-defined]
+        row.product, row.unit_price_cents, row.offered, row.reserved, row.sold,  # type: ignore[attr-defined]
+    )
+
+
+def load_month_lines(connection: Connection, month: int) -> list[StockLine]:
+    """Every stock line of ``month`` with its manufacturer's name."""
+    rows = connection.execute(
+        select(stock_lines, manufacturers.c.name)
+        .join(manufacturers, manufacturers.c.manufacturer_id == stock_lines.c.manufacturer_id)
+        .where(stock_lines.c.month == month)
+        .order_by(stock_lines.c.product, manufacturers.c.name)
+    ).all()
+    return [_line(row, row.name) for row in rows]

@@ -1,0 +1,64 @@
+"""Creates the async engine: SQLite with WAL, FULL sync, BEGIN IMMEDIATE writes; or PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from central.storage.schema import metadata
+
+BUSY_TIMEOUT_MS = 10_000
+WRITE = "distribution_write"
+
+
+def sqlite_url(path: str) -> str:
+    """The aiosqlite URL for a database file."""
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def is_sqlite(engine: AsyncEngine) -> bool:
+    """True when the engine talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An engine for ``url``; SQLite connections get the pragmas the design asks for."""
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the driver so BEGIN IMMEDIATE can be issued.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # Writers take the write lock up front, so two writers never deadlock on upgrade.
+        if connection.get_execution_options().get(WRITE):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+async def create_schema(engine: AsyncEngine) -> None:
+    """Creates every table that does not exist yet."""
+    async with engine.connect() as connection:
+        connection = await connection.execution_options(**{WRITE: True})
+        async with connection.begin():
+            await connection.run_sync(metadata.create_all)

@@ -1,0 +1,45 @@
+"""Appends stock movements, the audit trail of every change to a stock line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert
+from sqlalchemy.engine import Connection
+
+from central.domain.stock import Movement
+from central.storage.schema import stock_movements
+
+
+@dataclass(frozen=True, slots=True)
+class MovementRow:
+    """One movement to append."""
+
+    stock_line_id: int
+    kind: Movement
+    quantity: int
+    actor: str
+    reason: str
+    reference: str = ""
+
+
+def append(connection: Connection, rows: list[MovementRow], at: datetime) -> None:
+    """Inserts ``rows`` in one statement."""
+    if not rows:
+        return
+    connection.execute(
+        insert(stock_movements),
+        [
+            {
+                "stock_line_id": row.stock_line_id,
+                "kind": row.kind.value,
+                "quantity": row.quantity,
+                "actor": row.actor,
+                "reason": row.reason,
+                "reference": row.reference,
+                "at": at,
+            }
+            for row in rows
+        ],
+    )

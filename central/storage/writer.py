@@ -1,0 +1,156 @@
+"""Group commit: concurrent write operations share one transaction per batch.
+
+Each operation is a plain function run against a synchronous SQLAlchemy
+``Connection`` inside the batch's transaction. It must check its conditions
+(conditional updates) before writing anything, and raise a ``DomainError``
+to refuse; refusing does not disturb the other operations in the batch.
+Every caller is answered only after its batch has committed. If a batch
+fails unexpectedly it is rolled back and each operation is run again in a
+transaction of its own, so one faulty request cannot fail its neighbours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from central.storage.engine import WRITE
+from nodekit.errors import DomainError, ErrorKind
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Operation = Callable[[Connection], T]
+
+MAX_BATCH = 512
+BUSY_RETRIES = 5
+
+
+@dataclass(slots=True)
+class _Pending:
+    operation: Operation[Any]
+    future: asyncio.Future[Any]
+    outcome: tuple[bool, Any] = field(default=(False, None))
+
+
+class WriteQueue:
+    """Serializes writes through one connection, committing them in batches."""
+
+    def __init__(self, engine: AsyncEngine, max_batch: int = MAX_BATCH) -> None:
+        self._engine = engine
+        self._max_batch = max_batch
+        self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._connection: AsyncConnection | None = None
+        self.batches = 0
+        self.operations = 0
+
+    async def start(self) -> None:
+        """Opens the writer's connection and starts the batching task."""
+        connection = await self._engine.connect()
+        self._connection = await connection.execution_options(**{WRITE: True})
+        self._task = asyncio.create_task(self._run(), name="write-queue")
+
+    async def stop(self) -> None:
+        """Finishes what is queued, then closes the connection."""
+        if self._task is not None:
+            await self._queue.put(None)
+            await self._task
+            self._task = None
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+
+    async def run(self, operation: Operation[T]) -> T:
+        """Runs ``operation`` in the next batch; returns its result after the commit."""
+        if self._task is None:
+            raise DomainError(
+                ErrorKind.UNAVAILABLE, "SHUTTING_DOWN", "The server is shutting down; retry."
+            )
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait(_Pending(operation, future))
+        return await future
+
+    def submit(self, operation: Operation[Any]) -> None:
+        """Queues ``operation`` without waiting for it (for records nobody waits on)."""
+        if self._task is None:
+            return
+        future = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_log_failure)
+        self._queue.put_nowait(_Pending(operation, future))
+
+    async def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            first = await self._queue.get()
+            if first is None:
+                break
+            batch = [first]
+            while len(batch) < self._max_batch and not self._queue.empty():
+                item = self._queue.get_nowait()
+                if item is None:
+                    stopping = True
+                    break
+                batch.append(item)
+            await self._commit(batch)
+
+    async def _commit(self, batch: list[_Pending]) -> None:
+        assert self._connection is not None
+        try:
+            await self._with_busy_retry(batch)
+        except Exception:
+            logger.warning("batch of %d failed; retrying one by one", len(batch), exc_info=True)
+            for item in batch:
+                try:
+                    await self._with_busy_retry([item])
+                except Exception as error:
+                    item.outcome = (False, error)
+        self.batches += 1
+        self.operations += len(batch)
+        for item in batch:
+            if item.future.done():
+                continue
+            ok, value = item.outcome
+            if ok:
+                item.future.set_result(value)
+            else:
+                item.future.set_exception(value)
+
+    async def _with_busy_retry(self, batch: list[_Pending]) -> None:
+        assert self._connection is not None
+        for attempt in range(BUSY_RETRIES):
+            try:
+                async with self._connection.begin():
+                    await self._connection.run_sync(_apply, batch)
+                return
+            except OperationalError as error:
+                # Another process holds the SQLite write lock past busy_timeout.
+                if "locked" not in str(error) or attempt == BUSY_RETRIES - 1:
+                    raise _unavailable() from error
+                await asyncio.sleep(0.1 * (attempt + 1))
+
+
+def _apply(connection: Connection, batch: list[_Pending]) -> None:
+    for item in batch:
+        try:
+            item.outcome = (True, item.operation(connection))
+        except DomainError as error:
+            item.outcome = (False, error)
+
+
+def _unavailable() -> DomainError:
+    return DomainError(
+        ErrorKind.UNAVAILABLE, "DATABASE_BUSY", "The database is busy; please retry shortly."
+    )
+
+
+def _log_failure(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.error("background write failed", exc_info=future.exception())

@@ -1,0 +1,61 @@
+"""An in-process central for tests: full server on port 0 with a temporary SQLite database."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import grpc
+
+from central.app import Central, create_server
+from central.settings import CentralSettings
+from central.storage.engine import sqlite_url
+from nodekit.auth import bearer_metadata
+from nodekit.channel import open_channel
+
+OPERATOR_KEY = "test-operator-key"
+
+
+@dataclass
+class RunningCentral:
+    """What a test needs: the address, the operator's token, a channel, and the central itself."""
+
+    address: str
+    operator_token: str
+    channel: grpc.aio.Channel
+    central: Central
+    db_path: Path
+
+    @property
+    def operator_metadata(self) -> tuple[tuple[str, str], ...]:
+        """Metadata for operator calls."""
+        return bearer_metadata(self.operator_token)
+
+
+@contextlib.asynccontextmanager
+async def running_central(db_path: Path | None = None, **overrides: Any) -> AsyncIterator[RunningCentral]:
+    """Starts the central on 127.0.0.1:0 and stops it afterwards.
+
+    Args:
+        db_path: SQLite file to use; a temporary one when None.
+        **overrides: Any ``CentralSettings`` field, e.g. ``reservation_ttl_s=0.5``.
+    """
+    with contextlib.ExitStack() as stack:
+        if db_path is None:
+            db_path = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "central.sqlite3"
+        settings = dataclasses.replace(
+            CentralSettings(), port=0, db_url=sqlite_url(str(db_path)), operator_key=OPERATOR_KEY,
+            drain_grace_s=1.0, **overrides,
+        )
+        central = await create_server(settings)
+        channel = open_channel(f"127.0.0.1:{central.port}")
+        try:
+            yield RunningCentral(f"127.0.0.1:{central.port}", OPERATOR_KEY, channel, central, db_path)
+        finally:
+            await channel.close()
+            await central.stop()
