@@ -115,6 +115,8 @@ async def create_server(
     month_pb2_grpc.add_MonthServiceServicer_to_server(
         MonthServicer(months, list_manufacturers or _no_links), server
     )
+    # -- extensions: manufacturer links (issue 3) --
+    # -- extensions: branch stores (issue 5) --
     health_servicer = add_health(server)
     services = [
         customer_pb2.DESCRIPTOR.services_by_name["CustomerService"].full_name,
