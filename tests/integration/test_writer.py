@@ -1,0 +1,84 @@
+"""Group commit: a refused or failing operation never takes its batch neighbours down; rollbacks."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from central.storage.engine import create_engine, sqlite_url
+from central.storage.writer import WriteQueue
+from nodekit.errors import invalid
+
+meta = MetaData()
+items = Table("items", meta, Column("n", Integer, primary_key=True, autoincrement=False))
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(sqlite_url(str(tmp_path / "w.sqlite3")))
+    async with engine.begin() as connection:
+        await connection.run_sync(meta.create_all)
+    yield engine
+    await engine.dispose()
+
+
+async def _count(engine: AsyncEngine) -> int:
+    async with engine.connect() as connection:
+        return int((await connection.execute(select(func.count()).select_from(items))).scalar_one())
+
+
+def _put(n: int):  # type: ignore[no-untyped-def]
+    def op(connection: Connection) -> int:
+        connection.execute(insert(items).values(n=n))
+        return n
+
+    return op
+
+
+async def test_batch_commits_all_and_answers_each(engine: AsyncEngine) -> None:
+    writer = WriteQueue(engine)
+    await writer.start()
+    results = await asyncio.gather(*(writer.run(_put(n)) for n in range(100)))
+    await writer.stop()
+    assert results == list(range(100))
+    assert await _count(engine) == 100
+    assert writer.batches < 100  # the concurrent requests were grouped
+
+
+async def test_refusal_rolls_back_only_that_operation(engine: AsyncEngine) -> None:
+    writer = WriteQueue(engine)
+    await writer.start()
+
+    def refuse(connection: Connection) -> None:
+        raise invalid("NOPE", "refused")
+
+    outcomes = await asyncio.gather(writer.run(_put(1)), writer.run(refuse), writer.run(_put(2)),
+                                    return_exceptions=True)
+    await writer.stop()
+    assert outcomes[0] == 1 and outcomes[2] == 2
+    assert isinstance(outcomes[1], Exception)
+    assert await _count(engine) == 2
+
+
+async def test_unexpected_failure_rolls_back_its_writes_but_not_its_neighbours(engine: AsyncEngine) -> None:
+    writer = WriteQueue(engine)
+    await writer.start()
+
+    def half_then_crash(connection: Connection) -> None:
+        connection.execute(insert(items).values(n=50))
+        raise RuntimeError("boom")
+
+    outcomes = await asyncio.gather(writer.run(_put(1)), writer.run(half_then_crash), writer.run(_put(2)),
+                                    return_exceptions=True)
+    await writer.stop()
+    assert outcomes[0] == 1 and outcomes[2] == 2
+    assert isinstance(outcomes[1], RuntimeError)
+    async with engine.connect() as connection:
+        stored = sorted((await connection.execute(select(items.c.n))).scalars())
+    assert stored == [1, 2]

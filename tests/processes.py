@@ -1,0 +1,50 @@
+"""Start and stop real node processes for tests, always cleaning up."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A port that was free on 127.0.0.1 a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def node_env() -> dict[str, str]:
+    """The environment for a child node: the repo importable, no bootstrap."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+@contextlib.contextmanager
+def node_process(module: str, args: Sequence[str], log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """Runs ``python -m module args``, logging to ``log_path``; kills it afterwards if still alive."""
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", module, *args], cwd=ROOT, env=node_env(), stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def stop(process: subprocess.Popen[bytes], timeout_s: float = 10.0) -> int:
+    """SIGTERM, wait, and return the exit code."""
+    process.send_signal(signal.SIGTERM)
+    return process.wait(timeout=timeout_s)
