@@ -49,8 +49,12 @@ async def running_central(db_path: Path | None = None, **overrides: Any) -> Asyn
         if db_path is None:
             db_path = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "central.sqlite3"
         settings = dataclasses.replace(
-            CentralSettings(), port=0, db_url=sqlite_url(str(db_path)), operator_key=OPERATOR_KEY,
-            drain_grace_s=1.0, **overrides,
+            CentralSettings(),
+            port=0,
+            db_url=sqlite_url(str(db_path)),
+            operator_key=OPERATOR_KEY,
+            drain_grace_s=1.0,
+            **overrides,
         )
         central = await create_server(settings)
         channel = open_channel(f"127.0.0.1:{central.port}")

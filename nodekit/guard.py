@@ -90,11 +90,9 @@ class Guard(grpc.aio.ServerInterceptor):
             return handler
         roles = self._policy.get(method)
         token = _token(handler_call_details.invocation_metadata)
-        return _wrap(handler, lambda: self._admit(method, roles, token))
+        return _wrap(handler, method, lambda: self._admit(method, roles, token))
 
-    async def _admit(
-        self, method: str, roles: frozenset[Role] | None, token: str | None
-    ) -> Principal | None:
+    async def _admit(self, method: str, roles: frozenset[Role] | None, token: str | None) -> Principal | None:
         if roles is None:
             raise denied("METHOD_NOT_ALLOWED", f"{method} is not open to any caller.")
         who = await self._authenticator.authenticate(token) if token else None
@@ -132,7 +130,7 @@ def _token(metadata: Any) -> str | None:
 Admit = Callable[[], Awaitable[Principal | None]]
 
 
-def _wrap(handler: grpc.RpcMethodHandler, admit: Admit) -> grpc.RpcMethodHandler:
+def _wrap(handler: grpc.RpcMethodHandler, method: str, admit: Admit) -> grpc.RpcMethodHandler:
     """Returns ``handler`` with admission and error mapping around its behaviour."""
     if handler.unary_unary:
         inner_uu = handler.unary_unary
@@ -144,7 +142,7 @@ def _wrap(handler: grpc.RpcMethodHandler, admit: Admit) -> grpc.RpcMethodHandler
             except (grpc.aio.AbortError, GeneratorExit):
                 raise
             except Exception as error:
-                await abort_with(context, error)
+                await abort_with(context, error, method)
 
         return grpc.unary_unary_rpc_method_handler(
             unary_unary, handler.request_deserializer, handler.response_serializer
@@ -160,7 +158,7 @@ def _wrap(handler: grpc.RpcMethodHandler, admit: Admit) -> grpc.RpcMethodHandler
             except (grpc.aio.AbortError, GeneratorExit):
                 raise
             except Exception as error:
-                await abort_with(context, error)
+                await abort_with(context, error, method)
 
         return grpc.unary_stream_rpc_method_handler(
             unary_stream, handler.request_deserializer, handler.response_serializer
@@ -168,9 +166,7 @@ def _wrap(handler: grpc.RpcMethodHandler, admit: Admit) -> grpc.RpcMethodHandler
     if handler.stream_stream:
         inner_ss = handler.stream_stream
 
-        async def stream_stream(
-            requests: Any, context: grpc.aio.ServicerContext
-        ) -> AsyncIterator[Any]:
+        async def stream_stream(requests: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
             try:
                 current_principal.set(await admit())
                 async for reply in inner_ss(requests, context):
@@ -178,7 +174,7 @@ def _wrap(handler: grpc.RpcMethodHandler, admit: Admit) -> grpc.RpcMethodHandler
             except (grpc.aio.AbortError, GeneratorExit):
                 raise
             except Exception as error:
-                await abort_with(context, error)
+                await abort_with(context, error, method)
 
         return grpc.stream_stream_rpc_method_handler(
             stream_stream, handler.request_deserializer, handler.response_serializer
@@ -192,7 +188,7 @@ def _wrap(handler: grpc.RpcMethodHandler, admit: Admit) -> grpc.RpcMethodHandler
         except (grpc.aio.AbortError, GeneratorExit):
             raise
         except Exception as error:
-            await abort_with(context, error)
+            await abort_with(context, error, method)
 
     return grpc.stream_unary_rpc_method_handler(
         stream_unary, handler.request_deserializer, handler.response_serializer

@@ -20,11 +20,7 @@ def add_health(server: grpc.aio.Server) -> health.aio.HealthServicer:
 
 async def set_serving(servicer: health.aio.HealthServicer, serving: bool) -> None:
     """Marks the whole server SERVING or NOT_SERVING."""
-    status = (
-        health_pb2.HealthCheckResponse.SERVING
-        if serving
-        else health_pb2.HealthCheckResponse.NOT_SERVING
-    )
+    status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
     await servicer.set(OVERALL, status)
 
 

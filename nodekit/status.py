@@ -35,9 +35,7 @@ INTERNAL_MESSAGE = "The server hit an unexpected error; it has been logged. Plea
 def to_status(error: DomainError) -> grpc.Status:
     """Builds the rich status (one ErrorInfo) for a domain error."""
     code = STATUS_BY_KIND[error.kind]
-    info = error_details_pb2.ErrorInfo(
-        reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata
-    )
+    info = error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata)
     detail = any_pb2.Any()
     detail.Pack(info)
     status = status_pb2.Status(code=code.value[0], message=error.message, details=[detail])
@@ -50,28 +48,19 @@ def internal_status() -> grpc.Status:
     return rpc_status.to_status(status)
 
 
-async def abort_with(context: grpc.aio.ServicerContext, error: BaseException) -> NoReturn:
+async def abort_with(context: grpc.aio.ServicerContext, error: BaseException, method: str = "") -> NoReturn:
     """Ends the call with the status for ``error`` (a domain error or anything else)."""
     if isinstance(error, DomainError):
         await context.abort_with_status(to_status(error))
-    logger.error("unexpected error in %s", _method(context), exc_info=error)
+    logger.error("unexpected error in %s", method or "an RPC", exc_info=error)
     await context.abort_with_status(internal_status())
     raise AssertionError("abort_with_status returned")  # pragma: no cover
-
-
-def _method(context: grpc.aio.ServicerContext) -> str:
-    try:
-        return str(context._rpc_event.call_details.method.decode())  # type: ignore[attr-defined]
-    except Exception:
-        return "an RPC"
 
 
 class RemoteError(Exception):
     """A failed call seen from the client: status code, reason and metadata from ErrorInfo."""
 
-    def __init__(
-        self, code: grpc.StatusCode, message: str, reason: str, metadata: dict[str, str]
-    ) -> None:
+    def __init__(self, code: grpc.StatusCode, message: str, reason: str, metadata: dict[str, str]) -> None:
         super().__init__(f"{code.name}: {message}")
         self.code = code
         self.message = message

@@ -76,11 +76,17 @@ async def register(stubs: Stubs, name: str = "ann", card: bool = True) -> tuple[
 
 
 async def open_month_with(
-    rc: RunningCentral, stubs: Stubs, lines: dict[str, int], manufacturer: str = "Acme", price: int = 250
+    rc: RunningCentral,
+    stubs: Stubs,
+    lines: dict[str, int],
+    manufacturer: str = "Acme",
+    price: int = 250,
 ) -> dict[str, int]:
     """Opens the next month, offers ``lines`` (product -> quantity), returns product -> stock line id."""
     opened = await stubs.months.OpenMonth(
-        month_pb2.OpenMonthRequest(offer_deadline_ms=1), metadata=rc.operator_metadata, timeout=TIMEOUT
+        month_pb2.OpenMonthRequest(offer_deadline_ms=1),
+        metadata=rc.operator_metadata,
+        timeout=TIMEOUT,
     )
     reply = await stubs.months.SubmitOffer(
         month_pb2.SubmitOfferRequest(
@@ -96,10 +102,14 @@ async def open_month_with(
     return {line.product: line.stock_line_id for line in reply.stock_lines}
 
 
-async def add(stubs: Stubs, who: tuple[tuple[str, str], ...], line_id: int, quantity: int) -> cart_pb2.AddCartItemResponse:
+async def add(
+    stubs: Stubs, who: tuple[tuple[str, str], ...], line_id: int, quantity: int
+) -> cart_pb2.AddCartItemResponse:
     """Adds to the cart."""
     return await stubs.cart.AddCartItem(
-        cart_pb2.AddCartItemRequest(stock_line_id=line_id, quantity=quantity), metadata=who, timeout=TIMEOUT
+        cart_pb2.AddCartItemRequest(stock_line_id=line_id, quantity=quantity),
+        metadata=who,
+        timeout=TIMEOUT,
     )
 
 

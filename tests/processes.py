@@ -34,7 +34,11 @@ def node_process(module: str, args: Sequence[str], log_path: Path) -> Iterator[s
     """Runs ``python -m module args``, logging to ``log_path``; kills it afterwards if still alive."""
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", module, *args], cwd=ROOT, env=node_env(), stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", module, *args],
+            cwd=ROOT,
+            env=node_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
         yield process

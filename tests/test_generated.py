@@ -22,6 +22,7 @@ def _differences(left: Path, right: Path) -> list[str]:
 
 def test_generated_stubs_are_up_to_date(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "gen_protos.py"), "--out", str(tmp_path)], check=True
+        [sys.executable, str(ROOT / "scripts" / "gen_protos.py"), "--out", str(tmp_path)],
+        check=True,
     )
     assert _differences(ROOT / "generated", tmp_path / "generated") == []

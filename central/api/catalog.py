@@ -20,16 +20,14 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
     async def ListStockLines(
         self, request: catalog_pb2.ListStockLinesRequest, context: grpc.aio.ServicerContext
     ) -> catalog_pb2.ListStockLinesResponse:
-        month, state, lines = self._catalog.list(
-            CatalogFilter(request.product, request.manufacturer_name)
-        )
+        month, state, lines = self._catalog.list(CatalogFilter(request.product, request.manufacturer_name))
         return catalog_pb2.ListStockLinesResponse(
             month=month,
             month_state=MONTH_STATES[state],
             stock_lines=[stock_line(line) for line in lines],
         )
 
-    async def WatchCatalog(  # type: ignore[override]
+    async def WatchCatalog(
         self, request: catalog_pb2.WatchCatalogRequest, context: grpc.aio.ServicerContext
     ) -> AsyncIterator[catalog_pb2.WatchCatalogResponse]:
         where = CatalogFilter(request.product, request.manufacturer_name)

@@ -61,7 +61,7 @@ class MonthServicer(month_pb2_grpc.MonthServiceServicer):
                 f"{caller.name} may only submit its own offers, not {request.manufacturer_name}'s.",
                 manufacturer=request.manufacturer_name,
             )
-        lines = [OfferLineInput(l.product, l.quantity, l.unit_price_cents) for l in request.lines]
+        lines = [OfferLineInput(o.product, o.quantity, o.unit_price_cents) for o in request.lines]
         created = await self._months.submit_offer(request.manufacturer_name.strip(), request.month, lines)
         return month_pb2.SubmitOfferResponse(stock_lines=[stock_line(line) for line in created])
 

@@ -25,14 +25,11 @@ class StoredCard:
     def check_usable(self, today: date) -> None:
         """Raises FAILED_PRECONDITION when there is no card or it has expired."""
         if not self.last4:
-            raise precondition(
-                "PAYMENT_CARD_REQUIRED", "Register a payment card before checking out."
-            )
+            raise precondition("PAYMENT_CARD_REQUIRED", "Register a payment card before checking out.")
         if is_expired(self.expiry_year, self.expiry_month, today):
             raise precondition(
                 "PAYMENT_CARD_EXPIRED",
-                f"The card ending {self.last4} expired in "
-                f"{self.expiry_month:02d}/{self.expiry_year}.",
+                f"The card ending {self.last4} expired in {self.expiry_month:02d}/{self.expiry_year}.",
                 last4=self.last4,
             )
 

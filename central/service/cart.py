@@ -53,15 +53,12 @@ class Cart:
         reservation_id = uuid.uuid4().hex
 
         def reserve(connection: Connection) -> None:
-            open_month = exists().where(
-                and_(months.c.month == stock_lines.c.month, months.c.state == "open")
-            )
+            open_month = exists().where(and_(months.c.month == stock_lines.c.month, months.c.state == "open"))
             result = connection.execute(
                 update(stock_lines)
                 .where(
                     stock_lines.c.stock_line_id == stock_line_id,
-                    stock_lines.c.offered - stock_lines.c.reserved - stock_lines.c.sold
-                    >= quantity,
+                    stock_lines.c.offered - stock_lines.c.reserved - stock_lines.c.sold >= quantity,
                     open_month,
                 )
                 .values(reserved=stock_lines.c.reserved + quantity)
@@ -84,8 +81,12 @@ class Cart:
                 connection,
                 [
                     MovementRow(
-                        stock_line_id, Movement.RESERVED, quantity, f"customer:{customer_id}",
-                        "added to cart", reservation_id,
+                        stock_line_id,
+                        Movement.RESERVED,
+                        quantity,
+                        f"customer:{customer_id}",
+                        "added to cart",
+                        reservation_id,
                     )
                 ],
                 now,
@@ -99,8 +100,14 @@ class Cart:
         line.settle(claimed=quantity, reserved=quantity)
         self._core.hub.changed([stock_line_id])
         return CartLineView(
-            reservation_id, stock_line_id, line.product, line.manufacturer_name, quantity,
-            line.unit_price_cents, False, expires_at,
+            reservation_id,
+            stock_line_id,
+            line.product,
+            line.manufacturer_name,
+            quantity,
+            line.unit_price_cents,
+            False,
+            expires_at,
         )
 
     def record_unmet(self, month: int, stock_line_id: int, customer_id: str, quantity: int) -> None:
@@ -109,8 +116,11 @@ class Cart:
         self._core.writer.submit(
             lambda c: c.execute(
                 insert(unmet_demand).values(
-                    month=month, stock_line_id=stock_line_id, customer_id=customer_id,
-                    quantity=quantity, at=at,
+                    month=month,
+                    stock_line_id=stock_line_id,
+                    customer_id=customer_id,
+                    quantity=quantity,
+                    at=at,
                 )
             )
         )
@@ -122,8 +132,7 @@ class Cart:
 
         def release(connection: Connection) -> int:
             rows = connection.execute(
-                select(reservations.c.reservation_id, reservations.c.quantity, reservations.c.state)
-                .where(
+                select(reservations.c.reservation_id, reservations.c.quantity, reservations.c.state).where(
                     reservations.c.customer_id == customer_id,
                     reservations.c.stock_line_id == stock_line_id,
                     reservations.c.state.in_(IN_CART),
@@ -141,7 +150,7 @@ class Cart:
                 .values(state="released")
             )
             live = [r for r in rows if r.state == ACTIVE]
-            released = sum(r.quantity for r in live)
+            released = int(sum(r.quantity for r in live))
             if released:
                 connection.execute(
                     update(stock_lines)
@@ -152,8 +161,12 @@ class Cart:
                 connection,
                 [
                     MovementRow(
-                        stock_line_id, Movement.RELEASED, r.quantity, f"customer:{customer_id}",
-                        "removed from cart", r.reservation_id,
+                        stock_line_id,
+                        Movement.RELEASED,
+                        r.quantity,
+                        f"customer:{customer_id}",
+                        "removed from cart",
+                        r.reservation_id,
                     )
                     for r in live
                 ],
@@ -191,9 +204,14 @@ class Cart:
             rows = (await connection.execute(query)).all()
         return [
             CartLineView(
-                r.reservation_id, r.stock_line_id, r.product, r.name, r.quantity,
-                r.unit_price_cents, r.state == EXPIRED or r.expires_at <= now, r.expires_at,
+                r.reservation_id,
+                r.stock_line_id,
+                r.product,
+                r.name,
+                r.quantity,
+                r.unit_price_cents,
+                r.state == EXPIRED or r.expires_at <= now,
+                r.expires_at,
             )
             for r in rows
         ]
-

@@ -46,9 +46,7 @@ class Catalog:
         book = self._core.book
         if book.state is not MonthState.OPEN:
             return book.month, book.state, []
-        lines = [
-            _copy(line) for line in book.lines.values() if line.available > 0 and where.matches(line)
-        ]
+        lines = [_copy(line) for line in book.lines.values() if line.available > 0 and where.matches(line)]
         lines.sort(key=lambda line: (line.product, line.manufacturer_name))
         return book.month, book.state, lines
 
@@ -73,7 +71,9 @@ class Catalog:
                 changed = hub.since(seen)
                 seen = hub.version
                 lines = [
-                    _copy(book.lines[i]) for i in sorted(changed) if i in book.lines and where.matches(book.lines[i])
+                    _copy(book.lines[i])
+                    for i in sorted(changed)
+                    if i in book.lines and where.matches(book.lines[i])
                 ]
                 if lines:
                     yield CatalogUpdate(False, month, state, lines)
@@ -84,6 +84,13 @@ class Catalog:
 def _copy(line: StockLine) -> StockLine:
     # A snapshot of the counters, so a message never changes while it is being sent.
     return StockLine(
-        line.stock_line_id, line.month, line.manufacturer_id, line.manufacturer_name, line.product,
-        line.unit_price_cents, line.offered, line.reserved, line.sold,
+        line.stock_line_id,
+        line.month,
+        line.manufacturer_id,
+        line.manufacturer_name,
+        line.product,
+        line.unit_price_cents,
+        line.offered,
+        line.reserved,
+        line.sold,
     )

@@ -90,9 +90,7 @@ def _fingerprint(rows: list[tuple[str, int]]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _place(
-    connection: Connection, customer_id: str, key: str, card: StoredCard, now: datetime
-) -> _Outcome:
+def _place(connection: Connection, customer_id: str, key: str, card: StoredCard, now: datetime) -> _Outcome:
     cart = connection.execute(
         select(
             reservations.c.reservation_id,
@@ -108,7 +106,10 @@ def _place(
         )
         .join(stock_lines, stock_lines.c.stock_line_id == reservations.c.stock_line_id)
         .join(manufacturers, manufacturers.c.manufacturer_id == stock_lines.c.manufacturer_id)
-        .where(reservations.c.customer_id == customer_id, reservations.c.state.in_(("active", "expired")))
+        .where(
+            reservations.c.customer_id == customer_id,
+            reservations.c.state.in_(("active", "expired")),
+        )
         .order_by(reservations.c.created_at, reservations.c.reservation_id)
     ).all()
     fingerprint = _fingerprint([(r.reservation_id, r.quantity) for r in cart])
@@ -164,7 +165,16 @@ def _place(
                     .where(stock_lines.c.stock_line_id == line_id)
                     .values(reserved=stock_lines.c.reserved - quantity)
                 )
-                moves.append(MovementRow(line_id, Movement.EXPIRED, quantity, "central", "reservation expired", r.reservation_id))
+                moves.append(
+                    MovementRow(
+                        line_id,
+                        Movement.EXPIRED,
+                        quantity,
+                        "central",
+                        "reservation expired",
+                        r.reservation_id,
+                    )
+                )
                 outcome.deltas[line_id][0] -= quantity
             retaken = connection.execute(
                 update(stock_lines)
@@ -175,7 +185,16 @@ def _place(
                 .values(sold=stock_lines.c.sold + quantity)
             )
             if retaken.rowcount == 1:
-                moves.append(MovementRow(line_id, Movement.RESERVED, quantity, actor, "checkout retook expired reservation", order_id))
+                moves.append(
+                    MovementRow(
+                        line_id,
+                        Movement.RESERVED,
+                        quantity,
+                        actor,
+                        "checkout retook expired reservation",
+                        order_id,
+                    )
+                )
                 moves.append(MovementRow(line_id, Movement.SOLD, quantity, actor, "checkout", order_id))
                 sold = True
             else:
@@ -192,8 +211,11 @@ def _place(
             dropped.append(DroppedLineView(line_id, r.product, quantity, max(available, 0), reason))
             connection.execute(
                 insert(unmet_demand).values(
-                    month=r.month, stock_line_id=line_id, customer_id=customer_id,
-                    quantity=quantity, at=now,
+                    month=r.month,
+                    stock_line_id=line_id,
+                    customer_id=customer_id,
+                    quantity=quantity,
+                    at=now,
                 )
             )
         connection.execute(
@@ -205,25 +227,41 @@ def _place(
     total = sum(line.quantity * line.unit_price_cents for line in bought)
     connection.execute(
         insert(orders).values(
-            order_id=order_id, customer_id=customer_id, month=month, idempotency_key=key,
-            cart_fingerprint=fingerprint, total_cents=total, card_last4=card.last4, created_at=now,
+            order_id=order_id,
+            customer_id=customer_id,
+            month=month,
+            idempotency_key=key,
+            cart_fingerprint=fingerprint,
+            total_cents=total,
+            card_last4=card.last4,
+            created_at=now,
         )
     )
     connection.execute(
         insert(order_lines),
         [
             {
-                "order_id": order_id, "position": i, "stock_line_id": line.stock_line_id,
-                "quantity": line.quantity, "unit_price_cents": line.unit_price_cents,
-                "bought": True, "drop_reason": "", "available_at_checkout": 0,
+                "order_id": order_id,
+                "position": i,
+                "stock_line_id": line.stock_line_id,
+                "quantity": line.quantity,
+                "unit_price_cents": line.unit_price_cents,
+                "bought": True,
+                "drop_reason": "",
+                "available_at_checkout": 0,
             }
             for i, line in enumerate(bought)
         ]
         + [
             {
-                "order_id": order_id, "position": len(bought) + i, "stock_line_id": d.stock_line_id,
-                "quantity": d.requested, "unit_price_cents": 0, "bought": False,
-                "drop_reason": d.reason, "available_at_checkout": d.available,
+                "order_id": order_id,
+                "position": len(bought) + i,
+                "stock_line_id": d.stock_line_id,
+                "quantity": d.requested,
+                "unit_price_cents": 0,
+                "bought": False,
+                "drop_reason": d.reason,
+                "available_at_checkout": d.available,
             }
             for i, d in enumerate(dropped)
         ],
@@ -262,7 +300,12 @@ def _mark_depleted(connection: Connection, line_ids: set[int], month: int, now: 
                 manufacturer_id=row.manufacturer_id,
                 kind="depletion",
                 payload=json.dumps(
-                    {"month": month, "stock_line_id": line_id, "product": row.product, "quantity_sold": row.sold}
+                    {
+                        "month": month,
+                        "stock_line_id": line_id,
+                        "product": row.product,
+                        "quantity_sold": row.sold,
+                    }
                 ),
                 created_at=now,
             )

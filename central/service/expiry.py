@@ -47,8 +47,14 @@ def expire_due(connection: Connection, now: datetime) -> dict[int, int]:
     movements.append(
         connection,
         [
-            MovementRow(r.stock_line_id, Movement.EXPIRED, r.quantity, "central", "reservation expired",
-                        r.reservation_id)
+            MovementRow(
+                r.stock_line_id,
+                Movement.EXPIRED,
+                r.quantity,
+                "central",
+                "reservation expired",
+                r.reservation_id,
+            )
             for r in due
         ],
         now,

@@ -140,11 +140,23 @@ class MonthDesk:
     ) -> OpenedMonth:
         """Opens the next month: COLLECTING while manufacturers answer, then OPEN."""
         if not 0 <= offer_deadline_ms <= 60_000:
-            raise invalid("BAD_DEADLINE", "The offer deadline must be 0-60000 ms.", offer_deadline_ms=offer_deadline_ms)
+            raise invalid(
+                "BAD_DEADLINE",
+                "The offer deadline must be 0-60000 ms.",
+                offer_deadline_ms=offer_deadline_ms,
+            )
         if not 0 <= expected_shoppers <= 100_000:
-            raise invalid("BAD_SHOPPERS", "Expected shoppers must be 0-100000.", expected_shoppers=expected_shoppers)
+            raise invalid(
+                "BAD_SHOPPERS",
+                "Expected shoppers must be 0-100000.",
+                expected_shoppers=expected_shoppers,
+            )
         if not 0 <= close_after_s <= 31 * 86_400:
-            raise invalid("BAD_CLOSE_AFTER", "close_after_seconds must be 0 to 31 days.", close_after_seconds=close_after_s)
+            raise invalid(
+                "BAD_CLOSE_AFTER",
+                "close_after_seconds must be 0 to 31 days.",
+                close_after_seconds=close_after_s,
+            )
         deadline_s = (offer_deadline_ms or self._core.settings.offer_deadline_ms) / 1000
         now = self._core.clock()
 
@@ -161,8 +173,12 @@ class MonthDesk:
             month = 1 if row is None else row.month + 1
             connection.execute(
                 insert(months).values(
-                    month=month, state=MonthState.COLLECTING.value, opened_at=now, close_reason="",
-                    expected_shoppers=expected_shoppers, close_after_seconds=close_after_s,
+                    month=month,
+                    state=MonthState.COLLECTING.value,
+                    opened_at=now,
+                    close_reason="",
+                    expected_shoppers=expected_shoppers,
+                    close_after_seconds=close_after_s,
                     skipped_manufacturers="",
                 )
             )
@@ -199,7 +215,9 @@ class MonthDesk:
         return lines
 
     # -- offers -------------------------------------------------------------------
-    async def submit_offer(self, manufacturer_name: str, month: int, lines: list[OfferLineInput]) -> list[StockLine]:
+    async def submit_offer(
+        self, manufacturer_name: str, month: int, lines: list[OfferLineInput]
+    ) -> list[StockLine]:
         """Records a manufacturer's offer for the current month."""
         clean = validate_offer(lines)
         now = self._core.clock()
@@ -225,11 +243,14 @@ class MonthDesk:
                 raise failures.month_not_open(month, "unknown")
             done = connection.execute(
                 select(finished_shoppers.c.customer_id).where(
-                    finished_shoppers.c.month == month, finished_shoppers.c.customer_id == customer_id
+                    finished_shoppers.c.month == month,
+                    finished_shoppers.c.customer_id == customer_id,
                 )
             ).first()
             if done is None and state == MonthState.OPEN.value:
-                connection.execute(insert(finished_shoppers).values(month=month, customer_id=customer_id, at=now))
+                connection.execute(
+                    insert(finished_shoppers).values(month=month, customer_id=customer_id, at=now)
+                )
             count = connection.execute(
                 select(func.count()).select_from(finished_shoppers).where(finished_shoppers.c.month == month)
             ).scalar_one()
@@ -286,9 +307,14 @@ class MonthDesk:
                     insert(month_results),
                     [
                         {
-                            "month": month, "manufacturer_id": o.manufacturer_id, "product": o.product,
-                            "offered": o.offered, "sold": o.sold, "revenue_cents": o.revenue_cents,
-                            "unsold": o.unsold, "unmet_demand": o.unmet_demand,
+                            "month": month,
+                            "manufacturer_id": o.manufacturer_id,
+                            "product": o.product,
+                            "offered": o.offered,
+                            "sold": o.sold,
+                            "revenue_cents": o.revenue_cents,
+                            "unsold": o.unsold,
+                            "unmet_demand": o.unmet_demand,
                         }
                         for o in outcomes
                     ],
@@ -327,7 +353,10 @@ def _release_and_settle(connection: Connection, month: int, now: datetime) -> li
     ).all()
     connection.execute(
         update(reservations)
-        .where(reservations.c.state.in_(("active", "expired")), reservations.c.stock_line_id.in_(line_ids))
+        .where(
+            reservations.c.state.in_(("active", "expired")),
+            reservations.c.stock_line_id.in_(line_ids),
+        )
         .values(state="released")
     )
     per_line: dict[int, int] = defaultdict(int)
@@ -340,7 +369,14 @@ def _release_and_settle(connection: Connection, month: int, now: datetime) -> li
             .values(reserved=stock_lines.c.reserved - quantity)
         )
     moves = [
-        MovementRow(r.stock_line_id, Movement.RELEASED, r.quantity, "central", "month closed", r.reservation_id)
+        MovementRow(
+            r.stock_line_id,
+            Movement.RELEASED,
+            r.quantity,
+            "central",
+            "month closed",
+            r.reservation_id,
+        )
         for r in live
     ]
     unmet = dict(
@@ -354,12 +390,25 @@ def _release_and_settle(connection: Connection, month: int, now: datetime) -> li
     for line in load_month_lines(connection, month):
         unsold = line.offered - line.sold
         if unsold:
-            moves.append(MovementRow(line.stock_line_id, Movement.RETURNED, unsold, "central",
-                                     "unsold goods stay with the manufacturer"))
+            moves.append(
+                MovementRow(
+                    line.stock_line_id,
+                    Movement.RETURNED,
+                    unsold,
+                    "central",
+                    "unsold goods stay with the manufacturer",
+                )
+            )
         outcomes.append(
             ProductOutcome(
-                line.manufacturer_id, line.manufacturer_name, line.product, line.offered, line.sold,
-                line.sold * line.unit_price_cents, unsold, int(unmet.get(line.stock_line_id, 0)),
+                line.manufacturer_id,
+                line.manufacturer_name,
+                line.product,
+                line.offered,
+                line.sold,
+                line.sold * line.unit_price_cents,
+                unsold,
+                int(unmet.get(line.stock_line_id, 0)),
             )
         )
     movements.append(connection, moves, now)
@@ -385,8 +434,16 @@ def _read_status(connection: Connection, month: int) -> MonthStatusView:
         select(func.coalesce(func.sum(unmet_demand.c.quantity), 0)).where(unmet_demand.c.month == month)
     ).scalar_one()
     results = [
-        ProductOutcome(r.manufacturer_id, r.name, r.product, r.offered, r.sold, r.revenue_cents, r.unsold,
-                       r.unmet_demand)
+        ProductOutcome(
+            r.manufacturer_id,
+            r.name,
+            r.product,
+            r.offered,
+            r.sold,
+            r.revenue_cents,
+            r.unsold,
+            r.unmet_demand,
+        )
         for r in connection.execute(
             select(month_results, manufacturers.c.name)
             .join(manufacturers, manufacturers.c.manufacturer_id == month_results.c.manufacturer_id)
@@ -395,7 +452,16 @@ def _read_status(connection: Connection, month: int) -> MonthStatusView:
         )
     ]
     return MonthStatusView(
-        month, MonthState(row.state), load_month_lines(connection, month), int(order_count), int(revenue),
-        [name for name in row.skipped_manufacturers.split("\n") if name], int(finished), int(unmet),
-        row.opened_at, row.closed_at, row.close_reason, results,
+        month,
+        MonthState(row.state),
+        load_month_lines(connection, month),
+        int(order_count),
+        int(revenue),
+        [name for name in row.skipped_manufacturers.split("\n") if name],
+        int(finished),
+        int(unmet),
+        row.opened_at,
+        row.closed_at,
+        row.close_reason,
+        results,
     )

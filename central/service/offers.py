@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from central.domain import rules
 from central.domain.stock import Movement, StockLine
@@ -37,7 +38,9 @@ def validate_offer(lines: list[OfferLineInput]) -> list[OfferLineInput]:
             raise invalid("DUPLICATE_PRODUCT", f"{product} appears twice in the offer.", product=product)
         seen.add(product)
         clean.append(
-            OfferLineInput(product, rules.quantity(line.quantity), rules.price(line.unit_price_cents, product))
+            OfferLineInput(
+                product, rules.quantity(line.quantity), rules.price(line.unit_price_cents, product)
+            )
         )
     return clean
 
@@ -97,25 +100,51 @@ def record_offer(
     for line in lines:
         result = connection.execute(
             insert(stock_lines).values(
-                month=month, manufacturer_id=manufacturer_id, product=line.product,
-                unit_price_cents=line.unit_price_cents, offered=line.quantity, reserved=0, sold=0,
+                month=month,
+                manufacturer_id=manufacturer_id,
+                product=line.product,
+                unit_price_cents=line.unit_price_cents,
+                offered=line.quantity,
+                reserved=0,
+                sold=0,
             )
         )
         stock_line_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         created.append(
-            StockLine(stock_line_id, month, manufacturer_id, manufacturer_name, line.product,
-                      line.unit_price_cents, line.quantity)
+            StockLine(
+                stock_line_id,
+                month,
+                manufacturer_id,
+                manufacturer_name,
+                line.product,
+                line.unit_price_cents,
+                line.quantity,
+            )
         )
-        moves.append(MovementRow(stock_line_id, Movement.OFFERED, line.quantity,
-                                 f"manufacturer:{manufacturer_name}", f"offer for month {month}"))
+        moves.append(
+            MovementRow(
+                stock_line_id,
+                Movement.OFFERED,
+                line.quantity,
+                f"manufacturer:{manufacturer_name}",
+                f"offer for month {month}",
+            )
+        )
     movements.append(connection, moves, now)
     return created
 
 
-def _line(row: object, manufacturer_name: str) -> StockLine:
+def _line(row: Row[Any], manufacturer_name: str) -> StockLine:
     return StockLine(
-        row.stock_line_id, row.month, row.manufacturer_id, manufacturer_name,  # type: ignore[attr-defined]
-        row.product, row.unit_price_cents, row.offered, row.reserved, row.sold,  # type: ignore[attr-defined]
+        row.stock_line_id,
+        row.month,
+        row.manufacturer_id,
+        manufacturer_name,
+        row.product,
+        row.unit_price_cents,
+        row.offered,
+        row.reserved,
+        row.sold,
     )
 
 

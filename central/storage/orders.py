@@ -47,13 +47,21 @@ def load_orders(connection: Connection, customer_id: str, limit: int, order_id: 
         else:
             dropped.append(
                 DroppedLineView(
-                    row.stock_line_id, row.product, row.quantity, row.available_at_checkout,
+                    row.stock_line_id,
+                    row.product,
+                    row.quantity,
+                    row.available_at_checkout,
                     row.drop_reason,
                 )
             )
     return [
         OrderView(
-            h.order_id, h.month, h.idempotency_key, h.total_cents, h.card_last4, h.created_at,
+            h.order_id,
+            h.month,
+            h.idempotency_key,
+            h.total_cents,
+            h.card_last4,
+            h.created_at,
             *by_order[h.order_id],
         )
         for h in heads

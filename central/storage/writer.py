@@ -71,9 +71,7 @@ class WriteQueue:
     async def run(self, operation: Operation[T]) -> T:
         """Runs ``operation`` in the next batch; returns its result after the commit."""
         if self._task is None:
-            raise DomainError(
-                ErrorKind.UNAVAILABLE, "SHUTTING_DOWN", "The server is shutting down; retry."
-            )
+            raise DomainError(ErrorKind.UNAVAILABLE, "SHUTTING_DOWN", "The server is shutting down; retry.")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait(_Pending(operation, future))
         return await future
@@ -146,9 +144,7 @@ def _apply(connection: Connection, batch: list[_Pending]) -> None:
 
 
 def _unavailable() -> DomainError:
-    return DomainError(
-        ErrorKind.UNAVAILABLE, "DATABASE_BUSY", "The database is busy; please retry shortly."
-    )
+    return DomainError(ErrorKind.UNAVAILABLE, "DATABASE_BUSY", "The database is busy; please retry shortly.")
 
 
 def _log_failure(future: asyncio.Future[Any]) -> None:

@@ -24,8 +24,14 @@ OPERATOR_KEY = "e2e-operator-key"
 
 def _args(port: int, db: Path, ttl_s: float = 900) -> list[str]:
     return [
-        "--port", str(port), "--db", f"sqlite+aiosqlite:///{db}", "--operator-key", OPERATOR_KEY,
-        "--reservation-ttl-seconds", str(ttl_s),
+        "--port",
+        str(port),
+        "--db",
+        f"sqlite+aiosqlite:///{db}",
+        "--operator-key",
+        OPERATOR_KEY,
+        "--reservation-ttl-seconds",
+        str(ttl_s),
     ]
 
 
@@ -89,24 +95,28 @@ async def test_kill_9_mid_buying_keeps_every_acknowledged_order(tmp_path: Path) 
             with contextlib.closing(sqlite3.connect(db)) as conn:
                 orders = {row[0] for row in conn.execute("SELECT order_id FROM orders")}
                 counters = conn.execute("SELECT offered, reserved, sold FROM stock_lines").fetchone()
-                bought = conn.execute("SELECT COALESCE(SUM(quantity),0) FROM order_lines WHERE bought=1").fetchone()[0]
+                bought = conn.execute(
+                    "SELECT COALESCE(SUM(quantity),0) FROM order_lines WHERE bought=1"
+                ).fetchone()[0]
             return orders, counters, bought
 
         async def reservations_released() -> None:
-            _, (offered, reserved, sold), _ = stored()
+            _, (_offered, reserved, _sold), _ = stored()
             assert reserved == 0
 
         await assert_eventually(reservations_released, timeout_s=20)
         orders, (offered, reserved, sold), bought = stored()
         assert acknowledged <= orders
         assert sold == bought
-        assert 0 <= reserved and 0 <= sold and reserved + sold <= offered
+        assert reserved >= 0 and sold >= 0 and reserved + sold <= offered
 
         # The restarted central still serves the same month and the same customers.
         async with open_channel(address) as channel:
             stubs = Stubs.on(channel)
             cart = await stubs.cart.GetCart(cart_pb2.GetCartRequest(), metadata=buyers[0], timeout=5)
             assert all(line.state == cart_pb2.CART_LINE_STATE_EXPIRED for line in cart.lines)
-            history = await stubs.orders.ListOrders(order_pb2.ListOrdersRequest(limit=500), metadata=buyers[0], timeout=5)
+            history = await stubs.orders.ListOrders(
+                order_pb2.ListOrdersRequest(limit=500), metadata=buyers[0], timeout=5
+            )
             assert {o.order_id for o in history.orders} <= orders
         assert stop(proc) == 0

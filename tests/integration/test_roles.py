@@ -40,7 +40,9 @@ def _call(channel: grpc.aio.Channel, method: str) -> grpc.aio.Call:
     return channel.unary_unary(method, *identity)
 
 
-async def _code(channel: grpc.aio.Channel, method: str, metadata: tuple[tuple[str, str], ...]) -> grpc.StatusCode:
+async def _code(
+    channel: grpc.aio.Channel, method: str, metadata: tuple[tuple[str, str], ...]
+) -> grpc.StatusCode:
     return (await _outcome(channel, method, metadata))[0]
 
 
@@ -69,9 +71,7 @@ async def _outcome(
 
 @pytest.mark.parametrize("method", sorted(POLICY))
 async def test_role_matrix(tmp_path: Path, method: str) -> None:
-    async with running_central(
-        tmp_path / "c.sqlite3", manufacturer_keys={"Acme": MANUFACTURER_KEY}
-    ) as rc:
+    async with running_central(tmp_path / "c.sqlite3", manufacturer_keys={"Acme": MANUFACTURER_KEY}) as rc:
         tokens = {
             Role.OPERATOR: rc.operator_metadata,
             Role.MANUFACTURER: bearer_metadata(MANUFACTURER_KEY),
@@ -98,8 +98,6 @@ async def test_rate_limit_gives_resource_exhausted(tmp_path: Path) -> None:
     async with running_central(tmp_path / "c.sqlite3", rate_per_s=1.0) as rc:
         stubs = Stubs.on(rc.channel)
         ann = await register(stubs, "ann")
-        codes = [
-            await _code(rc.channel, "/distribution.v1.CartService/GetCart", ann) for _ in range(4)
-        ]
+        codes = [await _code(rc.channel, "/distribution.v1.CartService/GetCart", ann) for _ in range(4)]
         assert codes[0] == grpc.StatusCode.OK
         assert codes[-1] == grpc.StatusCode.RESOURCE_EXHAUSTED

@@ -16,7 +16,16 @@ from generated.distribution.v1 import (
     month_pb2,
     order_pb2,
 )
-from tests.helpers import Stubs, add, assert_eventually, checkout, fails, open_month_with, register, status
+from tests.helpers import (
+    Stubs,
+    add,
+    assert_eventually,
+    checkout,
+    fails,
+    open_month_with,
+    register,
+    status,
+)
 
 
 async def test_register_list_add_remove_checkout_history(rc: RunningCentral, stubs: Stubs) -> None:
@@ -60,7 +69,10 @@ async def test_register_list_add_remove_checkout_history(rc: RunningCentral, stu
     await add(stubs, ann, lines["nuts"], 2)
     second = await checkout(stubs, ann, "second-order-key")
     history = await stubs.orders.ListOrders(order_pb2.ListOrdersRequest(), metadata=ann, timeout=5)
-    assert [order.order_id for order in history.orders] == [second.order.order_id, done.order.order_id]
+    assert [order.order_id for order in history.orders] == [
+        second.order.order_id,
+        done.order.order_id,
+    ]
 
     month = await status(rc, stubs)
     counters = {line.product: (line.offered, line.reserved, line.sold) for line in month.stock_lines}
@@ -87,7 +99,10 @@ async def test_watch_sends_snapshot_then_changes(rc: RunningCentral, stubs: Stub
     try:
         first = await call.read()
         assert first.snapshot
-        assert {line.product: line.available for line in first.stock_lines} == {"bolts": 5, "nuts": 5}
+        assert {line.product: line.available for line in first.stock_lines} == {
+            "bolts": 5,
+            "nuts": 5,
+        }
         await add(stubs, ann, lines["bolts"], 5)
         change = await call.read()
         assert not change.snapshot
@@ -145,7 +160,9 @@ async def test_expired_line_is_dropped_and_reported_when_gone(tmp_path: Path) ->
         await assert_eventually(ann_expired)
         # Bob takes the bolts while Ann's hold has lapsed; her nuts can still be retaken.
         await stubs.cart.AddCartItem(
-            cart_pb2.AddCartItemRequest(stock_line_id=lines["bolts"], quantity=2), metadata=bob, timeout=5
+            cart_pb2.AddCartItemRequest(stock_line_id=lines["bolts"], quantity=2),
+            metadata=bob,
+            timeout=5,
         )
         done = await checkout(stubs, ann, "ann-late-checkout")
         assert [(line.product, line.quantity) for line in done.order.lines] == [("nuts", 1)]

@@ -58,15 +58,18 @@ async def test_refusal_rolls_back_only_that_operation(engine: AsyncEngine) -> No
     def refuse(connection: Connection) -> None:
         raise invalid("NOPE", "refused")
 
-    outcomes = await asyncio.gather(writer.run(_put(1)), writer.run(refuse), writer.run(_put(2)),
-                                    return_exceptions=True)
+    outcomes = await asyncio.gather(
+        writer.run(_put(1)), writer.run(refuse), writer.run(_put(2)), return_exceptions=True
+    )
     await writer.stop()
     assert outcomes[0] == 1 and outcomes[2] == 2
     assert isinstance(outcomes[1], Exception)
     assert await _count(engine) == 2
 
 
-async def test_unexpected_failure_rolls_back_its_writes_but_not_its_neighbours(engine: AsyncEngine) -> None:
+async def test_unexpected_failure_rolls_back_its_writes_but_not_its_neighbours(
+    engine: AsyncEngine,
+) -> None:
     writer = WriteQueue(engine)
     await writer.start()
 
@@ -74,8 +77,12 @@ async def test_unexpected_failure_rolls_back_its_writes_but_not_its_neighbours(e
         connection.execute(insert(items).values(n=50))
         raise RuntimeError("boom")
 
-    outcomes = await asyncio.gather(writer.run(_put(1)), writer.run(half_then_crash), writer.run(_put(2)),
-                                    return_exceptions=True)
+    outcomes = await asyncio.gather(
+        writer.run(_put(1)),
+        writer.run(half_then_crash),
+        writer.run(_put(2)),
+        return_exceptions=True,
+    )
     await writer.stop()
     assert outcomes[0] == 1 and outcomes[2] == 2
     assert isinstance(outcomes[1], RuntimeError)

@@ -59,8 +59,15 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     core = Core(settings=settings, engine=engine, writer=writer, clock=clock)
     accounts = Accounts(core)
     months = MonthDesk(core)
-    yield World(clock, core, accounts, months, Cart(core), Checkout(core, accounts, months.after_sales),
-                ExpirySweeper(core))
+    yield World(
+        clock,
+        core,
+        accounts,
+        months,
+        Cart(core),
+        Checkout(core, accounts, months.after_sales),
+        ExpirySweeper(core),
+    )
     await months.stop()
     await writer.stop()
     await engine.dispose()
