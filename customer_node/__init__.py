@@ -1,0 +1,1 @@
+"""A customer of the distribution network: simulated (seeded traffic) or an interactive shop."""

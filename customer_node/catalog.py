@@ -1,0 +1,103 @@
+"""The customer's local view of the live catalog, kept fresh from the WatchCatalog stream."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class MonthState(enum.Enum):
+    """State of the current month as the customer sees it (mirrors the proto ``MonthState``)."""
+
+    UNSPECIFIED = "unspecified"
+    COLLECTING = "collecting"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogLine:
+    """One stock line on sale: what a shopper needs to choose and reserve it."""
+
+    stock_line_id: int
+    month: int
+    product: str
+    manufacturer_name: str
+    unit_price_cents: int
+    available: int
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogUpdate:
+    """One message of the catalog stream, free of protobuf types.
+
+    Attributes:
+        snapshot: True when ``lines`` is the whole catalog, False when it holds only changes.
+        month: Month the lines belong to.
+        state: State of that month.
+        lines: All lines (snapshot) or the changed ones; ``available == 0`` means gone.
+    """
+
+    snapshot: bool
+    month: int
+    state: MonthState
+    lines: tuple[CatalogLine, ...]
+
+
+class CatalogView:
+    """The catalog as last reported by the central: month, its state and the lines on sale."""
+
+    def __init__(self) -> None:
+        self.month = 0
+        self.state = MonthState.UNSPECIFIED
+        self.loaded = False
+        self._lines: dict[int, CatalogLine] = {}
+
+    @property
+    def is_open(self) -> bool:
+        """True while the current month is open for trading."""
+        return self.state is MonthState.OPEN
+
+    def apply(self, update: CatalogUpdate) -> None:
+        """Folds one stream message into the view.
+
+        Args:
+            update: A snapshot (replaces everything) or a set of changed lines.
+        """
+        # Lines belong to one month; when the month moves on, the old lines are off sale even if
+        # the central does not send a fresh snapshot, so they must not linger in the view.
+        if update.snapshot or update.month != self.month:
+            self._lines.clear()
+        self.month = update.month
+        self.state = update.state
+        self.loaded = True
+        self._upsert(update.lines)
+
+    def _upsert(self, lines: Iterable[CatalogLine]) -> None:
+        for line in lines:
+            if line.month not in (0, self.month):
+                continue  # a late change from an earlier month
+            if line.available > 0:
+                self._lines[line.stock_line_id] = line
+            else:
+                self._lines.pop(line.stock_line_id, None)
+
+    def get(self, stock_line_id: int) -> CatalogLine | None:
+        """The line with this id if it is still on sale."""
+        return self._lines.get(stock_line_id)
+
+    def lines(self) -> list[CatalogLine]:
+        """Lines on sale, ordered by product, then price, then manufacturer (stable numbering)."""
+        return sorted(
+            self._lines.values(),
+            key=lambda line: (
+                line.product,
+                line.unit_price_cents,
+                line.manufacturer_name,
+                line.stock_line_id,
+            ),
+        )
+
+    def __len__(self) -> int:
+        return len(self._lines)

@@ -1,0 +1,136 @@
+"""The simulated customer process: wait for the central, sign in, follow the catalog, shop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from pathlib import Path
+
+import grpc
+
+from customer_node.catalog import CatalogView
+from customer_node.cli import SimulateSettings, simulated_card
+from customer_node.follow import CatalogFollower
+from customer_node.session import Session
+from customer_node.simulate import Shopper
+from customer_node.strategy import Limits
+from nodekit.channel import open_channel
+from nodekit.health import wait_until_serving
+from nodekit.status import RemoteError
+
+logger = logging.getLogger(__name__)
+
+
+async def run_simulation(settings: SimulateSettings, stop: asyncio.Event) -> int:
+    """Runs one simulated customer until ``stop`` is set or its months are done.
+
+    Args:
+        settings: The customer's settings.
+        stop: Set by SIGTERM/SIGINT.
+
+    Returns:
+        0 after a stop or after ``settings.months`` months; 1 when the central cannot be
+        reached or refuses this customer.
+    """
+    work = asyncio.create_task(_simulate(settings), name="customer")
+    stopped = asyncio.create_task(stop.wait(), name="stop")
+    await asyncio.wait({work, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    if work.done():
+        stopped.cancel()
+        return work.result()
+    logger.info("stopping")
+    work.cancel()
+    # Cancellation of in-flight calls is safe: a half-done checkout is replayed by its key.
+    await asyncio.gather(work, return_exceptions=True)
+    return 0
+
+
+async def _simulate(settings: SimulateSettings) -> int:
+    try:
+        await wait_until_serving(settings.central, settings.startup_timeout_s)
+    except TimeoutError as error:
+        logger.error("%s", error)
+        return 1
+    async with open_channel(settings.central) as channel:
+        session = Session(channel, settings.timeout_s)
+        try:
+            await sign_in(session, settings)
+        except RemoteError as error:
+            logger.error("could not register: %s", error)
+            return 1
+        follower = CatalogFollower(session, CatalogView(), settings.watch_timeout_s)
+        shopper = Shopper(
+            settings.name,
+            settings.seed,
+            session,
+            follower,
+            Limits(max_think_ms=settings.think_ms),
+        )
+        return await _shop_while_following(shopper, follower, settings.months)
+
+
+async def _shop_while_following(shopper: Shopper, follower: CatalogFollower, months: int) -> int:
+    following = asyncio.create_task(follower.run(), name="catalog")
+    shopping = asyncio.create_task(shopper.run(months), name="shopping")
+    try:
+        await asyncio.wait({following, shopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (following, shopping):
+            task.cancel()
+        await asyncio.gather(following, shopping, return_exceptions=True)
+    if shopping.done() and not shopping.cancelled() and shopping.exception() is None:
+        logger.info("done after %d month(s)", months)
+        return 0
+    failed = following if not following.cancelled() else shopping
+    logger.error("customer stopped: %s", failed.exception())
+    return 1
+
+
+async def sign_in(session: Session, settings: SimulateSettings) -> None:
+    """Reuses the token in ``settings.token_file`` if the central knows it, else registers.
+
+    A new token is written to the token file (mode 0600), so a restarted customer keeps its
+    identity, its cart and its orders, and replays rather than repeats a checkout.
+
+    Raises:
+        nodekit.status.RemoteError: When registration is refused.
+    """
+    token = read_token(settings.token_file)
+    if token:
+        session.use_token(token)
+        try:
+            await session.get_cart()
+        except RemoteError as error:
+            if error.code != grpc.StatusCode.UNAUTHENTICATED:
+                raise
+            logger.info("saved token is not known to the central; registering again")
+        else:
+            logger.info("signed in as %s with the saved token", settings.name)
+            return
+    reply = await session.register(settings.name, simulated_card())
+    if settings.token_file is not None:
+        write_token(settings.token_file, reply.token)
+    logger.info(
+        "registered as %s (customer %s, card ending %s)",
+        settings.name,
+        reply.customer_id,
+        reply.card_last4,
+    )
+
+
+def read_token(path: Path | None) -> str:
+    """The token saved in ``path``, or "" when there is none."""
+    if path is None or not path.is_file():
+        return ""
+    return path.read_text(encoding="utf-8").strip()
+
+
+def write_token(path: Path, token: str) -> None:
+    """Saves ``token`` readable by the owner only, replacing the file atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(token + "\n")
+    os.replace(temporary, path)

@@ -1,0 +1,251 @@
+"""The interactive shop's commands: list, add, remove, cart, checkout, history, card, help, quit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import grpc
+
+from customer_node.catalog import CatalogLine, CatalogView
+from customer_node.cli import parse_card
+from customer_node.keys import checkout_key
+from customer_node.session import Session
+from generated.distribution.v1 import cart_pb2, order_pb2
+from nodekit.status import RemoteError
+
+logger = logging.getLogger(__name__)
+
+HELP = """\
+commands:
+  list               show the live catalog, numbered
+  add N [QTY]        reserve QTY (default 1) units of catalog line N
+  remove N           put back line N of your cart (numbers from 'cart')
+  cart               show your cart
+  checkout           buy what is in your cart
+  history            show your orders
+  card NUMBER MM/YYYY  replace your payment card
+  help               show this text
+  quit               leave (your reservations expire on their own)"""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One parsed input line: the verb and its integer arguments (or raw text for ``card``)."""
+
+    verb: str
+    numbers: tuple[int, ...] = ()
+    text: str = ""
+
+
+VERBS = {"list", "add", "remove", "cart", "checkout", "history", "card", "help", "quit"}
+ALIASES = {
+    "ls": "list",
+    "rm": "remove",
+    "buy": "checkout",
+    "orders": "history",
+    "exit": "quit",
+    "q": "quit",
+    "?": "help",
+}
+
+
+def parse_command(line: str) -> Command:
+    """Parses one input line.
+
+    Raises:
+        ValueError: With a message for a person when the line is not a command.
+    """
+    words = line.split()
+    if not words:
+        return Command("")
+    verb = ALIASES.get(words[0].lower(), words[0].lower())
+    if verb not in VERBS:
+        raise ValueError(f"Unknown command {words[0]!r}; type 'help'.")
+    if verb == "card":
+        return Command(verb, text=" ".join(words[1:]))
+    try:
+        numbers = tuple(int(word) for word in words[1:])
+    except ValueError:
+        raise ValueError(f"'{verb}' takes whole numbers; type 'help'.") from None
+    need = {"add": (1, 2), "remove": (1, 1)}.get(verb, (0, 0))
+    if not need[0] <= len(numbers) <= need[1]:
+        raise ValueError(f"Wrong number of arguments for '{verb}'; type 'help'.")
+    return Command(verb, numbers)
+
+
+def format_cents(cents: int) -> str:
+    """``1234`` -> ``"12.34"``."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def format_catalog(view: CatalogView, lines: Sequence[CatalogLine]) -> list[str]:
+    """The numbered catalog as printed by ``list``."""
+    header = f"month {view.month} ({view.state.value}), {len(lines)} line(s) on sale"
+    rows = [
+        f"{number:3d}. {line.product:<20} {line.manufacturer_name:<20} "
+        f"{format_cents(line.unit_price_cents):>10}  ({line.available} available)"
+        for number, line in enumerate(lines, start=1)
+    ]
+    return [header, *rows]
+
+
+class ShopConsole:
+    """Runs the commands of one signed-in person against the central.
+
+    Args:
+        session: The signed-in client.
+        view: The live catalog (kept fresh by a CatalogFollower).
+        identity: Stable text naming this shopper (its customer id), used in idempotency keys.
+        write: Where output lines go (``print`` in the terminal).
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        view: CatalogView,
+        identity: str,
+        write: Callable[[str], None] = print,
+    ) -> None:
+        self._session = session
+        self._view = view
+        self._identity = identity
+        self._write = write
+        self._listed: list[CatalogLine] = []
+        self._cart: list[cart_pb2.CartLine] = []
+        self._checkouts = 0
+
+    async def handle(self, line: str) -> bool:
+        """Runs one input line; returns False when the person wants to leave."""
+        try:
+            command = parse_command(line)
+            if command.verb == "quit":
+                return False
+            await self._run(command)
+        except ValueError as error:
+            self._write(str(error))
+        except RemoteError as error:
+            self._write(_explain(error))
+        except Exception:
+            # A person gets a sentence, not a traceback; the details are in the debug log.
+            logger.debug("command %r failed", line, exc_info=True)
+            self._write("Something went wrong with that command (run with --log-level DEBUG for details).")
+        return True
+
+    async def _run(self, command: Command) -> None:
+        match command.verb:
+            case "list":
+                if not self._view.loaded:
+                    self._write("The catalog has not arrived yet; try again in a moment.")
+                    return
+                self._listed = self._view.lines()
+                for text in format_catalog(self._view, self._listed):
+                    self._write(text)
+            case "add":
+                await self._add(command.numbers[0], command.numbers[1:] or (1,))
+            case "remove":
+                await self._remove(command.numbers[0])
+            case "cart":
+                await self._show_cart()
+            case "checkout":
+                await self._checkout()
+            case "history":
+                await self._history()
+            case "card":
+                last4 = await self._session.update_card(parse_card(command.text))
+                self._write(f"card ending {last4} saved")
+            case "help":
+                self._write(HELP)
+
+    async def _add(self, number: int, quantities: tuple[int, ...]) -> None:
+        if not self._listed:
+            self._listed = self._view.lines()
+        if not 1 <= number <= len(self._listed):
+            raise ValueError(f"No catalog line {number}; 'list' shows the numbers.")
+        chosen = self._listed[number - 1]
+        line = await self._session.add_item(chosen.stock_line_id, quantities[0])
+        expires = line.expires_at.ToDatetime().strftime("%H:%M:%S")
+        self._write(
+            f"reserved {line.quantity} x {line.product} from {line.manufacturer_name} "
+            f"at {format_cents(line.unit_price_cents)} until {expires} UTC"
+        )
+
+    async def _remove(self, number: int) -> None:
+        if not self._cart:
+            self._cart = list((await self._session.get_cart()).lines)
+        if not 1 <= number <= len(self._cart):
+            raise ValueError(f"No cart line {number}; 'cart' shows the numbers.")
+        chosen = self._cart[number - 1]
+        released = await self._session.remove_item(chosen.stock_line_id)
+        self._cart = []  # numbers shift after a removal; 'cart' shows the new ones
+        self._write(f"put back {released} x {chosen.product}")
+
+    async def _show_cart(self) -> None:
+        cart = await self._session.get_cart()
+        self._cart = list(cart.lines)
+        if not self._cart:
+            self._write("your cart is empty")
+            return
+        for number, line in enumerate(self._cart, start=1):
+            expired = " (expired)" if line.state == cart_pb2.CART_LINE_STATE_EXPIRED else ""
+            self._write(
+                f"{number:3d}. {line.quantity} x {line.product} from {line.manufacturer_name} "
+                f"at {format_cents(line.unit_price_cents)}{expired}"
+            )
+        self._write(f"total {format_cents(cart.total_cents)}")
+
+    async def _checkout(self) -> None:
+        key = checkout_key(f"shop/{self._identity}", self._view.month, self._checkouts)
+        try:
+            reply = await self._session.checkout(key)
+        except RemoteError as error:
+            if error.reason != "IDEMPOTENCY_KEY_REUSED":
+                raise
+            # The earlier checkout whose answer was lost went through; what is in the cart now
+            # is a new basket and needs a new key.
+            self._checkouts += 1
+            self._write("Your previous checkout went through ('history' shows it).")
+            self._write("Type 'checkout' again to buy what is in your cart now.")
+            return
+        # Only a success moves to the next key: after a failure with unknown outcome the same
+        # key asks the central again for the same order instead of buying twice.
+        self._checkouts += 1
+        self._cart = []
+        for text in format_order(reply.order):
+            self._write(text)
+
+    async def _history(self) -> None:
+        orders = await self._session.list_orders()
+        if not orders:
+            self._write("no orders yet")
+        for order in orders:
+            for text in format_order(order):
+                self._write(text)
+
+
+def format_order(order: order_pb2.Order) -> list[str]:
+    """An order as printed after checkout and by ``history``."""
+    lines = [
+        f"order {order.order_id} (month {order.month}): {format_cents(order.total_cents)}"
+        f" on card ending {order.card_last4}"
+    ]
+    lines += [
+        f"    {line.quantity} x {line.product} from {line.manufacturer_name} "
+        f"at {format_cents(line.unit_price_cents)}"
+        for line in order.lines
+    ]
+    lines += [
+        f"    dropped {dropped.product}: wanted {dropped.requested}, {dropped.available} available"
+        for dropped in order.dropped_lines
+    ]
+    return lines
+
+
+def _explain(error: RemoteError) -> str:
+    if error.code == grpc.StatusCode.UNAVAILABLE:
+        return "The central cannot be reached right now; please try again."
+    if error.code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return "The central did not answer in time; please try again."
+    return error.message or f"The central refused: {error.code.name.lower()}."
