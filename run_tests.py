@@ -1,4 +1,4 @@
-"""`python run_tests.py [pytest args]`: installs the project with its test extra on first use, then runs the suite."""
+"""`python run_tests.py [pytest args]`: installs the project with its test extra, then runs the suite."""
 
 from __future__ import annotations
 

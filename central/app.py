@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import grpc
 from grpc_health.v1 import health
 from grpc_reflection.v1alpha import reflection
 
+from central.api.branch import BRANCH_SERVICE_NAMES, install_branch_stores
 from central.api.cart import CartServicer
 from central.api.catalog import CatalogServicer
 from central.api.customer import CustomerServicer
+from central.api.link import ManufacturerLinkServicer, manufacturer_lister
 from central.api.month import ManufacturerLister, MonthServicer
 from central.api.order import OrderServicer
 from central.api.policy import POLICY
+from central.link import LinkRegistry, queue_month_reports
 from central.service.accounts import Accounts
 from central.service.cart import Cart
 from central.service.catalog import Catalog
@@ -32,6 +35,8 @@ from generated.distribution.v1 import (
     catalog_pb2_grpc,
     customer_pb2,
     customer_pb2_grpc,
+    manufacturer_pb2,
+    manufacturer_pb2_grpc,
     month_pb2,
     month_pb2_grpc,
     order_pb2,
@@ -67,21 +72,19 @@ class Central:
     catalog: Catalog
     sweeper: ExpirySweeper
     health: health.aio.HealthServicer
-    extras: list[object] = field(default_factory=list)
+    links: LinkRegistry
 
     async def stop(self, grace_s: float | None = None) -> None:
         """NOT_SERVING, drain in-flight calls, stop background work, close the database."""
         await set_serving(self.health, False)
+        # Manufacturer streams never end by themselves; end them so draining need not wait.
+        self.links.close_all()
         await self.server.stop(self.settings.drain_grace_s if grace_s is None else grace_s)
         await self.sweeper.stop()
         await self.months.stop()
         await self.core.writer.stop()
         await self.core.engine.dispose()
         logger.info("central stopped")
-
-
-async def _no_links() -> list[month_pb2.ManufacturerInfo]:
-    return []
 
 
 async def create_server(
@@ -105,18 +108,24 @@ async def create_server(
     sweeper.start()
 
     rate = RateLimit(settings.rate_per_s, settings.rate_per_s * 2) if settings.rate_per_s else None
-    server = grpc.aio.server(
-        interceptors=[Guard(accounts, POLICY, rate)], options=SERVER_OPTIONS
-    )
+    server = grpc.aio.server(interceptors=[Guard(accounts, POLICY, rate)], options=SERVER_OPTIONS)
     customer_pb2_grpc.add_CustomerServiceServicer_to_server(CustomerServicer(accounts, months), server)
     catalog_pb2_grpc.add_CatalogServiceServicer_to_server(CatalogServicer(catalog), server)
     cart_pb2_grpc.add_CartServiceServicer_to_server(CartServicer(cart), server)
     order_pb2_grpc.add_OrderServiceServicer_to_server(OrderServicer(checkout), server)
-    month_pb2_grpc.add_MonthServiceServicer_to_server(
-        MonthServicer(months, list_manufacturers or _no_links), server
-    )
     # -- extensions: manufacturer links (issue 3) --
+    links = LinkRegistry(core, months, settings.manufacturer_keys)
+    months.collector = links
+    months.close_hooks.append(queue_month_reports)
+    core.events.subscribe(links.on_event)
+    manufacturer_pb2_grpc.add_ManufacturerLinkServiceServicer_to_server(
+        ManufacturerLinkServicer(links), server
+    )
+    month_pb2_grpc.add_MonthServiceServicer_to_server(
+        MonthServicer(months, list_manufacturers or manufacturer_lister(links)), server
+    )
     # -- extensions: branch stores (issue 5) --
+    await install_branch_stores(core, accounts, server)
     health_servicer = add_health(server)
     services = [
         customer_pb2.DESCRIPTOR.services_by_name["CustomerService"].full_name,
@@ -124,7 +133,9 @@ async def create_server(
         cart_pb2.DESCRIPTOR.services_by_name["CartService"].full_name,
         order_pb2.DESCRIPTOR.services_by_name["OrderService"].full_name,
         month_pb2.DESCRIPTOR.services_by_name["MonthService"].full_name,
+        manufacturer_pb2.DESCRIPTOR.services_by_name["ManufacturerLinkService"].full_name,
         health.SERVICE_NAME,
+        *BRANCH_SERVICE_NAMES,
         reflection.SERVICE_NAME,
     ]
     reflection.enable_server_reflection(services, server)
@@ -137,7 +148,18 @@ async def create_server(
     await set_serving(health_servicer, True)
     logger.info("central SERVING on %s:%d (db %s)", settings.host, port, _safe_url(settings.db_url))
     return Central(
-        settings, server, port, core, accounts, months, cart, checkout, catalog, sweeper, health_servicer
+        settings,
+        server,
+        port,
+        core,
+        accounts,
+        months,
+        cart,
+        checkout,
+        catalog,
+        sweeper,
+        health_servicer,
+        links,
     )
 
 

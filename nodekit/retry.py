@@ -29,7 +29,7 @@ def retrying(attempts: int = MAX_ATTEMPTS, max_delay_s: float = MAX_DELAY_S) -> 
     """A tenacity controller with the house policy."""
     return AsyncRetrying(
         retry=retry_if_exception(is_transient),
-        wait=wait_exponential_jitter(initial=0.1, max=2.0, jitter=0.1),
+        wait=wait_exponential_jitter(multiplier=0.1, max=2.0, jitter=0.1),
         stop=stop_after_attempt(attempts) | stop_after_delay(max_delay_s),
         reraise=True,
     )

@@ -25,6 +25,7 @@ from nodekit.status import from_rpc_error
 from tests.helpers import Stubs, register
 
 MANUFACTURER_KEY = "acme-secret-key"
+BRANCH_KEY = "north-secret-key"
 
 
 def _call(channel: grpc.aio.Channel, method: str) -> grpc.aio.Call:
@@ -71,15 +72,18 @@ async def _outcome(
 
 @pytest.mark.parametrize("method", sorted(POLICY))
 async def test_role_matrix(tmp_path: Path, method: str) -> None:
-    async with running_central(tmp_path / "c.sqlite3", manufacturer_keys={"Acme": MANUFACTURER_KEY}) as rc:
+    async with running_central(
+        tmp_path / "c.sqlite3",
+        manufacturer_keys={"Acme": MANUFACTURER_KEY},
+        branch_keys={"north": BRANCH_KEY},
+    ) as rc:
         tokens = {
             Role.OPERATOR: rc.operator_metadata,
             Role.MANUFACTURER: bearer_metadata(MANUFACTURER_KEY),
+            Role.BRANCH: bearer_metadata(BRANCH_KEY),
             Role.CUSTOMER: await register(Stubs.on(rc.channel), "ann"),
         }
         allowed = POLICY[method]
-        if await _code(rc.channel, method, ()) == grpc.StatusCode.UNIMPLEMENTED:
-            pytest.skip("service not served yet")  # TODO(integration): remove once all are served
         if allowed:
             assert await _code(rc.channel, method, ()) == grpc.StatusCode.UNAUTHENTICATED
             assert (

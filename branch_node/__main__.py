@@ -1,0 +1,32 @@
+"""`python -m branch_node`: runs one branch store until SIGTERM/SIGINT, then exits 0."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from branch_node.node import start_branch
+from branch_node.settings import BranchSettings, parse_args
+from nodekit.logs import setup_logging
+from nodekit.runtime import run, stop_event_on_signals
+
+
+async def serve(settings: BranchSettings) -> int:
+    """Starts the branch, waits for a stop signal, drains and exits 0."""
+    stop = stop_event_on_signals()
+    branch = await start_branch(settings)
+    print(f"branch {settings.name} running (db {settings.db_path})", flush=True)
+    await stop.wait()
+    await branch.stop()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``distribution-branch`` script."""
+    settings = parse_args(sys.argv[1:] if argv is None else argv)
+    setup_logging(f"branch-{settings.name}", settings.log_level)
+    return run(serve(settings))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

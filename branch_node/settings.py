@@ -1,0 +1,102 @@
+"""Settings of a branch store, built from CLI flags and environment variables in one place."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from branch_node.tax import province
+
+
+@dataclass(frozen=True)
+class BranchSettings:
+    """How a branch runs.
+
+    Attributes:
+        central: host:port of the central.
+        name: Branch name, as configured at the central (``--branch NAME=KEY``).
+        key: The branch's bearer key.
+        db_path: The branch's own SQLite file.
+        province: Two-letter province code; decides the sales tax.
+        seed: Seed of the point-of-sale simulator (same seed, same shoppers).
+        day_seconds: Wall-clock length of one simulated business day.
+        days: Simulated days to run before idling; 0 runs until stopped.
+        shoppers_per_day: Walk-in shoppers per simulated day.
+        write_off_chance: Chance per shopper that some units are written off.
+        reorder_point: Default level at which a product is reordered.
+        reorder_quantity: Default units bought per reorder (more than the reorder point).
+        markup_percent: Shelf price over the central's unit price.
+        card_number: The company card used to buy from the central.
+        simulate: False runs the stream and reorders without the shopper simulator.
+        log_level: Logging level name.
+    """
+
+    central: str
+    name: str
+    key: str
+    db_path: Path
+    province: str = "ON"
+    seed: int = 1
+    day_seconds: float = 5.0
+    days: int = 0
+    shoppers_per_day: int = 20
+    write_off_chance: float = 0.05
+    reorder_point: int = 5
+    reorder_quantity: int = 20
+    markup_percent: int = 40
+    card_number: str = "4242424242424242"
+    simulate: bool = True
+    log_level: str = "INFO"
+
+    def __post_init__(self) -> None:
+        province(self.province)
+        if self.reorder_quantity <= self.reorder_point or self.reorder_point < 0:
+            raise ValueError("the reorder quantity must exceed the reorder point (>= 0)")
+        if self.day_seconds <= 0 or self.shoppers_per_day < 1:
+            raise ValueError("a day needs a positive length and at least one shopper")
+
+
+def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.environ) -> BranchSettings:
+    """Builds settings from flags; the key may also come from DISTRIBUTION_BRANCH_KEY."""
+    parser = argparse.ArgumentParser(prog="python -m branch_node", description="A branch store.")
+    parser.add_argument("--central", required=True, help="host:port of the central")
+    parser.add_argument("--name", required=True)
+    parser.add_argument("--key", default=env.get("DISTRIBUTION_BRANCH_KEY"))
+    parser.add_argument("--db", required=True, type=Path, help="the branch's SQLite file")
+    parser.add_argument("--province", default="ON")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--day-seconds", type=float, default=5.0)
+    parser.add_argument("--days", type=int, default=0, help="simulated days; 0 = until stopped")
+    parser.add_argument("--shoppers-per-day", type=int, default=20)
+    parser.add_argument("--write-off-chance", type=float, default=0.05)
+    parser.add_argument("--reorder-point", type=int, default=5)
+    parser.add_argument("--reorder-quantity", type=int, default=20)
+    parser.add_argument("--markup-percent", type=int, default=40)
+    parser.add_argument("--no-simulate", action="store_true", help="stream and reorder only")
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    if not args.key:
+        parser.error("--key (or DISTRIBUTION_BRANCH_KEY) is required")
+    try:
+        return BranchSettings(
+            central=args.central,
+            name=args.name,
+            key=args.key,
+            db_path=args.db,
+            province=args.province.upper(),
+            seed=args.seed,
+            day_seconds=args.day_seconds,
+            days=args.days,
+            shoppers_per_day=args.shoppers_per_day,
+            write_off_chance=args.write_off_chance,
+            reorder_point=args.reorder_point,
+            reorder_quantity=args.reorder_quantity,
+            markup_percent=args.markup_percent,
+            simulate=not args.no_simulate,
+            log_level=args.log_level,
+        )
+    except ValueError as error:
+        parser.error(str(error))

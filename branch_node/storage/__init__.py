@@ -1,0 +1,1 @@
+"""The branch's own SQLite database: tables, engine and group-commit writer."""

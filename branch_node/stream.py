@@ -1,0 +1,163 @@
+"""Streams the outbox to the central: resume where it says, send in order, record its acks.
+
+The central's ``SalesResume`` is the authority on what it holds, so the
+branch always resends from there (its outbox keeps every sale); the
+central deduplicates by transaction id. A lost ack therefore costs one
+resend, never a double count, and a lost connection costs nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+
+import grpc
+
+from branch_node import books
+from branch_node.model import Sale
+from branch_node.storage.store import Store
+from generated.distribution.v1 import branch_pb2, branch_pb2_grpc
+from nodekit.auth import bearer_metadata
+from nodekit.timestamps import to_timestamp
+
+logger = logging.getLogger(__name__)
+
+BATCH = 200
+PAYMENT_METHODS = {
+    "cash": branch_pb2.PAYMENT_METHOD_CASH,
+    "debit": branch_pb2.PAYMENT_METHOD_DEBIT,
+    "credit": branch_pb2.PAYMENT_METHOD_CREDIT,
+    "mobile": branch_pb2.PAYMENT_METHOD_MOBILE,
+}
+
+
+def backoff_s(failures: int, rng: random.Random, initial: float = 0.1, cap: float = 2.0) -> float:
+    """The house backoff: exponential from 100 ms, capped, plus up to 100 ms of jitter."""
+    delay: float = min(cap, initial * 2 ** max(failures - 1, 0))
+    return delay + rng.uniform(0, 0.1)
+
+
+def to_message(sale: Sale) -> branch_pb2.StreamSalesRequest:
+    """The wire form of a sale."""
+    return branch_pb2.StreamSalesRequest(
+        sale=branch_pb2.SaleTransaction(
+            transaction_id=sale.transaction_id,
+            sequence=sale.sequence,
+            occurred_at=to_timestamp(sale.occurred_at),
+            business_day=sale.business_day,
+            items=[
+                branch_pb2.SaleItem(
+                    product=i.product, quantity=i.quantity, unit_price_cents=i.unit_price_cents
+                )
+                for i in sale.items
+            ],
+            subtotal_cents=sale.subtotal_cents,
+            tax_cents=sale.tax_cents,
+            total_cents=sale.total_cents,
+            payment_method=PAYMENT_METHODS[sale.payment_method],
+            customer_name=sale.customer_name,
+        )
+    )
+
+
+class SalesStream:
+    """Keeps one StreamSales call alive, reconnecting with bounded jittered backoff."""
+
+    def __init__(
+        self,
+        store: Store,
+        channel: grpc.aio.Channel,
+        key: str,
+        clock: Callable[[], datetime],
+        seed: int = 0,
+    ) -> None:
+        self._store = store
+        self._stub = branch_pb2_grpc.BranchServiceStub(channel)
+        self._metadata = bearer_metadata(key)
+        self._clock = clock
+        self._rng = random.Random(seed)
+        self._wake = asyncio.Event()
+        self._progress = asyncio.Condition()
+        self.acked = 0
+        self.sessions = 0
+        self._acked_in_session = False
+
+    def notify(self) -> None:
+        """Tells the sender a new sale is in the outbox."""
+        self._wake.set()
+
+    async def wait_acked(self, sequence: int, timeout_s: float) -> bool:
+        """Waits until the central has committed ``sequence``; False on timeout."""
+        try:
+            async with asyncio.timeout(timeout_s), self._progress:
+                await self._progress.wait_for(lambda: self.acked >= sequence)
+            return True
+        except TimeoutError:
+            return False
+
+    async def run(self) -> None:
+        """Streams until cancelled; every session ends in an error, then backs off and reconnects."""
+        failures = 0
+        while True:
+            try:
+                await self._session()
+            except (grpc.aio.AioRpcError, ConnectionError) as error:
+                # A session that made progress starts the backoff over.
+                failures = 1 if self._acked_in_session else failures + 1
+                code = error.code().name if isinstance(error, grpc.aio.AioRpcError) else "EOF"
+                logger.warning("sales stream ended (%s); reconnecting", code)
+            await asyncio.sleep(backoff_s(failures, self._rng))
+
+    async def _session(self) -> None:
+        call = self._stub.StreamSales(metadata=self._metadata, wait_for_ready=True)
+        self._acked_in_session = False
+        sender: asyncio.Task[None] | None = None
+        try:
+            first = await call.read()
+            if first is grpc.aio.EOF:
+                raise ConnectionError("the central closed the stream before resuming")
+            resume = int(first.resume.last_sequence)
+            self.sessions += 1
+            logger.info("sales stream resumes after sequence %d", resume)
+            await self._acknowledged(resume, flush=True)
+            sender = asyncio.create_task(self._send(call, resume), name="sales-sender")
+            while True:
+                reply = await call.read()
+                if reply is grpc.aio.EOF:
+                    break
+                self._acked_in_session = True
+                await self._acknowledged(int(reply.ack.sequence), flush=False)
+            raise ConnectionError("the central ended the sales stream")
+        finally:
+            if sender is not None:
+                sender.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sender
+            call.cancel()
+
+    async def _send(self, call: grpc.aio.StreamStreamCall, after: int) -> None:
+        sent = after
+        while True:
+            self._wake.clear()
+            sales = await self._store.read(partial(books.pending_sales, after=sent, limit=BATCH))
+            for sale in sales:
+                await call.write(to_message(sale))
+                sent = sale.sequence
+            if not sales:
+                await self._wake.wait()
+
+    async def _acknowledged(self, sequence: int, flush: bool) -> None:
+        now = self._clock()
+        if flush:
+            await self._store.write(lambda c: books.mark_acked(c, sequence, now))
+        else:
+            # Not awaited: a lost mark only means the next resume point comes from the central.
+            self._store.writer.submit(lambda c: books.mark_acked(c, sequence, now))
+        async with self._progress:
+            self.acked = max(self.acked, sequence) if not flush else sequence
+            self._progress.notify_all()

@@ -1,0 +1,76 @@
+"""The notification outbox's reads and writes (sync functions for the writer or a reader)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Connection
+
+from central.link.messages import OutboxItem
+from central.storage.schema import manufacturers, notifications
+
+# Enough for any realistic backlog in one read; the rest follows on the next wake-up.
+PAGE = 500
+
+
+def pending(connection: Connection, manufacturer_id: int, after_id: int) -> list[OutboxItem]:
+    """Unacknowledged notifications with an id above ``after_id``, oldest first."""
+    rows = connection.execute(
+        select(notifications.c.notification_id, notifications.c.kind, notifications.c.payload)
+        .where(
+            notifications.c.manufacturer_id == manufacturer_id,
+            notifications.c.acked_at.is_(None),
+            notifications.c.notification_id > after_id,
+        )
+        .order_by(notifications.c.notification_id)
+        .limit(PAGE)
+    ).all()
+    return [OutboxItem(int(r.notification_id), str(r.kind), json.loads(r.payload)) for r in rows]
+
+
+def acknowledge(connection: Connection, manufacturer_id: int, notification_id: int, now: datetime) -> bool:
+    """Marks one of the manufacturer's notifications acknowledged; False if unknown or done."""
+    result = connection.execute(
+        update(notifications)
+        .where(
+            notifications.c.notification_id == notification_id,
+            notifications.c.manufacturer_id == manufacturer_id,
+            notifications.c.acked_at.is_(None),
+        )
+        .values(acked_at=now)
+    )
+    return result.rowcount == 1
+
+
+def touch(connection: Connection, manufacturer_id: int, now: datetime) -> None:
+    """Records when the manufacturer was last heard from."""
+    connection.execute(
+        update(manufacturers)
+        .where(manufacturers.c.manufacturer_id == manufacturer_id)
+        .values(last_seen_at=now)
+    )
+
+
+def overview(connection: Connection, names: Collection[str]) -> list[tuple[int, str, datetime | None, int]]:
+    """(id, name, last_seen_at, pending count) for the named manufacturers, by name."""
+    waiting = (
+        select(notifications.c.manufacturer_id, func.count().label("n"))
+        .where(notifications.c.acked_at.is_(None))
+        .group_by(notifications.c.manufacturer_id)
+        .subquery()
+    )
+    rows = connection.execute(
+        select(
+            manufacturers.c.manufacturer_id,
+            manufacturers.c.name,
+            manufacturers.c.last_seen_at,
+            func.coalesce(waiting.c.n, 0),
+        )
+        .outerjoin(waiting, waiting.c.manufacturer_id == manufacturers.c.manufacturer_id)
+        .where(manufacturers.c.name.in_(list(names)))
+        .order_by(manufacturers.c.name)
+    ).all()
+    return [(int(r[0]), str(r[1]), r[2], int(r[3])) for r in rows]

@@ -1,0 +1,153 @@
+"""Who takes part in a run: names, keys, derived seeds and each child's command line."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import sys
+from dataclasses import dataclass
+from enum import Enum
+
+MANUFACTURER_NAMES: tuple[str, ...] = (
+    "Acme Foods", "Borealis Tools", "Cobalt Textiles", "Delta Dairy", "Evergreen Paper",
+    "Fjord Fisheries", "Granite Hardware", "Harbor Beverages", "Iris Cosmetics", "Juniper Toys",
+    "Kestrel Bikes", "Lumen Lighting", "Maple Furniture", "Nimbus Electronics", "Orchard Fruit",
+    "Prairie Grains", "Quartz Glassware", "Redwood Garden", "Summit Outdoor", "Tidal Soaps",
+    "Umber Coffee", "Vista Optics", "Willow Linens", "Xenon Batteries", "Yarrow Teas",
+    "Zephyr Fans",
+)  # fmt: skip
+
+# Branch stores are named after their town; all are in Ontario (see BRANCH_PROVINCE).
+BRANCH_TOWNS: tuple[str, ...] = (
+    "Toronto", "Ottawa", "Hamilton", "Kingston", "London", "Windsor", "Sudbury", "Barrie",
+)  # fmt: skip
+
+# The branches' sales tax depends on the province; every simulated branch is in Ontario.
+BRANCH_PROVINCE = "ON"
+RESERVATION_TTL_SECONDS = 30
+
+
+class Role(Enum):
+    """The kind of a child process; it also decides the stop order (shoppers first)."""
+
+    CENTRAL = "central"
+    MANUFACTURER = "manufacturer"
+    CUSTOMER = "customer"
+    BRANCH = "branch"
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One participant: its display name, its key (if it has one) and its seed."""
+
+    role: Role
+    name: str
+    key: str
+    seed: int
+
+    @property
+    def slug(self) -> str:
+        """A file-name-safe id, unique in the run: ``manufacturer-acme-foods``."""
+        if self.role is Role.CENTRAL:
+            return "central"
+        slug = slugify(self.name)
+        # "customer-01" already says what it is; "Acme Foods" needs its role in front.
+        return slug if slug.startswith(f"{self.role.value}-") else f"{self.role.value}-{slug}"
+
+
+@dataclass(frozen=True, slots=True)
+class Cast:
+    """Everyone in one run, with the operator's key."""
+
+    operator_key: str
+    central: Member
+    manufacturers: tuple[Member, ...]
+    customers: tuple[Member, ...]
+    branches: tuple[Member, ...]
+
+    @property
+    def shoppers(self) -> int:
+        """How many participants tell the central they are done with a month.
+
+        Only customers: a branch reorders whenever its stock runs low, so it has
+        no natural end to a month of shopping.
+        """
+        return len(self.customers)
+
+
+def slugify(name: str) -> str:
+    """Lower-case words joined by dashes."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def derive_seed(base: int, name: str) -> int:
+    """A child's seed from the run's seed and its name.
+
+    Hashing (not ``base + index``) keeps the seeds unrelated to each other and stable
+    when the number of other children changes.
+    """
+    digest = hashlib.sha256(f"{base}:{name}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFF_FFFF
+
+
+def new_key() -> str:
+    """A random per-run secret."""
+    return secrets.token_urlsafe(24)
+
+
+def manufacturer_name(index: int) -> str:
+    """The index-th manufacturer's display name."""
+    return MANUFACTURER_NAMES[index % len(MANUFACTURER_NAMES)]
+
+
+def branch_name(index: int) -> str:
+    """The index-th branch's name: a town, numbered once the towns run out."""
+    town = BRANCH_TOWNS[index % len(BRANCH_TOWNS)]
+    rounds = index // len(BRANCH_TOWNS)
+    return town if rounds == 0 else f"{town} {rounds + 1}"
+
+
+def build_cast(seed: int, manufacturers: int, customers: int, branches: int) -> Cast:
+    """Names, fresh keys and derived seeds for every participant."""
+
+    def member(role: Role, name: str, keyed: bool) -> Member:
+        return Member(role, name, new_key() if keyed else "", derive_seed(seed, name))
+
+    return Cast(
+        operator_key=new_key(),
+        central=member(Role.CENTRAL, "central", keyed=False),
+        manufacturers=tuple(
+            member(Role.MANUFACTURER, manufacturer_name(i), keyed=True) for i in range(manufacturers)
+        ),
+        customers=tuple(
+            member(Role.CUSTOMER, f"customer-{i + 1:02d}", keyed=False) for i in range(customers)
+        ),
+        branches=tuple(member(Role.BRANCH, branch_name(i), keyed=True) for i in range(branches)),
+    )
+
+
+def central_argv(cast: Cast, port: int, db_url: str) -> list[str]:
+    """``python -m central ...`` with every configured manufacturer and branch key."""
+    # Secrets go as "--flag=value": a random key may start with "-" and would read as a flag.
+    argv = [sys.executable, "-m", "central", "--host", "127.0.0.1", "--port", str(port)]
+    argv += ["--db", db_url, f"--operator-key={cast.operator_key}"]
+    argv += ["--reservation-ttl-seconds", str(RESERVATION_TTL_SECONDS)]
+    for maker in cast.manufacturers:
+        argv += [f"--manufacturer={maker.name}={maker.key}"]
+    for branch in cast.branches:
+        argv += [f"--branch={branch.name}={branch.key}"]
+    return argv
+
+
+def member_argv(member: Member, central: str, branch_db: str = "") -> list[str]:
+    """The command line of a manufacturer, customer or branch talking to ``central``."""
+    argv = [sys.executable, "-m", f"{member.role.value}_node", "--central", central]
+    argv += ["--name", member.name]
+    if member.role is Role.MANUFACTURER:
+        argv += [f"--key={member.key}"]
+    elif member.role is Role.BRANCH:
+        argv += [f"--key={member.key}", "--db", branch_db, "--province", BRANCH_PROVINCE]
+    elif member.role is not Role.CUSTOMER:
+        raise ValueError(f"no member command line for {member.role}")
+    return [*argv, "--seed", str(member.seed)]

@@ -1,0 +1,237 @@
+"""The supervisor: starts children in their own process groups, watches them, stops them all."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import json
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+STOP_GRACE_S = 5.0
+TAIL_LINES = 20
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ChildSpec:
+    """How to start one child.
+
+    Attributes:
+        slug: Unique, file-name-safe id; names the log file and the pids.json entry.
+        label: What a person reads, e.g. ``manufacturer Acme Foods``.
+        argv: The full command line.
+        tier: Stop order: higher tiers are stopped first (shoppers before the central).
+    """
+
+    slug: str
+    label: str
+    argv: Sequence[str]
+    tier: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ChildExit:
+    """A child that ended: who, how, and the end of its log."""
+
+    slug: str
+    label: str
+    returncode: int
+    log_path: Path
+    tail: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """One line: the child's label and how it ended."""
+        if self.returncode < 0:
+            try:
+                how = f"was killed by {signal.Signals(-self.returncode).name}"
+            except ValueError:
+                how = f"was killed by signal {-self.returncode}"
+        else:
+            how = f"exited with code {self.returncode}"
+        return f"{self.label} ({self.slug}) {how}"
+
+
+@dataclass(slots=True)
+class _Child:
+    spec: ChildSpec
+    process: asyncio.subprocess.Process
+    log_path: Path
+    watcher: asyncio.Task[None] | None = field(default=None)
+
+
+def read_tail(path: Path, lines: int = TAIL_LINES) -> tuple[str, ...]:
+    """The last ``lines`` lines of a log file (empty if it is missing)."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            # Logs can be large; the last 64 KiB hold far more than 20 lines.
+            handle.seek(max(0, size - 65536))
+            text = handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ()
+    return tuple(text.splitlines()[-lines:])
+
+
+def _die_with_parent_hook() -> Callable[[], None] | None:
+    """A pre-exec hook that makes the kernel SIGTERM the child if the launcher dies.
+
+    try/finally covers exceptions and signals we can catch; this covers SIGKILL of
+    the launcher, which would otherwise orphan the children (they are in their own
+    sessions, so the terminal's signals do not reach them). Linux only.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def hook() -> None:
+        # Runs in the child between fork and exec: only a foreign call, nothing that locks.
+        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # the launcher died before prctl took effect
+            os._exit(1)
+
+    return hook
+
+
+class Supervisor:
+    """Owns every child process of a run.
+
+    Children run in their own process group (``start_new_session``), so Ctrl-C in the
+    terminal reaches only the launcher, which then stops them in order; a signal to
+    the group also reaches anything a child started itself.
+    """
+
+    def __init__(self, run_dir: Path, cwd: Path, env: Mapping[str, str] | None = None) -> None:
+        self._logs = run_dir / "logs"
+        self._pids_file = run_dir / "pids.json"
+        self._cwd = cwd
+        base = dict(env if env is not None else os.environ)
+        self._env = {
+            **base,
+            # Unbuffered output, so a crashed child's last lines are in its log.
+            "PYTHONUNBUFFERED": "1",
+            # The node packages import each other from the repository, installed or not.
+            "PYTHONPATH": os.pathsep.join(p for p in (str(cwd), base.get("PYTHONPATH")) if p),
+        }
+        self._children: dict[str, _Child] = {}
+        self._stopping = False
+        self._failure: asyncio.Future[ChildExit] = asyncio.get_running_loop().create_future()
+        self._hook = _die_with_parent_hook()
+
+    @property
+    def pids(self) -> dict[str, int]:
+        """Process id of every child started so far, by slug."""
+        return {slug: child.process.pid for slug, child in self._children.items()}
+
+    def log_path(self, slug: str) -> Path:
+        """Where a child's stdout and stderr go."""
+        return self._logs / f"{slug}.log"
+
+    async def start(self, spec: ChildSpec) -> int:
+        """Starts a child with its output in ``logs/<slug>.log``; returns its pid."""
+        if spec.slug in self._children:
+            raise ValueError(f"child {spec.slug!r} was already started")
+        if self._stopping:
+            raise RuntimeError("the supervisor is stopping")
+        self._logs.mkdir(parents=True, exist_ok=True)
+        log_path = self.log_path(spec.slug)
+        with log_path.open("ab") as log:
+            process = await asyncio.create_subprocess_exec(
+                *spec.argv,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=log,
+                stderr=asyncio.subprocess.STDOUT,
+                cwd=self._cwd,
+                env=self._env,
+                start_new_session=True,
+                preexec_fn=self._hook,
+            )
+        child = _Child(spec, process, log_path)
+        child.watcher = asyncio.create_task(self._watch(child), name=f"watch-{spec.slug}")
+        self._children[spec.slug] = child
+        self._write_pids()
+        logger.info("started %s as pid %d", spec.label, process.pid)
+        return process.pid
+
+    async def first_unexpected_exit(self) -> ChildExit:
+        """Waits until some child ends while the supervisor is not stopping it."""
+        return await asyncio.shield(self._failure)
+
+    async def stop_all(self, grace_s: float = STOP_GRACE_S) -> dict[str, int]:
+        """Stops every child, shoppers first: SIGTERM, a bounded wait, then SIGKILL.
+
+        Returns:
+            Each child's return code, by slug.
+        """
+        self._stopping = True
+        for tier in sorted({c.spec.tier for c in self._children.values()}, reverse=True):
+            group = [c for c in self._children.values() if c.spec.tier == tier]
+            await asyncio.gather(*(self._stop(c, grace_s) for c in group))
+        for child in self._children.values():
+            if child.watcher is not None:
+                await child.watcher
+        self._write_pids()
+        return {
+            slug: child.process.returncode
+            for slug, child in self._children.items()
+            if child.process.returncode is not None
+        }
+
+    async def _stop(self, child: _Child, grace_s: float) -> None:
+        process = child.process
+        if process.returncode is not None:
+            # Ended earlier (the watchdog saw it); its pid may belong to someone else by now.
+            return
+        _signal_group(process.pid, signal.SIGTERM)
+        try:
+            await asyncio.wait_for(process.wait(), grace_s)
+        except TimeoutError:
+            logger.warning("%s ignored SIGTERM for %.0fs; killing it", child.spec.label, grace_s)
+        # SIGKILL the group even after a clean exit: it also ends anything the child left.
+        _signal_group(process.pid, signal.SIGKILL)
+        await process.wait()
+
+    async def _watch(self, child: _Child) -> None:
+        code = await child.process.wait()
+        if self._stopping or self._failure.done():
+            return
+        self._failure.set_result(
+            ChildExit(
+                slug=child.spec.slug,
+                label=child.spec.label,
+                returncode=code,
+                log_path=child.log_path,
+                tail=read_tail(child.log_path),
+            )
+        )
+
+    def _write_pids(self) -> None:
+        # Tests read this to kill a child and to check that none is left behind.
+        payload = {
+            "launcher": os.getpid(),
+            "children": {
+                slug: {"pid": c.process.pid, "label": c.spec.label, "log": str(c.log_path)}
+                for slug, c in self._children.items()
+            },
+        }
+        temporary = self._pids_file.with_suffix(".json.tmp")
+        temporary.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        os.replace(temporary, self._pids_file)
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)

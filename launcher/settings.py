@@ -1,0 +1,130 @@
+"""The launcher's settings: one frozen dataclass, built from the command line in one place."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+# run.py sits at the repository root, next to the node packages it starts.
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+MAX_MANUFACTURERS = 26
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything one simulation run needs.
+
+    Attributes:
+        months: Trading months to run (default 3).
+        manufacturers: Manufacturer processes (default 3, at most 26).
+        customers: Simulated customer processes (default 8).
+        branches: Branch-store processes (default 2); started only if branch_node is runnable.
+        seed: Base seed; every child's seed is derived from it, so a run can be repeated.
+        db_url: The central's database URL (default: a fresh SQLite file in the run dir).
+        run_dir: Where logs, pids.json, the databases and the reports go.
+        month_seconds: Backstop after which the central closes a month by itself (default 8).
+        quiet: No live progress, only the month summaries and the totals.
+        node_root: Directory the node packages are run from (the repository root);
+            tests point it at fake nodes.
+    """
+
+    months: int = 3
+    manufacturers: int = 3
+    customers: int = 8
+    branches: int = 2
+    seed: int = 1
+    db_url: str = ""
+    run_dir: Path = REPO_ROOT / "runs" / "latest"
+    month_seconds: int = 8
+    quiet: bool = False
+    node_root: Path = REPO_ROOT
+
+    def to_json(self) -> dict[str, object]:
+        """The settings as the report records them."""
+        return {
+            "months": self.months,
+            "manufacturers": self.manufacturers,
+            "customers": self.customers,
+            "branches": self.branches,
+            "seed": self.seed,
+            "db_url": self.db_url,
+            "run_dir": str(self.run_dir),
+            "month_seconds": self.month_seconds,
+        }
+
+
+def default_run_dir(now: datetime) -> Path:
+    """``runs/<timestamp>/`` under the repository, one per run."""
+    return REPO_ROOT / "runs" / now.strftime("%Y%m%d-%H%M%S-%f")
+
+
+def sqlite_url(run_dir: Path) -> str:
+    """A fresh SQLite file for the central inside the run dir."""
+    return f"sqlite+aiosqlite:///{run_dir.resolve() / 'central.sqlite3'}"
+
+
+def _count(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type for an int within bounds, so a bad flag fails before anything starts."""
+
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < minimum or (maximum is not None and value > maximum):
+            upper = "" if maximum is None else f" and at most {maximum}"
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}{upper}, got {value}")
+        return value
+
+    parse.__name__ = "int"
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``python run.py``."""
+    parser = argparse.ArgumentParser(
+        prog="run.py",
+        description="Start the distribution network as separate processes, run the months "
+        "and write the report.",
+    )
+    parser.add_argument("--months", type=_count(1), default=3, help="trading months (3)")
+    parser.add_argument(
+        "--manufacturers",
+        type=_count(1, MAX_MANUFACTURERS),
+        default=3,
+        help="manufacturer processes (3)",
+    )
+    parser.add_argument("--customers", type=_count(0), default=8, help="customer processes (8)")
+    parser.add_argument("--branches", type=_count(0), default=2, help="branch stores (2)")
+    parser.add_argument("--seed", type=int, default=1, help="base seed of every child (1)")
+    parser.add_argument("--db", default="", help="central database URL (default: SQLite file in the run dir)")
+    parser.add_argument(
+        "--run-dir", type=Path, default=None, help="output directory (default: runs/<timestamp>/)"
+    )
+    parser.add_argument(
+        "--month-seconds",
+        type=_count(1),
+        default=8,
+        help="backstop: the central closes a month after this many seconds (8)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no live progress")
+    return parser
+
+
+def parse_settings(argv: Sequence[str] | None = None, now: datetime | None = None) -> Settings:
+    """Settings from command-line flags; defaults filled in for the run dir and database."""
+    args = build_parser().parse_args(argv)
+    run_dir: Path = args.run_dir or default_run_dir(now or datetime.now())
+    run_dir = run_dir.resolve()
+    return Settings(
+        months=args.months,
+        manufacturers=args.manufacturers,
+        customers=args.customers,
+        branches=args.branches,
+        seed=args.seed,
+        db_url=args.db or sqlite_url(run_dir),
+        run_dir=run_dir,
+        month_seconds=args.month_seconds,
+        quiet=args.quiet,
+    )

@@ -1,0 +1,246 @@
+"""Plain, JSON-ready records of what the launcher saw, converted from the protos at the edge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from generated.distribution.v1 import common_pb2, month_pb2, report_pb2
+
+OPEN = "OPEN"
+CLOSED = "CLOSED"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One stock line and its counters."""
+
+    stock_line_id: int
+    manufacturer_name: str
+    product: str
+    unit_price_cents: int
+    offered: int
+    reserved: int
+    sold: int
+    available: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductOutcome:
+    """A product's month for one manufacturer."""
+
+    product: str
+    offered: int
+    sold: int
+    revenue_cents: int
+    unsold: int
+    unmet_demand: int
+
+
+@dataclass(frozen=True, slots=True)
+class MakerOutcome:
+    """One manufacturer's results for a closed month."""
+
+    manufacturer_name: str
+    products: tuple[ProductOutcome, ...]
+
+    def total(self, attribute: str) -> int:
+        """Sum of one ProductOutcome counter over the products."""
+        return sum(int(getattr(p, attribute)) for p in self.products)
+
+
+@dataclass(frozen=True, slots=True)
+class BranchDayFigures:
+    """One branch's figures for one business day, as the central holds them."""
+
+    branch_name: str
+    business_day: str
+    revenue_cents: int
+    loss_cents: int
+    streamed_revenue_cents: int
+    transaction_count: int
+    flagged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MonthSnapshot:
+    """A month's status at one moment."""
+
+    month: int
+    state: str
+    stock_lines: tuple[Line, ...]
+    order_count: int
+    revenue_cents: int
+    skipped_manufacturers: tuple[str, ...]
+    finished_shoppers: int
+    unmet_demand: int
+    opened_at: str | None
+    closed_at: str | None
+    manufacturer_results: tuple[MakerOutcome, ...]
+    close_reason: str
+
+    @property
+    def offered(self) -> int:
+        """Units offered over all lines."""
+        return sum(line.offered for line in self.stock_lines)
+
+    @property
+    def reserved(self) -> int:
+        """Units held in carts over all lines."""
+        return sum(line.reserved for line in self.stock_lines)
+
+    @property
+    def sold(self) -> int:
+        """Units sold over all lines."""
+        return sum(line.sold for line in self.stock_lines)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthRecord:
+    """Everything the report keeps about one month."""
+
+    status: MonthSnapshot
+    offered_manufacturers: tuple[str, ...]
+    wall_seconds: float
+    reports_delivered: bool
+    branch_days: tuple[BranchDayFigures, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Per-manufacturer counters summed over its stock lines."""
+
+    offered: int = 0
+    reserved: int = 0
+    sold: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """The whole run's figures."""
+
+    months: int
+    offered: int
+    sold: int
+    unsold: int
+    orders: int
+    revenue_cents: int
+    unmet_demand: int
+    skipped_offers: int
+    branch_revenue_cents: int = 0
+    per_manufacturer_sold: dict[str, int] = field(default_factory=dict)
+
+
+def state_name(state: int) -> str:
+    """``OPEN`` for ``MONTH_STATE_OPEN``."""
+    return str(common_pb2.MonthState.Name(state)).removeprefix("MONTH_STATE_")
+
+
+def _iso(status: month_pb2.MonthStatus, name: str) -> str | None:
+    """An ISO-8601 UTC time from a Timestamp field, or None when the field is unset."""
+    if not status.HasField(name):
+        return None
+    moment: datetime = getattr(status, name).ToDatetime(tzinfo=UTC)
+    return moment.isoformat()
+
+
+def snapshot_from_proto(status: month_pb2.MonthStatus) -> MonthSnapshot:
+    """Converts a MonthStatus message."""
+    return MonthSnapshot(
+        month=status.month,
+        state=state_name(status.state),
+        stock_lines=tuple(
+            Line(
+                stock_line_id=s.stock_line_id,
+                manufacturer_name=s.manufacturer_name,
+                product=s.product,
+                unit_price_cents=s.unit_price_cents,
+                offered=s.offered,
+                reserved=s.reserved,
+                sold=s.sold,
+                available=s.available,
+            )
+            for s in status.stock_lines
+        ),
+        order_count=status.order_count,
+        revenue_cents=status.revenue_cents,
+        skipped_manufacturers=tuple(status.skipped_manufacturers),
+        finished_shoppers=status.finished_shoppers,
+        unmet_demand=status.unmet_demand,
+        opened_at=_iso(status, "opened_at"),
+        closed_at=_iso(status, "closed_at"),
+        manufacturer_results=tuple(
+            MakerOutcome(
+                manufacturer_name=m.manufacturer_name,
+                products=tuple(
+                    ProductOutcome(
+                        product=p.product,
+                        offered=p.offered,
+                        sold=p.sold,
+                        revenue_cents=p.revenue_cents,
+                        unsold=p.unsold,
+                        unmet_demand=p.unmet_demand,
+                    )
+                    for p in m.results
+                ),
+            )
+            for m in status.manufacturer_results
+        ),
+        close_reason=status.close_reason,
+    )
+
+
+def branch_days_from_proto(days: Iterable[report_pb2.BranchDay]) -> tuple[BranchDayFigures, ...]:
+    """Converts GetBranchRevenue rows."""
+    return tuple(
+        BranchDayFigures(
+            branch_name=d.branch_name,
+            business_day=d.business_day,
+            revenue_cents=d.revenue_cents,
+            loss_cents=d.loss_cents,
+            streamed_revenue_cents=d.streamed_revenue_cents,
+            transaction_count=d.transaction_count,
+            flagged=d.flagged,
+        )
+        for d in days
+    )
+
+
+def tally_by_manufacturer(lines: Iterable[Line]) -> dict[str, Tally]:
+    """Offered, reserved and sold per manufacturer, in first-seen order."""
+    tallies: dict[str, Tally] = {}
+    for line in lines:
+        t = tallies.get(line.manufacturer_name, Tally())
+        tallies[line.manufacturer_name] = Tally(
+            t.offered + line.offered, t.reserved + line.reserved, t.sold + line.sold
+        )
+    return tallies
+
+
+def compute_totals(records: Sequence[MonthRecord]) -> Totals:
+    """Sums the months; unsold comes from the month reports, or offered - sold without them."""
+    per_maker: dict[str, int] = {}
+    unsold = 0
+    for record in records:
+        status = record.status
+        for name, tally in tally_by_manufacturer(status.stock_lines).items():
+            per_maker[name] = per_maker.get(name, 0) + tally.sold
+        if status.manufacturer_results:
+            unsold += sum(m.total("unsold") for m in status.manufacturer_results)
+        else:
+            unsold += status.offered - status.sold
+    # Branch figures are cumulative per day, so the last month's rows hold them all.
+    last_days = records[-1].branch_days if records else ()
+    return Totals(
+        months=len(records),
+        offered=sum(r.status.offered for r in records),
+        sold=sum(r.status.sold for r in records),
+        unsold=unsold,
+        orders=sum(r.status.order_count for r in records),
+        revenue_cents=sum(r.status.revenue_cents for r in records),
+        unmet_demand=sum(r.status.unmet_demand for r in records),
+        skipped_offers=sum(len(r.status.skipped_manufacturers) for r in records),
+        branch_revenue_cents=sum(d.revenue_cents for d in last_days),
+        per_manufacturer_sold=per_maker,
+    )

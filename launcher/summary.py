@@ -1,0 +1,77 @@
+"""Printed text: a summary after each month and the run's totals."""
+
+from __future__ import annotations
+
+from launcher.formatting import cents, percent, table
+from launcher.snapshots import MonthRecord, Totals, tally_by_manufacturer
+
+
+def month_summary(record: MonthRecord) -> list[str]:
+    """What a lecturer reads after a month: headline, per-manufacturer table, branches."""
+    status = record.status
+    lines = [
+        f"Month {status.month} closed ({status.close_reason or 'unknown reason'}) after "
+        f"{record.wall_seconds:.1f}s: {status.order_count} orders, revenue "
+        f"{cents(status.revenue_cents)}, sold {status.sold}/{status.offered} units "
+        f"({percent(status.sold, status.offered)}), unmet demand {status.unmet_demand}",
+    ]
+    rows: list[list[object]] = []
+    if status.manufacturer_results:
+        for maker in status.manufacturer_results:
+            rows.append(
+                [
+                    maker.manufacturer_name,
+                    maker.total("offered"),
+                    maker.total("sold"),
+                    cents(maker.total("revenue_cents")),
+                    maker.total("unsold"),
+                    maker.total("unmet_demand"),
+                ]
+            )
+    else:
+        # No month reports (an older central): fall back to the stock lines' counters.
+        for name, tally in tally_by_manufacturer(status.stock_lines).items():
+            revenue = sum(
+                line.sold * line.unit_price_cents
+                for line in status.stock_lines
+                if line.manufacturer_name == name
+            )
+            rows.append([name, tally.offered, tally.sold, cents(revenue), tally.offered - tally.sold, "-"])
+    headers = ["manufacturer", "offered", "sold", "revenue", "unsold", "unmet demand"]
+    lines += ["  " + line for line in table(headers, rows)]
+    if status.skipped_manufacturers:
+        lines.append("  skipped (no offer in time): " + ", ".join(status.skipped_manufacturers))
+    if not record.reports_delivered:
+        lines.append("  warning: some manufacturers have not acknowledged their month report")
+    if record.branch_days:
+        lines.append("  branches (reported days so far):")
+        branch_rows = [
+            [
+                d.branch_name,
+                d.business_day,
+                cents(d.revenue_cents),
+                cents(d.loss_cents),
+                d.transaction_count,
+                "yes" if d.flagged else "",
+            ]
+            for d in record.branch_days
+        ]
+        branch_headers = ["branch", "day", "revenue", "loss", "transactions", "flagged"]
+        lines += ["    " + line for line in table(branch_headers, branch_rows)]
+    return lines
+
+
+def totals_summary(totals: Totals) -> list[str]:
+    """The run's totals."""
+    lines = [
+        f"Totals over {totals.months} month(s): {totals.orders} orders, revenue "
+        f"{cents(totals.revenue_cents)}, sold {totals.sold}/{totals.offered} units "
+        f"({percent(totals.sold, totals.offered)}), unsold {totals.unsold}, "
+        f"unmet demand {totals.unmet_demand}, skipped offers {totals.skipped_offers}",
+    ]
+    if totals.branch_revenue_cents:
+        lines.append(f"  branch revenue reported: {cents(totals.branch_revenue_cents)}")
+    if totals.per_manufacturer_sold:
+        rows = [[name, sold] for name, sold in totals.per_manufacturer_sold.items()]
+        lines += ["  " + line for line in table(["manufacturer", "units sold"], rows)]
+    return lines

@@ -1,0 +1,125 @@
+"""Applies the central's notifications to the plant: depletions and month reports, each once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from manufacturer_node.planning import Advice, plan_line
+from manufacturer_node.plant import Plant
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DepletionNotice:
+    """A stock line of ours sold out."""
+
+    month: int
+    stock_line_id: int
+    product: str
+    quantity_sold: int
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One product's month at the central."""
+
+    product: str
+    offered: int
+    sold: int
+    revenue_cents: int
+    unsold: int
+    unmet_demand: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportNotice:
+    """A closed month's results and the recommendations for the next one."""
+
+    month: int
+    results: list[Result]
+    advice: list[Advice]
+
+
+@dataclass(frozen=True, slots=True)
+class RateChange:
+    """What the plan changed on one line."""
+
+    product: str
+    old_rate: float
+    new_rate: float
+    old_capacity: int
+    new_capacity: int
+
+
+Notice = DepletionNotice | ReportNotice
+
+
+@dataclass
+class Desk:
+    """Remembers which notifications it applied, so a replayed one (ack lost) is not applied twice."""
+
+    plant: Plant
+    month_seconds: float
+    applied: set[int] = field(default_factory=set)
+    depletions: list[DepletionNotice] = field(default_factory=list)
+    reports: list[ReportNotice] = field(default_factory=list)
+
+    def apply(self, notification_id: int, notice: Notice) -> bool:
+        """Applies a notification once; False when it was applied before."""
+        if notification_id in self.applied:
+            return False
+        if isinstance(notice, DepletionNotice):
+            self._depleted(notice)
+        else:
+            self._report(notice)
+        self.applied.add(notification_id)
+        return True
+
+    def _depleted(self, notice: DepletionNotice) -> None:
+        self.depletions.append(notice)
+        logger.info(
+            "month %d: %s sold out (%d units, stock line %d)",
+            notice.month,
+            notice.product,
+            notice.quantity_sold,
+            notice.stock_line_id,
+        )
+
+    def _report(self, notice: ReportNotice) -> list[RateChange]:
+        self.reports.append(notice)
+        returned = self.plant.settle(notice.month, {r.product: r.sold for r in notice.results})
+        sold = sum(r.sold for r in notice.results)
+        revenue = sum(r.revenue_cents for r in notice.results)
+        logger.info(
+            "month %d report: %d units sold for %d.%02d; unsold back in stock: %s",
+            notice.month,
+            sold,
+            revenue // 100,
+            revenue % 100,
+            returned or "none",
+        )
+        changes: list[RateChange] = []
+        for advice in notice.advice:
+            line = self.plant.lines.get(advice.product)
+            if line is None:
+                continue
+            plan = plan_line(advice, self.month_seconds)
+            change = RateChange(
+                advice.product, line.rate_per_s, plan.rate_per_s, line.capacity, plan.capacity
+            )
+            line.rate_per_s, line.capacity = plan.rate_per_s, plan.capacity
+            changes.append(change)
+            logger.info(
+                "plan for %s: recommended %d (priority %s, %.3f/day): rate %.2f -> %.2f/s, capacity %d -> %d",
+                advice.product,
+                advice.recommended_quantity,
+                advice.priority,
+                advice.daily_demand_milli / 1000,
+                change.old_rate,
+                change.new_rate,
+                change.old_capacity,
+                change.new_capacity,
+            )
+        return changes

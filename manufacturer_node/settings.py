@@ -1,0 +1,70 @@
+"""Settings of a manufacturer node, built from CLI flags and environment variables in one place."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from nodekit.channel import TlsClientConfig
+
+
+@dataclass(frozen=True)
+class ManufacturerSettings:
+    """How one manufacturer runs.
+
+    Attributes:
+        central: Address of the central (host:port).
+        name: The manufacturer's configured name.
+        key: Its configured key (bearer token); never logged.
+        seed: Seeds its product lines, prices, rates and capacities.
+        month_seconds: Expected length of a trading month in real seconds; the
+            production plan spreads next month's recommended units over it.
+        give_up_s: How long to keep reconnecting to an absent central before exiting 1.
+        tls: CA (and client certificate for mTLS), or None for plaintext.
+        log_level: Logging level name.
+    """
+
+    central: str
+    name: str
+    key: str
+    seed: int = 0
+    month_seconds: float = 6.0
+    give_up_s: float = 300.0
+    tls: TlsClientConfig | None = None
+    log_level: str = "INFO"
+
+
+def parse_args(
+    argv: Sequence[str] | None = None, env: Mapping[str, str] = os.environ
+) -> ManufacturerSettings:
+    """Builds settings from flags; the key may also come from DISTRIBUTION_MANUFACTURER_KEY."""
+    parser = argparse.ArgumentParser(prog="python -m manufacturer_node", description="A manufacturer.")
+    parser.add_argument("--central", required=True, help="host:port of the central")
+    parser.add_argument("--name", required=True)
+    parser.add_argument("--key", default=env.get("DISTRIBUTION_MANUFACTURER_KEY"))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--month-seconds", type=float, default=6.0)
+    parser.add_argument("--give-up-seconds", type=float, default=300.0)
+    parser.add_argument("--tls-ca", type=Path)
+    parser.add_argument("--tls-cert", type=Path, help="client certificate (mTLS)")
+    parser.add_argument("--tls-key", type=Path, help="client private key (mTLS)")
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    if not args.key:
+        parser.error("--key (or DISTRIBUTION_MANUFACTURER_KEY) is required")
+    if args.month_seconds <= 0 or args.give_up_seconds <= 0:
+        parser.error("--month-seconds and --give-up-seconds must be positive")
+    tls = TlsClientConfig(args.tls_ca, args.tls_cert, args.tls_key) if args.tls_ca else None
+    return ManufacturerSettings(
+        central=args.central,
+        name=args.name,
+        key=args.key,
+        seed=args.seed,
+        month_seconds=args.month_seconds,
+        give_up_s=args.give_up_seconds,
+        tls=tls,
+        log_level=args.log_level,
+    )

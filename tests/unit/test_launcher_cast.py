@@ -1,0 +1,117 @@
+"""The cast of a run: derived seeds, fresh keys, unique names and each child's command line."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+
+from launcher.cast import (
+    Cast,
+    Role,
+    branch_name,
+    build_cast,
+    central_argv,
+    derive_seed,
+    member_argv,
+)
+
+
+def test_seeds_follow_the_run_seed_and_differ_per_child() -> None:
+    assert derive_seed(1, "Acme Foods") == derive_seed(1, "Acme Foods")
+    assert derive_seed(1, "Acme Foods") != derive_seed(2, "Acme Foods")
+    assert derive_seed(1, "Acme Foods") != derive_seed(1, "Borealis Tools")
+    assert 0 <= derive_seed(123, "customer-01") < 2**31
+
+
+def test_the_same_seed_gives_the_same_seeds_but_fresh_keys() -> None:
+    first = build_cast(7, manufacturers=3, customers=8, branches=2)
+    second = build_cast(7, manufacturers=3, customers=8, branches=2)
+
+    def named_seeds(cast: Cast) -> list[tuple[str, int]]:
+        return [(m.name, m.seed) for m in (*cast.manufacturers, *cast.customers, *cast.branches)]
+
+    assert named_seeds(first) == named_seeds(second)
+    assert first.operator_key != second.operator_key
+    assert [m.key for m in first.manufacturers] != [m.key for m in second.manufacturers]
+
+
+def test_names_and_slugs_are_unique_and_readable() -> None:
+    cast = build_cast(1, manufacturers=3, customers=8, branches=2)
+
+    assert [m.name for m in cast.manufacturers] == ["Acme Foods", "Borealis Tools", "Cobalt Textiles"]
+    assert cast.customers[0].name == "customer-01"
+    assert cast.customers[-1].name == "customer-08"
+    assert [b.name for b in cast.branches] == ["Toronto", "Ottawa"]
+    assert cast.branches[0].slug == "branch-toronto"
+    slugs = [m.slug for m in (cast.central, *cast.manufacturers, *cast.customers, *cast.branches)]
+    assert len(set(slugs)) == len(slugs)
+    assert cast.manufacturers[0].slug == "manufacturer-acme-foods"
+    assert cast.customers[0].slug == "customer-01"
+    assert cast.central.slug == "central"
+    assert cast.shoppers == len(cast.customers)
+
+
+def test_every_keyed_member_has_a_key_and_customers_have_none() -> None:
+    cast = build_cast(1, manufacturers=2, customers=2, branches=1)
+
+    assert all(len(m.key) >= 24 for m in (*cast.manufacturers, *cast.branches))
+    assert all(c.key == "" for c in cast.customers)
+
+
+def test_central_command_line_configures_every_manufacturer_and_branch() -> None:
+    cast = build_cast(1, manufacturers=2, customers=1, branches=1)
+
+    argv = central_argv(cast, 5555, "sqlite+aiosqlite:///x.sqlite3")
+
+    assert argv == [
+        sys.executable, "-m", "central", "--host", "127.0.0.1", "--port", "5555",
+        "--db", "sqlite+aiosqlite:///x.sqlite3", f"--operator-key={cast.operator_key}",
+        "--reservation-ttl-seconds", "30",
+        f"--manufacturer=Acme Foods={cast.manufacturers[0].key}",
+        f"--manufacturer=Borealis Tools={cast.manufacturers[1].key}",
+        f"--branch=Toronto={cast.branches[0].key}",
+    ]  # fmt: skip
+
+
+def test_a_key_starting_with_a_dash_is_not_read_as_a_flag() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--key")
+    parser.add_argument("--operator-key")
+    cast = build_cast(1, manufacturers=1, customers=0, branches=0)
+    maker = dataclasses.replace(cast.manufacturers[0], key="-starts-with-a-dash")
+    cast = dataclasses.replace(cast, operator_key="--also-dashed", manufacturers=(maker,))
+
+    maker_args = member_argv(maker, "127.0.0.1:9")
+    central_args = central_argv(cast, 1, "db")
+
+    key = [a for a in maker_args if a.startswith("--key")]
+    assert parser.parse_args(key).key == "-starts-with-a-dash"
+    operator = [a for a in central_args if a.startswith("--operator-key")]
+    assert parser.parse_args(operator).operator_key == "--also-dashed"
+
+
+def test_member_command_lines() -> None:
+    cast = build_cast(1, manufacturers=1, customers=1, branches=1)
+    maker, customer, branch = cast.manufacturers[0], cast.customers[0], cast.branches[0]
+
+    assert member_argv(maker, "127.0.0.1:9") == [
+        sys.executable, "-m", "manufacturer_node", "--central", "127.0.0.1:9",
+        "--name", "Acme Foods", f"--key={maker.key}", "--seed", str(maker.seed),
+    ]  # fmt: skip
+    assert member_argv(customer, "127.0.0.1:9") == [
+        sys.executable, "-m", "customer_node", "--central", "127.0.0.1:9",
+        "--name", "customer-01", "--seed", str(customer.seed),
+    ]  # fmt: skip
+    assert member_argv(branch, "127.0.0.1:9", "/r/branch-toronto.sqlite3") == [
+        sys.executable, "-m", "branch_node", "--central", "127.0.0.1:9",
+        "--name", "Toronto", f"--key={branch.key}", "--db", "/r/branch-toronto.sqlite3",
+        "--province", "ON", "--seed", str(branch.seed),
+    ]  # fmt: skip
+    assert branch.role is Role.BRANCH
+
+
+def test_branch_names_are_towns_numbered_once_they_run_out() -> None:
+    assert branch_name(0) == "Toronto"
+    assert branch_name(8) == "Toronto 2"
+    assert len({branch_name(i) for i in range(20)}) == 20

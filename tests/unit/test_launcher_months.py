@@ -1,0 +1,109 @@
+"""The month driver against a fake central: polls to CLOSED, closes it itself past the backstop."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field, replace
+
+from launcher.central_client import OpenedMonth
+from launcher.months import CLOSE_GRACE_S, MonthPlan, run_month
+from launcher.progress import LiveProgress
+from launcher.snapshots import BranchDayFigures, Line, MonthSnapshot
+
+OPEN_STATUS = MonthSnapshot(
+    month=4,
+    state="OPEN",
+    stock_lines=(Line(1, "Acme Foods", "apples", 150, 10, 1, 2, 7),),
+    order_count=2,
+    revenue_cents=300,
+    skipped_manufacturers=(),
+    finished_shoppers=0,
+    unmet_demand=0,
+    opened_at="2030-01-01T00:00:00+00:00",
+    closed_at=None,
+    manufacturer_results=(),
+    close_reason="",
+)
+CLOSED_STATUS = replace(OPEN_STATUS, state="CLOSED", close_reason="shoppers_done")
+
+
+@dataclass
+class FakeCentral:
+    """Answers with scripted statuses and records what it was asked; time is fake."""
+
+    statuses: list[MonthSnapshot]
+    now: float = 0.0
+    calls: list[str] = field(default_factory=list)
+    closed: bool = False
+
+    def clock(self) -> float:
+        return self.now
+
+    async def open_month(
+        self, offer_deadline_ms: int, expected_shoppers: int, close_after_seconds: int
+    ) -> OpenedMonth:
+        self.calls.append(f"open {offer_deadline_ms} {expected_shoppers} {close_after_seconds}")
+        return OpenedMonth(4, "OPEN", ("Acme Foods",), ("Borealis Tools",), 1)
+
+    async def month_status(self, month: int) -> MonthSnapshot:
+        self.calls.append(f"status {month}")
+        self.now += 1.0  # each poll takes a second of fake time
+        if self.closed:
+            return CLOSED_STATUS
+        return self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
+
+    async def close_month(self, month: int) -> MonthSnapshot:
+        self.calls.append(f"close {month}")
+        self.closed = True
+        return CLOSED_STATUS
+
+    async def wait_for_reports_delivered(self, timeout_s: float) -> bool:
+        self.calls.append("reports")
+        return True
+
+    async def branch_revenue(self) -> tuple[BranchDayFigures, ...]:
+        self.calls.append("branches")
+        return (BranchDayFigures("Toronto", "2030-01-01", 100, 0, 100, 1, False),)
+
+
+async def test_a_month_is_opened_followed_until_closed_and_recorded() -> None:
+    central = FakeCentral([OPEN_STATUS, OPEN_STATUS, CLOSED_STATUS])
+    plan = MonthPlan(month_seconds=8, expected_shoppers=5, with_branches=True)
+
+    record = await run_month(central, plan, LiveProgress(io.StringIO()), central.clock, 0)
+
+    assert central.calls == [
+        "open 2000 5 8",
+        "status 4",
+        "status 4",
+        "status 4",
+        "reports",
+        "branches",
+    ]
+    assert record.status == CLOSED_STATUS
+    assert record.offered_manufacturers == ("Acme Foods",)
+    assert record.reports_delivered is True
+    assert record.branch_days[0].branch_name == "Toronto"
+    assert record.wall_seconds == 3.0
+
+
+async def test_without_branches_their_revenue_is_not_asked_for() -> None:
+    central = FakeCentral([CLOSED_STATUS])
+    plan = MonthPlan(month_seconds=8, expected_shoppers=5, with_branches=False)
+
+    record = await run_month(central, plan, LiveProgress(io.StringIO()), central.clock, 0)
+
+    assert "branches" not in central.calls
+    assert record.branch_days == ()
+
+
+async def test_the_launcher_closes_a_month_the_central_leaves_open_past_its_backstop() -> None:
+    central = FakeCentral([OPEN_STATUS])
+    plan = MonthPlan(month_seconds=2, expected_shoppers=1, with_branches=False)
+
+    record = await run_month(central, plan, LiveProgress(io.StringIO()), central.clock, 0)
+
+    assert central.calls.count("close 4") == 1
+    polls_before_close = central.calls.index("close 4") - 1
+    assert polls_before_close == int(2 + CLOSE_GRACE_S) + 1
+    assert record.status.state == "CLOSED"

@@ -1,0 +1,160 @@
+"""report.json, report.md and totals, built from MonthStatus messages as the central sends them."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from generated.distribution.v1 import common_pb2, month_pb2
+from launcher.report import RunInfo, build_report, write_reports
+from launcher.snapshots import (
+    BranchDayFigures,
+    MonthRecord,
+    compute_totals,
+    snapshot_from_proto,
+    tally_by_manufacturer,
+)
+
+
+def closed_status(month: int, sold_a: int, sold_b: int) -> month_pb2.MonthStatus:
+    """A closed month: Acme offers 10 apples at $1.50, Borealis 5 hammers at $12.00."""
+    status = month_pb2.MonthStatus(
+        month=month,
+        state=common_pb2.MONTH_STATE_CLOSED,
+        order_count=sold_a + sold_b,
+        revenue_cents=sold_a * 150 + sold_b * 1200,
+        skipped_manufacturers=["Cobalt Textiles"],
+        finished_shoppers=3,
+        unmet_demand=4,
+        close_reason="shoppers_done",
+    )
+    status.opened_at.FromSeconds(1_900_000_000)
+    status.closed_at.FromSeconds(1_900_000_008)
+    for line_id, (maker, product, price, offered, sold) in enumerate(
+        [("Acme Foods", "apples", 150, 10, sold_a), ("Borealis Tools", "hammer", 1200, 5, sold_b)],
+        start=1,
+    ):
+        status.stock_lines.add(
+            stock_line_id=line_id,
+            month=month,
+            manufacturer_name=maker,
+            product=product,
+            unit_price_cents=price,
+            offered=offered,
+            sold=sold,
+            available=offered - sold,
+        )
+        result = status.manufacturer_results.add(manufacturer_name=maker)
+        result.results.add(
+            product=product,
+            offered=offered,
+            sold=sold,
+            revenue_cents=sold * price,
+            unsold=offered - sold,
+            unmet_demand=2,
+        )
+    return status
+
+
+def record(month: int, sold_a: int, sold_b: int) -> MonthRecord:
+    return MonthRecord(
+        status=snapshot_from_proto(closed_status(month, sold_a, sold_b)),
+        offered_manufacturers=("Acme Foods", "Borealis Tools"),
+        wall_seconds=3.25,
+        reports_delivered=True,
+        branch_days=(BranchDayFigures("Toronto", "2030-01-01", 5000, 200, 5000, 7, False),),
+    )
+
+
+INFO = RunInfo(
+    config={"seed": 1, "month_seconds": 8, "months": 2},
+    manufacturers=("Acme Foods", "Borealis Tools", "Cobalt Textiles"),
+    customers=("customer-01",),
+    branches=("Toronto",),
+    started_at="2030-01-01T00:00:00+00:00",
+    finished_at="2030-01-01T00:00:20+00:00",
+)
+
+
+def test_a_status_message_converts_to_a_plain_snapshot() -> None:
+    snapshot = snapshot_from_proto(closed_status(1, 6, 5))
+
+    assert snapshot.state == "CLOSED"
+    assert (snapshot.offered, snapshot.sold, snapshot.reserved) == (15, 11, 0)
+    assert snapshot.opened_at == "2030-03-17T17:46:40+00:00"
+    assert snapshot.closed_at == "2030-03-17T17:46:48+00:00"
+    assert snapshot.manufacturer_results[1].total("revenue_cents") == 6000
+    assert tally_by_manufacturer(snapshot.stock_lines)["Acme Foods"].sold == 6
+
+
+def test_an_open_month_has_no_close_time() -> None:
+    snapshot = snapshot_from_proto(month_pb2.MonthStatus(month=2, state=common_pb2.MONTH_STATE_OPEN))
+
+    assert (snapshot.state, snapshot.closed_at, snapshot.opened_at) == ("OPEN", None, None)
+
+
+def test_totals_add_up_the_months() -> None:
+    totals = compute_totals([record(1, 6, 5), record(2, 10, 1)])
+
+    assert totals.months == 2
+    assert (totals.offered, totals.sold, totals.unsold) == (30, 22, 8)
+    assert totals.orders == 22
+    assert totals.revenue_cents == 16 * 150 + 6 * 1200
+    assert totals.unmet_demand == 8
+    assert totals.skipped_offers == 2
+    assert totals.per_manufacturer_sold == {"Acme Foods": 16, "Borealis Tools": 6}
+    # Branch figures are cumulative, so only the last month's rows count.
+    assert totals.branch_revenue_cents == 5000
+
+
+def test_the_json_report_keeps_every_months_full_status_and_the_config() -> None:
+    # Through JSON, as readers of report.json see it.
+    report = json.loads(json.dumps(build_report(INFO, [record(1, 6, 5), record(2, 10, 1)])))
+
+    assert report["config"] == {"seed": 1, "month_seconds": 8, "months": 2}
+    assert report["outcome"] == "completed"
+    months = report["months"]
+    assert isinstance(months, list)
+    first = months[0]
+    assert first["month"] == 1
+    assert first["close_reason"] == "shoppers_done"
+    assert first["order_count"] == 11
+    assert first["reports_delivered"] is True
+    assert first["skipped_manufacturers"] == ["Cobalt Textiles"]
+    assert first["stock_lines"][0] == {
+        "stock_line_id": 1, "manufacturer_name": "Acme Foods", "product": "apples",
+        "unit_price_cents": 150, "offered": 10, "reserved": 0, "sold": 6, "available": 4,
+    }  # fmt: skip
+    assert first["manufacturer_results"][1]["products"][0]["revenue_cents"] == 6000
+    assert first["branch_days"][0]["branch_name"] == "Toronto"
+    assert report["totals"]["sold"] == 22
+
+
+def test_write_reports_writes_the_json_the_markdown_and_the_chart(tmp_path: Path) -> None:
+    paths = write_reports(tmp_path, INFO, [record(1, 6, 5), record(2, 10, 1)])
+
+    assert [p.name for p in paths] == ["report.json", "report.md", "stock_and_sales.svg"]
+    assert json.loads((tmp_path / "report.json").read_text())["totals"]["orders"] == 22
+    markdown = (tmp_path / "report.md").read_text()
+    assert "![Units offered vs sold per month](stock_and_sales.svg)" in markdown
+    assert "## Month 1" in markdown
+    assert "## Month 2" in markdown
+    assert "| Acme Foods | apples | $1.50 | 10 | 0 | 6 | 4 |" in markdown
+    assert "| Borealis Tools | 5 | 5 | $60.00 | 0 | 2 |" in markdown
+    assert "Skipped (no offer in time): Cobalt Textiles." in markdown
+    assert "| Toronto | 2030-01-01 | $50.00 | $2.00 | 7 |  |" in markdown
+    assert "max(0, daily demand x horizon days - units held)" in markdown
+    assert (tmp_path / "stock_and_sales.svg").read_text().startswith("<svg")
+
+
+def test_a_run_that_failed_before_any_month_still_gets_a_report(tmp_path: Path) -> None:
+    info = dataclasses.replace(INFO, outcome="failed: central exited with code 1")
+
+    write_reports(tmp_path, info, [])
+
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["outcome"] == "failed: central exited with code 1"
+    assert report["months"] == []
+    assert report["totals"]["sold"] == 0
+    assert "Outcome: failed: central exited with code 1." in (tmp_path / "report.md").read_text()
