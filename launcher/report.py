@@ -148,6 +148,7 @@ def render_markdown(info: RunInfo, records: Sequence[MonthRecord], totals: Total
                 [
                     d.branch_name,
                     d.business_day,
+                    cents(d.streamed_revenue_cents),
                     cents(d.revenue_cents),
                     cents(d.loss_cents),
                     d.transaction_count,
@@ -159,7 +160,7 @@ def render_markdown(info: RunInfo, records: Sequence[MonthRecord], totals: Total
                 "Branches:",
                 "",
                 *markdown_table(
-                    ["branch", "day", "revenue", "loss", "transactions", "flagged"],
+                    ["branch", "day", "streamed", "reported", "loss", "transactions", "flagged"],
                     day_rows,
                     text_columns=2,
                 ),

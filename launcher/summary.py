@@ -44,11 +44,12 @@ def month_summary(record: MonthRecord) -> list[str]:
     if not record.reports_delivered:
         lines.append("  warning: some manufacturers have not acknowledged their month report")
     if record.branch_days:
-        lines.append("  branches (reported days so far):")
+        lines.append("  branches (streamed sales; day-end reports once a day has closed):")
         branch_rows = [
             [
                 d.branch_name,
                 d.business_day,
+                cents(d.streamed_revenue_cents),
                 cents(d.revenue_cents),
                 cents(d.loss_cents),
                 d.transaction_count,
@@ -56,7 +57,7 @@ def month_summary(record: MonthRecord) -> list[str]:
             ]
             for d in record.branch_days
         ]
-        branch_headers = ["branch", "day", "revenue", "loss", "transactions", "flagged"]
+        branch_headers = ["branch", "day", "streamed", "reported", "loss", "transactions", "flagged"]
         lines += ["    " + line for line in table(branch_headers, branch_rows)]
     return lines
 

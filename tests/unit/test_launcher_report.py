@@ -143,7 +143,7 @@ def test_write_reports_writes_the_json_the_markdown_and_the_chart(tmp_path: Path
     assert "| Acme Foods | apples | $1.50 | 10 | 0 | 6 | 4 |" in markdown
     assert "| Borealis Tools | 5 | 5 | $60.00 | 0 | 2 |" in markdown
     assert "Skipped (no offer in time): Cobalt Textiles." in markdown
-    assert "| Toronto | 2030-01-01 | $50.00 | $2.00 | 7 |  |" in markdown
+    assert "| Toronto | 2030-01-01 | $50.00 | $50.00 | $2.00 | 7 |  |" in markdown
     assert "max(0, daily demand x horizon days - units held)" in markdown
     assert (tmp_path / "stock_and_sales.svg").read_text().startswith("<svg")
 

@@ -76,7 +76,7 @@ def test_month_summary_names_reason_manufacturers_skips_and_branches() -> None:
     assert "skipped (no offer in time): Cobalt Textiles" in text
     assert "have not acknowledged their month report" in text
     toronto = next(line for line in text.splitlines() if "Toronto" in line)
-    assert toronto.split() == ["Toronto", "2030-01-01", "$50.00", "$1.00", "9", "yes"]
+    assert toronto.split() == ["Toronto", "2030-01-01", "$50.00", "$50.00", "$1.00", "9", "yes"]
 
 
 def test_without_month_reports_the_summary_falls_back_to_the_stock_lines() -> None:
