@@ -127,6 +127,9 @@ def build_cast(seed: int, manufacturers: int, customers: int, branches: int) -> 
     )
 
 
+CUSTOMER_THINK_MS = 300
+
+
 def central_argv(cast: Cast, port: int, db_url: str) -> list[str]:
     """``python -m central ...`` with every configured manufacturer and branch key."""
     # Secrets go as "--flag=value": a random key may start with "-" and would read as a flag.
@@ -148,6 +151,9 @@ def member_argv(member: Member, central: str, branch_db: str = "") -> list[str]:
         argv += [f"--key={member.key}"]
     elif member.role is Role.BRANCH:
         argv += [f"--key={member.key}", "--db", branch_db, "--province", BRANCH_PROVINCE]
-    elif member.role is not Role.CUSTOMER:
+    elif member.role is Role.CUSTOMER:
+        # Shoppers pause like people between clicks, so a month lasts long enough to watch.
+        argv += ["--think-ms", str(CUSTOMER_THINK_MS)]
+    else:
         raise ValueError(f"no member command line for {member.role}")
     return [*argv, "--seed", str(member.seed)]

@@ -101,7 +101,7 @@ def test_member_command_lines() -> None:
     ]  # fmt: skip
     assert member_argv(customer, "127.0.0.1:9") == [
         sys.executable, "-m", "customer_node", "--central", "127.0.0.1:9",
-        "--name", "customer-01", "--seed", str(customer.seed),
+        "--name", "customer-01", "--think-ms", "300", "--seed", str(customer.seed),
     ]  # fmt: skip
     assert member_argv(branch, "127.0.0.1:9", "/r/branch-toronto.sqlite3") == [
         sys.executable, "-m", "branch_node", "--central", "127.0.0.1:9",
