@@ -138,7 +138,7 @@ def _place(connection: Connection, customer_id: str, key: str, card: StoredCard,
         raise precondition("EMPTY_CART", "Your cart is empty; add something before checking out.")
 
     order_id = uuid.uuid4().hex
-    outcome = _Outcome(CheckoutResult(_empty_order(order_id, month, key, card, now), False))
+    deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     actor = f"customer:{customer_id}"
     moves: list[MovementRow] = []
     bought: list[OrderLineView] = []
@@ -155,7 +155,7 @@ def _place(connection: Connection, customer_id: str, key: str, card: StoredCard,
                 .values(reserved=stock_lines.c.reserved - quantity, sold=stock_lines.c.sold + quantity)
             )
             moves.append(MovementRow(line_id, Movement.SOLD, quantity, actor, "checkout", order_id))
-            outcome.deltas[line_id][0] -= quantity
+            deltas[line_id][0] -= quantity
             sold = True
         else:
             if r.state == "active":
@@ -175,7 +175,7 @@ def _place(connection: Connection, customer_id: str, key: str, card: StoredCard,
                         r.reservation_id,
                     )
                 )
-                outcome.deltas[line_id][0] -= quantity
+                deltas[line_id][0] -= quantity
             retaken = connection.execute(
                 update(stock_lines)
                 .where(
@@ -205,7 +205,7 @@ def _place(connection: Connection, customer_id: str, key: str, card: StoredCard,
                     )
                 ).scalar_one()
         if sold:
-            outcome.deltas[line_id][1] += quantity
+            deltas[line_id][1] += quantity
             bought.append(OrderLineView(line_id, r.product, r.name, quantity, r.unit_price_cents))
         else:
             dropped.append(DroppedLineView(line_id, r.product, quantity, max(available, 0), reason))
@@ -267,11 +267,9 @@ def _place(connection: Connection, customer_id: str, key: str, card: StoredCard,
         ],
     )
     movements.append(connection, moves, now)
-    outcome.depletions = _mark_depleted(connection, {b.stock_line_id for b in bought}, month, now)
-    outcome.result = CheckoutResult(
-        OrderView(order_id, month, key, total, card.last4, now, bought, dropped), replayed=False
-    )
-    return outcome
+    depletions = _mark_depleted(connection, {b.stock_line_id for b in bought}, month, now)
+    order = OrderView(order_id, month, key, total, card.last4, now, bought, dropped)
+    return _Outcome(CheckoutResult(order, replayed=False), deltas, depletions)
 
 
 def _mark_depleted(connection: Connection, line_ids: set[int], month: int, now: datetime) -> list[Depleted]:
@@ -312,7 +310,3 @@ def _mark_depleted(connection: Connection, line_ids: set[int], month: int, now: 
         )
         depleted.append(event)
     return depleted
-
-
-def _empty_order(order_id: str, month: int, key: str, card: StoredCard, now: datetime) -> OrderView:
-    return OrderView(order_id, month, key, 0, card.last4, now)

@@ -25,5 +25,5 @@ class Core:
     writer: WriteQueue
     book: StockBook = field(default_factory=StockBook)
     hub: CatalogHub = field(default_factory=CatalogHub)
-    events: EventBus = field(default_factory=lambda: EventBus())
+    events: EventBus = field(default_factory=EventBus)
     clock: Callable[[], datetime] = utcnow
