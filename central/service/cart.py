@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import and_, exists, insert, select, update
+from sqlalchemy import and_, bindparam, exists, insert, select, update
 from sqlalchemy.engine import Connection
 
 from central.domain import failures, rules
@@ -14,6 +14,7 @@ from central.service.core import Core
 from central.service.views import CartLineView
 from central.storage import movements
 from central.storage.movements import MovementRow
+from central.storage.prepared import Prepared
 from central.storage.schema import (
     manufacturers,
     months,
@@ -25,6 +26,29 @@ from nodekit.errors import DomainError, not_found
 
 ACTIVE, EXPIRED = "active", "expired"
 IN_CART = (ACTIVE, EXPIRED)
+
+# The database arbitrates every reservation: units must be free and the month open.
+_RESERVE = Prepared(
+    update(stock_lines)
+    .where(
+        stock_lines.c.stock_line_id == bindparam("line"),
+        stock_lines.c.offered - stock_lines.c.reserved - stock_lines.c.sold >= bindparam("quantity"),
+        exists().where(and_(months.c.month == stock_lines.c.month, months.c.state == "open")),
+    )
+    .values(reserved=stock_lines.c.reserved + bindparam("quantity"))
+)
+_RESERVATION_FIELDS = (
+    "reservation_id",
+    "customer_id",
+    "stock_line_id",
+    "quantity",
+    "state",
+    "created_at",
+    "expires_at",
+)
+_INSERT_RESERVATION = Prepared(
+    insert(reservations).values({name: bindparam(name) for name in _RESERVATION_FIELDS})
+)
 
 
 class Cart:
@@ -53,29 +77,21 @@ class Cart:
         reservation_id = uuid.uuid4().hex
 
         def reserve(connection: Connection) -> None:
-            open_month = exists().where(and_(months.c.month == stock_lines.c.month, months.c.state == "open"))
-            result = connection.execute(
-                update(stock_lines)
-                .where(
-                    stock_lines.c.stock_line_id == stock_line_id,
-                    stock_lines.c.offered - stock_lines.c.reserved - stock_lines.c.sold >= quantity,
-                    open_month,
-                )
-                .values(reserved=stock_lines.c.reserved + quantity)
-            )
-            if result.rowcount != 1:
+            taken = _RESERVE.execute(connection, {"line": stock_line_id, "quantity": quantity})
+            if taken != 1:
                 # Only reachable when another central process sold the units first.
                 raise failures.insufficient_stock(line.product, quantity, 0)
-            connection.execute(
-                insert(reservations).values(
-                    reservation_id=reservation_id,
-                    customer_id=customer_id,
-                    stock_line_id=stock_line_id,
-                    quantity=quantity,
-                    state=ACTIVE,
-                    created_at=now,
-                    expires_at=expires_at,
-                )
+            _INSERT_RESERVATION.execute(
+                connection,
+                {
+                    "reservation_id": reservation_id,
+                    "customer_id": customer_id,
+                    "stock_line_id": stock_line_id,
+                    "quantity": quantity,
+                    "state": ACTIVE,
+                    "created_at": now,
+                    "expires_at": expires_at,
+                },
             )
             movements.append(
                 connection,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from central.storage.schema import metadata
 
@@ -28,14 +30,25 @@ def create_engine(url: str) -> AsyncEngine:
     """An engine for ``url``; SQLite connections get the pragmas the design asks for."""
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine.sync_engine)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
-    sync_engine = engine.sync_engine
+def sqlite_writer_engine(engine: AsyncEngine) -> Engine:
+    """A synchronous engine on the same SQLite file, for the writer's own thread.
 
+    Through aiosqlite every DBAPI step is a round trip to its thread; the writer
+    instead runs a whole batch on the stdlib driver in one thread hop.
+    """
+    url = engine.url.set(drivername="sqlite")
+    # NullPool: the writer holds its one connection for its lifetime, in one thread.
+    sync_engine = create_sync_engine(url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    _configure_sqlite(sync_engine)
+    return sync_engine
+
+
+def _configure_sqlite(sync_engine: Engine) -> None:
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control from the driver so BEGIN IMMEDIATE can be issued.

@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlalchemy.engine import Connection
 
 from central.domain.stock import Movement
+from central.storage.prepared import Prepared
 from central.storage.schema import stock_movements
+
+_FIELDS = ("stock_line_id", "kind", "quantity", "actor", "reason", "reference", "at")
+_INSERT = Prepared(insert(stock_movements).values({name: bindparam(name) for name in _FIELDS}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +32,8 @@ def append(connection: Connection, rows: list[MovementRow], at: datetime) -> Non
     """Inserts ``rows`` in one statement."""
     if not rows:
         return
-    connection.execute(
-        insert(stock_movements),
+    _INSERT.execute_many(
+        connection,
         [
             {
                 "stock_line_id": row.stock_line_id,

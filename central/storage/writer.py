@@ -7,21 +7,26 @@ to refuse; refusing does not disturb the other operations in the batch.
 Every caller is answered only after its batch has committed. If a batch
 fails unexpectedly it is rolled back and each operation is run again in a
 transaction of its own, so one faulty request cannot fail its neighbours.
+
+On SQLite the batch runs on the stdlib driver in the writer's own thread,
+one thread hop per batch; on PostgreSQL it runs on the async connection.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from central.storage.engine import WRITE
+from central.storage.engine import WRITE, is_sqlite, sqlite_writer_engine
 from nodekit.errors import DomainError, ErrorKind
 
 logger = logging.getLogger(__name__)
@@ -48,14 +53,17 @@ class WriteQueue:
         self._max_batch = max_batch
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
-        self._connection: AsyncConnection | None = None
+        self._session: _ThreadSession | _AsyncSession | None = None
         self.batches = 0
         self.operations = 0
 
     async def start(self) -> None:
         """Opens the writer's connection and starts the batching task."""
-        connection = await self._engine.connect()
-        self._connection = await connection.execution_options(**{WRITE: True})
+        if is_sqlite(self._engine):
+            self._session = _ThreadSession(sqlite_writer_engine(self._engine))
+        else:
+            self._session = _AsyncSession(self._engine)
+        await self._session.open()
         self._task = asyncio.create_task(self._run(), name="write-queue")
 
     async def stop(self) -> None:
@@ -64,9 +72,9 @@ class WriteQueue:
             await self._queue.put(None)
             await self._task
             self._task = None
-        if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
     async def run(self, operation: Operation[T]) -> T:
         """Runs ``operation`` in the next batch; returns its result after the commit."""
@@ -100,14 +108,14 @@ class WriteQueue:
             await self._commit(batch)
 
     async def _commit(self, batch: list[_Pending]) -> None:
-        assert self._connection is not None
+        assert self._session is not None
         try:
-            await self._with_busy_retry(batch)
+            await self._session.apply(batch)
         except Exception:
             logger.warning("batch of %d failed; retrying one by one", len(batch), exc_info=True)
             for item in batch:
                 try:
-                    await self._with_busy_retry([item])
+                    await self._session.apply([item])
                 except Exception as error:
                     item.outcome = (False, error)
         self.batches += 1
@@ -121,18 +129,71 @@ class WriteQueue:
             else:
                 item.future.set_exception(value)
 
-    async def _with_busy_retry(self, batch: list[_Pending]) -> None:
+
+class _ThreadSession:
+    """SQLite: one connection owned by one thread; a batch is one hop to it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        self._connection: Connection | None = None
+
+    async def open(self) -> None:
+        await self._call(self._open)
+
+    async def close(self) -> None:
+        await self._call(self._close)
+        self._executor.shutdown(wait=True)
+        self._engine.dispose()
+
+    async def apply(self, batch: list[_Pending]) -> None:
+        await self._call(self._apply, batch)
+
+    async def _call(self, function: Callable[..., None], *args: Any) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+
+    def _open(self) -> None:
+        self._connection = self._engine.connect().execution_options(**{WRITE: True})
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _apply(self, batch: list[_Pending]) -> None:
         assert self._connection is not None
         for attempt in range(BUSY_RETRIES):
             try:
-                async with self._connection.begin():
-                    await self._connection.run_sync(_apply, batch)
+                with self._connection.begin():
+                    _apply(self._connection, batch)
                 return
             except OperationalError as error:
                 # Another process holds the SQLite write lock past busy_timeout.
                 if "locked" not in str(error) or attempt == BUSY_RETRIES - 1:
                     raise _unavailable() from error
-                await asyncio.sleep(0.1 * (attempt + 1))
+                time.sleep(0.1 * (attempt + 1))
+
+
+class _AsyncSession:
+    """PostgreSQL: the batch runs on an async connection (the driver is async already)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+
+    async def open(self) -> None:
+        connection = await self._engine.connect()
+        self._connection = await connection.execution_options(**{WRITE: True})
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+
+    async def apply(self, batch: list[_Pending]) -> None:
+        assert self._connection is not None
+        async with self._connection.begin():
+            await self._connection.run_sync(_apply, batch)
 
 
 def _apply(connection: Connection, batch: list[_Pending]) -> None:

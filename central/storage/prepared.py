@@ -1,0 +1,99 @@
+"""Core statements built and compiled once, for the write path's hot statements.
+
+Building a Core statement and generating its cache key costs far more than
+SQLite needs to run it. A ``Prepared`` statement is built once at import time
+with named bind parameters. On SQLite it runs its compiled SQL text straight
+on the stdlib driver connection, with SQLAlchemy's own type processors applied
+to parameters and results so the stored values are exactly what a normal
+``Connection.execute`` writes. On any other database it is executed through
+SQLAlchemy as usual.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Delete, Insert, Select, Update
+
+Statement = Insert | Update | Delete | Select[Any]
+Params = Mapping[str, Any]
+Processor = Callable[[Any], Any]
+
+# Named placeholders let the driver match parameters by name in C.
+_SQLITE = SQLiteDialect_pysqlite(paramstyle="named")
+
+
+class Prepared:
+    """One statement, compiled once; executed raw on SQLite, through SQLAlchemy elsewhere."""
+
+    __slots__ = ("statement", "sql", "_defaults", "_bind_processors", "_result_processors")
+
+    def __init__(self, statement: Statement) -> None:
+        self.statement = statement
+        compiled = statement.compile(dialect=_SQLITE)
+        self.sql = str(compiled)
+        # Literal values inside the statement become bind parameters with generated names.
+        self._defaults = {name: value for name, value in compiled.params.items() if value is not None}
+        self._bind_processors: dict[str, Processor] = {}
+        for name, bind in compiled.binds.items():
+            processor = bind.type.bind_processor(_SQLITE)
+            if processor is not None:
+                self._bind_processors[name] = processor
+        self._result_processors: list[Processor | None] = []
+        if isinstance(statement, Select):
+            self._result_processors = [
+                column.type.result_processor(_SQLITE, None) for column in statement.selected_columns
+            ]
+
+    def execute(self, connection: Connection, params: Params) -> int:
+        """Runs the statement once; returns the number of rows it changed."""
+        driver = _sqlite_driver(connection)
+        if driver is None:
+            return int(connection.execute(self.statement, dict(params)).rowcount)
+        return int(driver.execute(self.sql, self._bind(params)).rowcount)
+
+    def execute_many(self, connection: Connection, rows: Sequence[Params]) -> None:
+        """Runs the statement once per parameter set (one driver call on SQLite)."""
+        if not rows:
+            return
+        driver = _sqlite_driver(connection)
+        if driver is None:
+            connection.execute(self.statement, [dict(row) for row in rows])
+            return
+        driver.executemany(self.sql, [self._bind(row) for row in rows])
+
+    def rows(self, connection: Connection, params: Params) -> list[tuple[Any, ...]]:
+        """Runs a SELECT; returns its rows as plain tuples in the selected columns' order."""
+        driver = _sqlite_driver(connection)
+        if driver is None:
+            return [tuple(row) for row in connection.execute(self.statement, dict(params))]
+        fetched = driver.execute(self.sql, self._bind(params)).fetchall()
+        processors = self._result_processors
+        if not any(processors):
+            return fetched
+        return [
+            tuple(value if p is None else p(value) for p, value in zip(processors, row, strict=True))
+            for row in fetched
+        ]
+
+    def first(self, connection: Connection, params: Params) -> tuple[Any, ...] | None:
+        """The first row of a SELECT, or None."""
+        found = self.rows(connection, params)
+        return found[0] if found else None
+
+    def _bind(self, params: Params) -> dict[str, Any]:
+        bound = {**self._defaults, **params} if self._defaults else dict(params)
+        for name, processor in self._bind_processors.items():
+            if name in bound:
+                bound[name] = processor(bound[name])
+        return bound
+
+
+def _sqlite_driver(connection: Connection) -> sqlite3.Connection | None:
+    """The stdlib driver connection under ``connection``, or None when it is not one."""
+    driver = connection.connection.dbapi_connection
+    return driver if isinstance(driver, sqlite3.Connection) else None
