@@ -108,24 +108,26 @@ async def create_server(
     sweeper.start()
 
     rate = RateLimit(settings.rate_per_s, settings.rate_per_s * 2) if settings.rate_per_s else None
-    server = grpc.aio.server(interceptors=[Guard(accounts, POLICY, rate)], options=SERVER_OPTIONS)
-    customer_pb2_grpc.add_CustomerServiceServicer_to_server(CustomerServicer(accounts, months), server)
-    catalog_pb2_grpc.add_CatalogServiceServicer_to_server(CatalogServicer(catalog), server)
-    cart_pb2_grpc.add_CartServiceServicer_to_server(CartServicer(cart), server)
-    order_pb2_grpc.add_OrderServiceServicer_to_server(OrderServicer(checkout), server)
+    server = grpc.aio.server(options=SERVER_OPTIONS)
+    # Every servicer is added through the guard; only health and reflection are open to all.
+    guarded = Guard(accounts, POLICY, rate).around(server)
+    customer_pb2_grpc.add_CustomerServiceServicer_to_server(CustomerServicer(accounts, months), guarded)
+    catalog_pb2_grpc.add_CatalogServiceServicer_to_server(CatalogServicer(catalog), guarded)
+    cart_pb2_grpc.add_CartServiceServicer_to_server(CartServicer(cart), guarded)
+    order_pb2_grpc.add_OrderServiceServicer_to_server(OrderServicer(checkout), guarded)
     # -- extensions: manufacturer links (issue 3) --
     links = LinkRegistry(core, months, settings.manufacturer_keys)
     months.collector = links
     months.close_hooks.append(queue_month_reports)
     core.events.subscribe(links.on_event)
     manufacturer_pb2_grpc.add_ManufacturerLinkServiceServicer_to_server(
-        ManufacturerLinkServicer(links), server
+        ManufacturerLinkServicer(links), guarded
     )
     month_pb2_grpc.add_MonthServiceServicer_to_server(
-        MonthServicer(months, list_manufacturers or manufacturer_lister(links)), server
+        MonthServicer(months, list_manufacturers or manufacturer_lister(links)), guarded
     )
     # -- extensions: branch stores (issue 5) --
-    await install_branch_stores(core, accounts, server)
+    await install_branch_stores(core, accounts, guarded)
     health_servicer = add_health(server)
     services = [
         customer_pb2.DESCRIPTOR.services_by_name["CustomerService"].full_name,

@@ -1,11 +1,11 @@
-"""One server interceptor: authenticate, check the role, rate-limit, and map errors to statuses."""
+"""The guard around every handler: authenticate, check the role, rate-limit, map errors to statuses."""
 
 from __future__ import annotations
 
 import contextvars
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -59,8 +59,12 @@ class RateLimit:
         return True
 
 
-class Guard(grpc.aio.ServerInterceptor):
+class Guard:
     """Applies the access policy to every RPC and turns exceptions into statuses.
+
+    Handlers are wrapped once, when servicers are added through ``around(server)``,
+    rather than per call by a server interceptor: the method's roles are looked up
+    once, and a call pays only for its own admission.
 
     Args:
         authenticator: Resolves tokens.
@@ -79,18 +83,18 @@ class Guard(grpc.aio.ServerInterceptor):
         self._policy = dict(policy)
         self._rate_limit = rate_limit
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
-        handler = await continuation(handler_call_details)
-        method = handler_call_details.method
-        if handler is None or method.startswith(("/grpc.health.", "/grpc.reflection.")):
-            return handler
+    def around(self, server: grpc.aio.Server) -> GuardedServer:
+        """What to pass to ``add_..._to_server`` so the servicer's methods are guarded."""
+        return GuardedServer(server, self)
+
+    def wrap(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
+        """``handler`` with admission and error mapping around its behaviour."""
         roles = self._policy.get(method)
-        token = _token(handler_call_details.invocation_metadata)
-        return _wrap(handler, method, lambda: self._admit(method, roles, token))
+
+        async def admit(context: grpc.aio.ServicerContext) -> Principal | None:
+            return await self._admit(method, roles, _token(context.invocation_metadata()))
+
+        return _wrap(handler, method, admit)
 
     async def _admit(self, method: str, roles: frozenset[Role] | None, token: str | None) -> Principal | None:
         if roles is None:
@@ -120,6 +124,48 @@ class Guard(grpc.aio.ServerInterceptor):
         return who
 
 
+class GuardedServer:
+    """Stands in for the server while servicers are added; guards every handler they add.
+
+    Generated ``add_..._to_server`` functions register each service twice: as a
+    generic handler and as registered methods (the faster lookup). Both are guarded.
+    """
+
+    def __init__(self, server: grpc.aio.Server, guard: Guard) -> None:
+        self._server = server
+        self._guard = guard
+
+    def add_generic_rpc_handlers(self, handlers: Sequence[grpc.GenericRpcHandler]) -> None:
+        """Adds ``handlers``, each guarded."""
+        self._server.add_generic_rpc_handlers([_GuardedGeneric(h, self._guard) for h in handlers])
+
+    def add_registered_method_handlers(
+        self, service: str, handlers: Mapping[str, grpc.RpcMethodHandler]
+    ) -> None:
+        """Adds the service's methods, each wrapped once."""
+        guarded = {name: self._guard.wrap(h, f"/{service}/{name}") for name, h in handlers.items()}
+        self._server.add_registered_method_handlers(service, guarded)
+
+
+class _GuardedGeneric(grpc.GenericRpcHandler):
+    """A generic handler whose method handlers are wrapped on first use."""
+
+    def __init__(self, inner: grpc.GenericRpcHandler, guard: Guard) -> None:
+        self._inner = inner
+        self._guard = guard
+        self._wrapped: dict[str, grpc.RpcMethodHandler] = {}
+
+    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
+        method = handler_call_details.method
+        wrapped = self._wrapped.get(method)
+        if wrapped is None:
+            handler = self._inner.service(handler_call_details)
+            if handler is None:
+                return None
+            wrapped = self._wrapped[method] = self._guard.wrap(handler, method)
+        return wrapped
+
+
 def _token(metadata: Any) -> str | None:
     for key, value in metadata or ():
         if key == AUTHORIZATION:
@@ -127,7 +173,7 @@ def _token(metadata: Any) -> str | None:
     return None
 
 
-Admit = Callable[[], Awaitable[Principal | None]]
+Admit = Callable[[grpc.aio.ServicerContext], Awaitable[Principal | None]]
 
 
 def _wrap(handler: grpc.RpcMethodHandler, method: str, admit: Admit) -> grpc.RpcMethodHandler:
@@ -137,7 +183,7 @@ def _wrap(handler: grpc.RpcMethodHandler, method: str, admit: Admit) -> grpc.Rpc
 
         async def unary_unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
             try:
-                current_principal.set(await admit())
+                current_principal.set(await admit(context))
                 return await inner_uu(request, context)
             except (grpc.aio.AbortError, GeneratorExit):
                 raise
@@ -152,7 +198,7 @@ def _wrap(handler: grpc.RpcMethodHandler, method: str, admit: Admit) -> grpc.Rpc
 
         async def unary_stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
             try:
-                current_principal.set(await admit())
+                current_principal.set(await admit(context))
                 async for reply in inner_us(request, context):
                     yield reply
             except (grpc.aio.AbortError, GeneratorExit):
@@ -168,7 +214,7 @@ def _wrap(handler: grpc.RpcMethodHandler, method: str, admit: Admit) -> grpc.Rpc
 
         async def stream_stream(requests: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
             try:
-                current_principal.set(await admit())
+                current_principal.set(await admit(context))
                 async for reply in inner_ss(requests, context):
                     yield reply
             except (grpc.aio.AbortError, GeneratorExit):
@@ -183,7 +229,7 @@ def _wrap(handler: grpc.RpcMethodHandler, method: str, admit: Admit) -> grpc.Rpc
 
     async def stream_unary(requests: Any, context: grpc.aio.ServicerContext) -> Any:
         try:
-            current_principal.set(await admit())
+            current_principal.set(await admit(context))
             return await inner_su(requests, context)
         except (grpc.aio.AbortError, GeneratorExit):
             raise

@@ -64,14 +64,14 @@ class Cart:
         book = self._core.book
         book.require_open()
         line = book.line(stock_line_id)
-        async with book.locked([stock_line_id]):
-            try:
-                line.admit(quantity)
-            except DomainError:
-                # Unmet demand is the shortfall: what was asked for beyond what was there.
-                shortfall = quantity - max(line.admissible, 0)
-                self.record_unmet(line.month, stock_line_id, customer_id, shortfall)
-                raise
+        # Admission is synchronous, so no other request on this event loop can interleave.
+        try:
+            line.admit(quantity)
+        except DomainError:
+            # Unmet demand is the shortfall: what was asked for beyond what was there.
+            shortfall = quantity - max(line.admissible, 0)
+            self.record_unmet(line.month, stock_line_id, customer_id, shortfall)
+            raise
         now = self._core.clock()
         expires_at = now + timedelta(seconds=self._core.settings.reservation_ttl_s)
         reservation_id = uuid.uuid4().hex

@@ -43,7 +43,9 @@ def sqlite_writer_engine(engine: AsyncEngine) -> Engine:
     """
     url = engine.url.set(drivername="sqlite")
     # NullPool: the writer holds its one connection for its lifetime, in one thread.
-    sync_engine = create_sync_engine(url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    sync_engine = create_sync_engine(
+        url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+    )
     _configure_sqlite(sync_engine)
     return sync_engine
 

@@ -30,7 +30,7 @@ _SQLITE = SQLiteDialect_pysqlite(paramstyle="named")
 class Prepared:
     """One statement, compiled once; executed raw on SQLite, through SQLAlchemy elsewhere."""
 
-    __slots__ = ("statement", "sql", "_defaults", "_bind_processors", "_result_processors")
+    __slots__ = ("_bind_processors", "_defaults", "_result_processors", "sql", "statement")
 
     def __init__(self, statement: Statement) -> None:
         self.statement = statement

@@ -75,6 +75,7 @@ class WriteQueue:
         if self._session is not None:
             await self._session.close()
             self._session = None
+        logger.info("write queue stopped: %d operations in %d batches", self.operations, self.batches)
 
     async def run(self, operation: Operation[T]) -> T:
         """Runs ``operation`` in the next batch; returns its result after the commit."""
