@@ -5,50 +5,24 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import and_, bindparam, exists, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from central.domain import failures, rules
 from central.domain.stock import Movement
 from central.service.core import Core
 from central.service.views import CartLineView
-from central.storage import movements
+from central.storage import movements, statements
 from central.storage.movements import MovementRow
-from central.storage.prepared import Prepared
 from central.storage.schema import (
     manufacturers,
-    months,
     reservations,
     stock_lines,
-    unmet_demand,
 )
+from central.storage.statements import ACTIVE, EXPIRED
 from nodekit.errors import DomainError, not_found
 
-ACTIVE, EXPIRED = "active", "expired"
 IN_CART = (ACTIVE, EXPIRED)
-
-# The database arbitrates every reservation: units must be free and the month open.
-_RESERVE = Prepared(
-    update(stock_lines)
-    .where(
-        stock_lines.c.stock_line_id == bindparam("line"),
-        stock_lines.c.offered - stock_lines.c.reserved - stock_lines.c.sold >= bindparam("quantity"),
-        exists().where(and_(months.c.month == stock_lines.c.month, months.c.state == "open")),
-    )
-    .values(reserved=stock_lines.c.reserved + bindparam("quantity"))
-)
-_RESERVATION_FIELDS = (
-    "reservation_id",
-    "customer_id",
-    "stock_line_id",
-    "quantity",
-    "state",
-    "created_at",
-    "expires_at",
-)
-_INSERT_RESERVATION = Prepared(
-    insert(reservations).values({name: bindparam(name) for name in _RESERVATION_FIELDS})
-)
 
 
 class Cart:
@@ -77,11 +51,11 @@ class Cart:
         reservation_id = uuid.uuid4().hex
 
         def reserve(connection: Connection) -> None:
-            taken = _RESERVE.execute(connection, {"line": stock_line_id, "quantity": quantity})
+            taken = statements.RESERVE.execute(connection, {"line": stock_line_id, "quantity": quantity})
             if taken != 1:
                 # Only reachable when another central process sold the units first.
                 raise failures.insufficient_stock(line.product, quantity, 0)
-            _INSERT_RESERVATION.execute(
+            statements.INSERT_RESERVATION.execute(
                 connection,
                 {
                     "reservation_id": reservation_id,
@@ -129,17 +103,14 @@ class Cart:
     def record_unmet(self, month: int, stock_line_id: int, customer_id: str, quantity: int) -> None:
         """Remembers demand that could not be served (written in the background)."""
         at = self._core.clock()
-        self._core.writer.submit(
-            lambda c: c.execute(
-                insert(unmet_demand).values(
-                    month=month,
-                    stock_line_id=stock_line_id,
-                    customer_id=customer_id,
-                    quantity=quantity,
-                    at=at,
-                )
-            )
-        )
+        row = {
+            "month": month,
+            "stock_line_id": stock_line_id,
+            "customer_id": customer_id,
+            "quantity": quantity,
+            "at": at,
+        }
+        self._core.writer.submit(lambda connection: statements.INSERT_UNMET.execute(connection, row))
 
     async def remove(self, customer_id: str, stock_line_id: int) -> int:
         """Releases every reservation of the line in the cart; returns the units released."""

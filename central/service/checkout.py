@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
 from central.domain import failures, rules
@@ -20,19 +20,11 @@ from central.service.accounts import Accounts
 from central.service.core import Core
 from central.service.events import Depleted
 from central.service.views import CheckoutResult, DroppedLineView, OrderLineView, OrderView
-from central.storage import movements
+from central.storage import movements, statements
 from central.storage.movements import MovementRow
 from central.storage.orders import load_orders
-from central.storage.schema import (
-    manufacturers,
-    months,
-    notifications,
-    order_lines,
-    orders,
-    reservations,
-    stock_lines,
-    unmet_demand,
-)
+from central.storage.schema import notifications
+from central.storage.statements import ACTIVE
 from nodekit.errors import precondition
 
 OUT_OF_STOCK, MONTH_CLOSED = "out_of_stock", "month_closed"
@@ -91,48 +83,23 @@ def _fingerprint(rows: list[tuple[str, int]]) -> str:
 
 
 def _place(connection: Connection, customer_id: str, key: str, card: StoredCard, now: datetime) -> _Outcome:
-    cart = connection.execute(
-        select(
-            reservations.c.reservation_id,
-            reservations.c.stock_line_id,
-            reservations.c.quantity,
-            reservations.c.state,
-            reservations.c.expires_at,
-            stock_lines.c.month,
-            stock_lines.c.product,
-            stock_lines.c.unit_price_cents,
-            stock_lines.c.manufacturer_id,
-            manufacturers.c.name,
-        )
-        .join(stock_lines, stock_lines.c.stock_line_id == reservations.c.stock_line_id)
-        .join(manufacturers, manufacturers.c.manufacturer_id == stock_lines.c.manufacturer_id)
-        .where(
-            reservations.c.customer_id == customer_id,
-            reservations.c.state.in_(("active", "expired")),
-        )
-        .order_by(reservations.c.created_at, reservations.c.reservation_id)
-    ).all()
-    fingerprint = _fingerprint([(r.reservation_id, r.quantity) for r in cart])
-    earlier = connection.execute(
-        select(orders.c.order_id, orders.c.cart_fingerprint).where(
-            orders.c.customer_id == customer_id, orders.c.idempotency_key == key
-        )
-    ).first()
+    cart = statements.CART.rows(connection, {"customer": customer_id})
+    fingerprint = _fingerprint([(r[0], r[2]) for r in cart])
+    earlier = statements.ORDER_BY_KEY.first(connection, {"customer": customer_id, "key": key})
     if earlier is not None:
-        if cart and fingerprint != earlier.cart_fingerprint:
+        earlier_order_id, earlier_fingerprint = earlier
+        if cart and fingerprint != earlier_fingerprint:
             raise precondition(
                 "IDEMPOTENCY_KEY_REUSED",
                 f"The idempotency key {key!r} was already used for a different cart.",
                 idempotency_key=key,
             )
-        (order,) = load_orders(connection, customer_id, 1, earlier.order_id)
+        (order,) = load_orders(connection, customer_id, 1, earlier_order_id)
         return _Outcome(CheckoutResult(order, replayed=True))
-    month_row = connection.execute(
-        select(months.c.month, months.c.state).order_by(months.c.month.desc()).limit(1)
-    ).first()
-    month = month_row.month if month_row else 0
-    if month_row is None or month_row.state != "open":
-        raise failures.month_not_open(month, month_row.state if month_row else "closed")
+    month_row = statements.LATEST_MONTH.first(connection, {})
+    month, state = month_row if month_row else (0, "closed")
+    if state != "open":
+        raise failures.month_not_open(month, state)
     card.check_usable(date(now.year, now.month, now.day))
     if not cart:
         raise precondition("EMPTY_CART", "Your cart is empty; add something before checking out.")
@@ -143,102 +110,75 @@ def _place(connection: Connection, customer_id: str, key: str, card: StoredCard,
     moves: list[MovementRow] = []
     bought: list[OrderLineView] = []
     dropped: list[DroppedLineView] = []
-    for r in cart:
-        line_id, quantity = r.stock_line_id, r.quantity
-        sold = False
-        if r.month != month:
+    closed: list[dict[str, object]] = []
+    sold_out: list[Depleted] = []
+    for rid, line_id, quantity, r_state, expires_at, r_month, product, price, maker, maker_name in cart:
+        counters = None
+        if r_month != month:
             reason, available = MONTH_CLOSED, 0
-        elif r.state == "active" and r.expires_at > now:
-            connection.execute(
-                update(stock_lines)
-                .where(stock_lines.c.stock_line_id == line_id, stock_lines.c.reserved >= quantity)
-                .values(reserved=stock_lines.c.reserved - quantity, sold=stock_lines.c.sold + quantity)
-            )
+        elif r_state == ACTIVE and expires_at > now:
+            counters = statements.SELL_RESERVED.first(connection, {"line": line_id, "quantity": quantity})
             moves.append(MovementRow(line_id, Movement.SOLD, quantity, actor, "checkout", order_id))
             deltas[line_id][0] -= quantity
-            sold = True
         else:
-            if r.state == "active":
+            if r_state == ACTIVE:
                 # Ran out but not yet swept: release it here, then try to take the units again.
-                connection.execute(
-                    update(stock_lines)
-                    .where(stock_lines.c.stock_line_id == line_id)
-                    .values(reserved=stock_lines.c.reserved - quantity)
-                )
+                statements.UNRESERVE.execute(connection, {"line": line_id, "quantity": quantity})
                 moves.append(
-                    MovementRow(
-                        line_id,
-                        Movement.EXPIRED,
-                        quantity,
-                        "central",
-                        "reservation expired",
-                        r.reservation_id,
-                    )
+                    MovementRow(line_id, Movement.EXPIRED, quantity, "central", "reservation expired", rid)
                 )
                 deltas[line_id][0] -= quantity
-            retaken = connection.execute(
-                update(stock_lines)
-                .where(
-                    stock_lines.c.stock_line_id == line_id,
-                    stock_lines.c.offered - stock_lines.c.reserved - stock_lines.c.sold >= quantity,
-                )
-                .values(sold=stock_lines.c.sold + quantity)
-            )
-            if retaken.rowcount == 1:
-                moves.append(
-                    MovementRow(
-                        line_id,
-                        Movement.RESERVED,
-                        quantity,
-                        actor,
-                        "checkout retook expired reservation",
-                        order_id,
-                    )
-                )
+            counters = statements.SELL_FREE.first(connection, {"line": line_id, "quantity": quantity})
+            if counters is not None:
+                retook = "checkout retook expired reservation"
+                moves.append(MovementRow(line_id, Movement.RESERVED, quantity, actor, retook, order_id))
                 moves.append(MovementRow(line_id, Movement.SOLD, quantity, actor, "checkout", order_id))
-                sold = True
             else:
                 reason = OUT_OF_STOCK
-                available = connection.execute(
-                    select(stock_lines.c.offered - stock_lines.c.reserved - stock_lines.c.sold).where(
-                        stock_lines.c.stock_line_id == line_id
-                    )
-                ).scalar_one()
-        if sold:
+                (available,) = statements.AVAILABLE.rows(connection, {"line": line_id})[0]
+        if counters is not None:
             deltas[line_id][1] += quantity
-            bought.append(OrderLineView(line_id, r.product, r.name, quantity, r.unit_price_cents))
+            bought.append(OrderLineView(line_id, product, maker_name, quantity, price))
+            sold, offered = counters
+            if sold == offered:
+                sold_out.append(Depleted(month, line_id, maker, product, sold))
         else:
-            dropped.append(DroppedLineView(line_id, r.product, quantity, max(available, 0), reason))
-            connection.execute(
-                insert(unmet_demand).values(
-                    month=r.month,
-                    stock_line_id=line_id,
-                    customer_id=customer_id,
-                    quantity=quantity,
-                    at=now,
-                )
+            dropped.append(DroppedLineView(line_id, product, quantity, max(available, 0), reason))
+            statements.INSERT_UNMET.execute(
+                connection,
+                {
+                    "month": r_month,
+                    "stock_line_id": line_id,
+                    "customer_id": customer_id,
+                    "quantity": quantity,
+                    "at": now,
+                },
             )
-        connection.execute(
-            update(reservations)
-            .where(reservations.c.reservation_id == r.reservation_id)
-            .values(state="ordered" if sold else "dropped", order_id=order_id)
+        closed.append(
+            {
+                "reservation": rid,
+                "state": "ordered" if counters is not None else "dropped",
+                "order": order_id,
+            }
         )
 
+    statements.CLOSE_RESERVATION.execute_many(connection, closed)
     total = sum(line.quantity * line.unit_price_cents for line in bought)
-    connection.execute(
-        insert(orders).values(
-            order_id=order_id,
-            customer_id=customer_id,
-            month=month,
-            idempotency_key=key,
-            cart_fingerprint=fingerprint,
-            total_cents=total,
-            card_last4=card.last4,
-            created_at=now,
-        )
+    statements.INSERT_ORDER.execute(
+        connection,
+        {
+            "order_id": order_id,
+            "customer_id": customer_id,
+            "month": month,
+            "idempotency_key": key,
+            "cart_fingerprint": fingerprint,
+            "total_cents": total,
+            "card_last4": card.last4,
+            "created_at": now,
+        },
     )
-    connection.execute(
-        insert(order_lines),
+    statements.INSERT_ORDER_LINE.execute_many(
+        connection,
         [
             {
                 "order_id": order_id,
@@ -267,42 +207,27 @@ def _place(connection: Connection, customer_id: str, key: str, card: StoredCard,
         ],
     )
     movements.append(connection, moves, now)
-    depletions = _mark_depleted(connection, {b.stock_line_id for b in bought}, month, now)
+    depletions = _mark_depleted(connection, sold_out, now)
     order = OrderView(order_id, month, key, total, card.last4, now, bought, dropped)
     return _Outcome(CheckoutResult(order, replayed=False), deltas, depletions)
 
 
-def _mark_depleted(connection: Connection, line_ids: set[int], month: int, now: datetime) -> list[Depleted]:
+def _mark_depleted(connection: Connection, sold_out: list[Depleted], now: datetime) -> list[Depleted]:
     """Flags lines that just sold out, once per line, and queues their notifications."""
     depleted: list[Depleted] = []
-    for line_id in sorted(line_ids):
-        flagged = connection.execute(
-            update(stock_lines)
-            .where(
-                stock_lines.c.stock_line_id == line_id,
-                stock_lines.c.depleted_at.is_(None),
-                stock_lines.c.sold == stock_lines.c.offered,
-            )
-            .values(depleted_at=now)
-        )
-        if flagged.rowcount != 1:
+    for event in sold_out:
+        if statements.MARK_DEPLETED.execute(connection, {"line": event.stock_line_id, "now": now}) != 1:
             continue
-        row = connection.execute(
-            select(stock_lines.c.manufacturer_id, stock_lines.c.product, stock_lines.c.sold).where(
-                stock_lines.c.stock_line_id == line_id
-            )
-        ).one()
-        event = Depleted(month, line_id, row.manufacturer_id, row.product, row.sold)
         connection.execute(
             insert(notifications).values(
-                manufacturer_id=row.manufacturer_id,
+                manufacturer_id=event.manufacturer_id,
                 kind="depletion",
                 payload=json.dumps(
                     {
-                        "month": month,
-                        "stock_line_id": line_id,
-                        "product": row.product,
-                        "quantity_sold": row.sold,
+                        "month": event.month,
+                        "stock_line_id": event.stock_line_id,
+                        "product": event.product,
+                        "quantity_sold": event.quantity_sold,
                     }
                 ),
                 created_at=now,

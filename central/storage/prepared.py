@@ -36,18 +36,21 @@ class Prepared:
         self.statement = statement
         compiled = statement.compile(dialect=_SQLITE)
         self.sql = str(compiled)
+        if "POSTCOMPILE" in self.sql:
+            raise ValueError(f"an expanding IN cannot be compiled once: {self.sql}")
         # Literal values inside the statement become bind parameters with generated names.
         self._defaults = {name: value for name, value in compiled.params.items() if value is not None}
         self._bind_processors: dict[str, Processor] = {}
         for name, bind in compiled.binds.items():
-            processor = bind.type.bind_processor(_SQLITE)
+            # dialect_impl: a TypeDecorator's own processor does not chain its impl's.
+            processor = bind.type.dialect_impl(_SQLITE).bind_processor(_SQLITE)
             if processor is not None:
                 self._bind_processors[name] = processor
-        self._result_processors: list[Processor | None] = []
-        if isinstance(statement, Select):
-            self._result_processors = [
-                column.type.result_processor(_SQLITE, None) for column in statement.selected_columns
-            ]
+        # A SELECT's columns, or the RETURNING columns of an INSERT, UPDATE or DELETE.
+        columns = statement.selected_columns if isinstance(statement, Select) else statement.exported_columns
+        self._result_processors: list[Processor | None] = [
+            column.type.dialect_impl(_SQLITE).result_processor(_SQLITE, None) for column in columns
+        ]
 
     def execute(self, connection: Connection, params: Params) -> int:
         """Runs the statement once; returns the number of rows it changed."""
@@ -67,7 +70,7 @@ class Prepared:
         driver.executemany(self.sql, [self._bind(row) for row in rows])
 
     def rows(self, connection: Connection, params: Params) -> list[tuple[Any, ...]]:
-        """Runs a SELECT; returns its rows as plain tuples in the selected columns' order."""
+        """Runs a SELECT (or a statement with RETURNING); returns its rows as plain tuples."""
         driver = _sqlite_driver(connection)
         if driver is None:
             return [tuple(row) for row in connection.execute(self.statement, dict(params))]
@@ -81,7 +84,7 @@ class Prepared:
         ]
 
     def first(self, connection: Connection, params: Params) -> tuple[Any, ...] | None:
-        """The first row of a SELECT, or None."""
+        """The first row, or None."""
         found = self.rows(connection, params)
         return found[0] if found else None
 

@@ -1,0 +1,131 @@
+"""The hot path's statements (reserve, checkout, unmet demand), built and compiled once."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, and_, bindparam, exists, insert, or_, select, update
+
+from central.storage.prepared import Prepared
+from central.storage.schema import (
+    manufacturers,
+    months,
+    order_lines,
+    orders,
+    reservations,
+    stock_lines,
+    unmet_demand,
+)
+
+ACTIVE, EXPIRED = "active", "expired"
+
+_free = stock_lines.c.offered - stock_lines.c.reserved - stock_lines.c.sold
+_this_line = stock_lines.c.stock_line_id == bindparam("line")
+
+
+def _insert(table: Table, *names: str) -> Prepared:
+    return Prepared(insert(table).values({name: bindparam(name) for name in names}))
+
+
+# -- reserve ---------------------------------------------------------------------
+# The database arbitrates every reservation: the units must be free and the month open.
+RESERVE = Prepared(
+    update(stock_lines)
+    .where(
+        _this_line,
+        _free >= bindparam("quantity"),
+        exists().where(and_(months.c.month == stock_lines.c.month, months.c.state == "open")),
+    )
+    .values(reserved=stock_lines.c.reserved + bindparam("quantity"))
+)
+INSERT_RESERVATION = _insert(
+    reservations,
+    "reservation_id",
+    "customer_id",
+    "stock_line_id",
+    "quantity",
+    "state",
+    "created_at",
+    "expires_at",
+)
+INSERT_UNMET = _insert(unmet_demand, "month", "stock_line_id", "customer_id", "quantity", "at")
+
+# -- checkout --------------------------------------------------------------------
+CART = Prepared(
+    select(
+        reservations.c.reservation_id,
+        reservations.c.stock_line_id,
+        reservations.c.quantity,
+        reservations.c.state,
+        reservations.c.expires_at,
+        stock_lines.c.month,
+        stock_lines.c.product,
+        stock_lines.c.unit_price_cents,
+        stock_lines.c.manufacturer_id,
+        manufacturers.c.name,
+    )
+    .join(stock_lines, stock_lines.c.stock_line_id == reservations.c.stock_line_id)
+    .join(manufacturers, manufacturers.c.manufacturer_id == stock_lines.c.manufacturer_id)
+    .where(
+        reservations.c.customer_id == bindparam("customer"),
+        or_(reservations.c.state == ACTIVE, reservations.c.state == EXPIRED),
+    )
+    .order_by(reservations.c.created_at, reservations.c.reservation_id)
+)
+ORDER_BY_KEY = Prepared(
+    select(orders.c.order_id, orders.c.cart_fingerprint).where(
+        orders.c.customer_id == bindparam("customer"), orders.c.idempotency_key == bindparam("key")
+    )
+)
+LATEST_MONTH = Prepared(select(months.c.month, months.c.state).order_by(months.c.month.desc()).limit(1))
+# Each returns the line's counters afterwards, so a sell-out is seen without another query.
+SELL_RESERVED = Prepared(
+    update(stock_lines)
+    .where(_this_line, stock_lines.c.reserved >= bindparam("quantity"))
+    .values(
+        reserved=stock_lines.c.reserved - bindparam("quantity"),
+        sold=stock_lines.c.sold + bindparam("quantity"),
+    )
+    .returning(stock_lines.c.sold, stock_lines.c.offered)
+)
+SELL_FREE = Prepared(
+    update(stock_lines)
+    .where(_this_line, _free >= bindparam("quantity"))
+    .values(sold=stock_lines.c.sold + bindparam("quantity"))
+    .returning(stock_lines.c.sold, stock_lines.c.offered)
+)
+UNRESERVE = Prepared(
+    update(stock_lines).where(_this_line).values(reserved=stock_lines.c.reserved - bindparam("quantity"))
+)
+AVAILABLE = Prepared(select(_free).where(_this_line))
+CLOSE_RESERVATION = Prepared(
+    update(reservations)
+    .where(reservations.c.reservation_id == bindparam("reservation"))
+    .values(state=bindparam("state"), order_id=bindparam("order"))
+)
+INSERT_ORDER = _insert(
+    orders,
+    "order_id",
+    "customer_id",
+    "month",
+    "idempotency_key",
+    "cart_fingerprint",
+    "total_cents",
+    "card_last4",
+    "created_at",
+)
+INSERT_ORDER_LINE = _insert(
+    order_lines,
+    "order_id",
+    "position",
+    "stock_line_id",
+    "quantity",
+    "unit_price_cents",
+    "bought",
+    "drop_reason",
+    "available_at_checkout",
+)
+# Flags a line the moment it sells out, once.
+MARK_DEPLETED = Prepared(
+    update(stock_lines)
+    .where(_this_line, stock_lines.c.depleted_at.is_(None), stock_lines.c.sold == stock_lines.c.offered)
+    .values(depleted_at=bindparam("now"))
+)
