@@ -7,12 +7,13 @@ import contextlib
 from collections.abc import AsyncIterable, AsyncIterator
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from central.branches.model import Sale, SaleAck, check_sale
 from central.branches.schema import branch_sale_items, branch_sales, branches
 from central.service.core import Core
+from central.storage.prepared import Prepared
 from nodekit.errors import precondition
 
 # Sales read ahead of their acks; they share group-commit batches, and the bound keeps memory flat.
@@ -37,9 +38,13 @@ class SalesLedger:
 
     async def record(self, branch_id: int, sale: Sale) -> SaleAck:
         """Commits one sale (or finds it committed before); returns after the commit."""
+        return await self._queue(branch_id, sale)
+
+    def _queue(self, branch_id: int, sale: Sale) -> asyncio.Future[SaleAck]:
+        """Checks the sale and queues it for the next batch; the future resolves after the commit."""
         check_sale(sale)
         now = self._core.clock()
-        return await self._core.writer.run(lambda c: _record(c, branch_id, sale, now))
+        return self._core.writer.enqueue(lambda c: _record(c, branch_id, sale, now))
 
     async def stream(self, branch_id: int, sales: AsyncIterable[Sale]) -> AsyncIterator[int | SaleAck]:
         """Yields the resume point, then one ack per sale in arrival order, each after its commit.
@@ -55,7 +60,7 @@ class SalesLedger:
         async def pump() -> None:
             try:
                 async for sale in sales:
-                    await pending.put(asyncio.ensure_future(self.record(branch_id, sale)))
+                    await pending.put(self._queue(branch_id, sale))
             finally:
                 await pending.put(None)
 
@@ -74,25 +79,46 @@ class SalesLedger:
                     left.cancel()
 
 
+_EARLIER = Prepared(
+    select(branch_sales.c.branch_id, branch_sales.c.sequence).where(
+        branch_sales.c.transaction_id == bindparam("transaction")
+    )
+)
+_LAST_SEQUENCE = Prepared(select(branches.c.last_sequence).where(branches.c.branch_id == bindparam("branch")))
+_ADVANCE = Prepared(
+    update(branches)
+    .where(branches.c.branch_id == bindparam("branch"), branches.c.last_sequence == bindparam("last"))
+    .values(last_sequence=bindparam("sequence"))
+)
+_SALE_FIELDS = (
+    "transaction_id",
+    "branch_id",
+    "sequence",
+    "occurred_at",
+    "business_day",
+    "subtotal_cents",
+    "tax_cents",
+    "total_cents",
+    "payment_method",
+    "customer_name",
+    "received_at",
+)
+_INSERT_SALE = Prepared(insert(branch_sales).values({name: bindparam(name) for name in _SALE_FIELDS}))
+_ITEM_FIELDS = ("transaction_id", "position", "product", "quantity", "unit_price_cents")
+_INSERT_ITEM = Prepared(insert(branch_sale_items).values({name: bindparam(name) for name in _ITEM_FIELDS}))
+
+
 def _record(connection: Connection, branch_id: int, sale: Sale, now: datetime) -> SaleAck:
-    earlier = connection.execute(
-        select(branch_sales.c.branch_id, branch_sales.c.sequence).where(
-            branch_sales.c.transaction_id == sale.transaction_id
-        )
-    ).first()
+    earlier = _EARLIER.first(connection, {"transaction": sale.transaction_id})
     if earlier is not None:
-        if earlier.branch_id != branch_id or earlier.sequence != sale.sequence:
+        if earlier != (branch_id, sale.sequence):
             raise precondition(
                 "TRANSACTION_ID_REUSED",
                 f"Transaction {sale.transaction_id} was recorded with another sequence or branch.",
                 transaction_id=sale.transaction_id,
             )
         return SaleAck(sale.sequence, sale.transaction_id, duplicate=True)
-    last = int(
-        connection.execute(
-            select(branches.c.last_sequence).where(branches.c.branch_id == branch_id)
-        ).scalar_one()
-    )
+    (last,) = _LAST_SEQUENCE.rows(connection, {"branch": branch_id})[0]
     if sale.sequence != last + 1:
         # A used sequence with a new id, or a gap: the branch's outbox is out of step.
         raise precondition(
@@ -102,36 +128,33 @@ def _record(connection: Connection, branch_id: int, sale: Sale, now: datetime) -
             sequence=sale.sequence,
             transaction_id=sale.transaction_id,
         )
-    connection.execute(
-        update(branches)
-        .where(branches.c.branch_id == branch_id, branches.c.last_sequence == last)
-        .values(last_sequence=sale.sequence)
+    _ADVANCE.execute(connection, {"branch": branch_id, "last": last, "sequence": sale.sequence})
+    _INSERT_SALE.execute(
+        connection,
+        {
+            "transaction_id": sale.transaction_id,
+            "branch_id": branch_id,
+            "sequence": sale.sequence,
+            "occurred_at": sale.occurred_at,
+            "business_day": sale.business_day,
+            "subtotal_cents": sale.subtotal_cents,
+            "tax_cents": sale.tax_cents,
+            "total_cents": sale.total_cents,
+            "payment_method": sale.payment_method,
+            "customer_name": sale.customer_name,
+            "received_at": now,
+        },
     )
-    connection.execute(
-        insert(branch_sales).values(
-            transaction_id=sale.transaction_id,
-            branch_id=branch_id,
-            sequence=sale.sequence,
-            occurred_at=sale.occurred_at,
-            business_day=sale.business_day,
-            subtotal_cents=sale.subtotal_cents,
-            tax_cents=sale.tax_cents,
-            total_cents=sale.total_cents,
-            payment_method=sale.payment_method,
-            customer_name=sale.customer_name,
-            received_at=now,
-        )
-    )
-    connection.execute(
-        insert(branch_sale_items),
+    _INSERT_ITEM.execute_many(
+        connection,
         [
-            dict(
-                transaction_id=sale.transaction_id,
-                position=position,
-                product=item.product,
-                quantity=item.quantity,
-                unit_price_cents=item.unit_price_cents,
-            )
+            {
+                "transaction_id": sale.transaction_id,
+                "position": position,
+                "product": item.product,
+                "quantity": item.quantity,
+                "unit_price_cents": item.unit_price_cents,
+            }
             for position, item in enumerate(sale.items)
         ],
     )

@@ -79,11 +79,15 @@ class WriteQueue:
 
     async def run(self, operation: Operation[T]) -> T:
         """Runs ``operation`` in the next batch; returns its result after the commit."""
+        return await self.enqueue(operation)
+
+    def enqueue(self, operation: Operation[T]) -> asyncio.Future[T]:
+        """Queues ``operation`` for the next batch; the future resolves after the commit."""
         if self._task is None:
             raise DomainError(ErrorKind.UNAVAILABLE, "SHUTTING_DOWN", "The server is shutting down; retry.")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait(_Pending(operation, future))
-        return await future
+        return future
 
     def submit(self, operation: Operation[Any]) -> None:
         """Queues ``operation`` without waiting for it (for records nobody waits on)."""
