@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -51,7 +52,9 @@ class WriteQueue:
     def __init__(self, engine: AsyncEngine, max_batch: int = MAX_BATCH) -> None:
         self._engine = engine
         self._max_batch = max_batch
-        self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
+        self._pending: deque[_Pending] = deque()
+        self._wake = asyncio.Event()
+        self._accepting = False
         self._task: asyncio.Task[None] | None = None
         self._session: _ThreadSession | _AsyncSession | None = None
         self.batches = 0
@@ -64,12 +67,14 @@ class WriteQueue:
         else:
             self._session = _AsyncSession(self._engine)
         await self._session.open()
+        self._accepting = True
         self._task = asyncio.create_task(self._run(), name="write-queue")
 
     async def stop(self) -> None:
         """Finishes what is queued, then closes the connection."""
+        self._accepting = False
         if self._task is not None:
-            await self._queue.put(None)
+            self._wake.set()
             await self._task
             self._task = None
         if self._session is not None:
@@ -83,33 +88,34 @@ class WriteQueue:
 
     def enqueue(self, operation: Operation[T]) -> asyncio.Future[T]:
         """Queues ``operation`` for the next batch; the future resolves after the commit."""
-        if self._task is None:
+        if not self._accepting:
             raise DomainError(ErrorKind.UNAVAILABLE, "SHUTTING_DOWN", "The server is shutting down; retry.")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Pending(operation, future))
+        self._put(_Pending(operation, future))
         return future
 
     def submit(self, operation: Operation[Any]) -> None:
         """Queues ``operation`` without waiting for it (for records nobody waits on)."""
-        if self._task is None:
+        if not self._accepting:
             return
         future = asyncio.get_running_loop().create_future()
         future.add_done_callback(_log_failure)
-        self._queue.put_nowait(_Pending(operation, future))
+        self._put(_Pending(operation, future))
+
+    def _put(self, item: _Pending) -> None:
+        self._pending.append(item)
+        if not self._wake.is_set():
+            self._wake.set()
 
     async def _run(self) -> None:
-        stopping = False
-        while not stopping:
-            first = await self._queue.get()
-            if first is None:
-                break
-            batch = [first]
-            while len(batch) < self._max_batch and not self._queue.empty():
-                item = self._queue.get_nowait()
-                if item is None:
-                    stopping = True
-                    break
-                batch.append(item)
+        # Whatever queued up while the previous batch committed becomes the next batch.
+        pending = self._pending
+        while pending or self._accepting:
+            if not pending:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            batch = [pending.popleft() for _ in range(min(len(pending), self._max_batch))]
             await self._commit(batch)
 
     async def _commit(self, batch: list[_Pending]) -> None:
