@@ -36,10 +36,10 @@ def create_engine(url: str) -> AsyncEngine:
 
 
 def sqlite_writer_engine(engine: AsyncEngine) -> Engine:
-    """A synchronous engine on the same SQLite file, for the writer's own thread.
+    """A synchronous engine on the same SQLite file, for the writer.
 
     Through aiosqlite every DBAPI step is a round trip to its thread; the writer
-    instead runs a whole batch on the stdlib driver in one thread hop.
+    instead runs a batch's statements on the stdlib driver directly.
     """
     url = engine.url.set(drivername="sqlite")
     # NullPool: the writer holds its one connection for its lifetime, in one thread.

@@ -8,8 +8,9 @@ Every caller is answered only after its batch has committed. If a batch
 fails unexpectedly it is rolled back and each operation is run again in a
 transaction of its own, so one faulty request cannot fail its neighbours.
 
-On SQLite the batch runs on the stdlib driver in the writer's own thread,
-one thread hop per batch; on PostgreSQL it runs on the async connection.
+On SQLite the batch's statements run on the stdlib driver right on the event
+loop and only the COMMIT goes to a thread; on PostgreSQL the batch runs on
+the async connection.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, RootTransaction
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from central.storage.engine import WRITE, is_sqlite, sqlite_writer_engine
+from central.storage.engine import BUSY_TIMEOUT_MS, WRITE, is_sqlite, sqlite_writer_engine
 from nodekit.errors import DomainError, ErrorKind
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ T = TypeVar("T")
 Operation = Callable[[Connection], T]
 
 MAX_BATCH = 512
-BUSY_RETRIES = 5
+BUSY_TIMEOUT_S = BUSY_TIMEOUT_MS / 1000
 
 
 @dataclass(slots=True)
@@ -49,21 +50,24 @@ class _Pending:
 class WriteQueue:
     """Serializes writes through one connection, committing them in batches."""
 
-    def __init__(self, engine: AsyncEngine, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self, engine: AsyncEngine, max_batch: int = MAX_BATCH, busy_timeout_s: float = BUSY_TIMEOUT_S
+    ) -> None:
         self._engine = engine
         self._max_batch = max_batch
+        self._busy_timeout_s = busy_timeout_s
         self._pending: deque[_Pending] = deque()
         self._wake = asyncio.Event()
         self._accepting = False
         self._task: asyncio.Task[None] | None = None
-        self._session: _ThreadSession | _AsyncSession | None = None
+        self._session: _SqliteSession | _AsyncSession | None = None
         self.batches = 0
         self.operations = 0
 
     async def start(self) -> None:
         """Opens the writer's connection and starts the batching task."""
         if is_sqlite(self._engine):
-            self._session = _ThreadSession(sqlite_writer_engine(self._engine))
+            self._session = _SqliteSession(sqlite_writer_engine(self._engine), self._busy_timeout_s)
         else:
             self._session = _AsyncSession(self._engine)
         await self._session.open()
@@ -115,6 +119,8 @@ class WriteQueue:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
+            # One turn of the loop first, so handlers that are ready queue their writes too.
+            await asyncio.sleep(0)
             batch = [pending.popleft() for _ in range(min(len(pending), self._max_batch))]
             await self._commit(batch)
 
@@ -141,16 +147,25 @@ class WriteQueue:
                 item.future.set_exception(value)
 
 
-class _ThreadSession:
-    """SQLite: one connection owned by one thread; a batch is one hop to it."""
+class _SqliteSession:
+    """SQLite: statements run on the event loop; only the commit waits in a thread.
 
-    def __init__(self, engine: Engine) -> None:
+    Each statement is a few microseconds of work on a local file, so running a
+    batch's statements right here costs less than handing them to a thread (every
+    hand-off is a GIL switch). The COMMIT waits for the disk (fsync), so it goes
+    to the session's own thread while the loop serves the next requests. The write
+    lock is taken without waiting (busy timeout 0 on this connection); only when
+    another process holds it does the session wait for it, in the thread.
+    """
+
+    def __init__(self, engine: Engine, busy_timeout_s: float) -> None:
         self._engine = engine
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        self._busy_timeout_s = busy_timeout_s
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-commit")
         self._connection: Connection | None = None
 
     async def open(self) -> None:
-        await self._call(self._open)
+        self._connection = await self._call(self._open)
 
     async def close(self) -> None:
         await self._call(self._close)
@@ -158,31 +173,54 @@ class _ThreadSession:
         self._engine.dispose()
 
     async def apply(self, batch: list[_Pending]) -> None:
-        await self._call(self._apply, batch)
+        transaction = await self._begin()
+        try:
+            _apply(transaction.connection, batch)
+        except BaseException:
+            transaction.rollback()
+            raise
+        await self._call(transaction.commit)
 
-    async def _call(self, function: Callable[..., None], *args: Any) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+    async def _begin(self) -> RootTransaction:
+        assert self._connection is not None
+        try:
+            return self._connection.begin()
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+        # Another process holds the write lock: wait for it in the thread, never on the loop.
+        return await self._call(self._begin_waiting)
 
-    def _open(self) -> None:
-        self._connection = self._engine.connect().execution_options(**{WRITE: True})
+    def _begin_waiting(self) -> RootTransaction:
+        assert self._connection is not None
+        deadline = time.monotonic() + self._busy_timeout_s
+        pause = 0.005
+        while True:
+            try:
+                return self._connection.begin()
+            except OperationalError as error:
+                if "locked" not in str(error):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise _unavailable() from error
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+    async def _call(self, function: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+
+    def _open(self) -> Connection:
+        connection = self._engine.connect().execution_options(**{WRITE: True})
+        # On the driver itself: through SQLAlchemy the pragma would open a transaction.
+        driver = connection.connection.dbapi_connection
+        assert driver is not None
+        driver.execute("PRAGMA busy_timeout=0")
+        return connection
 
     def _close(self) -> None:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
-
-    def _apply(self, batch: list[_Pending]) -> None:
-        assert self._connection is not None
-        for attempt in range(BUSY_RETRIES):
-            try:
-                with self._connection.begin():
-                    _apply(self._connection, batch)
-                return
-            except OperationalError as error:
-                # Another process holds the SQLite write lock past busy_timeout.
-                if "locked" not in str(error) or attempt == BUSY_RETRIES - 1:
-                    raise _unavailable() from error
-                time.sleep(0.1 * (attempt + 1))
 
 
 class _AsyncSession:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from central.storage.engine import create_engine, sqlite_url
 from central.storage.writer import WriteQueue
-from nodekit.errors import invalid
+from nodekit.errors import DomainError, ErrorKind, invalid
 
 meta = MetaData()
 items = Table("items", meta, Column("n", Integer, primary_key=True, autoincrement=False))
@@ -89,3 +90,46 @@ async def test_unexpected_failure_rolls_back_its_writes_but_not_its_neighbours(
     async with engine.connect() as connection:
         stored = sorted((await connection.execute(select(items.c.n))).scalars())
     assert stored == [1, 2]
+
+
+async def test_waits_for_another_writer_without_blocking_the_loop(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    writer = WriteQueue(engine)
+    await writer.start()
+    other = sqlite3.connect(tmp_path / "w.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        pending = asyncio.ensure_future(writer.run(_put(7)))
+        ticks = 0
+        while ticks < 20:  # the loop keeps running while the writer waits for the lock
+            await asyncio.sleep(0.01)
+            ticks += 1
+        assert not pending.done()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert await asyncio.wait_for(pending, 10) == 7
+    await writer.stop()
+    assert await _count(engine) == 1
+
+
+async def test_a_write_lock_held_too_long_is_unavailable_and_changes_nothing(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    writer = WriteQueue(engine, busy_timeout_s=0.2)
+    await writer.start()
+    other = sqlite3.connect(tmp_path / "w.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DomainError) as refused:
+            await writer.run(_put(1))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert refused.value.kind is ErrorKind.UNAVAILABLE
+    assert refused.value.reason == "DATABASE_BUSY"
+    assert await writer.run(_put(2)) == 2  # the writer recovers once the lock is free
+    await writer.stop()
+    async with engine.connect() as connection:
+        assert list((await connection.execute(select(items.c.n))).scalars()) == [2]
