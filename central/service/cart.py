@@ -14,11 +14,7 @@ from central.service.core import Core
 from central.service.views import CartLineView
 from central.storage import movements, statements
 from central.storage.movements import MovementRow
-from central.storage.schema import (
-    manufacturers,
-    reservations,
-    stock_lines,
-)
+from central.storage.schema import manufacturers, reservations, stock_lines
 from central.storage.statements import ACTIVE, EXPIRED
 from nodekit.errors import DomainError, not_found
 

@@ -118,6 +118,9 @@ def _place(connection: Connection, customer_id: str, key: str, card: StoredCard,
             reason, available = MONTH_CLOSED, 0
         elif r_state == ACTIVE and expires_at > now:
             counters = statements.SELL_RESERVED.first(connection, {"line": line_id, "quantity": quantity})
+            if counters is None:
+                # A live reservation's units are in ``reserved``; otherwise the books are broken.
+                raise RuntimeError(f"stock line {line_id} holds fewer reserved units than reservation {rid}")
             moves.append(MovementRow(line_id, Movement.SOLD, quantity, actor, "checkout", order_id))
             deltas[line_id][0] -= quantity
         else:

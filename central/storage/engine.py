@@ -42,9 +42,12 @@ def sqlite_writer_engine(engine: AsyncEngine) -> Engine:
     instead runs a batch's statements on the stdlib driver directly.
     """
     url = engine.url.set(drivername="sqlite")
-    # NullPool: the writer holds its one connection for its lifetime, in one thread.
+    # NullPool: the writer holds its one connection for its lifetime. The event loop runs
+    # its statements and the writer's thread its commits, one after the other, never at once.
     sync_engine = create_sync_engine(
-        url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+        url,
+        poolclass=NullPool,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
     _configure_sqlite(sync_engine)
     return sync_engine
