@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import grpc
 from grpc_health.v1 import health
-from grpc_reflection.v1alpha import reflection
+from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
 
 from central.api.branch import BRANCH_SERVICE_NAMES, install_branch_stores
 from central.api.cart import CartServicer
@@ -44,6 +44,7 @@ from generated.distribution.v1 import (
 )
 from nodekit.guard import Guard, RateLimit
 from nodekit.health import add_health, set_serving
+from nodekit.registrar import Registrar
 from nodekit.tls import server_credentials
 
 logger = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ async def create_server(
 
     rate = RateLimit(settings.rate_per_s, settings.rate_per_s * 2) if settings.rate_per_s else None
     server = grpc.aio.server(options=SERVER_OPTIONS)
-    # Every servicer is added through the guard; only health and reflection are open to all.
+    # Every servicer is added through the guard, as one method table (see nodekit.registrar).
     guarded = Guard(accounts, POLICY, rate).around(server)
     customer_pb2_grpc.add_CustomerServiceServicer_to_server(CustomerServicer(accounts, months), guarded)
     catalog_pb2_grpc.add_CatalogServiceServicer_to_server(CatalogServicer(catalog), guarded)
@@ -128,7 +129,9 @@ async def create_server(
     )
     # -- extensions: branch stores (issue 5) --
     await install_branch_stores(core, accounts, guarded)
-    health_servicer = add_health(server)
+    # Health and reflection are open to all, and also kept out of grpc's registered methods.
+    open_to_all = Registrar(server)
+    health_servicer = add_health(open_to_all)
     services = [
         customer_pb2.DESCRIPTOR.services_by_name["CustomerService"].full_name,
         catalog_pb2.DESCRIPTOR.services_by_name["CatalogService"].full_name,
@@ -140,7 +143,10 @@ async def create_server(
         *BRANCH_SERVICE_NAMES,
         reflection.SERVICE_NAME,
     ]
-    reflection.enable_server_reflection(services, server)
+    # enable_server_reflection picks the aio servicer only for a grpc.aio.Server itself.
+    reflection_pb2_grpc.add_ServerReflectionServicer_to_server(
+        reflection.aio.ReflectionServicer(services), open_to_all
+    )
     address = f"{settings.host}:{settings.port}"
     if settings.tls is None:
         port = server.add_insecure_port(address)

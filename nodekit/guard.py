@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -13,6 +13,7 @@ import grpc
 
 from nodekit.auth import AUTHORIZATION, Principal, Role, parse_bearer
 from nodekit.errors import DomainError, ErrorKind, denied, unauthenticated
+from nodekit.registrar import Registrar
 from nodekit.status import abort_with
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,8 @@ class Guard:
 
     Handlers are wrapped once, when servicers are added through ``around(server)``,
     rather than per call by a server interceptor: the method's roles are looked up
-    once, and a call pays only for its own admission.
+    once, and a call pays only for its own admission. A method missing from the
+    policy is still served, and refused on every call.
 
     Args:
         authenticator: Resolves tokens.
@@ -83,9 +85,9 @@ class Guard:
         self._policy = dict(policy)
         self._rate_limit = rate_limit
 
-    def around(self, server: grpc.aio.Server) -> GuardedServer:
+    def around(self, server: grpc.aio.Server) -> Registrar:
         """What to pass to ``add_..._to_server`` so the servicer's methods are guarded."""
-        return GuardedServer(server, self)
+        return Registrar(server, self.wrap)
 
     def wrap(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
         """``handler`` with admission and error mapping around its behaviour."""
@@ -122,48 +124,6 @@ class Guard:
                 {"name": who.name},
             )
         return who
-
-
-class GuardedServer:
-    """Stands in for the server while servicers are added; guards every handler they add.
-
-    Generated ``add_..._to_server`` functions register each service twice: as a
-    generic handler and as registered methods (the faster lookup). Both are guarded.
-    """
-
-    def __init__(self, server: grpc.aio.Server, guard: Guard) -> None:
-        self._server = server
-        self._guard = guard
-
-    def add_generic_rpc_handlers(self, handlers: Sequence[grpc.GenericRpcHandler]) -> None:
-        """Adds ``handlers``, each guarded."""
-        self._server.add_generic_rpc_handlers([_GuardedGeneric(h, self._guard) for h in handlers])
-
-    def add_registered_method_handlers(
-        self, service: str, handlers: Mapping[str, grpc.RpcMethodHandler]
-    ) -> None:
-        """Adds the service's methods, each wrapped once."""
-        guarded = {name: self._guard.wrap(h, f"/{service}/{name}") for name, h in handlers.items()}
-        self._server.add_registered_method_handlers(service, guarded)
-
-
-class _GuardedGeneric(grpc.GenericRpcHandler):
-    """A generic handler whose method handlers are wrapped on first use."""
-
-    def __init__(self, inner: grpc.GenericRpcHandler, guard: Guard) -> None:
-        self._inner = inner
-        self._guard = guard
-        self._wrapped: dict[str, grpc.RpcMethodHandler] = {}
-
-    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
-        method = handler_call_details.method
-        wrapped = self._wrapped.get(method)
-        if wrapped is None:
-            handler = self._inner.service(handler_call_details)
-            if handler is None:
-                return None
-            wrapped = self._wrapped[method] = self._guard.wrap(handler, method)
-        return wrapped
 
 
 def _token(metadata: Any) -> str | None:

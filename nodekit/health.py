@@ -8,10 +8,12 @@ import time
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
+from nodekit.registrar import Registrar
+
 OVERALL = ""
 
 
-def add_health(server: grpc.aio.Server) -> health.aio.HealthServicer:
+def add_health(server: grpc.aio.Server | Registrar) -> health.aio.HealthServicer:
     """Registers a health servicer that starts NOT_SERVING."""
     servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(servicer, server)

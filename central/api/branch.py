@@ -12,7 +12,8 @@ from central.branches.model import DailyReport, InventoryItem, LowStockAlert, Sa
 from central.service.accounts import Accounts
 from central.service.core import Core
 from generated.distribution.v1 import branch_pb2, branch_pb2_grpc, report_pb2, report_pb2_grpc
-from nodekit.guard import GuardedServer, principal
+from nodekit.guard import principal
+from nodekit.registrar import Registrar
 from nodekit.timestamps import from_timestamp
 
 PAYMENT_METHODS = {
@@ -118,7 +119,7 @@ class BranchServicer(branch_pb2_grpc.BranchServiceServicer):
         return branch_pb2.ReportInventoryResponse()
 
 
-async def install_branch_stores(core: Core, accounts: Accounts, server: GuardedServer) -> None:
+async def install_branch_stores(core: Core, accounts: Accounts, server: Registrar) -> None:
     """Loads the configured branches and adds BranchService and ReportService to ``server``."""
     directory = BranchDirectory(core, accounts)
     await directory.load_configured()
