@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from sqlalchemy import create_engine as create_sync_engine
@@ -68,10 +69,13 @@ def _configure_sqlite(sync_engine: Engine) -> None:
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
         # Writers take the write lock up front, so two writers never deadlock on upgrade.
-        if connection.get_execution_options().get(WRITE):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        begin = "BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE) else "BEGIN"
+        driver = connection.connection.driver_connection
+        if isinstance(driver, sqlite3.Connection):
+            # The writer's stdlib connection: once per batch, without SQLAlchemy's execution path.
+            driver.execute(begin)
         else:
-            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql(begin)
 
 
 async def create_schema(engine: AsyncEngine) -> None:

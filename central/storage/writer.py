@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable
@@ -185,8 +186,8 @@ class _SqliteSession:
         assert self._connection is not None
         try:
             return self._connection.begin()
-        except OperationalError as error:
-            if "locked" not in str(error):
+        except (OperationalError, sqlite3.OperationalError) as error:
+            if not _locked(error):
                 raise
         # Another process holds the write lock: wait for it in the thread, never on the loop.
         return await self._call(self._begin_waiting)
@@ -198,8 +199,8 @@ class _SqliteSession:
         while True:
             try:
                 return self._connection.begin()
-            except OperationalError as error:
-                if "locked" not in str(error):
+            except (OperationalError, sqlite3.OperationalError) as error:
+                if not _locked(error):
                     raise
                 if time.monotonic() >= deadline:
                     raise _unavailable() from error
@@ -251,6 +252,11 @@ def _apply(connection: Connection, batch: list[_Pending]) -> None:
             item.outcome = (True, item.operation(connection))
         except DomainError as error:
             item.outcome = (False, error)
+
+
+def _locked(error: Exception) -> bool:
+    """True when SQLite refused because another connection holds the write lock."""
+    return "locked" in str(error)
 
 
 def _unavailable() -> DomainError:
