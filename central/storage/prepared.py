@@ -39,7 +39,9 @@ class Prepared:
         if "POSTCOMPILE" in self.sql:
             raise ValueError(f"an expanding IN cannot be compiled once: {self.sql}")
         # Literal values inside the statement become bind parameters with generated names.
-        self._defaults = {name: value for name, value in compiled.params.items() if value is not None}
+        self._defaults = {
+            name: value for name, value in compiled.params.items() if not compiled.binds[name].required
+        }
         self._bind_processors: dict[str, Processor] = {}
         for name, bind in compiled.binds.items():
             # dialect_impl: a TypeDecorator's own processor does not chain its impl's.

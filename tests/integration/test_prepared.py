@@ -8,7 +8,19 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, bindparam, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import Connection
 
@@ -72,6 +84,10 @@ def test_rows_come_back_typed_and_aware(connection: Connection) -> None:
 
 def test_returning_and_literal_values(connection: Connection) -> None:
     INSERT.execute(connection, _row(1))
+    with_none = Prepared(
+        select(things.c.id, literal(None, String).label("missing")).where(things.c.id == bindparam("thing"))
+    )
+    assert with_none.rows(connection, {"thing": 1}) == [(1, None)]  # a literal None is bound too
     assert BUMP.first(connection, {"thing": 1, "by": 5}) == (6,)
     connection.execute(update(things).values(name="other"))
     assert BUMP.first(connection, {"thing": 1, "by": 5}) is None  # the literal 'same' is bound too
