@@ -38,6 +38,7 @@ T = TypeVar("T")
 Operation = Callable[[Connection], T]
 
 MAX_BATCH = 512
+GATHER_TURNS = 8
 BUSY_TIMEOUT_S = BUSY_TIMEOUT_MS / 1000
 
 
@@ -120,8 +121,12 @@ class WriteQueue:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
-            # One turn of the loop first, so handlers that are ready queue their writes too.
-            await asyncio.sleep(0)
+            # Let the loop run while that brings more writes, so ready handlers share this batch.
+            for _ in range(GATHER_TURNS):
+                waiting = len(pending)
+                await asyncio.sleep(0)
+                if len(pending) == waiting:
+                    break
             batch = [pending.popleft() for _ in range(min(len(pending), self._max_batch))]
             await self._commit(batch)
 
