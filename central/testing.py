@@ -43,19 +43,19 @@ async def running_central(db_path: Path | None = None, **overrides: Any) -> Asyn
 
     Args:
         db_path: SQLite file to use; a temporary one when None.
-        **overrides: Any ``CentralSettings`` field, e.g. ``reservation_ttl_s=0.5``.
+        **overrides: Any ``CentralSettings`` field, e.g. ``reservation_ttl_s=0.5`` or ``db_url``.
     """
     with contextlib.ExitStack() as stack:
         if db_path is None:
             db_path = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "central.sqlite3"
-        settings = dataclasses.replace(
-            CentralSettings(),
-            port=0,
-            db_url=sqlite_url(str(db_path)),
-            operator_key=OPERATOR_KEY,
-            drain_grace_s=1.0,
-            **overrides,
-        )
+        fields: dict[str, Any] = {
+            "port": 0,
+            "db_url": sqlite_url(str(db_path)),
+            "operator_key": OPERATOR_KEY,
+            "drain_grace_s": 1.0,
+        }
+        # Any field may be overridden, the database too (e.g. a PostgreSQL URL).
+        settings = dataclasses.replace(CentralSettings(), **{**fields, **overrides})
         central = await create_server(settings)
         channel = open_channel(f"127.0.0.1:{central.port}")
         try:
