@@ -7,13 +7,13 @@ import contextlib
 from collections.abc import AsyncIterable, AsyncIterator
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from central.branches.model import Sale, SaleAck, check_sale
 from central.branches.schema import branch_sale_items, branch_sales, branches
 from central.service.core import Core
-from central.storage.prepared import Prepared
+from central.storage.prepared import Prepared, prepared_insert
 from nodekit.errors import precondition
 
 # Sales read ahead of their acks; they share group-commit batches, and the bound keeps memory flat.
@@ -103,9 +103,9 @@ _SALE_FIELDS = (
     "customer_name",
     "received_at",
 )
-_INSERT_SALE = Prepared(insert(branch_sales).values({name: bindparam(name) for name in _SALE_FIELDS}))
+_INSERT_SALE = prepared_insert(branch_sales, *_SALE_FIELDS)
 _ITEM_FIELDS = ("transaction_id", "position", "product", "quantity", "unit_price_cents")
-_INSERT_ITEM = Prepared(insert(branch_sale_items).values({name: bindparam(name) for name in _ITEM_FIELDS}))
+_INSERT_ITEM = prepared_insert(branch_sale_items, *_ITEM_FIELDS)
 
 
 def _record(connection: Connection, branch_id: int, sale: Sale, now: datetime) -> SaleAck:

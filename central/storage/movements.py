@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert
 from sqlalchemy.engine import Connection
 
 from central.domain.stock import Movement
-from central.storage.prepared import Prepared
+from central.storage.prepared import prepared_insert
 from central.storage.schema import stock_movements
 
 _FIELDS = ("stock_line_id", "kind", "quantity", "actor", "reason", "reference", "at")
-_INSERT = Prepared(insert(stock_movements).values({name: bindparam(name) for name in _FIELDS}))
+_INSERT = prepared_insert(stock_movements, *_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)

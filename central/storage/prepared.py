@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import Table, bindparam, insert
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Delete, Insert, Select, Update
@@ -96,6 +97,11 @@ class Prepared:
             if name in bound:
                 bound[name] = processor(bound[name])
         return bound
+
+
+def prepared_insert(table: Table, *names: str) -> Prepared:
+    """An INSERT of the named columns, each bound to the parameter of the same name."""
+    return Prepared(insert(table).values({name: bindparam(name) for name in names}))
 
 
 def _sqlite_driver(connection: Connection) -> sqlite3.Connection | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Table, and_, bindparam, exists, insert, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, update
 
-from central.storage.prepared import Prepared
+from central.storage.prepared import Prepared, prepared_insert
 from central.storage.schema import (
     manufacturers,
     months,
@@ -21,10 +21,6 @@ _free = stock_lines.c.offered - stock_lines.c.reserved - stock_lines.c.sold
 _this_line = stock_lines.c.stock_line_id == bindparam("line")
 
 
-def _insert(table: Table, *names: str) -> Prepared:
-    return Prepared(insert(table).values({name: bindparam(name) for name in names}))
-
-
 # -- reserve ---------------------------------------------------------------------
 # The database arbitrates every reservation: the units must be free and the month open.
 RESERVE = Prepared(
@@ -36,7 +32,7 @@ RESERVE = Prepared(
     )
     .values(reserved=stock_lines.c.reserved + bindparam("quantity"))
 )
-INSERT_RESERVATION = _insert(
+INSERT_RESERVATION = prepared_insert(
     reservations,
     "reservation_id",
     "customer_id",
@@ -46,7 +42,7 @@ INSERT_RESERVATION = _insert(
     "created_at",
     "expires_at",
 )
-INSERT_UNMET = _insert(unmet_demand, "month", "stock_line_id", "customer_id", "quantity", "at")
+INSERT_UNMET = prepared_insert(unmet_demand, "month", "stock_line_id", "customer_id", "quantity", "at")
 
 # -- checkout --------------------------------------------------------------------
 CART = Prepared(
@@ -101,7 +97,7 @@ CLOSE_RESERVATION = Prepared(
     .where(reservations.c.reservation_id == bindparam("reservation"))
     .values(state=bindparam("state"), order_id=bindparam("order"))
 )
-INSERT_ORDER = _insert(
+INSERT_ORDER = prepared_insert(
     orders,
     "order_id",
     "customer_id",
@@ -112,7 +108,7 @@ INSERT_ORDER = _insert(
     "card_last4",
     "created_at",
 )
-INSERT_ORDER_LINE = _insert(
+INSERT_ORDER_LINE = prepared_insert(
     order_lines,
     "order_id",
     "position",
