@@ -135,3 +135,17 @@ async def fails(call: Awaitable[object]) -> RemoteError:
     except grpc.aio.AioRpcError as error:
         return from_rpc_error(error)
     raise AssertionError("the call succeeded but should have failed")
+
+
+async def jam_and_tea_ordered_twice(
+    stubs: Stubs, lines: dict[str, int], key: str
+) -> tuple[tuple[str, str], ...]:
+    """A new customer buys 2 jam and 1 tea, then replays the checkout; returns the customer."""
+    ann = await register(stubs, "ann")
+    await add(stubs, ann, lines["jam"], 2)
+    await add(stubs, ann, lines["tea"], 1)
+    first = await checkout(stubs, ann, key)
+    again = await checkout(stubs, ann, key)
+    assert again.replayed and again.order.order_id == first.order.order_id
+    assert [(line.product, line.quantity) for line in first.order.lines] == [("jam", 2), ("tea", 1)]
+    return ann

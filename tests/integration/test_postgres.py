@@ -16,7 +16,7 @@ import pytest
 
 from central.testing import RunningCentral, running_central
 from generated.distribution.v1 import cart_pb2
-from tests.helpers import Stubs, add, checkout, open_month_with, register, status
+from tests.helpers import Stubs, add, checkout, jam_and_tea_ordered_twice, open_month_with, register, status
 from tests.integration.test_branch_ledger import revenue, sale, stream
 from tests.postgres import postgres_server
 
@@ -51,13 +51,7 @@ def _raw(rc: RunningCentral) -> str:
 async def test_reserve_checkout_replay_and_release(central: RunningCentral) -> None:
     stubs = Stubs.on(central.channel)
     lines = await open_month_with(central, stubs, {"jam": 2, "tea": 10})
-    ann = await register(stubs, "ann")
-    await add(stubs, ann, lines["jam"], 2)
-    await add(stubs, ann, lines["tea"], 1)
-    first = await checkout(stubs, ann, "postgres-key-1")
-    again = await checkout(stubs, ann, "postgres-key-1")
-    assert again.replayed and again.order.order_id == first.order.order_id
-    assert [(line.product, line.quantity) for line in first.order.lines] == [("jam", 2), ("tea", 1)]
+    ann = await jam_and_tea_ordered_twice(stubs, lines, "postgres-key-1")
     await add(stubs, ann, lines["tea"], 3)
     released = await stubs.cart.RemoveCartItem(
         cart_pb2.RemoveCartItemRequest(stock_line_id=lines["tea"]), metadata=ann, timeout=10

@@ -28,7 +28,7 @@ from central.storage import prepared
 from central.storage.prepared import Prepared
 from central.storage.schema import UtcDateTime
 from central.testing import RunningCentral
-from tests.helpers import Stubs, add, checkout, fails, open_month_with, register, status
+from tests.helpers import Stubs, add, fails, jam_and_tea_ordered_twice, open_month_with, status
 
 meta = MetaData()
 things = Table(
@@ -114,13 +114,7 @@ async def test_the_hot_path_works_through_sqlalchemy_too(
     """Reserve, checkout, replay, sell-out and unmet demand on the path PostgreSQL takes."""
     monkeypatch.setattr(prepared, "_sqlite_driver", lambda connection: None)
     lines = await open_month_with(rc, stubs, {"jam": 2, "tea": 5})
-    ann = await register(stubs, "ann")
-    await add(stubs, ann, lines["jam"], 2)
-    await add(stubs, ann, lines["tea"], 1)
-    first = await checkout(stubs, ann, "prepared-key-1")
-    again = await checkout(stubs, ann, "prepared-key-1")
-    assert again.replayed and again.order.order_id == first.order.order_id
-    assert [(line.product, line.quantity) for line in first.order.lines] == [("jam", 2), ("tea", 1)]
+    ann = await jam_and_tea_ordered_twice(stubs, lines, "prepared-key-1")
     refused = await fails(add(stubs, ann, lines["jam"], 1))
     assert refused.reason in {"INSUFFICIENT_STOCK", "MONTH_NOT_OPEN"}
     month = await status(rc, stubs)
