@@ -12,7 +12,8 @@ SQLAlchemy as usual.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert
@@ -102,6 +103,24 @@ class Prepared:
 def prepared_insert(table: Table, *names: str) -> Prepared:
     """An INSERT of the named columns, each bound to the parameter of the same name."""
     return Prepared(insert(table).values({name: bindparam(name) for name in names}))
+
+
+@contextmanager
+def savepoint(connection: Connection) -> Iterator[None]:
+    """Undoes the block's statements, and only those, when it raises (a savepoint in the open transaction)."""
+    driver = _sqlite_driver(connection)
+    if driver is None:
+        with connection.begin_nested():
+            yield
+        return
+    driver.execute("SAVEPOINT block")
+    try:
+        yield
+    except BaseException:
+        driver.execute("ROLLBACK TO block")
+        driver.execute("RELEASE block")
+        raise
+    driver.execute("RELEASE block")
 
 
 def _sqlite_driver(connection: Connection) -> sqlite3.Connection | None:

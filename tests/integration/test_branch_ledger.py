@@ -20,6 +20,7 @@ from generated.distribution.v1 import (
 )
 from nodekit.auth import bearer_metadata
 from nodekit.timestamps import to_timestamp
+from tests.helpers import fails
 
 NORTH, SOUTH = bearer_metadata("north-key"), bearer_metadata("south-key")
 DAY = "2025-05-06"
@@ -97,6 +98,19 @@ async def test_many_sales_in_flight_are_all_committed_in_order(central: RunningC
     assert [a.sequence for a in acks] == list(range(1, 301))
     (day,) = await revenue(central)
     assert day.transaction_count == 300
+
+
+async def test_a_used_transaction_id_is_refused_and_the_sales_before_it_are_kept(
+    central: RunningCentral,
+) -> None:
+    # Sent back to back, the four sales share one write; the third reuses the first's id.
+    refused = await fails(stream(central, [sale(1), sale(2), sale(3, tid="north-1"), sale(4)]))
+    assert (refused.code, refused.reason) == (grpc.StatusCode.FAILED_PRECONDITION, "TRANSACTION_ID_REUSED")
+    resume, acks = await stream(central, [sale(3), sale(4)])
+    assert resume == 2
+    assert [(a.sequence, a.duplicate) for a in acks] == [(3, False), (4, False)]
+    (day,) = await revenue(central)
+    assert day.transaction_count == 4
 
 
 async def test_an_unknown_key_is_unauthenticated(central: RunningCentral) -> None:

@@ -16,7 +16,16 @@ import pytest
 
 from central.testing import RunningCentral, running_central
 from generated.distribution.v1 import cart_pb2
-from tests.helpers import Stubs, add, checkout, jam_and_tea_ordered_twice, open_month_with, register, status
+from tests.helpers import (
+    Stubs,
+    add,
+    checkout,
+    fails,
+    jam_and_tea_ordered_twice,
+    open_month_with,
+    register,
+    status,
+)
 from tests.integration.test_branch_ledger import revenue, sale, stream
 from tests.postgres import postgres_server
 
@@ -112,5 +121,10 @@ async def test_branch_sales_are_committed_once_and_in_order(central: RunningCent
     assert acks[-1].duplicate
     resume, _ = await stream(central, [])
     assert resume == 150
+    # A reused id inside a run: the savepoint undoes the run's insert, then one by one finds it.
+    refused = await fails(stream(central, [sale(151), sale(152, tid="north-1"), sale(153)]))
+    assert refused.reason == "TRANSACTION_ID_REUSED"
+    resume, _ = await stream(central, [])
+    assert resume == 151
     (day,) = await revenue(central)
-    assert day.transaction_count == 150
+    assert day.transaction_count == 151

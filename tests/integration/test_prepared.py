@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import (
     Boolean,
     Column,
+    DateTime,
     Integer,
     MetaData,
     String,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import Connection
 
 from central.storage import prepared
@@ -74,6 +76,40 @@ def test_raw_path_stores_the_same_bytes_as_sqlalchemy(connection: Connection) ->
     stored = driver.execute("SELECT name, flag, at, count FROM things ORDER BY id").fetchall()
     assert len(stored) == 4 and len(set(stored)) == 1  # identical columns, whichever path wrote them
     assert stored[0][2] == "2026-11-21 07:30:15.123456"  # UTC, SQLAlchemy's own format
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        MOMENT,
+        datetime(2026, 1, 1, tzinfo=UTC),
+        datetime(999, 1, 2, 3, 4, 5, 6),
+        datetime(2026, 5, 5, 5, 5, 5),
+        datetime(2026, 5, 5, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-5))),
+    ],
+)
+def test_instants_are_written_as_sqlalchemys_sqlite_datetime_text(moment: datetime) -> None:
+    # UtcDateTime formats in C on SQLite; the text must stay what SQLAlchemy's DATETIME writes.
+    dialect = SQLiteDialect_pysqlite()
+    ours = UtcDateTime().dialect_impl(dialect).bind_processor(dialect)
+    generic = DateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert ours is not None and generic is not None
+    assert ours(moment) == generic(moment.astimezone(UTC) if moment.tzinfo else moment)
+
+
+def test_a_savepoint_undoes_only_its_block(connection: Connection) -> None:
+    INSERT.execute(connection, _row(1))
+
+    def two_then_a_duplicate() -> None:
+        with prepared.savepoint(connection):
+            INSERT.execute(connection, _row(2))
+            INSERT.execute(connection, _row(1))
+
+    with pytest.raises(sqlite3.IntegrityError):
+        two_then_a_duplicate()
+    with prepared.savepoint(connection):
+        INSERT.execute(connection, _row(3))
+    assert connection.execute(select(things.c.id).order_by(things.c.id)).scalars().all() == [1, 3]
 
 
 def test_rows_come_back_typed_and_aware(connection: Connection) -> None:
