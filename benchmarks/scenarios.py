@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -14,6 +13,7 @@ from benchmarks.load import Op
 from benchmarks.market import Metadata
 from generated.distribution.v1 import cart_pb2, cart_pb2_grpc, order_pb2, order_pb2_grpc
 from nodekit.channel import open_channel
+from nodekit.ids import new_id
 
 CALL_TIMEOUT_S = 10.0
 
@@ -98,7 +98,7 @@ def checkout_op(
         )
         began = time.perf_counter()
         reply = await orders[worker % len(orders)].Checkout(
-            order_pb2.CheckoutRequest(idempotency_key=uuid.uuid4().hex),
+            order_pb2.CheckoutRequest(idempotency_key=new_id()),
             metadata=metadata,
             timeout=CALL_TIMEOUT_S,
         )

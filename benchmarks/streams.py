@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +15,7 @@ from benchmarks.echo import STREAM
 from benchmarks.load import LoadResult, Window
 from benchmarks.market import Metadata
 from generated.distribution.v1 import branch_pb2, branch_pb2_grpc
+from nodekit.ids import new_id
 
 STREAM_TIMEOUT_S = 120.0
 BUSINESS_DAY = "2026-11-21"
@@ -94,7 +94,7 @@ def sale(sequence: int) -> branch_pb2.StreamSalesRequest:
     occurred.GetCurrentTime()
     return branch_pb2.StreamSalesRequest(
         sale=branch_pb2.SaleTransaction(
-            transaction_id=uuid.uuid4().hex,
+            transaction_id=new_id(),
             sequence=sequence,
             occurred_at=occurred,
             business_day=BUSINESS_DAY,

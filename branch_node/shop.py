@@ -10,7 +10,6 @@ alert for it is still unfulfilled: one reorder per crossing.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +29,7 @@ from branch_node.storage.schema import (
     transactions,
 )
 from branch_node.tax import tax_cents
+from nodekit.ids import new_id
 
 OPEN_STATES = ("open", "checkout")
 
@@ -131,7 +131,7 @@ def sell(connection: Connection, basket: Sequence[tuple[str, int]], till: Checko
     subtotal = sum(item.quantity * item.unit_price_cents for item in items)
     tax = tax_cents(subtotal, till.province)
     sale = Sale(
-        uuid.uuid4().hex,
+        new_id(),
         sequence,
         till.occurred_at,
         till.business_day,

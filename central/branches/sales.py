@@ -78,6 +78,8 @@ class SalesLedger:
                     if run is None or run.taken:
                         run = self._queue_run(branch_id)
                         runs.put_nowait(run)
+                    else:
+                        self._core.writer.joined()
                     run.sales.append(sale)
             finally:
                 runs.put_nowait(None)

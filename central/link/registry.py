@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +16,7 @@ from central.service.events import Depleted, Event, MonthClosed
 from central.service.months import MonthDesk
 from central.service.offers import OfferLineInput
 from nodekit.errors import DomainError
+from nodekit.ids import new_id
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class LinkRegistry:
         return offered, skipped
 
     def _ask(self, session: LinkSession, collection: _Collection) -> None:
-        request_id = uuid.uuid4().hex
+        request_id = new_id()
         collection.request_ids[session.name] = request_id
         remaining_ms = int((collection.deadline - asyncio.get_running_loop().time()) * 1000)
         session.ask(OfferAsk(request_id, collection.month, max(1, remaining_ms)))

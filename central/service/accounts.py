@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
@@ -14,6 +13,7 @@ from central.service.core import Core
 from central.storage.schema import customers, manufacturers
 from nodekit.auth import Principal, Role, new_token, token_digest
 from nodekit.errors import not_found
+from nodekit.ids import new_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +112,7 @@ class Accounts:
                 self._core.clock().date(),
                 self._core.settings.card_key,
             )
-        customer_id = uuid.uuid4().hex
+        customer_id = new_id()
         token = new_token()
         now = self._core.clock()
         values = dict(

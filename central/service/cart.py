@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -17,6 +16,7 @@ from central.storage.movements import MovementRow
 from central.storage.schema import manufacturers, reservations, stock_lines
 from central.storage.statements import ACTIVE, EXPIRED
 from nodekit.errors import DomainError, not_found
+from nodekit.ids import new_id
 
 IN_CART = (ACTIVE, EXPIRED)
 
@@ -44,7 +44,7 @@ class Cart:
             raise
         now = self._core.clock()
         expires_at = now + timedelta(seconds=self._core.settings.reservation_ttl_s)
-        reservation_id = uuid.uuid4().hex
+        reservation_id = new_id()
 
         def reserve(connection: Connection) -> None:
             taken = statements.RESERVE.execute(connection, {"line": stock_line_id, "quantity": quantity})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from central.storage.orders import load_orders
 from central.storage.schema import notifications
 from central.storage.statements import ACTIVE
 from nodekit.errors import precondition
+from nodekit.ids import new_id
 
 OUT_OF_STOCK, MONTH_CLOSED = "out_of_stock", "month_closed"
 MAX_HISTORY = 500
@@ -104,7 +104,7 @@ def _place(connection: Connection, customer_id: str, key: str, card: StoredCard,
     if not cart:
         raise precondition("EMPTY_CART", "Your cart is empty; add something before checking out.")
 
-    order_id = uuid.uuid4().hex
+    order_id = new_id()
     deltas: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     actor = f"customer:{customer_id}"
     moves: list[MovementRow] = []

@@ -59,6 +59,8 @@ class WriteQueue:
         self._max_batch = max_batch
         self._busy_timeout_s = busy_timeout_s
         self._pending: deque[_Pending] = deque()
+        # Requests that arrived, whether as new operations or joining a queued one (see ``joined``).
+        self._arrivals = 0
         self._wake = asyncio.Event()
         self._accepting = False
         self._task: asyncio.Task[None] | None = None
@@ -108,7 +110,12 @@ class WriteQueue:
         future.add_done_callback(_log_failure)
         self._put(_Pending(operation, future))
 
+    def joined(self) -> None:
+        """Notes a request that joined an operation still queued, so the batch waits for more like it."""
+        self._arrivals += 1
+
     def _put(self, item: _Pending) -> None:
+        self._arrivals += 1
         self._pending.append(item)
         if not self._wake.is_set():
             self._wake.set()
@@ -123,9 +130,9 @@ class WriteQueue:
                 continue
             # Let the loop run while that brings more writes, so ready handlers share this batch.
             for _ in range(GATHER_TURNS):
-                waiting = len(pending)
+                arrived = self._arrivals
                 await asyncio.sleep(0)
-                if len(pending) == waiting:
+                if self._arrivals == arrived:
                     break
             batch = [pending.popleft() for _ in range(min(len(pending), self._max_batch))]
             await self._commit(batch)
