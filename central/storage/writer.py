@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import queue
 import sqlite3
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -174,15 +175,17 @@ class _SqliteSession:
     def __init__(self, engine: Engine, busy_timeout_s: float) -> None:
         self._engine = engine
         self._busy_timeout_s = busy_timeout_s
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-commit")
+        self._thread: _DiskThread | None = None
         self._connection: Connection | None = None
 
     async def open(self) -> None:
+        self._thread = _DiskThread(asyncio.get_running_loop())
         self._connection = await self._call(self._open)
 
     async def close(self) -> None:
         await self._call(self._close)
-        self._executor.shutdown(wait=True)
+        assert self._thread is not None
+        self._thread.stop()
         self._engine.dispose()
 
     async def apply(self, batch: list[_Pending]) -> None:
@@ -219,8 +222,9 @@ class _SqliteSession:
             time.sleep(pause)
             pause = min(pause * 2, 0.1)
 
-    async def _call(self, function: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+    async def _call(self, function: Callable[[], T]) -> T:
+        assert self._thread is not None
+        return await self._thread.run(function)
 
     def _open(self) -> Connection:
         connection = self._engine.connect().execution_options(**{WRITE: True})
@@ -234,6 +238,57 @@ class _SqliteSession:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+_Job = tuple[Callable[[], Any], "asyncio.Future[Any]"]
+
+
+class _DiskThread:
+    """The SQLite session's own thread, for what waits on the disk: the COMMIT, a busy write lock.
+
+    One plain thread fed through a ``SimpleQueue`` and answering through
+    ``call_soon_threadsafe``: a hand-off per batch costs less than through an
+    executor, whose futures are chained across threads with locks and callbacks.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._jobs: queue.SimpleQueue[tuple[Callable[[], Any], asyncio.Future[Any]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._thread = threading.Thread(target=self._work, name="sqlite-commit", daemon=True)
+        self._thread.start()
+
+    def run(self, function: Callable[[], T]) -> asyncio.Future[T]:
+        """Runs ``function`` in the thread; the future resolves on the loop."""
+        future: asyncio.Future[T] = self._loop.create_future()
+        self._jobs.put((function, future))
+        return future
+
+    def stop(self) -> None:
+        """Lets the thread finish what it was given, then end."""
+        self._jobs.put(None)
+        self._thread.join()
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            function, future = job
+            try:
+                result = function()
+            except BaseException as error:
+                self._loop.call_soon_threadsafe(_fail, future, error)
+            else:
+                self._loop.call_soon_threadsafe(_succeed, future, result)
+
+
+def _succeed(future: asyncio.Future[Any], result: Any) -> None:
+    if not future.done():
+        future.set_result(result)
+
+
+def _fail(future: asyncio.Future[Any], error: BaseException) -> None:
+    if not future.done():
+        future.set_exception(error)
 
 
 class _AsyncSession:
