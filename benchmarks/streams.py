@@ -24,14 +24,15 @@ BUSINESS_DAY = "2026-11-21"
 async def pipelined(
     call: Any,
     make_request: Callable[[int], Any],
-    is_ack: Callable[[Any], bool],
+    acks_in: Callable[[Any], int],
     window: int,
     duration_s: float,
 ) -> LoadResult:
     """Keeps ``window`` requests in flight on one bidi ``call`` for ``duration_s``.
 
-    Replies are matched to requests in order; latency is request written -> its ack read,
-    counted inside the measured ``Window``. Messages that are not acks are skipped.
+    Replies are matched to requests in order: ``acks_in(reply)`` says how many requests a
+    reply acknowledges (0 for a message that is not an ack). Latency is request written ->
+    the reply acknowledging it read, counted inside the measured ``Window``.
     """
     result = LoadResult(window, 0.0)
     measured = Window(window, duration_s)
@@ -59,14 +60,13 @@ async def pipelined(
                 if code is not grpc.StatusCode.OK:
                     result.errors[code.name] += 1
                 return
-            if not is_ack(reply):
-                continue
             done = time.perf_counter()
-            began = sent_at.popleft()
-            if measured.finish(done):
-                result.in_window += 1
-                result.latencies_s.append(done - began)
-            slots.release()
+            for _ in range(acks_in(reply)):
+                began = sent_at.popleft()
+                if measured.finish(done):
+                    result.in_window += 1
+                    result.latencies_s.append(done - began)
+                slots.release()
 
     writing_task = asyncio.create_task(writer())
     try:
@@ -85,7 +85,7 @@ async def echo_stream(
 ) -> LoadResult:
     """Bare bidi echo of ``payload``."""
     call = channel.stream_stream(STREAM)(metadata=metadata, timeout=STREAM_TIMEOUT_S)
-    return await pipelined(call, lambda _: payload, lambda _: True, window, duration_s)
+    return await pipelined(call, lambda _: payload, lambda _: 1, window, duration_s)
 
 
 def sale(sequence: int) -> branch_pb2.StreamSalesRequest:
@@ -127,10 +127,9 @@ async def sales_stream(
         raise RuntimeError(f"the sales stream did not start with a resume point: {first!r}")
     after = first.resume.last_sequence
 
-    def is_ack(reply: branch_pb2.StreamSalesResponse) -> bool:
-        if reply.WhichOneof("message") != "ack":
-            return False
-        acked.append(reply.ack.transaction_id)
-        return True
+    def acks_in(reply: branch_pb2.StreamSalesResponse) -> int:
+        acks = reply.acks.acks
+        acked.extend(ack.transaction_id for ack in acks)
+        return len(acks)
 
-    return await pipelined(call, lambda n: sale(after + n), is_ack, window, duration_s)
+    return await pipelined(call, lambda n: sale(after + n), acks_in, window, duration_s)

@@ -130,8 +130,10 @@ class SalesStream:
                 reply = await call.read()
                 if reply is grpc.aio.EOF:
                     break
-                self._acked_in_session = True
-                await self._acknowledged(int(reply.ack.sequence), flush=False)
+                if reply.acks.acks:
+                    self._acked_in_session = True
+                    # Acks come in sequence order: the last one covers the whole message.
+                    await self._acknowledged(int(reply.acks.acks[-1].sequence), flush=False)
             raise ConnectionError("the central ended the sales stream")
         finally:
             if sender is not None:

@@ -76,10 +76,15 @@ class BranchServicer(branch_pb2_grpc.BranchServiceServicer):
                 yield branch_pb2.StreamSalesResponse(resume=branch_pb2.SalesResume(last_sequence=event))
             else:
                 yield branch_pb2.StreamSalesResponse(
-                    ack=branch_pb2.SaleAck(
-                        sequence=event.sequence,
-                        transaction_id=event.transaction_id,
-                        duplicate=event.duplicate,
+                    acks=branch_pb2.SaleAcks(
+                        acks=[
+                            branch_pb2.SaleAck(
+                                sequence=ack.sequence,
+                                transaction_id=ack.transaction_id,
+                                duplicate=ack.duplicate,
+                            )
+                            for ack in event
+                        ]
                     )
                 )
 

@@ -57,13 +57,14 @@ class SalesLedger:
             ).scalar()
         return int(value or 0)
 
-    async def stream(self, branch_id: int, sales: AsyncIterable[Sale]) -> AsyncIterator[int | SaleAck]:
-        """Yields the resume point, then one ack per sale in arrival order, each after its commit.
+    async def stream(self, branch_id: int, sales: AsyncIterable[Sale]) -> AsyncIterator[int | list[SaleAck]]:
+        """Yields the resume point, then the acks of each commit, in arrival order.
 
         Up to ``WINDOW`` sales are read ahead of their acks. Those that arrive
         while the writer is busy join one run, written in the next batch; runs
         are queued in order, so sequence checks still see their predecessors.
-        The first refused sale ends the stream with its error.
+        The first refused sale ends the stream with its error, after the acks
+        of the sales before it.
         """
         yield await self.last_sequence(branch_id)
         window = asyncio.Semaphore(WINDOW)
@@ -88,11 +89,14 @@ class SalesLedger:
         try:
             while (run := await runs.get()) is not None:
                 assert run.future is not None
-                for outcome in await run.future:
-                    if isinstance(outcome, DomainError):
-                        raise outcome
+                outcomes = await run.future
+                acks = [outcome for outcome in outcomes if isinstance(outcome, SaleAck)]
+                for _ in acks:
                     window.release()
-                    yield outcome
+                if acks:
+                    yield acks
+                for refusal in (outcome for outcome in outcomes if isinstance(outcome, DomainError)):
+                    raise refusal  # The run stopped at it; the stream ends with it.
             await reader
         finally:
             reader.cancel()

@@ -9,6 +9,10 @@ from datetime import UTC, datetime
 import grpc
 import pytest
 
+from central.api.branch import to_sale
+from central.branches import SalesLedger
+from central.branches.model import Sale
+from central.branches.sales import WINDOW
 from central.testing import RunningCentral, running_central
 from generated.distribution.v1 import (
     branch_pb2,
@@ -61,7 +65,7 @@ async def stream(
     await call.done_writing()
     acks = []
     while (reply := await call.read()) is not grpc.aio.EOF:
-        acks.append(reply.ack)
+        acks.extend(reply.acks.acks)
     return first.resume.last_sequence, acks
 
 
@@ -98,6 +102,21 @@ async def test_many_sales_in_flight_are_all_committed_in_order(central: RunningC
     assert [a.sequence for a in acks] == list(range(1, 301))
     (day,) = await revenue(central)
     assert day.transaction_count == 300
+
+
+async def test_sales_read_while_the_writer_is_busy_share_one_commit_and_one_message(
+    central: RunningCentral,
+) -> None:
+    async def arriving_at_once() -> AsyncIterator[Sale]:
+        for n in range(1, 301):
+            yield to_sale(sale(n).sale)
+
+    ledger = SalesLedger(central.central.core)
+    events = [event async for event in ledger.stream(1, arriving_at_once())]
+    # The window (256) fills before the writer runs: one run, then the rest as the next.
+    assert events[0] == 0
+    assert [len(acks) for acks in events[1:]] == [WINDOW, 300 - WINDOW]
+    assert [ack.sequence for acks in events[1:] for ack in acks] == list(range(1, 301))
 
 
 async def test_a_used_transaction_id_is_refused_and_the_sales_before_it_are_kept(

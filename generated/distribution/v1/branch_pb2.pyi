@@ -64,18 +64,24 @@ class StreamSalesRequest(_message.Message):
     def __init__(self, sale: _Optional[_Union[SaleTransaction, _Mapping]] = ...) -> None: ...
 
 class StreamSalesResponse(_message.Message):
-    __slots__ = ("resume", "ack")
+    __slots__ = ("resume", "acks")
     RESUME_FIELD_NUMBER: _ClassVar[int]
-    ACK_FIELD_NUMBER: _ClassVar[int]
+    ACKS_FIELD_NUMBER: _ClassVar[int]
     resume: SalesResume
-    ack: SaleAck
-    def __init__(self, resume: _Optional[_Union[SalesResume, _Mapping]] = ..., ack: _Optional[_Union[SaleAck, _Mapping]] = ...) -> None: ...
+    acks: SaleAcks
+    def __init__(self, resume: _Optional[_Union[SalesResume, _Mapping]] = ..., acks: _Optional[_Union[SaleAcks, _Mapping]] = ...) -> None: ...
 
 class SalesResume(_message.Message):
     __slots__ = ("last_sequence",)
     LAST_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     last_sequence: int
     def __init__(self, last_sequence: _Optional[int] = ...) -> None: ...
+
+class SaleAcks(_message.Message):
+    __slots__ = ("acks",)
+    ACKS_FIELD_NUMBER: _ClassVar[int]
+    acks: _containers.RepeatedCompositeFieldContainer[SaleAck]
+    def __init__(self, acks: _Optional[_Iterable[_Union[SaleAck, _Mapping]]] = ...) -> None: ...
 
 class SaleAck(_message.Message):
     __slots__ = ("sequence", "transaction_id", "duplicate")
