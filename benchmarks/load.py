@@ -34,6 +34,9 @@ class LoadResult:
     errors: Counter[str] = field(default_factory=Counter)
     # (opened, closed) perf_counter instants of each measured window.
     windows: list[tuple[float, float]] = field(default_factory=list)
+    # Streams only: reply messages that acknowledged requests, and the requests they acknowledged.
+    ack_messages: int = 0
+    acked: int = 0
 
     @property
     def per_s(self) -> float:
@@ -48,6 +51,8 @@ class LoadResult:
         self.latencies_s.extend(other.latencies_s)
         self.errors.update(other.errors)
         self.windows.extend(other.windows)
+        self.ack_messages += other.ack_messages
+        self.acked += other.acked
 
     def within(self, done_at: float) -> bool:
         """True when an instant lies inside one of the measured windows."""

@@ -61,7 +61,11 @@ async def pipelined(
                     result.errors[code.name] += 1
                 return
             done = time.perf_counter()
-            for _ in range(acks_in(reply)):
+            count = acks_in(reply)
+            if count:
+                result.ack_messages += 1
+                result.acked += count
+            for _ in range(count):
                 began = sent_at.popleft()
                 if measured.finish(done):
                     result.in_window += 1
