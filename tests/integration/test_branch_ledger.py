@@ -122,7 +122,8 @@ async def test_sales_read_while_the_writer_is_busy_share_one_commit_and_one_mess
 async def test_a_used_transaction_id_is_refused_and_the_sales_before_it_are_kept(
     central: RunningCentral,
 ) -> None:
-    # Sent back to back, the four sales share one write; the third reuses the first's id.
+    # The third reuses the first's id. Sent back to back, the sales usually share one run
+    # (then its savepoint undoes the run and one by one finds the culprit); either way:
     refused = await fails(stream(central, [sale(1), sale(2), sale(3, tid="north-1"), sale(4)]))
     assert (refused.code, refused.reason) == (grpc.StatusCode.FAILED_PRECONDITION, "TRANSACTION_ID_REUSED")
     resume, acks = await stream(central, [sale(3), sale(4)])

@@ -121,7 +121,7 @@ async def test_branch_sales_are_committed_once_and_in_order(central: RunningCent
     assert acks[-1].duplicate
     resume, _ = await stream(central, [])
     assert resume == 150
-    # A reused id inside a run: the savepoint undoes the run's insert, then one by one finds it.
+    # A reused id, usually inside a run: its savepoint undoes the run, one by one finds it.
     refused = await fails(stream(central, [sale(151), sale(152, tid="north-1"), sale(153)]))
     assert refused.reason == "TRANSACTION_ID_REUSED"
     resume, _ = await stream(central, [])
