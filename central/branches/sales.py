@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncIterable, AsyncIterator
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
@@ -114,7 +114,7 @@ class SalesLedger:
         def write(connection: Connection) -> list[Outcome]:
             # From here on the stream starts a new run; this one is fixed.
             run.taken = True
-            return _record_run(connection, branch_id, run.sales, clock)
+            return _record_run(connection, branch_id, run.sales, clock())
 
         run.future = self._core.writer.enqueue(write)
         return run
@@ -149,11 +149,8 @@ _ITEM_FIELDS = ("transaction_id", "position", "product", "quantity", "unit_price
 _INSERT_ITEM = prepared_insert(branch_sale_items, *_ITEM_FIELDS)
 
 
-def _record_run(
-    connection: Connection, branch_id: int, sales: list[Sale], clock: Callable[[], datetime]
-) -> list[Outcome]:
+def _record_run(connection: Connection, branch_id: int, sales: list[Sale], now: datetime) -> list[Outcome]:
     """Writes a run of sales: all at once when they continue the branch's sequence, else one by one."""
-    now = clock()
     (last,) = _LAST_SEQUENCE.rows(connection, {"branch": branch_id})[0]
     if all(sale.sequence == last + offset for offset, sale in enumerate(sales, start=1)):
         try:
