@@ -131,22 +131,9 @@ _ADVANCE = Prepared(
     .where(branches.c.branch_id == bindparam("branch"), branches.c.last_sequence == bindparam("last"))
     .values(last_sequence=bindparam("sequence"))
 )
-_SALE_FIELDS = (
-    "transaction_id",
-    "branch_id",
-    "sequence",
-    "occurred_at",
-    "business_day",
-    "subtotal_cents",
-    "tax_cents",
-    "total_cents",
-    "payment_method",
-    "customer_name",
-    "received_at",
-)
-_INSERT_SALE = prepared_insert(branch_sales, *_SALE_FIELDS)
-_ITEM_FIELDS = ("transaction_id", "position", "product", "quantity", "unit_price_cents")
-_INSERT_ITEM = prepared_insert(branch_sale_items, *_ITEM_FIELDS)
+# Every column of both tables is written, so the rows built in ``_append`` name them all.
+_INSERT_SALE = prepared_insert(branch_sales)
+_INSERT_ITEM = prepared_insert(branch_sale_items)
 
 
 def _record_run(connection: Connection, branch_id: int, sales: list[Sale], now: datetime) -> list[Outcome]:

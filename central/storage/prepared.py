@@ -101,8 +101,8 @@ class Prepared:
 
 
 def prepared_insert(table: Table, *names: str) -> Prepared:
-    """An INSERT of the named columns, each bound to the parameter of the same name."""
-    return Prepared(insert(table).values({name: bindparam(name) for name in names}))
+    """An INSERT of the named columns (all of them when none are named), each bound to its own name."""
+    return Prepared(insert(table).values({name: bindparam(name) for name in names or table.columns.keys()}))
 
 
 @contextmanager
