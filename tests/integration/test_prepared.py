@@ -42,8 +42,7 @@ things = Table(
     Column("at", UtcDateTime(), nullable=False),
     Column("count", Integer, nullable=False),
 )
-FIELDS = ("id", "name", "flag", "at", "count")
-INSERT = Prepared(insert(things).values({name: bindparam(name) for name in FIELDS}))
+INSERT = prepared.prepared_insert(things)  # every column, each bound by its own name
 READ = Prepared(select(things.c.name, things.c.flag, things.c.at).where(things.c.id == bindparam("thing")))
 BUMP = Prepared(
     update(things)
@@ -110,6 +109,13 @@ def test_a_savepoint_undoes_only_its_block(connection: Connection) -> None:
     with prepared.savepoint(connection):
         INSERT.execute(connection, _row(3))
     assert connection.execute(select(things.c.id).order_by(things.c.id)).scalars().all() == [1, 3]
+
+
+def test_an_insert_names_every_column_unless_told_which() -> None:
+    every = "INSERT INTO things (id, name, flag, at, count) VALUES (:id, :name, :flag, :at, :count)"
+    assert INSERT.sql == every
+    two = prepared.prepared_insert(things, "id", "name")
+    assert two.sql == "INSERT INTO things (id, name) VALUES (:id, :name)"
 
 
 def test_rows_come_back_typed_and_aware(connection: Connection) -> None:
