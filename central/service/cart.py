@@ -135,11 +135,7 @@ class Cart:
             live = [r for r in rows if r.state == ACTIVE]
             released = int(sum(r.quantity for r in live))
             if released:
-                connection.execute(
-                    update(stock_lines)
-                    .where(stock_lines.c.stock_line_id == stock_line_id)
-                    .values(reserved=stock_lines.c.reserved - released)
-                )
+                statements.UNRESERVE.execute(connection, {"line": stock_line_id, "quantity": released})
             movements.append(
                 connection,
                 [

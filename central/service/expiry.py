@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -12,9 +11,9 @@ from sqlalchemy.engine import Connection
 
 from central.domain.stock import Movement
 from central.service.core import Core
-from central.storage import movements
+from central.storage import movements, statements
 from central.storage.movements import MovementRow
-from central.storage.schema import reservations, stock_lines
+from central.storage.schema import reservations
 
 logger = logging.getLogger(__name__)
 
@@ -35,15 +34,7 @@ def expire_due(connection: Connection, now: datetime) -> dict[int, int]:
         .where(reservations.c.reservation_id.in_([r.reservation_id for r in due]))
         .values(state="expired")
     )
-    per_line: dict[int, int] = defaultdict(int)
-    for r in due:
-        per_line[r.stock_line_id] += r.quantity
-    for line_id, quantity in per_line.items():
-        connection.execute(
-            update(stock_lines)
-            .where(stock_lines.c.stock_line_id == line_id)
-            .values(reserved=stock_lines.c.reserved - quantity)
-        )
+    per_line = statements.unreserve_per_line(connection, [(r.stock_line_id, r.quantity) for r in due])
     movements.append(
         connection,
         [
@@ -59,7 +50,7 @@ def expire_due(connection: Connection, now: datetime) -> dict[int, int]:
         ],
         now,
     )
-    return dict(per_line)
+    return per_line
 
 
 class ExpirySweeper:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +18,7 @@ from central.domain.stock import Movement, StockLine
 from central.service.core import Core
 from central.service.events import MonthClosed, MonthOpened
 from central.service.offers import OfferLineInput, load_month_lines, record_offer, validate_offer
-from central.storage import movements
+from central.storage import movements, statements
 from central.storage.movements import MovementRow
 from central.storage.schema import (
     finished_shoppers,
@@ -359,15 +358,7 @@ def _release_and_settle(connection: Connection, month: int, now: datetime) -> li
         )
         .values(state="released")
     )
-    per_line: dict[int, int] = defaultdict(int)
-    for r in live:
-        per_line[r.stock_line_id] += r.quantity
-    for line_id, quantity in per_line.items():
-        connection.execute(
-            update(stock_lines)
-            .where(stock_lines.c.stock_line_id == line_id)
-            .values(reserved=stock_lines.c.reserved - quantity)
-        )
+    statements.unreserve_per_line(connection, [(r.stock_line_id, r.quantity) for r in live])
     moves = [
         MovementRow(
             r.stock_line_id,

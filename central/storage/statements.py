@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy.engine import Connection
 
 from central.storage.prepared import Prepared, prepared_insert
 from central.storage.schema import (
@@ -91,6 +95,7 @@ SELL_FREE = Prepared(
 UNRESERVE = Prepared(
     update(stock_lines).where(_this_line).values(reserved=stock_lines.c.reserved - bindparam("quantity"))
 )
+
 AVAILABLE = Prepared(select(_free).where(_this_line))
 CLOSE_RESERVATION = Prepared(
     update(reservations)
@@ -125,3 +130,15 @@ MARK_DEPLETED = Prepared(
     .where(_this_line, stock_lines.c.depleted_at.is_(None), stock_lines.c.sold == stock_lines.c.offered)
     .values(depleted_at=bindparam("now"))
 )
+
+
+def unreserve_per_line(connection: Connection, held: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """Gives held units back to their lines, one update per line; returns the units given back per line.
+
+    ``held`` is (stock line id, quantity) pairs, such as the reservations being ended.
+    """
+    per_line: dict[int, int] = defaultdict(int)
+    for line_id, quantity in held:
+        per_line[line_id] += quantity
+    UNRESERVE.execute_many(connection, [{"line": line, "quantity": n} for line, n in per_line.items()])
+    return dict(per_line)
