@@ -11,6 +11,7 @@ from pathlib import Path
 from launcher.chart import ChartPoint, render_chart
 from launcher.formatting import cents, markdown_table, percent
 from launcher.snapshots import MonthRecord, Totals, compute_totals
+from launcher.tables import BRANCH_DAY_HEADERS, RESULT_HEADERS, branch_day_rows, result_row
 
 REPORT_JSON = "report.json"
 REPORT_MD = "report.md"
@@ -123,49 +124,11 @@ def render_markdown(info: RunInfo, records: Sequence[MonthRecord], totals: Total
         ]
         out += [*markdown_table(headers, rows, text_columns=2), ""]
         if s.manufacturer_results:
-            result_rows = [
-                [
-                    m.manufacturer_name,
-                    m.total("offered"),
-                    m.total("sold"),
-                    cents(m.total("revenue_cents")),
-                    m.total("unsold"),
-                    m.total("unmet_demand"),
-                ]
-                for m in s.manufacturer_results
-            ]
-            out += [
-                "Month reports:",
-                "",
-                *markdown_table(
-                    ["manufacturer", "offered", "sold", "revenue", "unsold", "unmet demand"],
-                    result_rows,
-                ),
-                "",
-            ]
+            result_rows = [result_row(m) for m in s.manufacturer_results]
+            out += ["Month reports:", "", *markdown_table(RESULT_HEADERS, result_rows), ""]
         if record.branch_days:
-            day_rows = [
-                [
-                    d.branch_name,
-                    d.business_day,
-                    cents(d.streamed_revenue_cents),
-                    cents(d.revenue_cents),
-                    cents(d.loss_cents),
-                    d.transaction_count,
-                    "yes" if d.flagged else "",
-                ]
-                for d in record.branch_days
-            ]
-            out += [
-                "Branches:",
-                "",
-                *markdown_table(
-                    ["branch", "day", "streamed", "reported", "loss", "transactions", "flagged"],
-                    day_rows,
-                    text_columns=2,
-                ),
-                "",
-            ]
+            day_rows = branch_day_rows(record.branch_days)
+            out += ["Branches:", "", *markdown_table(BRANCH_DAY_HEADERS, day_rows, text_columns=2), ""]
     out += [
         "## Totals",
         "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from launcher.formatting import cents, percent, table
 from launcher.snapshots import MonthRecord, Totals, tally_by_manufacturer
+from launcher.tables import BRANCH_DAY_HEADERS, RESULT_HEADERS, branch_day_rows, result_row
 
 
 def month_summary(record: MonthRecord) -> list[str]:
@@ -17,17 +18,7 @@ def month_summary(record: MonthRecord) -> list[str]:
     ]
     rows: list[list[object]] = []
     if status.manufacturer_results:
-        for maker in status.manufacturer_results:
-            rows.append(
-                [
-                    maker.manufacturer_name,
-                    maker.total("offered"),
-                    maker.total("sold"),
-                    cents(maker.total("revenue_cents")),
-                    maker.total("unsold"),
-                    maker.total("unmet_demand"),
-                ]
-            )
+        rows = [result_row(maker) for maker in status.manufacturer_results]
     else:
         # No month reports (an older central): fall back to the stock lines' counters.
         for name, tally in tally_by_manufacturer(status.stock_lines).items():
@@ -37,28 +28,14 @@ def month_summary(record: MonthRecord) -> list[str]:
                 if line.manufacturer_name == name
             )
             rows.append([name, tally.offered, tally.sold, cents(revenue), tally.offered - tally.sold, "-"])
-    headers = ["manufacturer", "offered", "sold", "revenue", "unsold", "unmet demand"]
-    lines += ["  " + line for line in table(headers, rows)]
+    lines += ["  " + line for line in table(RESULT_HEADERS, rows)]
     if status.skipped_manufacturers:
         lines.append("  skipped (no offer in time): " + ", ".join(status.skipped_manufacturers))
     if not record.reports_delivered:
         lines.append("  warning: some manufacturers have not acknowledged their month report")
     if record.branch_days:
         lines.append("  branches (streamed sales; day-end reports once a day has closed):")
-        branch_rows = [
-            [
-                d.branch_name,
-                d.business_day,
-                cents(d.streamed_revenue_cents),
-                cents(d.revenue_cents),
-                cents(d.loss_cents),
-                d.transaction_count,
-                "yes" if d.flagged else "",
-            ]
-            for d in record.branch_days
-        ]
-        branch_headers = ["branch", "day", "streamed", "reported", "loss", "transactions", "flagged"]
-        lines += ["    " + line for line in table(branch_headers, branch_rows)]
+        lines += ["    " + line for line in table(BRANCH_DAY_HEADERS, branch_day_rows(record.branch_days))]
     return lines
 
 
