@@ -1,0 +1,236 @@
+"""Command line and environment -> frozen settings of the operator command."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+
+from central.admin.commands import (
+    BranchRevenue,
+    CloseMonth,
+    Command,
+    InventoryValue,
+    LowStock,
+    Manufacturers,
+    MonthStatus,
+    OpenMonth,
+    TopProducts,
+)
+from central.admin.key import KeyProblem, read_key
+from nodekit.channel import DEFAULT_TIMEOUT_S, TlsClientConfig
+
+PROG = "python -m central.admin"
+ENV_CENTRAL = "DISTRIBUTION_CENTRAL"
+ENV_KEY = "DISTRIBUTION_OPERATOR_KEY"
+_ADDRESS = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9._-]*):(\d{1,5})")
+
+
+@dataclass(frozen=True, slots=True)
+class AdminSettings:
+    """One run of the operator command.
+
+    Attributes:
+        central: The central's ``HOST:PORT``.
+        key: The operator key (bearer token); kept out of ``repr`` so it never reaches a log.
+        command: What to do.
+        key_file: The file the key came from, or None when it came from the environment.
+        timeout_s: Deadline of each call (opening a month adds the wait for offers).
+        tls: CA (and client certificate for mTLS), or None for plaintext.
+    """
+
+    central: str
+    key: str = field(repr=False)
+    command: Command
+    key_file: Path | None = None
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    tls: TlsClientConfig | None = None
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line: the message and where to look, not the whole usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def parse_args(argv: Sequence[str], env: Mapping[str, str] | None = None) -> AdminSettings:
+    """Builds the settings; the key comes from ``--key-file`` or $DISTRIBUTION_OPERATOR_KEY, never a flag.
+
+    Raises:
+        SystemExit: With code 2 and one line on stderr for a usage error, a malformed address
+            or a missing or unreadable key; with code 0 after ``--help``.
+    """
+    env = os.environ if env is None else env
+    parser = _build_parser(env)
+    args = parser.parse_args(argv)
+    if _ADDRESS.fullmatch(args.central) is None or not 0 < int(args.central.rpartition(":")[2]) < 65536:
+        parser.error(f"--central expects HOST:PORT (e.g. 127.0.0.1:50051), got {args.central!r}")
+    if (args.tls_cert is None) != (args.tls_key is None):
+        parser.error("--tls-cert and --tls-key go together")
+    if args.tls_cert is not None and args.tls_ca is None:
+        parser.error("--tls-cert and --tls-key need --tls-ca")
+    try:
+        key = read_key(args.key_file, env.get(ENV_KEY))
+    except KeyProblem as error:
+        parser.error(str(error))
+    return AdminSettings(
+        central=args.central,
+        key=key,
+        command=_command(args),
+        key_file=args.key_file,
+        timeout_s=args.timeout,
+        tls=TlsClientConfig(args.tls_ca, args.tls_cert, args.tls_key) if args.tls_ca else None,
+    )
+
+
+def _command(args: argparse.Namespace) -> Command:
+    match args.command:
+        case "open":
+            return OpenMonth(args.offer_deadline_ms, args.expected_shoppers, args.close_after_seconds)
+        case "close":
+            return CloseMonth(args.month)
+        case "status":
+            return MonthStatus(args.month)
+        case "manufacturers":
+            return Manufacturers()
+        case "revenue":
+            return BranchRevenue(args.branch)
+        case "inventory":
+            return InventoryValue()
+        case "top-products":
+            return TopProducts(args.limit)
+        case _:
+            return LowStock()
+
+
+def _build_parser(env: Mapping[str, str]) -> _Parser:
+    central = env.get(ENV_CENTRAL)
+    parser = _Parser(
+        prog=PROG,
+        description="Operate a running central: open and close months, read the month and branch reports.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"The operator key comes from --key-file or ${ENV_KEY}, never from the command line.\n"
+        f"Example: {PROG} --central 127.0.0.1:50051 --key-file operator.key status",
+    )
+    parser.add_argument(
+        "--central",
+        default=central,
+        required=central is None,
+        metavar="HOST:PORT",
+        help=f"address of the central (default: ${ENV_CENTRAL}" + (f", now {central})" if central else ")"),
+    )
+    parser.add_argument(
+        "--key-file", type=Path, metavar="FILE", help=f"file holding the operator key (default: ${ENV_KEY})"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=DEFAULT_TIMEOUT_S,
+        metavar="SECONDS",
+        help="deadline of each call (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--tls-ca", type=Path, metavar="FILE", help="CA certificate: talk TLS (default: plaintext)"
+    )
+    parser.add_argument("--tls-cert", type=Path, metavar="FILE", help="client certificate for mutual TLS")
+    parser.add_argument("--tls-key", type=Path, metavar="FILE", help="client private key for mutual TLS")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    opening = commands.add_parser(
+        "open",
+        help="open the next month",
+        description="Open the next month: "
+        "the central collects the connected manufacturers' offers, then opens trading.",
+    )
+    opening.add_argument(
+        "--offer-deadline-ms",
+        type=_non_negative_int,
+        default=0,
+        metavar="MS",
+        help="how long to wait for offers, 0-60000; 0 = the central's default (default: %(default)s)",
+    )
+    opening.add_argument(
+        "--expected-shoppers",
+        type=_non_negative_int,
+        default=0,
+        metavar="N",
+        help="close once N shoppers have finished; 0 = never (default: %(default)s)",
+    )
+    opening.add_argument(
+        "--close-after-seconds",
+        type=_non_negative_int,
+        default=0,
+        metavar="S",
+        help="close after S seconds as a backstop; 0 = never (default: %(default)s)",
+    )
+    months = {
+        "close": "Close a month: the central releases open reservations and settles each manufacturer's "
+        "results; the closed month is shown.",
+        "status": "Show a month: its state, orders, revenue, stock lines and, once closed, each "
+        "manufacturer's results.",
+    }
+    for name, description in months.items():
+        sub = commands.add_parser(
+            name, help=f"{name} a month (the current one by default)", description=description
+        )
+        sub.add_argument(
+            "month",
+            nargs="?",
+            type=_non_negative_int,
+            default=0,
+            help="month number; 0 = the current one (default: %(default)s)",
+        )
+    commands.add_parser(
+        "manufacturers",
+        help="list the manufacturers",
+        description="The configured manufacturers and their links.",
+    )
+    revenue = commands.add_parser(
+        "revenue",
+        help="revenue and loss per branch and day",
+        description="Revenue and loss per branch and day, beside what the sales stream shows.",
+    )
+    revenue.add_argument("--branch", default="", help="only this branch (default: every branch)")
+    commands.add_parser(
+        "inventory", help="inventory value per branch", description="Each branch's inventory at unit cost."
+    )
+    top = commands.add_parser(
+        "top-products", help="best-selling products", description="Best-selling products across the branches."
+    )
+    top.add_argument(
+        "--limit",
+        type=_non_negative_int,
+        default=10,
+        metavar="N",
+        help="how many, 1-100 (default: %(default)s)",
+    )
+    commands.add_parser(
+        "low-stock", help="open low-stock alerts", description="Open low-stock alerts across the branches."
+    )
+    return parser
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
+    return value
