@@ -116,7 +116,6 @@ async def create_server(
     catalog_pb2_grpc.add_CatalogServiceServicer_to_server(CatalogServicer(catalog), guarded)
     cart_pb2_grpc.add_CartServiceServicer_to_server(CartServicer(cart), guarded)
     order_pb2_grpc.add_OrderServiceServicer_to_server(OrderServicer(checkout), guarded)
-    # -- extensions: manufacturer links (issue 3) --
     links = LinkRegistry(core, months, settings.manufacturer_keys)
     months.collector = links
     months.close_hooks.append(queue_month_reports)
@@ -127,7 +126,6 @@ async def create_server(
     month_pb2_grpc.add_MonthServiceServicer_to_server(
         MonthServicer(months, list_manufacturers or manufacturer_lister(links)), guarded
     )
-    # -- extensions: branch stores (issue 5) --
     await install_branch_stores(core, accounts, guarded)
     # Health and reflection are open to all, and also kept out of grpc's registered methods.
     open_to_all = Registrar(server)
