@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
+from central.domain.months import ProductOutcome
 from central.domain.recommend import ProductMonth, Recommendation, recommend, window_months
 from central.link.messages import MONTH_REPORT
-from central.service.months import ProductOutcome
 from central.storage.schema import manufacturers, month_results, notifications
 
 
