@@ -95,7 +95,7 @@ def record_offer(
 ) -> list[StockLine]:
     """Creates the stock lines of an offer; the same offer again is a no-op, a different one is refused."""
     state = connection.execute(select(months.c.state).where(months.c.month == month)).scalar()
-    if state not in ("collecting", "open"):
+    if state not in (MonthState.COLLECTING.value, MonthState.OPEN.value):
         raise precondition(
             "MONTH_NOT_ACCEPTING_OFFERS",
             f"Month {month} is not collecting or open; offers go to the current month.",

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from central.domain import failures
 from central.domain.months import CloseReason, MonthState, ProductOutcome
+from central.domain.reservations import ReservationState
 from central.domain.stock import Movement
 from central.service.offers import load_month_lines
 from central.storage import movements, statements
@@ -57,16 +58,16 @@ def _release_and_settle(connection: Connection, month: int, now: datetime) -> li
     line_ids = select(stock_lines.c.stock_line_id).where(stock_lines.c.month == month)
     live = connection.execute(
         select(reservations.c.reservation_id, reservations.c.stock_line_id, reservations.c.quantity).where(
-            reservations.c.state == "active", reservations.c.stock_line_id.in_(line_ids)
+            reservations.c.state == ReservationState.ACTIVE.value, reservations.c.stock_line_id.in_(line_ids)
         )
     ).all()
     connection.execute(
         update(reservations)
         .where(
-            reservations.c.state.in_(("active", "expired")),
+            reservations.c.state.in_((ReservationState.ACTIVE.value, ReservationState.EXPIRED.value)),
             reservations.c.stock_line_id.in_(line_ids),
         )
-        .values(state="released")
+        .values(state=ReservationState.RELEASED.value)
     )
     statements.unreserve_per_line(connection, [(r.stock_line_id, r.quantity) for r in live])
     moves = [
