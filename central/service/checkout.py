@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from sqlalchemy.engine import Connection
 from central.domain import failures, rules
 from central.domain.cards import StoredCard
 from central.domain.months import MonthState
+from central.domain.notices import DepletionNotice, encode
 from central.domain.reservations import ReservationState
 from central.domain.stock import Movement
 from central.service.accounts import Accounts
@@ -224,19 +224,12 @@ def _mark_depleted(connection: Connection, sold_out: list[Depleted], now: dateti
     for event in sold_out:
         if statements.MARK_DEPLETED.execute(connection, {"line": event.stock_line_id, "now": now}) != 1:
             continue
+        kind, payload = encode(
+            DepletionNotice(event.month, event.stock_line_id, event.product, event.quantity_sold)
+        )
         connection.execute(
             insert(notifications).values(
-                manufacturer_id=event.manufacturer_id,
-                kind="depletion",
-                payload=json.dumps(
-                    {
-                        "month": event.month,
-                        "stock_line_id": event.stock_line_id,
-                        "product": event.product,
-                        "quantity_sold": event.quantity_sold,
-                    }
-                ),
-                created_at=now,
+                manufacturer_id=event.manufacturer_id, kind=kind.value, payload=payload, created_at=now
             )
         )
         depleted.append(event)
