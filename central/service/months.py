@@ -119,14 +119,12 @@ class MonthDesk:
             )
         deadline_s = (offer_deadline_ms or self._core.settings.offer_deadline_ms) / 1000
         now = self._core.clock()
-
         month = await self._core.writer.run(lambda c: begin_month(c, expected_shoppers, close_after_s, now))
         self._core.book.reset(month, MonthState.COLLECTING, [])
         self._core.hub.month_changed()
         offered, skipped = await self._collector.collect(month, deadline_s)
         for name in skipped:
             logger.warning("month %d: manufacturer %s skipped (no offer in time)", month, name)
-
         await self._core.writer.run(lambda c: mark_open(c, month, skipped))
         self._expected_shoppers = expected_shoppers
         lines = await self._load_book(month, MonthState.OPEN)
