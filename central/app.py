@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import grpc
@@ -24,7 +25,8 @@ from central.service.catalog import Catalog
 from central.service.checkout import Checkout
 from central.service.core import Core
 from central.service.expiry import ExpirySweeper
-from central.service.months import MonthDesk
+from central.service.months import MonthDesk, OfferCollector
+from central.service.offers import OfferDesk
 from central.settings import CentralSettings
 from central.storage.engine import create_engine, create_schema
 from central.storage.writer import WriteQueue
@@ -48,6 +50,9 @@ from nodekit.registrar import Registrar
 from nodekit.tls import server_credentials
 
 logger = logging.getLogger(__name__)
+
+# Builds the month desk's offer collector on the offer desk; tests pass one to stand in for the links.
+CollectorFactory = Callable[[OfferDesk], OfferCollector]
 
 SERVER_OPTIONS = (
     ("grpc.keepalive_time_ms", 20_000),
@@ -89,9 +94,17 @@ class Central:
 
 
 async def create_server(
-    settings: CentralSettings, list_manufacturers: ManufacturerLister | None = None
+    settings: CentralSettings,
+    list_manufacturers: ManufacturerLister | None = None,
+    collector: CollectorFactory | None = None,
 ) -> Central:
-    """Builds and starts the central on ``settings.port`` (0 = a free port); SERVING when it returns."""
+    """Builds and starts the central on ``settings.port`` (0 = a free port); SERVING when it returns.
+
+    Args:
+        settings: The central's settings.
+        list_manufacturers: The operator's manufacturer list; the links' view when None.
+        collector: Builds the offer collector; the manufacturer links when None.
+    """
     engine = create_engine(settings.db_url)
     await create_schema(engine)
     writer = WriteQueue(engine)
@@ -99,7 +112,11 @@ async def create_server(
     core = Core(settings=settings, engine=engine, writer=writer)
     accounts = Accounts(core)
     await accounts.load_configured()
-    months = MonthDesk(core)
+    # The links record the offers they collect with the offer desk, which needs only the core; so
+    # the links exist before the month desk that asks them, and every part gets its parts built.
+    offers = OfferDesk(core)
+    links = LinkRegistry(core, offers, settings.manufacturer_keys)
+    months = MonthDesk(core, links if collector is None else collector(offers), [queue_month_reports])
     await months.recover()
     cart = Cart(core)
     checkout = Checkout(core, accounts, months.after_sales)
@@ -116,18 +133,13 @@ async def create_server(
     catalog_pb2_grpc.add_CatalogServiceServicer_to_server(CatalogServicer(catalog), guarded)
     cart_pb2_grpc.add_CartServiceServicer_to_server(CartServicer(cart), guarded)
     order_pb2_grpc.add_OrderServiceServicer_to_server(OrderServicer(checkout), guarded)
-    # -- extensions: manufacturer links (issue 3) --
-    links = LinkRegistry(core, months, settings.manufacturer_keys)
-    months.collector = links
-    months.close_hooks.append(queue_month_reports)
     core.events.subscribe(links.on_event)
     manufacturer_pb2_grpc.add_ManufacturerLinkServiceServicer_to_server(
         ManufacturerLinkServicer(links), guarded
     )
     month_pb2_grpc.add_MonthServiceServicer_to_server(
-        MonthServicer(months, list_manufacturers or manufacturer_lister(links)), guarded
+        MonthServicer(months, offers, list_manufacturers or manufacturer_lister(links)), guarded
     )
-    # -- extensions: branch stores (issue 5) --
     await install_branch_stores(core, accounts, guarded)
     # Health and reflection are open to all, and also kept out of grpc's registered methods.
     open_to_all = Registrar(server)

@@ -12,7 +12,7 @@ from typing import Any
 
 import grpc
 
-from central.app import Central, create_server
+from central.app import Central, CollectorFactory, create_server
 from central.settings import CentralSettings
 from central.storage.engine import sqlite_url
 from nodekit.auth import bearer_metadata
@@ -38,11 +38,14 @@ class RunningCentral:
 
 
 @contextlib.asynccontextmanager
-async def running_central(db_path: Path | None = None, **overrides: Any) -> AsyncIterator[RunningCentral]:
+async def running_central(
+    db_path: Path | None = None, collector: CollectorFactory | None = None, **overrides: Any
+) -> AsyncIterator[RunningCentral]:
     """Starts the central on 127.0.0.1:0 and stops it afterwards.
 
     Args:
         db_path: SQLite file to use; a temporary one when None.
+        collector: Builds the month desk's offer collector; the manufacturer links when None.
         **overrides: Any ``CentralSettings`` field, e.g. ``reservation_ttl_s=0.5`` or ``db_url``.
     """
     with contextlib.ExitStack() as stack:
@@ -56,7 +59,7 @@ async def running_central(db_path: Path | None = None, **overrides: Any) -> Asyn
         }
         # Any field may be overridden, the database too (e.g. a PostgreSQL URL).
         settings = dataclasses.replace(CentralSettings(), **{**fields, **overrides})
-        central = await create_server(settings)
+        central = await create_server(settings, collector=collector)
         channel = open_channel(f"127.0.0.1:{central.port}")
         try:
             yield RunningCentral(f"127.0.0.1:{central.port}", OPERATOR_KEY, channel, central, db_path)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from central.domain.months import MonthState
+from central.domain.months import MonthState, ProductOutcome
 from central.domain.stock import StockLine
-from central.service.months import MonthStatusView, ProductOutcome
+from central.service.month_status import MonthStatusView
 from central.service.views import CartLineView, OrderView
 from generated.distribution.v1 import cart_pb2, common_pb2, month_pb2, order_pb2
 from nodekit.timestamps import to_timestamp

@@ -6,14 +6,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from datetime import datetime
-from typing import Any
 
 import grpc
 
 from central.api.month import ManufacturerLister
+from central.domain.notices import DepletionNotice, MonthReportNotice
+from central.domain.recommend import Priority
 from central.link import LinkRegistry
-from central.link.messages import DEPLETION, MONTH_REPORT, OfferAsk, OutboxItem, Outgoing
+from central.link.messages import OfferAsk, OutboxItem, Outgoing
 from central.link.session import LinkSession
 from central.service.offers import OfferLineInput
 from generated.distribution.v1 import common_pb2, manufacturer_pb2, manufacturer_pb2_grpc, month_pb2
@@ -24,9 +24,9 @@ from nodekit.timestamps import to_timestamp
 logger = logging.getLogger(__name__)
 
 PRIORITIES = {
-    "A": common_pb2.PRIORITY_A,
-    "B": common_pb2.PRIORITY_B,
-    "C": common_pb2.PRIORITY_C,
+    Priority.A: common_pb2.PRIORITY_A,
+    Priority.B: common_pb2.PRIORITY_B,
+    Priority.C: common_pb2.PRIORITY_C,
 }
 
 # A stream that does not say Hello promptly is not a manufacturer link.
@@ -105,40 +105,48 @@ def outgoing(item: Outgoing) -> manufacturer_pb2.ConnectResponse:
 
 
 def notification(item: OutboxItem) -> manufacturer_pb2.Notification:
-    """An outbox row as a Notification."""
-    p = item.payload
-    if item.kind == DEPLETION:
+    """An outbox notification as a Notification."""
+    notice = item.notice
+    if isinstance(notice, DepletionNotice):
         return manufacturer_pb2.Notification(
             notification_id=item.notification_id,
             depletion=manufacturer_pb2.Depletion(
-                month=p["month"],
-                stock_line_id=p["stock_line_id"],
-                product=p["product"],
-                quantity_sold=p["quantity_sold"],
+                month=notice.month,
+                stock_line_id=notice.stock_line_id,
+                product=notice.product,
+                quantity_sold=notice.quantity_sold,
             ),
         )
-    if item.kind == MONTH_REPORT:
-        return manufacturer_pb2.Notification(
-            notification_id=item.notification_id, month_report=month_report(p)
-        )
-    raise ValueError(f"unknown notification kind {item.kind!r}")
+    return manufacturer_pb2.Notification(
+        notification_id=item.notification_id, month_report=month_report(notice)
+    )
 
 
-def month_report(p: dict[str, Any]) -> common_pb2.MonthReport:
-    """The stored report payload as a MonthReport."""
+def month_report(notice: MonthReportNotice) -> common_pb2.MonthReport:
+    """A month report notice as a MonthReport."""
     return common_pb2.MonthReport(
-        month=p["month"],
-        results=[common_pb2.ProductResult(**r) for r in p["results"]],
+        month=notice.month,
+        results=[
+            common_pb2.ProductResult(
+                product=r.product,
+                offered=r.offered,
+                sold=r.sold,
+                revenue_cents=r.revenue_cents,
+                unsold=r.unsold,
+                unmet_demand=r.unmet_demand,
+            )
+            for r in notice.results
+        ],
         recommendations=[
             common_pb2.ProductionRecommendation(
-                product=r["product"],
-                daily_demand_milli=r["daily_demand_milli"],
-                recommended_quantity=r["recommended_quantity"],
-                priority=PRIORITIES[r["priority"]],
+                product=r.product,
+                daily_demand_milli=r.daily_demand_milli,
+                recommended_quantity=r.recommended_quantity,
+                priority=PRIORITIES[r.priority],
             )
-            for r in p["recommendations"]
+            for r in notice.recommendations
         ],
-        closed_at=to_timestamp(datetime.fromisoformat(p["closed_at"])),
+        closed_at=to_timestamp(notice.closed_at),
     )
 
 

@@ -9,7 +9,7 @@ import grpc
 from central.api.convert import MONTH_STATES, month_status, stock_line
 from central.domain.months import CloseReason
 from central.service.months import MonthDesk
-from central.service.offers import OfferLineInput
+from central.service.offers import OfferDesk, OfferLineInput
 from generated.distribution.v1 import month_pb2, month_pb2_grpc
 from nodekit.auth import Role
 from nodekit.errors import denied
@@ -21,8 +21,9 @@ ManufacturerLister = Callable[[], Awaitable[list[month_pb2.ManufacturerInfo]]]
 class MonthServicer(month_pb2_grpc.MonthServiceServicer):
     """Parses, calls one use case, answers."""
 
-    def __init__(self, months: MonthDesk, list_manufacturers: ManufacturerLister) -> None:
+    def __init__(self, months: MonthDesk, offers: OfferDesk, list_manufacturers: ManufacturerLister) -> None:
         self._months = months
+        self._offers = offers
         self._list_manufacturers = list_manufacturers
 
     async def OpenMonth(
@@ -62,7 +63,7 @@ class MonthServicer(month_pb2_grpc.MonthServiceServicer):
                 manufacturer=request.manufacturer_name,
             )
         lines = [OfferLineInput(o.product, o.quantity, o.unit_price_cents) for o in request.lines]
-        created = await self._months.submit_offer(request.manufacturer_name.strip(), request.month, lines)
+        created = await self._offers.submit_offer(request.manufacturer_name.strip(), request.month, lines)
         return month_pb2.SubmitOfferResponse(stock_lines=[stock_line(line) for line in created])
 
     async def ListManufacturers(

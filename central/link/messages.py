@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-DEPLETION = "depletion"
-MONTH_REPORT = "month_report"
+from central.domain.notices import Notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +19,10 @@ class OfferAsk:
 
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
-    """A durable notification: its id, kind (depletion, month_report) and JSON payload."""
+    """A durable notification: its outbox id and what it says."""
 
     notification_id: int
-    kind: str
-    payload: dict[str, Any]
+    notice: Notice
 
 
 Outgoing = OfferAsk | OutboxItem

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
+from central.domain.notices import decode
 from central.link.messages import OutboxItem
 from central.storage.schema import manufacturers, notifications
 
@@ -28,7 +28,7 @@ def pending(connection: Connection, manufacturer_id: int, after_id: int) -> list
         .order_by(notifications.c.notification_id)
         .limit(PAGE)
     ).all()
-    return [OutboxItem(int(r.notification_id), str(r.kind), json.loads(r.payload)) for r in rows]
+    return [OutboxItem(int(r.notification_id), decode(str(r.kind), str(r.payload))) for r in rows]
 
 
 def acknowledge(connection: Connection, manufacturer_id: int, notification_id: int, now: datetime) -> bool:

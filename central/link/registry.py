@@ -13,8 +13,7 @@ from central.link.messages import ManufacturerLink, OfferAsk, OutboxItem
 from central.link.session import LinkSession
 from central.service.core import Core
 from central.service.events import Depleted, Event, MonthClosed
-from central.service.months import MonthDesk
-from central.service.offers import OfferLineInput
+from central.service.offers import OfferDesk, OfferLineInput
 from nodekit.errors import DomainError
 from nodekit.ids import new_id
 
@@ -39,17 +38,17 @@ class LinkRegistry:
     """Knows which manufacturers are connected and speaks to them through their sessions.
 
     It is the month desk's offer collector: every connected manufacturer is asked
-    over its stream; replies are recorded through ``MonthDesk.submit_offer``.
+    over its stream; replies are recorded through ``OfferDesk.submit_offer``.
 
     Args:
         core: Shared engine, writer and clock.
-        months: Where offers are recorded.
+        offers: Where offers are recorded.
         configured: Names of the manufacturers with a configured key.
     """
 
-    def __init__(self, core: Core, months: MonthDesk, configured: Iterable[str]) -> None:
+    def __init__(self, core: Core, offers: OfferDesk, configured: Iterable[str]) -> None:
         self._core = core
-        self._months = months
+        self._offers = offers
         self._configured = sorted(configured)
         self._sessions: dict[int, LinkSession] = {}
         self._last_seen: dict[int, datetime] = {}
@@ -122,7 +121,7 @@ class LinkRegistry:
             logger.info("month %d: %s has nothing to offer", month, name)
             return True
         try:
-            await self._months.submit_offer(name, month, lines)
+            await self._offers.submit_offer(name, month, lines)
         except DomainError as error:
             if error.reason == "OFFER_ALREADY_SUBMITTED":
                 # Its lines for this month are already on sale (it restarted and lost its state).

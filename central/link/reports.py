@@ -1,18 +1,16 @@
-"""The close hook: one month_report notification per manufacturer, in the closing transaction."""
+"""The close hook: one month report notification per manufacturer, in the closing transaction."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
+from central.domain.months import ProductOutcome
+from central.domain.notices import MonthReportNotice, ReportResult, encode
 from central.domain.recommend import ProductMonth, Recommendation, recommend, window_months
-from central.link.messages import MONTH_REPORT
-from central.service.months import ProductOutcome
 from central.storage.schema import manufacturers, month_results, notifications
 
 
@@ -39,45 +37,26 @@ def queue_month_reports(
         mine = sorted(by_maker.get(manufacturer_id, []), key=lambda o: o.product)
         held = {o.product: o.unsold for o in mine}
         advice = recommend(month, history.get(manufacturer_id, []), held)
+        kind, payload = encode(month_report_notice(month, mine, advice, now))
         rows.append(
-            {
-                "manufacturer_id": manufacturer_id,
-                "kind": MONTH_REPORT,
-                "payload": json.dumps(report_payload(month, mine, advice, now)),
-                "created_at": now,
-            }
+            {"manufacturer_id": manufacturer_id, "kind": kind.value, "payload": payload, "created_at": now}
         )
     connection.execute(insert(notifications), rows)
 
 
-def report_payload(
+def month_report_notice(
     month: int, outcomes: list[ProductOutcome], advice: list[Recommendation], closed_at: datetime
-) -> dict[str, Any]:
-    """The JSON stored in the outbox; the link servicer turns it into a MonthReport."""
-    return {
-        "month": month,
-        "closed_at": closed_at.isoformat(),
-        "results": [
-            {
-                "product": o.product,
-                "offered": o.offered,
-                "sold": o.sold,
-                "revenue_cents": o.revenue_cents,
-                "unsold": o.unsold,
-                "unmet_demand": o.unmet_demand,
-            }
+) -> MonthReportNotice:
+    """The manufacturer's report: its lines' results and the advice for next month."""
+    return MonthReportNotice(
+        month,
+        closed_at,
+        tuple(
+            ReportResult(o.product, o.offered, o.sold, o.revenue_cents, o.unsold, o.unmet_demand)
             for o in outcomes
-        ],
-        "recommendations": [
-            {
-                "product": r.product,
-                "daily_demand_milli": r.daily_demand_milli,
-                "recommended_quantity": r.recommended_quantity,
-                "priority": r.priority.value,
-            }
-            for r in advice
-        ],
-    }
+        ),
+        tuple(advice),
+    )
 
 
 def _history(connection: Connection, month: int, makers: list[int]) -> dict[int, list[ProductMonth]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -82,9 +81,3 @@ class LinkSession:
                 self._last_sent = item.notification_id
             if len(items) == PAGE:
                 self._wake.set()
-
-    async def wait_closed(self) -> None:
-        """Waits for the pump to finish after close()."""
-        if self._pump is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pump

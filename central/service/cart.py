@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from central.domain import failures, rules
+from central.domain.reservations import ReservationState
 from central.domain.stock import Movement
 from central.service.core import Core
 from central.service.views import CartLineView
@@ -130,7 +131,7 @@ class Cart:
             connection.execute(
                 update(reservations)
                 .where(reservations.c.reservation_id.in_([r.reservation_id for r in rows]))
-                .values(state="released")
+                .values(state=ReservationState.RELEASED.value)
             )
             live = [r for r in rows if r.state == ACTIVE]
             released = int(sum(r.quantity for r in live))

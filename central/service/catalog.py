@@ -54,31 +54,27 @@ class Catalog:
         """A snapshot, then coalesced changes (a line with available 0 has left the catalog)."""
         hub, book = self._core.hub, self._core.book
         coalesce_s = self._core.settings.watch_coalesce_s
-        hub.watchers += 1
-        try:
-            seen = hub.version
-            month, state, lines = self.list(where)
-            yield CatalogUpdate(True, month, state, lines)
-            while True:
-                await hub.wait(seen)
-                # Let a burst of changes on a busy line collapse into one message.
-                await asyncio.sleep(coalesce_s)
-                if book.month != month or book.state is not state:
-                    seen = hub.version
-                    month, state, lines = self.list(where)
-                    yield CatalogUpdate(True, month, state, lines)
-                    continue
-                changed = hub.since(seen)
+        seen = hub.version
+        month, state, lines = self.list(where)
+        yield CatalogUpdate(True, month, state, lines)
+        while True:
+            await hub.wait(seen)
+            # Let a burst of changes on a busy line collapse into one message.
+            await asyncio.sleep(coalesce_s)
+            if book.month != month or book.state is not state:
                 seen = hub.version
-                lines = [
-                    _copy(book.lines[i])
-                    for i in sorted(changed)
-                    if i in book.lines and where.matches(book.lines[i])
-                ]
-                if lines:
-                    yield CatalogUpdate(False, month, state, lines)
-        finally:
-            hub.watchers -= 1
+                month, state, lines = self.list(where)
+                yield CatalogUpdate(True, month, state, lines)
+                continue
+            changed = hub.since(seen)
+            seen = hub.version
+            lines = [
+                _copy(book.lines[i])
+                for i in sorted(changed)
+                if i in book.lines and where.matches(book.lines[i])
+            ]
+            if lines:
+                yield CatalogUpdate(False, month, state, lines)
 
 
 def _copy(line: StockLine) -> StockLine:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +13,9 @@ from sqlalchemy.engine import Connection
 
 from central.domain import failures, rules
 from central.domain.cards import StoredCard
+from central.domain.months import MonthState
+from central.domain.notices import DepletionNotice, encode
+from central.domain.reservations import ReservationState
 from central.domain.stock import Movement
 from central.service.accounts import Accounts
 from central.service.core import Core
@@ -28,6 +30,7 @@ from nodekit.errors import precondition
 from nodekit.ids import new_id
 
 OUT_OF_STOCK, MONTH_CLOSED = "out_of_stock", "month_closed"
+ORDERED, DROPPED = ReservationState.ORDERED.value, ReservationState.DROPPED.value
 MAX_HISTORY = 500
 
 
@@ -97,8 +100,8 @@ def _place(connection: Connection, customer_id: str, key: str, card: StoredCard,
         (order,) = load_orders(connection, customer_id, 1, earlier_order_id)
         return _Outcome(CheckoutResult(order, replayed=True))
     month_row = statements.LATEST_MONTH.first(connection, {})
-    month, state = month_row if month_row else (0, "closed")
-    if state != "open":
+    month, state = month_row if month_row else (0, MonthState.CLOSED.value)
+    if state != MonthState.OPEN.value:
         raise failures.month_not_open(month, state)
     card.check_usable(date(now.year, now.month, now.day))
     if not cart:
@@ -160,7 +163,7 @@ def _place(connection: Connection, customer_id: str, key: str, card: StoredCard,
         closed.append(
             {
                 "reservation": rid,
-                "state": "ordered" if counters is not None else "dropped",
+                "state": ORDERED if counters is not None else DROPPED,
                 "order": order_id,
             }
         )
@@ -221,19 +224,12 @@ def _mark_depleted(connection: Connection, sold_out: list[Depleted], now: dateti
     for event in sold_out:
         if statements.MARK_DEPLETED.execute(connection, {"line": event.stock_line_id, "now": now}) != 1:
             continue
+        kind, payload = encode(
+            DepletionNotice(event.month, event.stock_line_id, event.product, event.quantity_sold)
+        )
         connection.execute(
             insert(notifications).values(
-                manufacturer_id=event.manufacturer_id,
-                kind="depletion",
-                payload=json.dumps(
-                    {
-                        "month": event.month,
-                        "stock_line_id": event.stock_line_id,
-                        "product": event.product,
-                        "quantity_sold": event.quantity_sold,
-                    }
-                ),
-                created_at=now,
+                manufacturer_id=event.manufacturer_id, kind=kind.value, payload=payload, created_at=now
             )
         )
         depleted.append(event)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
+from central.domain.reservations import ReservationState
 from central.domain.stock import Movement
 from central.service.core import Core
 from central.storage import movements, statements
@@ -24,7 +25,7 @@ def expire_due(connection: Connection, now: datetime) -> dict[int, int]:
     """Marks due reservations expired and releases their units; returns units released per line."""
     due = connection.execute(
         select(reservations.c.reservation_id, reservations.c.stock_line_id, reservations.c.quantity)
-        .where(reservations.c.state == "active", reservations.c.expires_at <= now)
+        .where(reservations.c.state == ReservationState.ACTIVE.value, reservations.c.expires_at <= now)
         .limit(SWEEP_LIMIT)
     ).all()
     if not due:
@@ -32,7 +33,7 @@ def expire_due(connection: Connection, now: datetime) -> dict[int, int]:
     connection.execute(
         update(reservations)
         .where(reservations.c.reservation_id.in_([r.reservation_id for r in due]))
-        .values(state="expired")
+        .values(state=ReservationState.EXPIRED.value)
     )
     per_line = statements.unreserve_per_line(connection, [(r.stock_line_id, r.quantity) for r in due])
     movements.append(

@@ -18,7 +18,6 @@ class CatalogHub:
         self.version = 0
         self.line_versions: dict[int, int] = {}
         self._event = asyncio.Event()
-        self.watchers = 0
 
     def changed(self, stock_line_ids: Iterable[int]) -> None:
         """Records that these lines changed and wakes the watchers."""

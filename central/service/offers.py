@@ -1,4 +1,4 @@
-"""Offers: a manufacturer's lines for a month become stock lines (the one domain operation for it)."""
+"""Offers: a manufacturer's lines for a month become stock lines, in the database and then in the book."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Row
 
 from central.domain import rules
+from central.domain.months import MonthState
 from central.domain.stock import Movement, StockLine
+from central.service.core import Core
 from central.storage import movements
 from central.storage.movements import MovementRow
 from central.storage.schema import manufacturers, months, stock_lines
@@ -24,6 +26,34 @@ class OfferLineInput:
     product: str
     quantity: int
     unit_price_cents: int
+
+
+class OfferDesk:
+    """Records manufacturers' offers; a line offered while the month is OPEN goes on sale at once.
+
+    It needs only the core, not the month desk: the manufacturer links record the
+    offers they collect here, so the month desk can take the links as its collector.
+    """
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    async def submit_offer(
+        self, manufacturer_name: str, month: int, lines: list[OfferLineInput]
+    ) -> list[StockLine]:
+        """Records a manufacturer's offer for the current month."""
+        clean = validate_offer(lines)
+        now = self._core.clock()
+        created = await self._core.writer.run(
+            lambda connection: record_offer(connection, manufacturer_name, month, clean, now)
+        )
+        book = self._core.book
+        if book.month == month and book.state is MonthState.OPEN:
+            fresh = [line for line in created if line.stock_line_id not in book.lines]
+            for line in fresh:
+                book.lines[line.stock_line_id] = line
+            self._core.hub.changed([line.stock_line_id for line in fresh])
+        return created
 
 
 def validate_offer(lines: list[OfferLineInput]) -> list[OfferLineInput]:
@@ -65,7 +95,7 @@ def record_offer(
 ) -> list[StockLine]:
     """Creates the stock lines of an offer; the same offer again is a no-op, a different one is refused."""
     state = connection.execute(select(months.c.state).where(months.c.month == month)).scalar()
-    if state not in ("collecting", "open"):
+    if state not in (MonthState.COLLECTING.value, MonthState.OPEN.value):
         raise precondition(
             "MONTH_NOT_ACCEPTING_OFFERS",
             f"Month {month} is not collecting or open; offers go to the current month.",

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.engine import Connection
 
+from central.domain.months import MonthState
+from central.domain.reservations import ReservationState
 from central.storage.prepared import Prepared, prepared_insert
 from central.storage.schema import (
     manufacturers,
@@ -19,7 +21,9 @@ from central.storage.schema import (
     unmet_demand,
 )
 
-ACTIVE, EXPIRED = "active", "expired"
+# The stored values, for statements and for comparing rows read back.
+ACTIVE = ReservationState.ACTIVE.value
+EXPIRED = ReservationState.EXPIRED.value
 
 _free = stock_lines.c.offered - stock_lines.c.reserved - stock_lines.c.sold
 _this_line = stock_lines.c.stock_line_id == bindparam("line")
@@ -32,7 +36,7 @@ RESERVE = Prepared(
     .where(
         _this_line,
         _free >= bindparam("quantity"),
-        exists().where(and_(months.c.month == stock_lines.c.month, months.c.state == "open")),
+        exists().where(and_(months.c.month == stock_lines.c.month, months.c.state == MonthState.OPEN.value)),
     )
     .values(reserved=stock_lines.c.reserved + bindparam("quantity"))
 )

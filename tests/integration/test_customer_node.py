@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from central.service.offers import OfferLineInput
-from central.testing import RunningCentral
+from central.service.offers import OfferDesk, OfferLineInput
+from central.testing import RunningCentral, running_central
 from generated.distribution.v1 import common_pb2, month_pb2, month_pb2_grpc
 from tests.helpers import assert_eventually
 from tests.processes import ROOT, node_env
@@ -28,8 +29,8 @@ class OfferingCollector:
     them in its first OPEN catalog message; that keeps the test free of timing assumptions.
     """
 
-    def __init__(self, central: RunningCentral) -> None:
-        self._desk = central.central.months
+    def __init__(self, offers: OfferDesk) -> None:
+        self._desk = offers
 
     async def collect(self, month: int, deadline_s: float) -> tuple[list[str], list[str]]:
         for name, lines in OFFERS.items():
@@ -38,10 +39,10 @@ class OfferingCollector:
 
 
 @pytest.fixture
-def offering(rc: RunningCentral) -> RunningCentral:
-    """The central of ``rc`` with offers arriving every month."""
-    rc.central.months.collector = OfferingCollector(rc)
-    return rc
+async def offering(tmp_path: Path) -> AsyncIterator[RunningCentral]:
+    """The central, in-process on port 0, with offers arriving every month."""
+    async with running_central(tmp_path / "central.sqlite3", collector=OfferingCollector) as running:
+        yield running
 
 
 async def test_customer_process_shops_each_month_and_exits_0_on_sigterm(

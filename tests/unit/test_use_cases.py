@@ -14,8 +14,8 @@ from central.service.cart import Cart
 from central.service.checkout import Checkout
 from central.service.core import Core
 from central.service.expiry import ExpirySweeper
-from central.service.months import MonthDesk
-from central.service.offers import OfferLineInput
+from central.service.months import MonthDesk, NoManufacturerLinks
+from central.service.offers import OfferDesk, OfferLineInput
 from central.settings import CentralSettings
 from central.storage.engine import create_engine, create_schema, sqlite_url
 from central.storage.writer import WriteQueue
@@ -43,6 +43,7 @@ class World:
     core: Core
     accounts: Accounts
     months: MonthDesk
+    offers: OfferDesk
     cart: Cart
     checkout: Checkout
     sweeper: ExpirySweeper
@@ -58,12 +59,13 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     clock = FakeClock()
     core = Core(settings=settings, engine=engine, writer=writer, clock=clock)
     accounts = Accounts(core)
-    months = MonthDesk(core)
+    months = MonthDesk(core, NoManufacturerLinks())
     yield World(
         clock,
         core,
         accounts,
         months,
+        OfferDesk(core),
         Cart(core),
         Checkout(core, accounts, months.after_sales),
         ExpirySweeper(core),
@@ -75,7 +77,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
 
 async def _month_with(world: World, quantity: int) -> int:
     opened = await world.months.open_month(1, 0, 0)
-    (line,) = await world.months.submit_offer("Acme", opened.month, [OfferLineInput("bolts", quantity, 100)])
+    (line,) = await world.offers.submit_offer("Acme", opened.month, [OfferLineInput("bolts", quantity, 100)])
     return line.stock_line_id
 
 

@@ -1,0 +1,93 @@
+"""The month status read model: state, lines, orders, revenue, shoppers and (once closed) results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from central.domain import failures
+from central.domain.months import MonthState, ProductOutcome
+from central.domain.stock import StockLine
+from central.service.offers import load_month_lines
+from central.storage.schema import (
+    finished_shoppers,
+    manufacturers,
+    month_results,
+    months,
+    orders,
+    unmet_demand,
+)
+
+
+@dataclass
+class MonthStatusView:
+    """What GetMonthStatus returns."""
+
+    month: int
+    state: MonthState
+    lines: list[StockLine]
+    order_count: int
+    revenue_cents: int
+    skipped: list[str]
+    finished_shoppers: int
+    unmet_demand: int
+    opened_at: datetime | None
+    closed_at: datetime | None
+    close_reason: str
+    results: list[ProductOutcome] = field(default_factory=list)
+
+
+def read_status(connection: Connection, month: int) -> MonthStatusView:
+    """The status of ``month``, or of the latest month when ``month`` is 0 (an empty CLOSED view if none)."""
+    query = select(months)
+    query = query.where(months.c.month == month) if month else query.order_by(months.c.month.desc()).limit(1)
+    row = connection.execute(query).first()
+    if row is None:
+        if month:
+            raise failures.month_not_open(month, "unknown")
+        return MonthStatusView(0, MonthState.CLOSED, [], 0, 0, [], 0, 0, None, None, "")
+    month = row.month
+    order_count, revenue = connection.execute(
+        select(func.count(), func.coalesce(func.sum(orders.c.total_cents), 0)).where(orders.c.month == month)
+    ).one()
+    finished = connection.execute(
+        select(func.count()).select_from(finished_shoppers).where(finished_shoppers.c.month == month)
+    ).scalar_one()
+    unmet = connection.execute(
+        select(func.coalesce(func.sum(unmet_demand.c.quantity), 0)).where(unmet_demand.c.month == month)
+    ).scalar_one()
+    results = [
+        ProductOutcome(
+            r.manufacturer_id,
+            r.name,
+            r.product,
+            r.offered,
+            r.sold,
+            r.revenue_cents,
+            r.unsold,
+            r.unmet_demand,
+        )
+        for r in connection.execute(
+            select(month_results, manufacturers.c.name)
+            .join(manufacturers, manufacturers.c.manufacturer_id == month_results.c.manufacturer_id)
+            .where(month_results.c.month == month)
+            .order_by(manufacturers.c.name, month_results.c.product)
+        )
+    ]
+    return MonthStatusView(
+        month,
+        MonthState(row.state),
+        load_month_lines(connection, month),
+        int(order_count),
+        int(revenue),
+        [name for name in row.skipped_manufacturers.split("\n") if name],
+        int(finished),
+        int(unmet),
+        row.opened_at,
+        row.closed_at,
+        row.close_reason,
+        results,
+    )

@@ -1,0 +1,117 @@
+"""The month close's SQL: release reservations, return unsold goods, store each line's result."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from central.domain import failures
+from central.domain.months import CloseReason, MonthState, ProductOutcome
+from central.domain.reservations import ReservationState
+from central.domain.stock import Movement
+from central.service.offers import load_month_lines
+from central.storage import movements, statements
+from central.storage.movements import MovementRow
+from central.storage.schema import month_results, months, reservations, stock_lines, unmet_demand
+
+
+def settle_month(
+    connection: Connection, month: int, reason: CloseReason, now: datetime
+) -> list[ProductOutcome]:
+    """Closes an OPEN ``month`` inside the caller's transaction; returns every line's result.
+
+    Raises:
+        DomainError: MONTH_NOT_OPEN when the month is unknown or not OPEN.
+    """
+    state = connection.execute(select(months.c.state).where(months.c.month == month)).scalar()
+    if state != MonthState.OPEN.value:
+        raise failures.month_not_open(month, state or "unknown")
+    outcomes = _release_and_settle(connection, month, now)
+    if outcomes:
+        connection.execute(
+            insert(month_results),
+            [
+                {
+                    "month": month,
+                    "manufacturer_id": o.manufacturer_id,
+                    "product": o.product,
+                    "offered": o.offered,
+                    "sold": o.sold,
+                    "revenue_cents": o.revenue_cents,
+                    "unsold": o.unsold,
+                    "unmet_demand": o.unmet_demand,
+                }
+                for o in outcomes
+            ],
+        )
+    connection.execute(
+        update(months)
+        .where(months.c.month == month)
+        .values(state=MonthState.CLOSED.value, closed_at=now, close_reason=reason.value)
+    )
+    return outcomes
+
+
+def _release_and_settle(connection: Connection, month: int, now: datetime) -> list[ProductOutcome]:
+    line_ids = select(stock_lines.c.stock_line_id).where(stock_lines.c.month == month)
+    live = connection.execute(
+        select(reservations.c.reservation_id, reservations.c.stock_line_id, reservations.c.quantity).where(
+            reservations.c.state == ReservationState.ACTIVE.value, reservations.c.stock_line_id.in_(line_ids)
+        )
+    ).all()
+    connection.execute(
+        update(reservations)
+        .where(
+            reservations.c.state.in_((ReservationState.ACTIVE.value, ReservationState.EXPIRED.value)),
+            reservations.c.stock_line_id.in_(line_ids),
+        )
+        .values(state=ReservationState.RELEASED.value)
+    )
+    statements.unreserve_per_line(connection, [(r.stock_line_id, r.quantity) for r in live])
+    moves = [
+        MovementRow(
+            r.stock_line_id,
+            Movement.RELEASED,
+            r.quantity,
+            "central",
+            "month closed",
+            r.reservation_id,
+        )
+        for r in live
+    ]
+    unmet = dict(
+        connection.execute(
+            select(unmet_demand.c.stock_line_id, func.sum(unmet_demand.c.quantity))
+            .where(unmet_demand.c.month == month)
+            .group_by(unmet_demand.c.stock_line_id)
+        ).all()
+    )
+    outcomes: list[ProductOutcome] = []
+    for line in load_month_lines(connection, month):
+        unsold = line.offered - line.sold
+        if unsold:
+            moves.append(
+                MovementRow(
+                    line.stock_line_id,
+                    Movement.RETURNED,
+                    unsold,
+                    "central",
+                    "unsold goods stay with the manufacturer",
+                )
+            )
+        outcomes.append(
+            ProductOutcome(
+                line.manufacturer_id,
+                line.manufacturer_name,
+                line.product,
+                line.offered,
+                line.sold,
+                line.sold * line.unit_price_cents,
+                unsold,
+                int(unmet.get(line.stock_line_id, 0)),
+            )
+        )
+    movements.append(connection, moves, now)
+    return outcomes
