@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.engine import Connection
 
-from central.storage.prepared import Prepared, prepared_insert
 from central.storage.schema import (
     manufacturers,
     months,
@@ -18,6 +17,7 @@ from central.storage.schema import (
     stock_lines,
     unmet_demand,
 )
+from nodekit.db.prepared import Prepared, prepared_insert
 
 ACTIVE, EXPIRED = "active", "expired"
 
