@@ -17,10 +17,11 @@ from branch_node import books, shop
 from branch_node.model import PAYMENT_METHODS
 from branch_node.node import Branch, start_branch
 from branch_node.storage.schema import inventory, outbox, transactions
-from branch_node.testing import assert_eventually, branch_settings, free_port
 from central.testing import running_central
 from nodekit.health import wait_until_serving
 from nodekit.timestamps import utcnow
+from tests.branch_helpers import assert_eventually, branch_settings
+from tests.processes import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 SALES = 200

@@ -10,11 +10,11 @@ from branch_node import books, shop
 from branch_node.node import start_branch
 from branch_node.reorder import reorder_key
 from branch_node.storage.schema import alerts, stock_movements
-from branch_node.testing import assert_eventually, branch_settings, open_month_with_stock
 from central.testing import running_central
 from generated.distribution.v1 import order_pb2, order_pb2_grpc, report_pb2, report_pb2_grpc
 from nodekit.auth import bearer_metadata
 from nodekit.timestamps import utcnow
+from tests.branch_helpers import assert_eventually, branch_settings, open_month_with_stock
 
 
 async def test_crossing_the_reorder_point_yields_exactly_one_reorder(tmp_path: Path) -> None:
