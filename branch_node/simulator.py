@@ -14,6 +14,7 @@ from branch_node.model import PAYMENT_METHODS, DayFigures, SaleOutcome
 from branch_node.settings import BranchSettings
 from branch_node.storage.store import Store
 from branch_node.till import Till, sell
+from nodekit.money import format_cents
 
 logger = logging.getLogger(__name__)
 
@@ -65,13 +66,13 @@ class PointOfSale:
                 tally.write_offs += 1
         figures = await self._store.write(lambda c: business_days.close_day(c, now.date()))
         logger.info(
-            "day %s closed: %d sales, %d lost items, %d write-offs, revenue %d, loss %d",
+            "day %s closed: %d sales, %d lost items, %d write-offs, revenue %s, loss %s",
             day,
             tally.sales,
             tally.lost_items,
             tally.write_offs,
-            figures.revenue_cents,
-            figures.loss_cents,
+            format_cents(figures.revenue_cents),
+            format_cents(figures.loss_cents),
         )
         return figures
 
