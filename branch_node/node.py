@@ -11,7 +11,7 @@ from datetime import datetime
 
 import grpc
 
-from branch_node import books
+from branch_node import sales_outbox
 from branch_node.headquarters import Headquarters
 from branch_node.office import BackOffice
 from branch_node.settings import BranchSettings
@@ -44,7 +44,7 @@ class Branch:
         """Stops selling, gives the stream a moment to deliver what is left, closes everything."""
         for task in self.tasks[1:]:
             task.cancel()
-        last = await self.store.read(books.last_sequence)
+        last = await self.store.read(sales_outbox.last_sequence)
         await self.stream.wait_acked(last, DRAIN_S)
         self.tasks[0].cancel()
         for task in self.tasks:

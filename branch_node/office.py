@@ -11,7 +11,7 @@ from datetime import datetime
 
 import grpc
 
-from branch_node import books, shop
+from branch_node import business_days, low_stock, stock
 from branch_node.headquarters import Headquarters, RemoteError
 from branch_node.reorder import Reorderer
 from branch_node.settings import BranchSettings
@@ -94,7 +94,7 @@ class BackOffice:
             cheapest.setdefault(offer.product, offer.unit_price_cents)
         now, s = self._clock(), self._settings
         added = await self._store.write(
-            lambda c: shop.stock_products(
+            lambda c: stock.stock_products(
                 c, sorted(cheapest.items()), s.markup_percent, s.reorder_point, s.reorder_quantity, now
             )
         )
@@ -106,7 +106,7 @@ class BackOffice:
     async def submit_days(self) -> int:
         """Submits closed days whose sales the central has all committed, oldest first."""
         done = 0
-        for day in await self._store.read(books.unsubmitted_days):
+        for day in await self._store.read(business_days.unsubmitted_days):
             # The report must follow its sales: the central compares it with what it streamed.
             if not await self._stream.wait_acked(day.last_sequence, ACK_WAIT_S):
                 break
@@ -126,10 +126,10 @@ class BackOffice:
 
     async def _mark_submitted(self, day: str) -> None:
         now = self._clock()
-        await self._store.write(lambda c: books.mark_submitted(c, day, now))
+        await self._store.write(lambda c: business_days.mark_submitted(c, day, now))
 
     async def report_inventory(self) -> None:
         """Sends the shelves and open alerts to headquarters."""
-        shelves = await self._store.read(shop.shelves)
-        alerts = await self._store.read(books.open_alerts)
+        shelves = await self._store.read(stock.shelves)
+        alerts = await self._store.read(low_stock.open_alerts)
         await self._hq.report_inventory(self._settings.name, list(shelves.values()), alerts)

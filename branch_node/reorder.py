@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from branch_node import books, shop
+from branch_node import business_days, low_stock
 from branch_node.headquarters import Headquarters, RemoteError
 from branch_node.model import Alert
 from branch_node.storage.store import Store, get_state, put_state
@@ -61,7 +61,7 @@ class Reorderer:
     async def run_once(self) -> int:
         """Works through every open alert, oldest first; returns how many received goods."""
         received = 0
-        for alert in await self._store.read(books.open_alerts):
+        for alert in await self._store.read(low_stock.open_alerts):
             if await self._fulfil(alert):
                 received += 1
         return received
@@ -72,7 +72,7 @@ class Reorderer:
             if await self._hq.cart_size() == 0 and not await self._fill_cart(alert):
                 return False
             await self._store.write(
-                lambda c: books.set_alert_state(c, alert.alert_id, "checkout", alert.attempt)
+                lambda c: low_stock.set_alert_state(c, alert.alert_id, "checkout", alert.attempt)
             )
         key = reorder_key(self._branch, alert)
         try:
@@ -85,13 +85,13 @@ class Reorderer:
         if purchase is None or bought == 0:
             logger.info("reorder of %s bought nothing; next attempt", alert.product)
             await self._store.write(
-                lambda c: books.set_alert_state(c, alert.alert_id, "open", alert.attempt + 1)
+                lambda c: low_stock.set_alert_state(c, alert.alert_id, "open", alert.attempt + 1)
             )
             return False
         now = self._clock()
-        day = await self._store.read(lambda c: books.current_day(c, now.date()))
+        day = await self._store.read(lambda c: business_days.current_day(c, now.date()))
         done = await self._store.write(
-            lambda c: shop.receive(c, alert.alert_id, alert.product, bought, purchase.order_id, day, now)
+            lambda c: low_stock.receive(c, alert.alert_id, alert.product, bought, purchase.order_id, day, now)
         )
         if done:
             self.orders += 1

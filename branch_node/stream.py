@@ -18,7 +18,7 @@ from functools import partial
 
 import grpc
 
-from branch_node import books
+from branch_node import sales_outbox
 from branch_node.model import Sale
 from branch_node.storage.store import Store
 from generated.distribution.v1 import branch_pb2, branch_pb2_grpc
@@ -146,7 +146,7 @@ class SalesStream:
         sent = after
         while True:
             self._wake.clear()
-            sales = await self._store.read(partial(books.pending_sales, after=sent, limit=BATCH))
+            sales = await self._store.read(partial(sales_outbox.pending_sales, after=sent, limit=BATCH))
             for sale in sales:
                 await call.write(to_message(sale))
                 sent = sale.sequence
@@ -156,10 +156,10 @@ class SalesStream:
     async def _acknowledged(self, sequence: int, flush: bool) -> None:
         now = self._clock()
         if flush:
-            await self._store.write(lambda c: books.mark_acked(c, sequence, now))
+            await self._store.write(lambda c: sales_outbox.mark_acked(c, sequence, now))
         else:
             # Not awaited: a lost mark only means the next resume point comes from the central.
-            self._store.writer.submit(lambda c: books.mark_acked(c, sequence, now))
+            self._store.writer.submit(lambda c: sales_outbox.mark_acked(c, sequence, now))
         async with self._progress:
             self.acked = max(self.acked, sequence) if not flush else sequence
             self._progress.notify_all()

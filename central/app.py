@@ -28,8 +28,7 @@ from central.service.expiry import ExpirySweeper
 from central.service.months import MonthDesk, OfferCollector
 from central.service.offers import OfferDesk
 from central.settings import CentralSettings
-from central.storage.engine import create_engine, create_schema
-from central.storage.writer import WriteQueue
+from central.storage.schema import metadata
 from generated.distribution.v1 import (
     cart_pb2,
     cart_pb2_grpc,
@@ -44,6 +43,9 @@ from generated.distribution.v1 import (
     order_pb2,
     order_pb2_grpc,
 )
+from nodekit.db.engine import create_engine
+from nodekit.db.schema import create_schema
+from nodekit.db.writer import WriteQueue
 from nodekit.guard import Guard, RateLimit
 from nodekit.health import add_health, set_serving
 from nodekit.registrar import Registrar
@@ -106,7 +108,7 @@ async def create_server(
         collector: Builds the offer collector; the manufacturer links when None.
     """
     engine = create_engine(settings.db_url)
-    await create_schema(engine)
+    await create_schema(engine, metadata)
     writer = WriteQueue(engine)
     await writer.start()
     core = Core(settings=settings, engine=engine, writer=writer)

@@ -14,9 +14,9 @@ import grpc
 
 from central.app import Central, CollectorFactory, create_server
 from central.settings import CentralSettings
-from central.storage.engine import sqlite_url
 from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel
+from nodekit.db.engine import sqlite_url
 
 OPERATOR_KEY = "test-operator-key"
 

@@ -13,6 +13,7 @@ from customer_node.cli import parse_card
 from customer_node.keys import checkout_key
 from customer_node.session import Session
 from generated.distribution.v1 import cart_pb2, order_pb2
+from nodekit.money import format_cents
 from nodekit.status import RemoteError
 
 logger = logging.getLogger(__name__)
@@ -73,12 +74,6 @@ def parse_command(line: str) -> Command:
     if not need[0] <= len(numbers) <= need[1]:
         raise ValueError(f"Wrong number of arguments for '{verb}'; type 'help'.")
     return Command(verb, numbers)
-
-
-def format_cents(cents: int) -> str:
-    """``1234`` -> ``"12.34"``."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
 def format_catalog(view: CatalogView, lines: Sequence[CatalogLine]) -> list[str]:

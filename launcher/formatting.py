@@ -5,13 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def cents(amount: int) -> str:
-    """``$1,234.56`` for 123456 cents (negative amounts keep their sign)."""
-    sign = "-" if amount < 0 else ""
-    whole, part = divmod(abs(amount), 100)
-    return f"{sign}${whole:,}.{part:02d}"
-
-
 def percent(part: int, whole: int) -> str:
     """``42%``, or ``-`` when there is nothing to divide by."""
     return f"{100 * part / whole:.0f}%" if whole else "-"

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from launcher.chart import ChartPoint, render_chart
-from launcher.formatting import cents, markdown_table, percent
+from launcher.formatting import markdown_table, percent
 from launcher.snapshots import MonthRecord, Totals, compute_totals
 from launcher.tables import BRANCH_DAY_HEADERS, RESULT_HEADERS, branch_day_rows, result_row
+from nodekit.money import format_cents
 
 REPORT_JSON = "report.json"
 REPORT_MD = "report.md"
@@ -94,7 +95,7 @@ def render_markdown(info: RunInfo, records: Sequence[MonthRecord], totals: Total
             f"## Month {s.month}",
             "",
             f"Closed by **{s.close_reason or 'unknown'}** after {record.wall_seconds:.1f}s: "
-            f"{s.order_count} orders, revenue {cents(s.revenue_cents)}, sold {s.sold} of "
+            f"{s.order_count} orders, revenue {format_cents(s.revenue_cents)}, sold {s.sold} of "
             f"{s.offered} units ({percent(s.sold, s.offered)}), unmet demand {s.unmet_demand}, "
             f"shoppers done {s.finished_shoppers}.",
             "",
@@ -105,7 +106,7 @@ def render_markdown(info: RunInfo, records: Sequence[MonthRecord], totals: Total
             [
                 line.manufacturer_name,
                 line.product,
-                cents(line.unit_price_cents),
+                format_cents(line.unit_price_cents),
                 line.offered,
                 line.reserved,
                 line.sold,
@@ -138,7 +139,7 @@ def render_markdown(info: RunInfo, records: Sequence[MonthRecord], totals: Total
                 [
                     totals.months,
                     totals.orders,
-                    cents(totals.revenue_cents),
+                    format_cents(totals.revenue_cents),
                     totals.offered,
                     totals.sold,
                     totals.unsold,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from launcher.formatting import cents, percent, table
+from launcher.formatting import percent, table
 from launcher.snapshots import MonthRecord, Totals, tally_by_manufacturer
 from launcher.tables import BRANCH_DAY_HEADERS, RESULT_HEADERS, branch_day_rows, result_row
+from nodekit.money import format_cents
 
 
 def month_summary(record: MonthRecord) -> list[str]:
@@ -13,7 +14,7 @@ def month_summary(record: MonthRecord) -> list[str]:
     lines = [
         f"Month {status.month} closed ({status.close_reason or 'unknown reason'}) after "
         f"{record.wall_seconds:.1f}s: {status.order_count} orders, revenue "
-        f"{cents(status.revenue_cents)}, sold {status.sold}/{status.offered} units "
+        f"{format_cents(status.revenue_cents)}, sold {status.sold}/{status.offered} units "
         f"({percent(status.sold, status.offered)}), unmet demand {status.unmet_demand}",
     ]
     rows: list[list[object]] = []
@@ -27,7 +28,9 @@ def month_summary(record: MonthRecord) -> list[str]:
                 for line in status.stock_lines
                 if line.manufacturer_name == name
             )
-            rows.append([name, tally.offered, tally.sold, cents(revenue), tally.offered - tally.sold, "-"])
+            rows.append(
+                [name, tally.offered, tally.sold, format_cents(revenue), tally.offered - tally.sold, "-"]
+            )
     lines += ["  " + line for line in table(RESULT_HEADERS, rows)]
     if status.skipped_manufacturers:
         lines.append("  skipped (no offer in time): " + ", ".join(status.skipped_manufacturers))
@@ -43,12 +46,12 @@ def totals_summary(totals: Totals) -> list[str]:
     """The run's totals."""
     lines = [
         f"Totals over {totals.months} month(s): {totals.orders} orders, revenue "
-        f"{cents(totals.revenue_cents)}, sold {totals.sold}/{totals.offered} units "
+        f"{format_cents(totals.revenue_cents)}, sold {totals.sold}/{totals.offered} units "
         f"({percent(totals.sold, totals.offered)}), unsold {totals.unsold}, "
         f"unmet demand {totals.unmet_demand}, skipped offers {totals.skipped_offers}",
     ]
     if totals.branch_revenue_cents:
-        lines.append(f"  branch revenue reported: {cents(totals.branch_revenue_cents)}")
+        lines.append(f"  branch revenue reported: {format_cents(totals.branch_revenue_cents)}")
     if totals.per_manufacturer_sold:
         rows = [[name, sold] for name, sold in totals.per_manufacturer_sold.items()]
         lines += ["  " + line for line in table(["manufacturer", "units sold"], rows)]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from launcher.formatting import cents
 from launcher.snapshots import BranchDayFigures, MakerOutcome
+from nodekit.money import format_cents
 
 RESULT_HEADERS = ["manufacturer", "offered", "sold", "revenue", "unsold", "unmet demand"]
 BRANCH_DAY_HEADERS = ["branch", "day", "streamed", "reported", "loss", "transactions", "flagged"]
@@ -17,7 +17,7 @@ def result_row(maker: MakerOutcome) -> list[object]:
         maker.manufacturer_name,
         maker.total("offered"),
         maker.total("sold"),
-        cents(maker.total("revenue_cents")),
+        format_cents(maker.total("revenue_cents")),
         maker.total("unsold"),
         maker.total("unmet_demand"),
     ]
@@ -29,9 +29,9 @@ def branch_day_rows(days: Iterable[BranchDayFigures]) -> list[list[object]]:
         [
             d.branch_name,
             d.business_day,
-            cents(d.streamed_revenue_cents),
-            cents(d.revenue_cents),
-            cents(d.loss_cents),
+            format_cents(d.streamed_revenue_cents),
+            format_cents(d.revenue_cents),
+            format_cents(d.loss_cents),
             d.transaction_count,
             "yes" if d.flagged else "",
         ]

@@ -1,1 +1,1 @@
-"""Plumbing shared by every node: errors, auth metadata, channels, retries, health, logging."""
+"""Plumbing shared by every node: errors, auth metadata, channels, retries, health, logging, storage."""

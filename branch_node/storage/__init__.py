@@ -1,1 +1,1 @@
-"""The branch's own SQLite database: tables, engine and group-commit writer."""
+"""The branch's own SQLite database: its tables and the store that opens it."""

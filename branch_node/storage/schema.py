@@ -15,7 +15,7 @@ from sqlalchemy import (
     Text,
 )
 
-from central.storage.schema import Id, UtcDateTime
+from nodekit.db.types import Id, UtcDateTime
 
 metadata = MetaData()
 

@@ -13,8 +13,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from branch_node.storage.schema import metadata, state
-from central.storage.engine import WRITE, create_engine, sqlite_url
-from central.storage.writer import WriteQueue
+from nodekit.db.engine import create_engine, sqlite_url
+from nodekit.db.schema import create_schema
+from nodekit.db.writer import WriteQueue
 
 T = TypeVar("T")
 
@@ -45,10 +46,7 @@ async def open_store(path: Path) -> Store:
     """Opens (creating when new) the branch database at ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(sqlite_url(str(path)))
-    async with engine.connect() as connection:
-        connection = await connection.execution_options(**{WRITE: True})
-        async with connection.begin():
-            await connection.run_sync(metadata.create_all)
+    await create_schema(engine, metadata)
     writer = WriteQueue(engine)
     await writer.start()
     return Store(engine, writer)

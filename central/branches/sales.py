@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from central.branches.model import Sale, SaleAck, check_sale
 from central.branches.schema import branch_sale_items, branch_sales, branches
 from central.service.core import Core
-from central.storage.prepared import Prepared, prepared_insert, savepoint
+from nodekit.db.prepared import Prepared, prepared_insert, savepoint
 from nodekit.errors import DomainError, ErrorKind, precondition
 
 # Sales read ahead of their acks; they share group-commit batches, and the bound keeps memory flat.

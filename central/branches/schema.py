@@ -15,7 +15,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from central.storage.schema import Id, UtcDateTime, metadata
+from central.storage.schema import metadata
+from nodekit.db.types import Id, UtcDateTime
 
 branches = Table(
     "branches",
@@ -93,13 +94,4 @@ branch_alerts = Table(
     Column("quantity", BigInteger, nullable=False),
     Column("reorder_point", BigInteger, nullable=False),
     Column("raised_at", UtcDateTime(), nullable=False),
-)
-
-BRANCH_TABLES = (
-    branches,
-    branch_sales,
-    branch_sale_items,
-    branch_daily_reports,
-    branch_inventory,
-    branch_alerts,
 )

@@ -12,7 +12,7 @@ from central.service.book import StockBook
 from central.service.events import EventBus
 from central.service.hub import CatalogHub
 from central.settings import CentralSettings
-from central.storage.writer import WriteQueue
+from nodekit.db.writer import WriteQueue
 from nodekit.timestamps import utcnow
 
 

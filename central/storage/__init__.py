@@ -1,1 +1,1 @@
-"""Storage of the central: schema, engine set-up and the group-commit writer."""
+"""The central's own storage: its tables, its prepared statements, its movement and order rows."""

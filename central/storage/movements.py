@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy.engine import Connection
 
 from central.domain.stock import Movement
-from central.storage.prepared import prepared_insert
 from central.storage.schema import stock_movements
+from nodekit.db.prepared import prepared_insert
 
 _FIELDS = ("stock_line_id", "kind", "quantity", "actor", "reason", "reference", "at")
 _INSERT = prepared_insert(stock_movements, *_FIELDS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from central.service.views import DroppedLineView, OrderLineView, OrderView
+from central.domain.orders import DroppedLineView, OrderLineView, OrderView
 from central.storage.schema import manufacturers, order_lines, orders, stock_lines
 
 

@@ -10,7 +10,6 @@ from sqlalchemy.engine import Connection
 
 from central.domain.months import MonthState
 from central.domain.reservations import ReservationState
-from central.storage.prepared import Prepared, prepared_insert
 from central.storage.schema import (
     manufacturers,
     months,
@@ -20,6 +19,7 @@ from central.storage.schema import (
     stock_lines,
     unmet_demand,
 )
+from nodekit.db.prepared import Prepared, prepared_insert
 
 # The stored values, for statements and for comparing rows read back.
 ACTIVE = ReservationState.ACTIVE.value

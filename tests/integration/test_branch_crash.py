@@ -13,14 +13,16 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from branch_node import books, shop
+from branch_node import sales_outbox, stock
 from branch_node.model import PAYMENT_METHODS
 from branch_node.node import Branch, start_branch
 from branch_node.storage.schema import inventory, outbox, transactions
-from branch_node.testing import assert_eventually, branch_settings, free_port
+from branch_node.till import Till, sell
 from central.testing import running_central
 from nodekit.health import wait_until_serving
 from nodekit.timestamps import utcnow
+from tests.branch_helpers import assert_eventually, branch_settings
+from tests.processes import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 SALES = 200
@@ -58,8 +60,8 @@ async def central_process(port: int, db: Path) -> AsyncIterator[asyncio.subproce
 async def sell_steadily(branch: Branch, count: int, sold: list[int]) -> None:
     """Rings up ``count`` one-item sales, a few milliseconds apart so the stream is busy."""
     for n in range(count):
-        till = shop.Checkout(utcnow(), "2025-06-01", "ON", PAYMENT_METHODS[n % 4], "")
-        outcome = await branch.store.write(lambda c, t=till: shop.sell(c, [("apple", 1)], t))
+        till = Till(utcnow(), "2025-06-01", "ON", PAYMENT_METHODS[n % 4], "")
+        outcome = await branch.store.write(lambda c, t=till: sell(c, [("apple", 1)], t))
         assert outcome.sale is not None
         sold.append(outcome.sale.sequence)
         branch.stream.notify()
@@ -80,7 +82,7 @@ async def test_central_killed_mid_stream_ends_with_the_same_ledger(tmp_path: Pat
     try:
         async with central_process(port, central_db) as first:
             branch = await start_branch(branch_settings(f"127.0.0.1:{port}", tmp_path / "north.sqlite3"))
-            await branch.store.write(lambda c: shop.stock_products(c, [("apple", 100)], 40, 3, 10, utcnow()))
+            await branch.store.write(lambda c: stock.stock_products(c, [("apple", 100)], 40, 3, 10, utcnow()))
             await branch.store.write(lambda c: c.execute(update(inventory).values(quantity=10_000)))
             sold: list[int] = []
             producer = asyncio.create_task(sell_steadily(branch, SALES, sold))
@@ -96,7 +98,7 @@ async def test_central_killed_mid_stream_ends_with_the_same_ledger(tmp_path: Pat
 
         async with central_process(port, central_db):
             await producer
-            last = await branch.store.read(books.last_sequence)
+            last = await branch.store.read(sales_outbox.last_sequence)
             assert last == SALES
 
             async def all_acked() -> bool:
@@ -130,7 +132,7 @@ async def test_a_restarted_branch_that_lost_its_ack_marks_counts_nothing_twice(t
         settings = branch_settings(rc.address, tmp_path / "north.sqlite3")
         branch = await start_branch(settings)
         try:
-            await branch.store.write(lambda c: shop.stock_products(c, [("apple", 100)], 40, 3, 10, utcnow()))
+            await branch.store.write(lambda c: stock.stock_products(c, [("apple", 100)], 40, 3, 10, utcnow()))
             await branch.store.write(lambda c: c.execute(update(inventory).values(quantity=1000)))
             await sell_steadily(branch, 40, [])
         finally:

@@ -10,9 +10,9 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from branch_node.testing import assert_eventually, open_month_with_stock
 from central.testing import running_central
 from generated.distribution.v1 import report_pb2, report_pb2_grpc
+from tests.branch_helpers import assert_eventually, open_month_with_stock
 
 REPO = Path(__file__).resolve().parents[2]
 

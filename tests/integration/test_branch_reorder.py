@@ -6,15 +6,16 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from branch_node import books, shop
+from branch_node import low_stock, stock
 from branch_node.node import start_branch
 from branch_node.reorder import reorder_key
 from branch_node.storage.schema import alerts, stock_movements
-from branch_node.testing import assert_eventually, branch_settings, open_month_with_stock
+from branch_node.till import Till, sell
 from central.testing import running_central
 from generated.distribution.v1 import order_pb2, order_pb2_grpc, report_pb2, report_pb2_grpc
 from nodekit.auth import bearer_metadata
 from nodekit.timestamps import utcnow
+from tests.branch_helpers import assert_eventually, branch_settings, open_month_with_stock
 
 
 async def test_crossing_the_reorder_point_yields_exactly_one_reorder(tmp_path: Path) -> None:
@@ -24,16 +25,16 @@ async def test_crossing_the_reorder_point_yields_exactly_one_reorder(tmp_path: P
         try:
 
             async def shelf(quantity: int) -> bool:
-                return (await branch.store.read(shop.shelves)).get("apple", None) is not None and (
-                    await branch.store.read(shop.shelves)
+                return (await branch.store.read(stock.shelves)).get("apple", None) is not None and (
+                    await branch.store.read(stock.shelves)
                 )["apple"].quantity == quantity
 
             # A new product starts empty: its stocking reorder brings the reorder quantity.
             await assert_eventually(lambda: shelf(10), 15, "first stock of apple")
             day = "2025-06-01"
             for _ in range(6):  # 10 -> 8 -> 6 -> 4 -> 2 (crossed) -> 0 -> lost sale
-                till = shop.Checkout(utcnow(), day, "ON", "cash", "")
-                await branch.store.write(lambda c, t=till: shop.sell(c, [("apple", 2)], t))
+                till = Till(utcnow(), day, "ON", "cash", "")
+                await branch.store.write(lambda c, t=till: sell(c, [("apple", 2)], t))
             branch.office.wake()
             await assert_eventually(lambda: shelf(10), 15, "apple restocked after the crossing")
             await branch.office.tick()  # another pass finds nothing to reorder
@@ -84,8 +85,8 @@ async def test_a_reorder_retried_after_a_crash_reuses_its_key_and_buys_once(tmp_
         try:
 
             async def stocked() -> bool:
-                return (await branch.store.read(shop.shelves)).get("apple") is not None and not (
-                    await branch.store.read(books.open_alerts)
+                return (await branch.store.read(stock.shelves)).get("apple") is not None and not (
+                    await branch.store.read(low_stock.open_alerts)
                 )
 
             await assert_eventually(stocked, 15, "first stock of apple")
@@ -106,7 +107,7 @@ async def test_a_reorder_retried_after_a_crash_reuses_its_key_and_buys_once(tmp_
                     ).inserted_primary_key[0]
                 )
             )
-            (alert,) = await branch.store.read(books.open_alerts)
+            (alert,) = await branch.store.read(low_stock.open_alerts)
             hq = branch.hq
             offer = (await hq.offers("apple"))[0]
             await hq.reserve(offer.stock_line_id, 10)
@@ -118,8 +119,8 @@ async def test_a_reorder_retried_after_a_crash_reuses_its_key_and_buys_once(tmp_
                 order_pb2.ListOrdersRequest(), metadata=bearer_metadata(hq.customer_token), timeout=10
             )
             assert len(orders.orders) == 2  # the stocking order and this one, not a third
-            assert (await branch.store.read(shop.shelves))["apple"].quantity == 20
-            assert await branch.store.read(books.open_alerts) == []
+            assert (await branch.store.read(stock.shelves))["apple"].quantity == 20
+            assert await branch.store.read(low_stock.open_alerts) == []
             assert alert.alert_id == alert_id
         finally:
             await branch.stop()

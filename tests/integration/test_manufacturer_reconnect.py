@@ -8,7 +8,6 @@ from pathlib import Path
 
 from central.app import Central, create_server
 from central.settings import CentralSettings
-from central.storage.engine import sqlite_url
 from generated.distribution.v1 import month_pb2, month_pb2_grpc
 from manufacturer_node.catalog import LineSpec
 from manufacturer_node.desk import Desk
@@ -16,6 +15,7 @@ from manufacturer_node.link import CentralLink
 from manufacturer_node.plant import Plant
 from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel
+from nodekit.db.engine import sqlite_url
 from tests.helpers import Stubs, add, assert_eventually, checkout, register
 from tests.processes import free_port
 

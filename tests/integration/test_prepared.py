@@ -26,10 +26,10 @@ from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import Connection
 
-from central.storage import prepared
-from central.storage.prepared import Prepared
-from central.storage.schema import UtcDateTime
 from central.testing import RunningCentral
+from nodekit.db import prepared
+from nodekit.db.prepared import Prepared
+from nodekit.db.types import UtcDateTime
 from tests.helpers import Stubs, add, fails, jam_and_tea_ordered_twice, open_month_with, status
 
 meta = MetaData()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from central.storage.engine import sqlite_url
 from central.testing import running_central
+from nodekit.db.engine import sqlite_url
 from tests.helpers import Stubs, register
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from central.storage.engine import create_engine, sqlite_url
-from central.storage.writer import WriteQueue
+from nodekit.db.engine import create_engine, sqlite_url
+from nodekit.db.writer import WriteQueue
 from nodekit.errors import DomainError, ErrorKind, invalid
 
 meta = MetaData()

@@ -16,7 +16,7 @@ from customer_node.cli import (
     parse_card,
     simulated_card,
 )
-from customer_node.shop import Command, format_cents, parse_command
+from customer_node.shop import Command, parse_command
 
 
 def test_simulate_settings_from_flags() -> None:
@@ -72,9 +72,3 @@ def test_parse_command() -> None:
     for bad in ("add", "add x", "remove 1 2", "fly"):
         with pytest.raises(ValueError, match="help"):
             parse_command(bad)
-
-
-def test_format_cents() -> None:
-    assert format_cents(123456) == "1234.56"
-    assert format_cents(5) == "0.05"
-    assert format_cents(-150) == "-1.50"

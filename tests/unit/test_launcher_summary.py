@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from launcher.formatting import cents, fit, markdown_table, percent, table
+from launcher.formatting import fit, markdown_table, percent, table
 from launcher.snapshots import (
     BranchDayFigures,
     Line,
@@ -32,10 +32,7 @@ STATUS = MonthSnapshot(
 )
 
 
-def test_money_and_shares() -> None:
-    assert cents(123456) == "$1,234.56"
-    assert cents(5) == "$0.05"
-    assert cents(-250) == "-$2.50"
+def test_shares() -> None:
     assert percent(1, 3) == "33%"
     assert percent(1, 0) == "-"
     assert fit("abcdef", 4) == "abc~"

@@ -17,8 +17,10 @@ from central.service.expiry import ExpirySweeper
 from central.service.months import MonthDesk, NoManufacturerLinks
 from central.service.offers import OfferDesk, OfferLineInput
 from central.settings import CentralSettings
-from central.storage.engine import create_engine, create_schema, sqlite_url
-from central.storage.writer import WriteQueue
+from central.storage.schema import metadata
+from nodekit.db.engine import create_engine, sqlite_url
+from nodekit.db.schema import create_schema
+from nodekit.db.writer import WriteQueue
 from nodekit.errors import DomainError
 
 CARD = CardInput("4242424242424242", 12, 2030)
@@ -53,7 +55,7 @@ class World:
 async def world(tmp_path: Path) -> AsyncIterator[World]:
     settings = CentralSettings(db_url=sqlite_url(str(tmp_path / "u.sqlite3")), reservation_ttl_s=60)
     engine = create_engine(settings.db_url)
-    await create_schema(engine)
+    await create_schema(engine, metadata)
     writer = WriteQueue(engine)
     await writer.start()
     clock = FakeClock()

@@ -1,4 +1,4 @@
-"""Creates the async engine: SQLite with WAL, FULL sync, BEGIN IMMEDIATE writes; or PostgreSQL."""
+"""Creates async engines: SQLite with WAL, FULL sync, BEGIN IMMEDIATE writes; or PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
-
-from central.storage.schema import metadata
 
 BUSY_TIMEOUT_MS = 10_000
 WRITE = "distribution_write"
@@ -76,11 +74,3 @@ def _configure_sqlite(sync_engine: Engine) -> None:
             driver.execute(begin)
         else:
             connection.exec_driver_sql(begin)
-
-
-async def create_schema(engine: AsyncEngine) -> None:
-    """Creates every table that does not exist yet."""
-    async with engine.connect() as connection:
-        connection = await connection.execution_options(**{WRITE: True})
-        async with connection.begin():
-            await connection.run_sync(metadata.create_all)

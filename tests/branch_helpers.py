@@ -1,9 +1,8 @@
-"""Helpers for branch tests: bounded polling, a month with stock, free ports, sample sales."""
+"""Helpers for branch tests: bounded polling of a condition, a month with stock, branch settings."""
 
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -50,13 +49,6 @@ async def open_month_with_stock(
         timeout=10,
     )
     return int(opened.month)
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def branch_settings(address: str, db_path: Path, **overrides: object) -> BranchSettings:

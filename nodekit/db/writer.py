@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection, Engine, RootTransaction
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from central.storage.engine import BUSY_TIMEOUT_MS, WRITE, is_sqlite, sqlite_writer_engine
+from nodekit.db.engine import BUSY_TIMEOUT_MS, WRITE, is_sqlite, sqlite_writer_engine
 from nodekit.errors import DomainError, ErrorKind
 
 logger = logging.getLogger(__name__)
