@@ -31,7 +31,6 @@ class CatalogFollower:
         self._watch_timeout_s = watch_timeout_s
         self.view = view
         self.changed = asyncio.Event()
-        self.connected = False
 
     async def run(self) -> None:
         """Follows the catalog until cancelled.
@@ -70,15 +69,12 @@ class CatalogFollower:
                             self.view.state.value,
                             len(self.view),
                         )
-                    self.connected = True
                     self.changed.set()
         except grpc.aio.AioRpcError as error:
-            self.connected = False
             if received == 0:
                 raise
             logger.info("catalog stream ended (%s: %s); reconnecting", error.code().name, error.details())
             return
-        self.connected = False
         logger.info("catalog stream closed by the central; reconnecting")
 
     async def wait_for_change(self) -> None:

@@ -116,13 +116,7 @@ class CentralLink:
         """One stream: returns when the central ends it after the welcome, raises otherwise."""
         call: Any = self._stub.Connect(metadata=self._metadata)
         try:
-            hello = manufacturer_pb2.Hello(
-                inventory=[
-                    common_pb2.OfferLine(product=p, quantity=n, unit_price_cents=self._price(p))
-                    for p, n in sorted(self._plant.held().items())
-                ]
-            )
-            await _send(call, manufacturer_pb2.ConnectRequest(hello=hello))
+            await _send(call, manufacturer_pb2.ConnectRequest(hello=manufacturer_pb2.Hello()))
             first = await asyncio.wait_for(call.read(), WELCOME_TIMEOUT_S)
             if first is grpc.aio.EOF or first.WhichOneof("message") != "welcome":
                 raise LinkLost("the central ended the stream before its welcome")
@@ -172,10 +166,6 @@ class CentralLink:
                     ack=manufacturer_pb2.NotificationAck(notification_id=note.notification_id)
                 ),
             )
-
-    def _price(self, product: str) -> int:
-        line = self._plant.lines.get(product)
-        return line.unit_price_cents if line else 0
 
 
 def notice(note: manufacturer_pb2.Notification) -> Notice:
