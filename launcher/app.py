@@ -14,7 +14,6 @@ from typing import TextIO
 from launcher.cast import Cast, Member, Role, build_cast, central_argv, member_argv
 from launcher.central_client import CentralClient
 from launcher.months import MonthPlan, run_month
-from launcher.ports import free_port
 from launcher.processes import ChildExit, ChildSpec, Supervisor
 from launcher.progress import LiveProgress
 from launcher.report import RunInfo, write_reports
@@ -23,6 +22,7 @@ from launcher.signals import StopSignals
 from launcher.snapshots import MonthRecord, compute_totals
 from launcher.summary import month_summary, totals_summary
 from nodekit.health import wait_until_serving
+from nodekit.ports import free_port
 
 logger = logging.getLogger("launcher")
 

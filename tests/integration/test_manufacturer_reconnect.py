@@ -18,8 +18,8 @@ from manufacturer_node.link import CentralLink
 from manufacturer_node.plant import Plant
 from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel
+from nodekit.ports import free_port
 from tests.helpers import Stubs, add, assert_eventually, checkout, register
-from tests.processes import free_port
 
 NAME = "Acme Foods"
 KEY = "acme-foods-key-1"
