@@ -41,11 +41,6 @@ class _Run:
     records: list[MonthRecord] = field(default_factory=list)
 
 
-def branch_node_available(settings: Settings) -> bool:
-    """Branches run only once the branch_node package can be started as a module."""
-    return (settings.node_root / "branch_node" / "__main__.py").is_file()
-
-
 def _spec(member: Member, argv: Sequence[str]) -> ChildSpec:
     label = member.name if member.role is Role.CENTRAL else f"{member.role.value} {member.name}"
     return ChildSpec(member.slug, label, tuple(argv), _TIERS[member.role])
@@ -143,10 +138,7 @@ async def launch(settings: Settings, out: TextIO | None = None, err: TextIO | No
     out = out or sys.stdout
     err = err or sys.stderr
     _setup_logging(settings)
-    branches = settings.branches if branch_node_available(settings) else 0
-    if settings.branches and not branches:
-        _say(out, "branch_node has no __main__.py yet: running without branches")
-    cast = build_cast(settings.seed, settings.manufacturers, settings.customers, branches)
+    cast = build_cast(settings.seed, settings.manufacturers, settings.customers, settings.branches)
     started_at = datetime.now(UTC).isoformat()
     run = _Run()
     supervisor = Supervisor(settings.run_dir, cwd=settings.node_root)
