@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.process import Child, free_port
+from benchmarks.process import Child
 from nodekit.auth import bearer_metadata
 from nodekit.health import wait_until_serving
+from nodekit.ports import free_port
 
 OPERATOR_KEY = "bench-operator-key"
 RESERVATION_TTL_S = 86_400.0

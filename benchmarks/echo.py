@@ -9,7 +9,8 @@ from typing import Any
 
 import grpc
 
-from benchmarks.process import Child, free_port
+from benchmarks.process import Child
+from nodekit.ports import free_port
 from nodekit.runtime import run, stop_event_on_signals
 
 SERVICE = "bench.Echo"

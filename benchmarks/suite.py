@@ -22,7 +22,6 @@ from generated.distribution.v1 import cart_pb2
 from nodekit.auth import bearer_metadata
 
 Report = dict[str, object]
-BRANCH_MISSING = "BranchService.StreamSales is not served by this central yet (issue 5)"
 
 
 def _ms(seconds: float) -> float:
@@ -216,10 +215,7 @@ class Suite:
             result["echo"] = (
                 await streams.echo_stream(echo_channel, payload, metadata, window, plan.duration_s)
             ).summary("messages")
-            if error.code() is grpc.StatusCode.UNIMPLEMENTED:
-                result["branch_sales"] = {"missing": BRANCH_MISSING}
-            else:
-                result["branch_sales"] = {"error": f"{error.code().name}: {error.details()}"}
+            result["branch_sales"] = {"error": f"{error.code().name}: {error.details()}"}
             result["throughput_ratio"] = None
             return result
         echo, sales = measured["echo"], measured["sales"]
@@ -293,7 +289,7 @@ class Suite:
 
 
 def _targets(report: Report) -> Report:
-    """The issue's targets, each with its figure and whether it is met."""
+    """The design's targets, each with its figure and whether it is met."""
 
     def get(*path: str) -> float | None:
         node: object = report

@@ -60,7 +60,7 @@ async def start_branch(settings: BranchSettings, clock: Callable[[], datetime] =
     store = await open_store(settings.db_path)
     channel = open_channel(settings.central)
     hq = Headquarters(channel, settings.key)
-    stream = SalesStream(store, channel, settings.key, clock, settings.seed)
+    stream = SalesStream(store, channel, settings.key, clock)
     office = BackOffice(store, hq, stream, settings, clock)
     pos = PointOfSale(store, settings, clock, on_sale=stream.notify, on_alert=office.wake)
     branch = Branch(settings, store, channel, hq, stream, office, pos)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -16,7 +15,8 @@ from branch_node.headquarters import Headquarters, RemoteError
 from branch_node.reorder import Reorderer
 from branch_node.settings import BranchSettings
 from branch_node.storage.store import Store
-from branch_node.stream import SalesStream, backoff_s
+from branch_node.stream import SalesStream
+from nodekit.retry import Backoff
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,6 @@ class BackOffice:
         self._reorderer = Reorderer(store, hq, settings.name, settings.card_number, clock)
         self._wake = asyncio.Event()
         self._next_sync = 0.0
-        self._rng = random.Random(settings.seed)
         self.days_submitted: list[str] = []
         self.flagged_days: list[str] = []
 
@@ -59,17 +58,16 @@ class BackOffice:
 
     async def run(self) -> None:
         """Ticks until cancelled; a failed tick is logged and retried with backoff."""
-        failures = 0
+        backoff = Backoff()
         while True:
             self._wake.clear()
             try:
                 await self.tick()
-                failures = 0
+                backoff.reset()
                 delay = TICK_S
             except (RemoteError, grpc.aio.AioRpcError) as error:
-                failures += 1
-                delay = backoff_s(failures, self._rng)
-                logger.warning("back office tick failed: %s", error)
+                delay = backoff.next_wait()
+                logger.warning("back office tick failed (retrying in %.2fs): %s", delay, error)
             try:
                 async with asyncio.timeout(delay):
                     await self._wake.wait()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -23,6 +22,7 @@ from branch_node.model import Sale
 from branch_node.storage.store import Store
 from generated.distribution.v1 import branch_pb2, branch_pb2_grpc
 from nodekit.auth import bearer_metadata
+from nodekit.retry import Backoff
 from nodekit.timestamps import to_timestamp
 
 logger = logging.getLogger(__name__)
@@ -34,12 +34,6 @@ PAYMENT_METHODS = {
     "credit": branch_pb2.PAYMENT_METHOD_CREDIT,
     "mobile": branch_pb2.PAYMENT_METHOD_MOBILE,
 }
-
-
-def backoff_s(failures: int, rng: random.Random, initial: float = 0.1, cap: float = 2.0) -> float:
-    """The house backoff: exponential from 100 ms, capped, plus up to 100 ms of jitter."""
-    delay: float = min(cap, initial * 2 ** max(failures - 1, 0))
-    return delay + rng.uniform(0, 0.1)
 
 
 def to_message(sale: Sale) -> branch_pb2.StreamSalesRequest:
@@ -66,7 +60,7 @@ def to_message(sale: Sale) -> branch_pb2.StreamSalesRequest:
 
 
 class SalesStream:
-    """Keeps one StreamSales call alive, reconnecting with bounded jittered backoff."""
+    """Keeps one StreamSales call alive, reconnecting through the house backoff."""
 
     def __init__(
         self,
@@ -74,18 +68,15 @@ class SalesStream:
         channel: grpc.aio.Channel,
         key: str,
         clock: Callable[[], datetime],
-        seed: int = 0,
     ) -> None:
         self._store = store
         self._stub = branch_pb2_grpc.BranchServiceStub(channel)
         self._metadata = bearer_metadata(key)
         self._clock = clock
-        self._rng = random.Random(seed)
         self._wake = asyncio.Event()
         self._progress = asyncio.Condition()
         self.acked = 0
         self.sessions = 0
-        self._acked_in_session = False
 
     def notify(self) -> None:
         """Tells the sender a new sale is in the outbox."""
@@ -102,20 +93,18 @@ class SalesStream:
 
     async def run(self) -> None:
         """Streams until cancelled; every session ends in an error, then backs off and reconnects."""
-        failures = 0
+        backoff = Backoff()
         while True:
             try:
-                await self._session()
+                await self._session(backoff)
             except (grpc.aio.AioRpcError, ConnectionError) as error:
-                # A session that made progress starts the backoff over.
-                failures = 1 if self._acked_in_session else failures + 1
                 code = error.code().name if isinstance(error, grpc.aio.AioRpcError) else "EOF"
-                logger.warning("sales stream ended (%s); reconnecting", code)
-            await asyncio.sleep(backoff_s(failures, self._rng))
+                wait = backoff.next_wait()
+                logger.warning("sales stream ended (%s); reconnecting in %.2fs", code, wait)
+                await asyncio.sleep(wait)
 
-    async def _session(self) -> None:
+    async def _session(self, backoff: Backoff) -> None:
         call = self._stub.StreamSales(metadata=self._metadata, wait_for_ready=True)
-        self._acked_in_session = False
         sender: asyncio.Task[None] | None = None
         try:
             first = await call.read()
@@ -123,6 +112,7 @@ class SalesStream:
                 raise ConnectionError("the central closed the stream before resuming")
             resume = int(first.resume.last_sequence)
             self.sessions += 1
+            backoff.connected()
             logger.info("sales stream resumes after sequence %d", resume)
             await self._acknowledged(resume, flush=True)
             sender = asyncio.create_task(self._send(call, resume), name="sales-sender")
@@ -131,7 +121,6 @@ class SalesStream:
                 if reply is grpc.aio.EOF:
                     break
                 if reply.acks.acks:
-                    self._acked_in_session = True
                     # Acks come in sequence order: the last one covers the whole message.
                     await self._acknowledged(int(reply.acks.acks[-1].sequence), flush=False)
             raise ConnectionError("the central ended the sales stream")

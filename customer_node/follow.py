@@ -10,14 +10,10 @@ import grpc
 
 from customer_node.catalog import CatalogView
 from customer_node.session import Session
-from nodekit.retry import call_with_retry
+from nodekit.retry import MAX_DELAY_S, Backoff, is_transient
 from nodekit.status import from_rpc_error
 
 logger = logging.getLogger(__name__)
-
-# Pause before re-opening a stream the server ended cleanly, so a central that ends streams at
-# once (e.g. while shutting down) is not hammered in a tight loop.
-RECONNECT_PAUSE_S = 0.1
 
 
 class CatalogFollower:
@@ -35,30 +31,35 @@ class CatalogFollower:
         self._watch_timeout_s = watch_timeout_s
         self.view = view
         self.changed = asyncio.Event()
-        self.connected = False
 
     async def run(self) -> None:
         """Follows the catalog until cancelled.
 
         Raises:
             nodekit.status.RemoteError: When the central refuses the watch (e.g. the token is
-                unknown) or stays UNAVAILABLE beyond the retry policy.
+                unknown) or stays UNAVAILABLE for ``MAX_DELAY_S``.
         """
+        # Every new watch waits first, also after one the central ended cleanly: a central that
+        # ends streams at once (e.g. while shutting down) is then not met in a tight loop.
+        backoff = Backoff(give_up_s=MAX_DELAY_S)
         while True:
             try:
-                # A watch that already delivered messages returns instead of raising, so each
-                # reconnect gets the retry policy's full budget rather than what is left of it.
-                await call_with_retry(self._watch_once)
+                await self._watch_once(backoff)
             except grpc.aio.AioRpcError as error:
-                raise from_rpc_error(error) from error
-            await asyncio.sleep(RECONNECT_PAUSE_S)
+                if not is_transient(error) or backoff.exhausted():
+                    raise from_rpc_error(error) from error
+                logger.info("catalog watch failed (%s); retrying", error.code().name)
+            await asyncio.sleep(backoff.next_wait())
 
-    async def _watch_once(self) -> None:
+    async def _watch_once(self, backoff: Backoff) -> None:
+        """One watch: returns when it ends after delivering messages, raises if it delivered none."""
         received = 0
         try:
             # aclosing: cancelling the follower must cancel the call at once, not at GC time.
             async with aclosing(self._session.watch_catalog(self._watch_timeout_s)) as updates:
                 async for update in updates:
+                    if not received:
+                        backoff.connected()
                     received += 1
                     self.view.apply(update)
                     if update.snapshot:
@@ -68,15 +69,12 @@ class CatalogFollower:
                             self.view.state.value,
                             len(self.view),
                         )
-                    self.connected = True
                     self.changed.set()
         except grpc.aio.AioRpcError as error:
-            self.connected = False
             if received == 0:
                 raise
             logger.info("catalog stream ended (%s: %s); reconnecting", error.code().name, error.details())
             return
-        self.connected = False
         logger.info("catalog stream closed by the central; reconnecting")
 
     async def wait_for_change(self) -> None:

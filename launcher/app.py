@@ -14,7 +14,6 @@ from typing import TextIO
 from launcher.cast import Cast, Member, Role, build_cast, central_argv, member_argv
 from launcher.central_client import CentralClient
 from launcher.months import MonthPlan, run_month
-from launcher.ports import free_port
 from launcher.processes import ChildExit, ChildSpec, Supervisor
 from launcher.progress import LiveProgress
 from launcher.report import RunInfo, write_reports
@@ -23,6 +22,7 @@ from launcher.signals import StopSignals
 from launcher.snapshots import MonthRecord, compute_totals
 from launcher.summary import month_summary, totals_summary
 from nodekit.health import wait_until_serving
+from nodekit.ports import free_port
 
 logger = logging.getLogger("launcher")
 
@@ -39,11 +39,6 @@ class _Run:
     """What the simulation has produced so far, kept for a partial report on failure."""
 
     records: list[MonthRecord] = field(default_factory=list)
-
-
-def branch_node_available(settings: Settings) -> bool:
-    """Branches run only once the branch_node package can be started as a module."""
-    return (settings.node_root / "branch_node" / "__main__.py").is_file()
 
 
 def _spec(member: Member, argv: Sequence[str]) -> ChildSpec:
@@ -143,10 +138,7 @@ async def launch(settings: Settings, out: TextIO | None = None, err: TextIO | No
     out = out or sys.stdout
     err = err or sys.stderr
     _setup_logging(settings)
-    branches = settings.branches if branch_node_available(settings) else 0
-    if settings.branches and not branches:
-        _say(out, "branch_node has no __main__.py yet: running without branches")
-    cast = build_cast(settings.seed, settings.manufacturers, settings.customers, branches)
+    cast = build_cast(settings.seed, settings.manufacturers, settings.customers, settings.branches)
     started_at = datetime.now(UTC).isoformat()
     run = _Run()
     supervisor = Supervisor(settings.run_dir, cwd=settings.node_root)

@@ -219,17 +219,14 @@ def tally_by_manufacturer(lines: Iterable[Line]) -> dict[str, Tally]:
 
 
 def compute_totals(records: Sequence[MonthRecord]) -> Totals:
-    """Sums the months; unsold comes from the month reports, or offered - sold without them."""
+    """Sums the months; unsold comes from the month reports."""
     per_maker: dict[str, int] = {}
     unsold = 0
     for record in records:
         status = record.status
         for name, tally in tally_by_manufacturer(status.stock_lines).items():
             per_maker[name] = per_maker.get(name, 0) + tally.sold
-        if status.manufacturer_results:
-            unsold += sum(m.total("unsold") for m in status.manufacturer_results)
-        else:
-            unsold += status.offered - status.sold
+        unsold += sum(m.total("unsold") for m in status.manufacturer_results)
     # Branch figures are cumulative per day, so the last month's rows hold them all.
     last_days = records[-1].branch_days if records else ()
     return Totals(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from launcher.formatting import percent, table
-from launcher.snapshots import MonthRecord, Totals, tally_by_manufacturer
+from launcher.snapshots import MonthRecord, Totals
 from launcher.tables import BRANCH_DAY_HEADERS, RESULT_HEADERS, branch_day_rows, result_row
 from nodekit.money import format_cents
 
@@ -17,20 +17,7 @@ def month_summary(record: MonthRecord) -> list[str]:
         f"{format_cents(status.revenue_cents)}, sold {status.sold}/{status.offered} units "
         f"({percent(status.sold, status.offered)}), unmet demand {status.unmet_demand}",
     ]
-    rows: list[list[object]] = []
-    if status.manufacturer_results:
-        rows = [result_row(maker) for maker in status.manufacturer_results]
-    else:
-        # No month reports (an older central): fall back to the stock lines' counters.
-        for name, tally in tally_by_manufacturer(status.stock_lines).items():
-            revenue = sum(
-                line.sold * line.unit_price_cents
-                for line in status.stock_lines
-                if line.manufacturer_name == name
-            )
-            rows.append(
-                [name, tally.offered, tally.sold, format_cents(revenue), tally.offered - tally.sold, "-"]
-            )
+    rows = [result_row(maker) for maker in status.manufacturer_results]
     lines += ["  " + line for line in table(RESULT_HEADERS, rows)]
     if status.skipped_manufacturers:
         lines.append("  skipped (no offer in time): " + ", ".join(status.skipped_manufacturers))

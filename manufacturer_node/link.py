@@ -1,4 +1,4 @@
-"""The one long-lived stream to the central, reconnected with bounded, jittered backoff."""
+"""The one long-lived stream to the central, reconnected through the house backoff."""
 
 from __future__ import annotations
 
@@ -7,26 +7,18 @@ import logging
 from typing import Any
 
 import grpc
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
-    stop_after_delay,
-    wait_exponential_jitter,
-)
 
 from generated.distribution.v1 import common_pb2, manufacturer_pb2, manufacturer_pb2_grpc
 from manufacturer_node.desk import DepletionNotice, Desk, Notice, ReportNotice, Result
 from manufacturer_node.planning import Advice
 from manufacturer_node.plant import Plant
 from nodekit.auth import bearer_metadata
+from nodekit.retry import Backoff
 
 logger = logging.getLogger(__name__)
 
-# The stream itself has no deadline (it lives as long as the process); these bound each step.
+# The stream itself has no deadline (it lives as long as the process); this bounds the welcome.
 WELCOME_TIMEOUT_S = 10.0
-BACKOFF_INITIAL_S = 0.1
-BACKOFF_MAX_S = 3.0
 RECONNECTABLE = frozenset(
     {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.CANCELLED}
 )
@@ -34,7 +26,11 @@ PRIORITY_NAMES = {common_pb2.PRIORITY_A: "A", common_pb2.PRIORITY_B: "B", common
 
 
 class LinkLost(Exception):
-    """The stream ended before the central welcomed us."""
+    """The stream ended without a refusal from the central: worth reconnecting."""
+
+
+class LinkFailed(Exception):
+    """The link cannot be kept up: the central refused it, or an outage outlasted the give-up time."""
 
 
 def _reconnectable(error: BaseException) -> bool:
@@ -43,16 +39,31 @@ def _reconnectable(error: BaseException) -> bool:
     return isinstance(error, LinkLost | TimeoutError)
 
 
-def _log_retry(state: RetryCallState) -> None:
-    error = state.outcome.exception() if state.outcome else None
-    wait = state.next_action.sleep if state.next_action else 0.0
-    logger.warning("central not reachable (%s); retrying in %.2fs", _describe(error), wait)
-
-
-def _describe(error: BaseException | None) -> str:
+def _describe(error: BaseException) -> str:
     if isinstance(error, grpc.aio.AioRpcError):
-        return str(error.code().name)
-    return type(error).__name__
+        return f"{error.code().name}: {error.details()}"
+    return str(error) or type(error).__name__
+
+
+async def _send(call: Any, message: manufacturer_pb2.ConnectRequest) -> None:
+    """Writes one message; if the stream has already ended, raises how it ended instead.
+
+    A write racing the central's end of the stream fails with grpcio's own INTERNAL
+    "Internal error from Core", which also replaces the call's status (grpc/grpc#36066),
+    so that INTERNAL says nothing about the central: it counts as a lost stream, and the
+    next attempt hears the central's answer. Any other failed write reports the call's status.
+    """
+    try:
+        await call.write(message)
+    except (grpc.aio.AioRpcError, asyncio.InvalidStateError) as error:
+        code = await call.code()
+        if code == grpc.StatusCode.INTERNAL:
+            raise LinkLost("the stream ended while a message was being sent") from error
+        if code == grpc.StatusCode.OK:
+            raise LinkLost("the central ended the stream") from error
+        raise grpc.aio.AioRpcError(
+            code, await call.initial_metadata(), await call.trailing_metadata(), await call.details()
+        ) from error
 
 
 class CentralLink:
@@ -78,56 +89,50 @@ class CentralLink:
         self.connections = 0
 
     async def run(self) -> None:
-        """Connects, and reconnects after every outage; raises on a refusal or a too-long outage."""
-        while True:
-            retrying = AsyncRetrying(
-                retry=retry_if_exception(_reconnectable),
-                wait=wait_exponential_jitter(
-                    multiplier=BACKOFF_INITIAL_S, min=BACKOFF_INITIAL_S, max=BACKOFF_MAX_S, jitter=0.3
-                ),
-                stop=stop_after_delay(self._give_up_s),
-                before_sleep=_log_retry,
-                reraise=True,
-            )
-            async for attempt in retrying:
-                with attempt:
-                    await self._session()
+        """Connects and reconnects; raises ``LinkFailed`` on a refusal or a too-long outage.
 
-    async def _session(self) -> None:
-        """One stream: returns when it ends after the welcome, raises if it never got that far."""
+        Every reconnect waits for the backoff, also after a stream the central ended normally:
+        a central that ends each stream at once (e.g. another process took over this key) is
+        then met at a bounded rate instead of in a tight loop.
+        """
+        backoff = Backoff(give_up_s=self._give_up_s)
+        while True:
+            try:
+                await self._session(backoff)
+                ended = "the central ended the stream"
+            except (grpc.aio.AioRpcError, LinkLost, TimeoutError) as error:
+                if not _reconnectable(error):
+                    raise LinkFailed(f"the central refused the link ({_describe(error)})") from error
+                if backoff.exhausted():
+                    raise LinkFailed(
+                        f"central not reachable for {self._give_up_s:.0f}s ({_describe(error)})"
+                    ) from error
+                ended = f"link to the central lost ({_describe(error)})"
+            wait = backoff.next_wait()
+            logger.warning("%s; reconnecting in %.2fs", ended, wait)
+            await asyncio.sleep(wait)
+
+    async def _session(self, backoff: Backoff) -> None:
+        """One stream: returns when the central ends it after the welcome, raises otherwise."""
         call: Any = self._stub.Connect(metadata=self._metadata)
         try:
-            hello = manufacturer_pb2.Hello(
-                inventory=[
-                    common_pb2.OfferLine(product=p, quantity=n, unit_price_cents=self._price(p))
-                    for p, n in sorted(self._plant.held().items())
-                ]
-            )
-            await call.write(manufacturer_pb2.ConnectRequest(hello=hello))
+            await _send(call, manufacturer_pb2.ConnectRequest(hello=manufacturer_pb2.Hello()))
             first = await asyncio.wait_for(call.read(), WELCOME_TIMEOUT_S)
             if first is grpc.aio.EOF or first.WhichOneof("message") != "welcome":
                 raise LinkLost("the central ended the stream before its welcome")
             self.connections += 1
             self.connected.set()
+            backoff.connected()
             logger.info(
                 "connected to the central as %s (id %d)",
                 first.welcome.name,
                 first.welcome.manufacturer_id,
             )
-            await self._serve(call)
+            while (message := await call.read()) is not grpc.aio.EOF:
+                await self._handle(call, message)
         finally:
             self.connected.clear()
             call.cancel()
-
-    async def _serve(self, call: Any) -> None:
-        try:
-            while (message := await call.read()) is not grpc.aio.EOF:
-                await self._handle(call, message)
-            logger.warning("the central ended the stream; reconnecting")
-        except grpc.aio.AioRpcError as error:
-            if error.code() not in RECONNECTABLE:
-                raise
-            logger.warning("link to the central lost (%s); reconnecting", error.code().name)
 
     async def _handle(self, call: Any, message: manufacturer_pb2.ConnectResponse) -> None:
         kind = message.WhichOneof("message")
@@ -147,7 +152,7 @@ class CentralLink:
                     for line in lines
                 ],
             )
-            await call.write(manufacturer_pb2.ConnectRequest(offer=reply))
+            await _send(call, manufacturer_pb2.ConnectRequest(offer=reply))
             offered = {line.product: line.quantity for line in lines}
             logger.info("month %d: offered %s", ask.month, offered or "nothing")
         elif kind == "notification":
@@ -155,15 +160,12 @@ class CentralLink:
             if not self._desk.apply(note.notification_id, notice(note)):
                 logger.info("notification %d applied before; acknowledging again", note.notification_id)
             # Acknowledged only after it was applied: a crash in between means a replay, not a loss.
-            await call.write(
+            await _send(
+                call,
                 manufacturer_pb2.ConnectRequest(
                     ack=manufacturer_pb2.NotificationAck(notification_id=note.notification_id)
-                )
+                ),
             )
-
-    def _price(self, product: str) -> int:
-        line = self._plant.lines.get(product)
-        return line.unit_price_cents if line else 0
 
 
 def notice(note: manufacturer_pb2.Notification) -> Notice:

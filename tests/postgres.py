@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import free_port
+from nodekit.ports import free_port
 
 REQUIRE = "DISTRIBUTION_REQUIRE_POSTGRES"
 START_TIMEOUT_S = 60

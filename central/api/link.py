@@ -51,8 +51,7 @@ class ManufacturerLinkServicer(manufacturer_pb2_grpc.ManufacturerLinkServiceServ
             first = None
         if first is None or first.WhichOneof("message") != "hello":
             raise invalid("HELLO_FIRST", "A manufacturer stream must begin with Hello.")
-        held = {line.product: line.quantity for line in first.hello.inventory}
-        logger.info("%s says hello holding %s", caller.name, held)
+        logger.info("%s says hello", caller.name)
         session = self._registry.attach(int(caller.subject_id), caller.name)
         reader = asyncio.create_task(self._read(request_iterator, session))
         try:

@@ -14,8 +14,9 @@ import pytest
 from generated.distribution.v1 import cart_pb2, order_pb2
 from nodekit.channel import open_channel
 from nodekit.health import wait_until_serving
+from nodekit.ports import free_port
 from tests.helpers import Stubs, add, assert_eventually, checkout, open_month_with, register
-from tests.processes import free_port, node_process, stop
+from tests.processes import node_process, stop
 
 pytestmark = pytest.mark.e2e
 

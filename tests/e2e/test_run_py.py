@@ -18,13 +18,8 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-NODES = ("central", "manufacturer_node", "customer_node")
-MISSING = [n for n in NODES if not (ROOT / n / "__main__.py").is_file()]
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(bool(MISSING), reason=f"no __main__.py yet in {', '.join(MISSING)}"),
-]
+pytestmark = pytest.mark.e2e
 
 SMALL = ["--months", "2", "--customers", "3", "--manufacturers", "2", "--branches", "0",
          "--month-seconds", "4", "--quiet"]  # fmt: skip

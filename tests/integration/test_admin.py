@@ -17,9 +17,10 @@ from central.admin.formats import local_time
 from central.testing import RunningCentral, running_central
 from generated.distribution.v1 import branch_pb2, branch_pb2_grpc, common_pb2, month_pb2, month_pb2_grpc
 from nodekit.auth import bearer_metadata
+from nodekit.ports import free_port
 from nodekit.timestamps import to_timestamp
 from tests.helpers import Stubs, add, checkout, register
-from tests.processes import ROOT, free_port, node_env
+from tests.processes import ROOT, node_env
 
 NORTH = bearer_metadata("north-key")
 DAY, LATER_DAY = "2025-05-06", "2025-05-07"

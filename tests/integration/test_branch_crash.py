@@ -20,9 +20,9 @@ from branch_node.storage.schema import inventory, outbox, transactions
 from branch_node.till import Till, sell
 from central.testing import running_central
 from nodekit.health import wait_until_serving
+from nodekit.ports import free_port
 from nodekit.timestamps import utcnow
 from tests.branch_helpers import assert_eventually, branch_settings
-from tests.processes import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 SALES = 200

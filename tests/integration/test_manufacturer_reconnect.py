@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 from pathlib import Path
 
 from central.app import Central, create_server
 from central.settings import CentralSettings
+from central.testing import running_central
 from generated.distribution.v1 import month_pb2, month_pb2_grpc
 from manufacturer_node.catalog import LineSpec
 from manufacturer_node.desk import Desk
@@ -16,8 +18,8 @@ from manufacturer_node.plant import Plant
 from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel
 from nodekit.db.engine import sqlite_url
+from nodekit.ports import free_port
 from tests.helpers import Stubs, add, assert_eventually, checkout, register
-from tests.processes import free_port
 
 NAME = "Acme Foods"
 KEY = "acme-foods-key-1"
@@ -100,3 +102,26 @@ async def test_link_reconnects_after_a_central_restart_and_gets_what_was_queued(
         await link_channel.close()
         if central is not None:
             await central.stop()
+
+
+async def test_streams_the_central_ends_at_once_are_reconnected_at_a_bounded_rate(tmp_path: Path) -> None:
+    # Two processes on one key: each connect makes the central end the other's stream with OK,
+    # so without a wait before every reconnect the two would take turns in a tight loop.
+    async with running_central(tmp_path / "central.sqlite3", manufacturer_keys={NAME: KEY}) as rc:
+        plants = [Plant([LineSpec("Acme Tea", 300, 0.0, 100)]) for _ in range(2)]
+        links = [CentralLink(rc.channel, KEY, plant, Desk(plant, 6.0), give_up_s=30) for plant in plants]
+        started = time.monotonic()
+        linking = [asyncio.create_task(link.run()) for link in links]
+        try:
+
+            async def both_reconnected_a_few_times() -> None:
+                assert sum(link.connections for link in links) >= 8
+
+            await assert_eventually(both_reconnected_a_few_times, timeout_s=20)
+            elapsed = time.monotonic() - started
+        finally:
+            for task in linking:
+                task.cancel()
+            await asyncio.gather(*linking, return_exceptions=True)
+    # One of them connected 4 times or more, so it waited at least 0.1 + 0.2 + 0.4 s in between.
+    assert elapsed >= 0.7, f"{[link.connections for link in links]} connects in {elapsed:.2f}s"

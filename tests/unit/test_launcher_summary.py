@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from launcher.formatting import fit, markdown_table, percent, table
 from launcher.snapshots import (
     BranchDayFigures,
@@ -74,15 +72,6 @@ def test_month_summary_names_reason_manufacturers_skips_and_branches() -> None:
     assert "have not acknowledged their month report" in text
     toronto = next(line for line in text.splitlines() if "Toronto" in line)
     assert toronto.split() == ["Toronto", "2030-01-01", "$50.00", "$50.00", "$1.00", "9", "yes"]
-
-
-def test_without_month_reports_the_summary_falls_back_to_the_stock_lines() -> None:
-    status = replace(STATUS, manufacturer_results=())
-    record = MonthRecord(status, (), wall_seconds=1.0, reports_delivered=True)
-
-    acme = next(line for line in month_summary(record) if "Acme Foods" in line)
-
-    assert acme.split() == ["Acme", "Foods", "10", "6", "$9.00", "4", "-"]
 
 
 def test_totals_summary() -> None:

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from generated.distribution.v1 import common_pb2 as distribution_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"distribution/v1/manufacturer.proto\x12\x0f\x64istribution.v1\x1a\x1c\x64istribution/v1/common.proto\"\xa3\x01\n\x0e\x43onnectRequest\x12\'\n\x05hello\x18\x01 \x01(\x0b\x32\x16.distribution.v1.HelloH\x00\x12,\n\x05offer\x18\x02 \x01(\x0b\x32\x1b.distribution.v1.OfferReplyH\x00\x12/\n\x03\x61\x63k\x18\x03 \x01(\x0b\x32 .distribution.v1.NotificationAckH\x00\x42\t\n\x07message\"6\n\x05Hello\x12-\n\tinventory\x18\x01 \x03(\x0b\x32\x1a.distribution.v1.OfferLine\"Z\n\nOfferReply\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05month\x18\x02 \x01(\x05\x12)\n\x05lines\x18\x03 \x03(\x0b\x32\x1a.distribution.v1.OfferLine\"*\n\x0fNotificationAck\x12\x17\n\x0fnotification_id\x18\x01 \x01(\x03\"\xb8\x01\n\x0f\x43onnectResponse\x12+\n\x07welcome\x18\x01 \x01(\x0b\x32\x18.distribution.v1.WelcomeH\x00\x12\x36\n\roffer_request\x18\x02 \x01(\x0b\x32\x1d.distribution.v1.OfferRequestH\x00\x12\x35\n\x0cnotification\x18\x03 \x01(\x0b\x32\x1d.distribution.v1.NotificationH\x00\x42\t\n\x07message\"0\n\x07Welcome\x12\x17\n\x0fmanufacturer_id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\"F\n\x0cOfferRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05month\x18\x02 \x01(\x05\x12\x13\n\x0b\x64\x65\x61\x64line_ms\x18\x03 \x01(\x05\"Y\n\tDepletion\x12\r\n\x05month\x18\x01 \x01(\x05\x12\x15\n\rstock_line_id\x18\x02 \x01(\x03\x12\x0f\n\x07product\x18\x03 \x01(\t\x12\x15\n\rquantity_sold\x18\x04 \x01(\x03\"\x99\x01\n\x0cNotification\x12\x17\n\x0fnotification_id\x18\x01 \x01(\x03\x12/\n\tdepletion\x18\x02 \x01(\x0b\x32\x1a.distribution.v1.DepletionH\x00\x12\x34\n\x0cmonth_report\x18\x03 \x01(\x0b\x32\x1c.distribution.v1.MonthReportH\x00\x42\t\n\x07payload2k\n\x17ManufacturerLinkService\x12P\n\x07\x43onnect\x12\x1f.distribution.v1.ConnectRequest\x1a .distribution.v1.ConnectResponse(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"distribution/v1/manufacturer.proto\x12\x0f\x64istribution.v1\x1a\x1c\x64istribution/v1/common.proto\"\xa3\x01\n\x0e\x43onnectRequest\x12\'\n\x05hello\x18\x01 \x01(\x0b\x32\x16.distribution.v1.HelloH\x00\x12,\n\x05offer\x18\x02 \x01(\x0b\x32\x1b.distribution.v1.OfferReplyH\x00\x12/\n\x03\x61\x63k\x18\x03 \x01(\x0b\x32 .distribution.v1.NotificationAckH\x00\x42\t\n\x07message\"\x18\n\x05HelloJ\x04\x08\x01\x10\x02R\tinventory\"Z\n\nOfferReply\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05month\x18\x02 \x01(\x05\x12)\n\x05lines\x18\x03 \x03(\x0b\x32\x1a.distribution.v1.OfferLine\"*\n\x0fNotificationAck\x12\x17\n\x0fnotification_id\x18\x01 \x01(\x03\"\xb8\x01\n\x0f\x43onnectResponse\x12+\n\x07welcome\x18\x01 \x01(\x0b\x32\x18.distribution.v1.WelcomeH\x00\x12\x36\n\roffer_request\x18\x02 \x01(\x0b\x32\x1d.distribution.v1.OfferRequestH\x00\x12\x35\n\x0cnotification\x18\x03 \x01(\x0b\x32\x1d.distribution.v1.NotificationH\x00\x42\t\n\x07message\"0\n\x07Welcome\x12\x17\n\x0fmanufacturer_id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\"F\n\x0cOfferRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05month\x18\x02 \x01(\x05\x12\x13\n\x0b\x64\x65\x61\x64line_ms\x18\x03 \x01(\x05\"Y\n\tDepletion\x12\r\n\x05month\x18\x01 \x01(\x05\x12\x15\n\rstock_line_id\x18\x02 \x01(\x03\x12\x0f\n\x07product\x18\x03 \x01(\t\x12\x15\n\rquantity_sold\x18\x04 \x01(\x03\"\x99\x01\n\x0cNotification\x12\x17\n\x0fnotification_id\x18\x01 \x01(\x03\x12/\n\tdepletion\x18\x02 \x01(\x0b\x32\x1a.distribution.v1.DepletionH\x00\x12\x34\n\x0cmonth_report\x18\x03 \x01(\x0b\x32\x1c.distribution.v1.MonthReportH\x00\x42\t\n\x07payload2k\n\x17ManufacturerLinkService\x12P\n\x07\x43onnect\x12\x1f.distribution.v1.ConnectRequest\x1a .distribution.v1.ConnectResponse(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,21 +35,21 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CONNECTREQUEST']._serialized_start=86
   _globals['_CONNECTREQUEST']._serialized_end=249
   _globals['_HELLO']._serialized_start=251
-  _globals['_HELLO']._serialized_end=305
-  _globals['_OFFERREPLY']._serialized_start=307
-  _globals['_OFFERREPLY']._serialized_end=397
-  _globals['_NOTIFICATIONACK']._serialized_start=399
-  _globals['_NOTIFICATIONACK']._serialized_end=441
-  _globals['_CONNECTRESPONSE']._serialized_start=444
-  _globals['_CONNECTRESPONSE']._serialized_end=628
-  _globals['_WELCOME']._serialized_start=630
-  _globals['_WELCOME']._serialized_end=678
-  _globals['_OFFERREQUEST']._serialized_start=680
-  _globals['_OFFERREQUEST']._serialized_end=750
-  _globals['_DEPLETION']._serialized_start=752
-  _globals['_DEPLETION']._serialized_end=841
-  _globals['_NOTIFICATION']._serialized_start=844
-  _globals['_NOTIFICATION']._serialized_end=997
-  _globals['_MANUFACTURERLINKSERVICE']._serialized_start=999
-  _globals['_MANUFACTURERLINKSERVICE']._serialized_end=1106
+  _globals['_HELLO']._serialized_end=275
+  _globals['_OFFERREPLY']._serialized_start=277
+  _globals['_OFFERREPLY']._serialized_end=367
+  _globals['_NOTIFICATIONACK']._serialized_start=369
+  _globals['_NOTIFICATIONACK']._serialized_end=411
+  _globals['_CONNECTRESPONSE']._serialized_start=414
+  _globals['_CONNECTRESPONSE']._serialized_end=598
+  _globals['_WELCOME']._serialized_start=600
+  _globals['_WELCOME']._serialized_end=648
+  _globals['_OFFERREQUEST']._serialized_start=650
+  _globals['_OFFERREQUEST']._serialized_end=720
+  _globals['_DEPLETION']._serialized_start=722
+  _globals['_DEPLETION']._serialized_end=811
+  _globals['_NOTIFICATION']._serialized_start=814
+  _globals['_NOTIFICATION']._serialized_end=967
+  _globals['_MANUFACTURERLINKSERVICE']._serialized_start=969
+  _globals['_MANUFACTURERLINKSERVICE']._serialized_end=1076
 # @@protoc_insertion_point(module_scope)

@@ -18,10 +18,8 @@ class ConnectRequest(_message.Message):
     def __init__(self, hello: _Optional[_Union[Hello, _Mapping]] = ..., offer: _Optional[_Union[OfferReply, _Mapping]] = ..., ack: _Optional[_Union[NotificationAck, _Mapping]] = ...) -> None: ...
 
 class Hello(_message.Message):
-    __slots__ = ("inventory",)
-    INVENTORY_FIELD_NUMBER: _ClassVar[int]
-    inventory: _containers.RepeatedCompositeFieldContainer[_common_pb2.OfferLine]
-    def __init__(self, inventory: _Optional[_Iterable[_Union[_common_pb2.OfferLine, _Mapping]]] = ...) -> None: ...
+    __slots__ = ()
+    def __init__(self) -> None: ...
 
 class OfferReply(_message.Message):
     __slots__ = ("request_id", "month", "lines")
