@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from manufacturer_node.planning import Advice, plan_line
 from manufacturer_node.plant import Plant
+from nodekit.money import format_cents
 
 logger = logging.getLogger(__name__)
 
@@ -93,11 +94,10 @@ class Desk:
         sold = sum(r.sold for r in notice.results)
         revenue = sum(r.revenue_cents for r in notice.results)
         logger.info(
-            "month %d report: %d units sold for %d.%02d; unsold back in stock: %s",
+            "month %d report: %d units sold for %s; unsold back in stock: %s",
             notice.month,
             sold,
-            revenue // 100,
-            revenue % 100,
+            format_cents(revenue),
             returned or "none",
         )
         changes: list[RateChange] = []

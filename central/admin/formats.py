@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from nodekit.money import format_cents as dollars
 
-def dollars(cents: int) -> str:
-    """``$1,234.56`` for 123456 cents; a negative amount keeps its sign (``-$0.05``)."""
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"{sign}${whole:,}.{part:02d}"
+__all__ = ["dollars", "local_time", "yes_no"]
 
 
 def local_time(moment: datetime | None) -> str:
