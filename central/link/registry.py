@@ -187,7 +187,7 @@ class LinkRegistry:
             return await connection.run_sync(outbox.pending, manufacturer_id, after_id)
 
     # -- events -----------------------------------------------------------------------
-    async def on_event(self, event: Event) -> None:
+    def on_event(self, event: Event) -> None:
         """Wakes the pumps of the manufacturers a committed event has notifications for."""
         if isinstance(event, Depleted):
             session = self._sessions.get(event.manufacturer_id)

@@ -1,27 +1,33 @@
-"""In-memory stock book: the current month's lines and their counters."""
+"""In-memory stock book: a cache of the current month's lines that follows the database's commits."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from central.domain import failures
 from central.domain.months import MonthState
-from central.domain.stock import StockLine
+from central.domain.stock import Counters, StockLine
+
+logger = logging.getLogger(__name__)
 
 
 class StockBook:
     """What the central knows in memory about the current month.
 
-    The database stays the arbiter (conditional updates); the book serves
-    reads, fast rejects and the catalog stream, and is updated only after a
-    commit. It needs no locks: it lives on one event loop, and admission
-    (check and claim) runs without an ``await`` in between.
+    The database is the one truth: every write is a conditional statement that
+    returns the line's counters, and the book takes those counters after the
+    commit (``follow``) instead of adding deltas of its own. It serves reads and
+    the catalog stream, and refuses on its own only what cannot be stale: a
+    line sold out stays sold out for its month. It needs no locks: it lives on
+    one event loop.
     """
 
     def __init__(self) -> None:
         self.month = 0
         self.state = MonthState.CLOSED
         self.lines: dict[int, StockLine] = {}
+        self.repairs = 0
 
     def reset(self, month: int, state: MonthState, lines: Iterable[StockLine]) -> None:
         """Replaces the book with ``month``'s lines."""
@@ -41,6 +47,36 @@ class StockBook:
         if self.state is not MonthState.OPEN:
             raise failures.month_not_open(self.month, self.state.value)
 
+    def follow(self, counters: Counters, reserved: int = 0, sold: int = 0) -> None:
+        """Takes a committed write's counters; ``reserved``/``sold`` are the changes the write made.
+
+        When the book plus the write's own changes is not what the database
+        returned, the book was wrong; it is logged and repaired, never raised.
+        """
+        line = self.lines.get(counters.stock_line_id)
+        if line is None:
+            return
+        if (line.offered, line.reserved + reserved, line.sold + sold) != (
+            counters.offered,
+            counters.reserved,
+            counters.sold,
+        ):
+            self.repairs += 1
+            logger.warning(
+                "stock line %d: the book said offered=%d reserved=%d sold=%d before a change of "
+                "reserved %+d sold %+d; the database has offered=%d reserved=%d sold=%d (repaired)",
+                line.stock_line_id,
+                line.offered,
+                line.reserved,
+                line.sold,
+                reserved,
+                sold,
+                counters.offered,
+                counters.reserved,
+                counters.sold,
+            )
+        line.take(counters)
+
     def sold_out(self) -> bool:
         """True when the month has lines and every unit of every line is sold."""
-        return bool(self.lines) and all(line.sold == line.offered for line in self.lines.values())
+        return bool(self.lines) and all(line.sold_out for line in self.lines.values())

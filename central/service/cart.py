@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
 
 from central.domain import failures, rules
-from central.domain.reservations import ReservationState
-from central.domain.stock import Movement
+from central.service import cart_writes
+from central.service.cart_writes import Refused, Released, Reserved, ReserveRequest
 from central.service.core import Core
 from central.service.views import CartLineView
-from central.storage import movements, statements
-from central.storage.movements import MovementRow
+from central.storage import statements
 from central.storage.schema import manufacturers, reservations, stock_lines
 from central.storage.statements import ACTIVE, EXPIRED
-from nodekit.errors import DomainError, not_found
 from nodekit.ids import new_id
 
 IN_CART = (ACTIVE, EXPIRED)
@@ -35,67 +33,43 @@ class Cart:
         book = self._core.book
         book.require_open()
         line = book.line(stock_line_id)
-        # Admission is synchronous, so no other request on this event loop can interleave.
-        try:
-            line.admit(quantity)
-        except DomainError:
-            # Unmet demand is the shortfall: what was asked for beyond what was there.
-            shortfall = quantity - max(line.admissible, 0)
-            self.record_unmet(line.month, stock_line_id, customer_id, shortfall)
-            raise
-        now = self._core.clock()
-        expires_at = now + timedelta(seconds=self._core.settings.reservation_ttl_s)
-        reservation_id = new_id()
-
-        def reserve(connection: Connection) -> None:
-            taken = statements.RESERVE.execute(connection, {"line": stock_line_id, "quantity": quantity})
-            if taken != 1:
-                # Only reachable when another central process sold the units first.
-                raise failures.insufficient_stock(line.product, quantity, 0)
-            statements.INSERT_RESERVATION.execute(
-                connection,
-                {
-                    "reservation_id": reservation_id,
-                    "customer_id": customer_id,
-                    "stock_line_id": stock_line_id,
-                    "quantity": quantity,
-                    "state": ACTIVE,
-                    "created_at": now,
-                    "expires_at": expires_at,
-                },
-            )
-            movements.append(
-                connection,
-                [
-                    MovementRow(
-                        stock_line_id,
-                        Movement.RESERVED,
-                        quantity,
-                        f"customer:{customer_id}",
-                        "added to cart",
-                        reservation_id,
-                    )
-                ],
-                now,
-            )
-
-        try:
-            await self._core.writer.run(reserve)
-        except BaseException:
-            line.settle(claimed=quantity)
-            raise
-        line.settle(claimed=quantity, reserved=quantity)
-        self._core.hub.changed([stock_line_id])
+        if line.sold_out:
+            # The one refusal the book may give alone: a sold-out line stays sold out for its month.
+            self.record_unmet(line.month, stock_line_id, customer_id, quantity)
+            raise failures.insufficient_stock(line.product, quantity, 0)
+        request = ReserveRequest(
+            new_id(),
+            customer_id,
+            stock_line_id,
+            quantity,
+            self._core.clock,
+            timedelta(seconds=self._core.settings.reservation_ttl_s),
+        )
+        outcome = await self._core.writer.run(
+            lambda connection: cart_writes.reserve(connection, request), self._follow_reserve(quantity)
+        )
+        if isinstance(outcome, Refused):
+            if not outcome.month_open:
+                raise failures.month_not_open(line.month, outcome.month_state)
+            raise failures.insufficient_stock(line.product, quantity, outcome.available)
         return CartLineView(
-            reservation_id,
+            request.reservation_id,
             stock_line_id,
             line.product,
             line.manufacturer_name,
             quantity,
             line.unit_price_cents,
             False,
-            expires_at,
+            outcome.expires_at,
         )
+
+    def _follow_reserve(self, quantity: int) -> Callable[[Reserved | Refused], None]:
+        def follow(outcome: Reserved | Refused) -> None:
+            if isinstance(outcome, Reserved):
+                self._core.book.follow(outcome.counters, reserved=quantity)
+                self._core.hub.changed([outcome.counters.stock_line_id])
+
+        return follow
 
     def record_unmet(self, month: int, stock_line_id: int, customer_id: str, quantity: int) -> None:
         """Remembers demand that could not be served (written in the background)."""
@@ -113,53 +87,16 @@ class Cart:
         """Releases every reservation of the line in the cart; returns the units released."""
         rules.positive_id(stock_line_id, "stock line id")
         now = self._core.clock()
+        released = await self._core.writer.run(
+            lambda connection: cart_writes.release(connection, customer_id, stock_line_id, now),
+            self._follow_release,
+        )
+        return released.units
 
-        def release(connection: Connection) -> int:
-            rows = connection.execute(
-                select(reservations.c.reservation_id, reservations.c.quantity, reservations.c.state).where(
-                    reservations.c.customer_id == customer_id,
-                    reservations.c.stock_line_id == stock_line_id,
-                    reservations.c.state.in_(IN_CART),
-                )
-            ).all()
-            if not rows:
-                raise not_found(
-                    "NOT_IN_CART",
-                    f"Stock line {stock_line_id} is not in your cart.",
-                    stock_line_id=stock_line_id,
-                )
-            connection.execute(
-                update(reservations)
-                .where(reservations.c.reservation_id.in_([r.reservation_id for r in rows]))
-                .values(state=ReservationState.RELEASED.value)
-            )
-            live = [r for r in rows if r.state == ACTIVE]
-            released = int(sum(r.quantity for r in live))
-            if released:
-                statements.UNRESERVE.execute(connection, {"line": stock_line_id, "quantity": released})
-            movements.append(
-                connection,
-                [
-                    MovementRow(
-                        stock_line_id,
-                        Movement.RELEASED,
-                        r.quantity,
-                        f"customer:{customer_id}",
-                        "removed from cart",
-                        r.reservation_id,
-                    )
-                    for r in live
-                ],
-                now,
-            )
-            return released
-
-        released = await self._core.writer.run(release)
-        line = self._core.book.lines.get(stock_line_id)
-        if line is not None and released:
-            line.settle(claimed=0, reserved=-released)
-            self._core.hub.changed([stock_line_id])
-        return released
+    def _follow_release(self, released: Released) -> None:
+        if released.counters is not None:
+            self._core.book.follow(released.counters, reserved=-released.units)
+            self._core.hub.changed([released.counters.stock_line_id])
 
     async def view(self, customer_id: str) -> list[CartLineView]:
         """The cart, oldest reservation first."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,8 @@ class MonthOpened:
 
 
 Event = Depleted | MonthClosed | MonthOpened
-Handler = Callable[[Event], Awaitable[None]]
+# Handlers are plain functions: events are published right after a commit, from code that must not wait.
+Handler = Callable[[Event], None]
 
 
 class EventBus:
@@ -49,10 +50,10 @@ class EventBus:
         """Calls ``handler`` for every event from now on."""
         self._handlers.append(handler)
 
-    async def publish(self, event: Event) -> None:
+    def publish(self, event: Event) -> None:
         """Hands ``event`` to every subscriber in order."""
         for handler in self._handlers:
             try:
-                await handler(event)
+                handler(event)
             except Exception:
                 logger.exception("event handler failed for %s", event)

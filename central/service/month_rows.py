@@ -50,12 +50,21 @@ def begin_month(connection: Connection, expected_shoppers: int, close_after_s: i
     return month
 
 
-def mark_open(connection: Connection, month: int, skipped: Collection[str] | None = None) -> None:
-    """Moves ``month`` to OPEN, noting the manufacturers skipped (left as they are when None)."""
+def mark_open(connection: Connection, month: int, skipped: Collection[str] | None = None) -> bool:
+    """Moves ``month`` from COLLECTING to OPEN, noting the manufacturers skipped (kept when None).
+
+    Returns whether this call opened it (False when it was no longer COLLECTING).
+    """
     values: dict[str, str] = {"state": MonthState.OPEN.value}
     if skipped is not None:
         values["skipped_manufacturers"] = "\n".join(sorted(skipped))
-    connection.execute(update(months).where(months.c.month == month).values(**values))
+    opened = connection.execute(
+        update(months)
+        .where(months.c.month == month, months.c.state == MonthState.COLLECTING.value)
+        .values(**values)
+        .returning(months.c.month)
+    ).first()
+    return opened is not None
 
 
 def finish_shopper(connection: Connection, month: int, customer_id: str, now: datetime) -> tuple[int, str]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.engine import Connection
 
@@ -22,6 +22,8 @@ from central.service.settlement import settle_month
 from nodekit.errors import DomainError, invalid
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class OfferCollector(Protocol):
@@ -69,6 +71,8 @@ class MonthDesk:
         self._close_hooks = tuple(close_hooks)
         self._timer: asyncio.Task[None] | None = None
         self._closing: asyncio.Task[None] | None = None
+        # Transitions in progress: each runs to its end on the server, whatever its caller does.
+        self._transitions: set[asyncio.Task[Any]] = set()
         self._expected_shoppers = 0
 
     # -- start-up ---------------------------------------------------------------
@@ -78,8 +82,10 @@ class MonthDesk:
             row = await connection.run_sync(latest_month)
         if row is None:
             return
-        if row.state == MonthState.COLLECTING.value:
-            await self._core.writer.run(lambda c: mark_open(c, row.month))
+        if row.state == MonthState.COLLECTING.value and await self._core.writer.run(
+            lambda c: mark_open(c, row.month)
+        ):
+            logger.info("month %d was still collecting; opened with the offers that arrived", row.month)
         state = MonthState.CLOSED if row.state == MonthState.CLOSED.value else MonthState.OPEN
         await self._load_book(row.month, state)
         self._expected_shoppers = row.expected_shoppers
@@ -88,11 +94,19 @@ class MonthDesk:
             self._arm_timer(row.month, max(0.0, row.close_after_seconds - elapsed))
 
     async def stop(self) -> None:
-        """Cancels timers and waits for a close in progress."""
+        """Cancels timers and waits for a close or an opening in progress."""
         if self._timer is not None:
             self._timer.cancel()
         if self._closing is not None:
             await asyncio.gather(self._closing, return_exceptions=True)
+        await asyncio.gather(*self._transitions, return_exceptions=True)
+
+    async def _to_the_end(self, transition: Coroutine[Any, Any, T]) -> T:
+        """Runs a month transition in a task of its own, so a caller that gives up cannot cut it short."""
+        task = asyncio.create_task(transition)
+        self._transitions.add(task)
+        task.add_done_callback(self._transitions.discard)
+        return await asyncio.shield(task)
 
     # -- open ---------------------------------------------------------------------
     async def open_month(
@@ -118,11 +132,19 @@ class MonthDesk:
                 close_after_seconds=close_after_s,
             )
         deadline_s = (offer_deadline_ms or self._core.settings.offer_deadline_ms) / 1000
+        return await self._to_the_end(self._open(deadline_s, expected_shoppers, close_after_s))
+
+    async def _open(self, deadline_s: float, expected_shoppers: int, close_after_s: int) -> OpenedMonth:
         now = self._core.clock()
-        month = await self._core.writer.run(lambda c: begin_month(c, expected_shoppers, close_after_s, now))
-        self._core.book.reset(month, MonthState.COLLECTING, [])
-        self._core.hub.month_changed()
-        offered, skipped = await self._collector.collect(month, deadline_s)
+        month = await self._core.writer.run(
+            lambda c: begin_month(c, expected_shoppers, close_after_s, now), self._follow_begin
+        )
+        try:
+            offered, skipped = await self._collector.collect(month, deadline_s)
+        except Exception:
+            # The month opens with the offers that arrived, whatever went wrong while collecting.
+            logger.exception("month %d: collecting offers failed; opening with what arrived", month)
+            offered, skipped = [], []
         for name in skipped:
             logger.warning("month %d: manufacturer %s skipped (no offer in time)", month, name)
         await self._core.writer.run(lambda c: mark_open(c, month, skipped))
@@ -130,9 +152,13 @@ class MonthDesk:
         lines = await self._load_book(month, MonthState.OPEN)
         if close_after_s:
             self._arm_timer(month, close_after_s)
-        await self._core.events.publish(MonthOpened(month))
+        self._core.events.publish(MonthOpened(month))
         logger.info("month %d open with %d stock lines", month, len(lines))
         return OpenedMonth(month, MonthState.OPEN, sorted(offered), sorted(skipped), len(lines))
+
+    def _follow_begin(self, month: int) -> None:
+        self._core.book.reset(month, MonthState.COLLECTING, [])
+        self._core.hub.month_changed()
 
     async def _load_book(self, month: int, state: MonthState) -> list[StockLine]:
         async with self._core.engine.connect() as connection:
@@ -184,6 +210,9 @@ class MonthDesk:
 
     async def close_month(self, month: int, reason: CloseReason) -> MonthStatusView:
         """Closes ``month``: releases reservations, returns unsold goods, stores each line's result."""
+        return await self._to_the_end(self._close(month, reason))
+
+    async def _close(self, month: int, reason: CloseReason) -> MonthStatusView:
         now = self._core.clock()
         hooks = self._close_hooks
 
@@ -192,13 +221,19 @@ class MonthDesk:
             for hook in hooks:
                 hook(connection, month, outcomes, now)
 
-        await self._core.writer.run(close)
-        if self._timer is not None and asyncio.current_task() is not self._timer:
-            self._timer.cancel()
+        await self._core.writer.run(close, lambda _: self._follow_close(month, reason))
         await self._load_book(month, MonthState.CLOSED)
-        await self._core.events.publish(MonthClosed(month, reason.value))
-        logger.info("month %d closed (%s)", month, reason.value)
         return await self.status(month)
+
+    def _follow_close(self, month: int, reason: CloseReason) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        book = self._core.book
+        if book.month == month:
+            book.state = MonthState.CLOSED
+            self._core.hub.month_changed()
+        self._core.events.publish(MonthClosed(month, reason.value))
+        logger.info("month %d closed (%s)", month, reason.value)
 
     # -- status -------------------------------------------------------------------
     async def status(self, month: int) -> MonthStatusView:

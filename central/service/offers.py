@@ -44,16 +44,18 @@ class OfferDesk:
         """Records a manufacturer's offer for the current month."""
         clean = validate_offer(lines)
         now = self._core.clock()
-        created = await self._core.writer.run(
-            lambda connection: record_offer(connection, manufacturer_name, month, clean, now)
+        return await self._core.writer.run(
+            lambda connection: record_offer(connection, manufacturer_name, month, clean, now),
+            lambda created: self._follow(month, created),
         )
+
+    def _follow(self, month: int, created: list[StockLine]) -> None:
         book = self._core.book
         if book.month == month and book.state is MonthState.OPEN:
             fresh = [line for line in created if line.stock_line_id not in book.lines]
             for line in fresh:
                 book.lines[line.stock_line_id] = line
             self._core.hub.changed([line.stock_line_id for line in fresh])
-        return created
 
 
 def validate_offer(lines: list[OfferLineInput]) -> list[OfferLineInput]:

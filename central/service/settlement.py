@@ -25,8 +25,15 @@ def settle_month(
     Raises:
         DomainError: MONTH_NOT_OPEN when the month is unknown or not OPEN.
     """
-    state = connection.execute(select(months.c.state).where(months.c.month == month)).scalar()
-    if state != MonthState.OPEN.value:
+    # The transition comes first and checks the state: only the close that made it settles the month.
+    closed = connection.execute(
+        update(months)
+        .where(months.c.month == month, months.c.state == MonthState.OPEN.value)
+        .values(state=MonthState.CLOSED.value, closed_at=now, close_reason=reason.value)
+        .returning(months.c.month)
+    ).first()
+    if closed is None:
+        state = connection.execute(select(months.c.state).where(months.c.month == month)).scalar()
         raise failures.month_not_open(month, state or "unknown")
     outcomes = _release_and_settle(connection, month, now)
     if outcomes:
@@ -46,26 +53,24 @@ def settle_month(
                 for o in outcomes
             ],
         )
-    connection.execute(
-        update(months)
-        .where(months.c.month == month)
-        .values(state=MonthState.CLOSED.value, closed_at=now, close_reason=reason.value)
-    )
     return outcomes
 
 
 def _release_and_settle(connection: Connection, month: int, now: datetime) -> list[ProductOutcome]:
     line_ids = select(stock_lines.c.stock_line_id).where(stock_lines.c.month == month)
+    # Units come back only for the reservations this update actually ended.
     live = connection.execute(
-        select(reservations.c.reservation_id, reservations.c.stock_line_id, reservations.c.quantity).where(
+        update(reservations)
+        .where(
             reservations.c.state == ReservationState.ACTIVE.value, reservations.c.stock_line_id.in_(line_ids)
         )
+        .values(state=ReservationState.RELEASED.value)
+        .returning(reservations.c.reservation_id, reservations.c.stock_line_id, reservations.c.quantity)
     ).all()
     connection.execute(
         update(reservations)
         .where(
-            reservations.c.state.in_((ReservationState.ACTIVE.value, ReservationState.EXPIRED.value)),
-            reservations.c.stock_line_id.in_(line_ids),
+            reservations.c.state == ReservationState.EXPIRED.value, reservations.c.stock_line_id.in_(line_ids)
         )
         .values(state=ReservationState.RELEASED.value)
     )

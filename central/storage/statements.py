@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.engine import Connection
 
 from central.domain.months import MonthState
 from central.domain.reservations import ReservationState
+from central.domain.stock import Counters
 from central.storage.schema import (
     manufacturers,
     months,
@@ -29,16 +31,25 @@ _free = stock_lines.c.offered - stock_lines.c.reserved - stock_lines.c.sold
 _this_line = stock_lines.c.stock_line_id == bindparam("line")
 
 
+# Every statement that changes a line returns its counters, which the book then takes.
+_counters = (stock_lines.c.stock_line_id, stock_lines.c.offered, stock_lines.c.reserved, stock_lines.c.sold)
+_month_open = exists().where(
+    and_(months.c.month == stock_lines.c.month, months.c.state == MonthState.OPEN.value)
+)
+
 # -- reserve ---------------------------------------------------------------------
 # The database arbitrates every reservation: the units must be free and the month open.
 RESERVE = Prepared(
     update(stock_lines)
-    .where(
-        _this_line,
-        _free >= bindparam("quantity"),
-        exists().where(and_(months.c.month == stock_lines.c.month, months.c.state == MonthState.OPEN.value)),
-    )
+    .where(_this_line, _free >= bindparam("quantity"), _month_open)
     .values(reserved=stock_lines.c.reserved + bindparam("quantity"))
+    .returning(*_counters)
+)
+# Why a reservation was refused: the units free now, and the state of the line's month.
+REFUSAL = Prepared(
+    select(_free, months.c.state, stock_lines.c.month)
+    .select_from(stock_lines.join(months, months.c.month == stock_lines.c.month))
+    .where(_this_line)
 )
 INSERT_RESERVATION = prepared_insert(
     reservations,
@@ -80,7 +91,36 @@ ORDER_BY_KEY = Prepared(
     )
 )
 LATEST_MONTH = Prepared(select(months.c.month, months.c.state).order_by(months.c.month.desc()).limit(1))
-# Each returns the line's counters afterwards, so a sell-out is seen without another query.
+# A live reservation becomes the order's, only if it is still active and unexpired.
+ORDER_LIVE_RESERVATION = Prepared(
+    update(reservations)
+    .where(
+        reservations.c.reservation_id == bindparam("reservation"),
+        reservations.c.state == ACTIVE,
+        reservations.c.expires_at > bindparam("now"),
+    )
+    .values(state=ReservationState.ORDERED.value, order_id=bindparam("order"))
+    .returning(reservations.c.reservation_id)
+)
+# Any other reservation still in the cart is claimed for the order (its row locked) before its units
+# are taken again; its state says what is left to do.
+CLAIM_RESERVATION = Prepared(
+    update(reservations)
+    .where(
+        reservations.c.reservation_id == bindparam("reservation"),
+        or_(reservations.c.state == ACTIVE, reservations.c.state == EXPIRED),
+    )
+    .values(order_id=bindparam("order"))
+    .returning(reservations.c.state)
+)
+CLOSE_RESERVATION = Prepared(
+    update(reservations)
+    .where(
+        reservations.c.reservation_id == bindparam("reservation"),
+        reservations.c.order_id == bindparam("order"),
+    )
+    .values(state=bindparam("state"))
+)
 SELL_RESERVED = Prepared(
     update(stock_lines)
     .where(_this_line, stock_lines.c.reserved >= bindparam("quantity"))
@@ -88,23 +128,38 @@ SELL_RESERVED = Prepared(
         reserved=stock_lines.c.reserved - bindparam("quantity"),
         sold=stock_lines.c.sold + bindparam("quantity"),
     )
-    .returning(stock_lines.c.sold, stock_lines.c.offered)
+    .returning(*_counters)
 )
 SELL_FREE = Prepared(
     update(stock_lines)
     .where(_this_line, _free >= bindparam("quantity"))
     .values(sold=stock_lines.c.sold + bindparam("quantity"))
-    .returning(stock_lines.c.sold, stock_lines.c.offered)
+    .returning(*_counters)
 )
 UNRESERVE = Prepared(
-    update(stock_lines).where(_this_line).values(reserved=stock_lines.c.reserved - bindparam("quantity"))
+    update(stock_lines)
+    .where(_this_line, stock_lines.c.reserved >= bindparam("quantity"))
+    .values(reserved=stock_lines.c.reserved - bindparam("quantity"))
+    .returning(*_counters)
 )
-
 AVAILABLE = Prepared(select(_free).where(_this_line))
-CLOSE_RESERVATION = Prepared(
+
+# -- cart removal ------------------------------------------------------------------
+# Each returns the reservations it actually ended, so units are given back once.
+_customers_line = and_(
+    reservations.c.customer_id == bindparam("customer"), reservations.c.stock_line_id == bindparam("line")
+)
+RELEASE_ACTIVE = Prepared(
     update(reservations)
-    .where(reservations.c.reservation_id == bindparam("reservation"))
-    .values(state=bindparam("state"), order_id=bindparam("order"))
+    .where(_customers_line, reservations.c.state == ACTIVE)
+    .values(state=ReservationState.RELEASED.value)
+    .returning(reservations.c.reservation_id, reservations.c.quantity)
+)
+RELEASE_EXPIRED = Prepared(
+    update(reservations)
+    .where(_customers_line, reservations.c.state == EXPIRED)
+    .values(state=ReservationState.RELEASED.value)
+    .returning(reservations.c.reservation_id)
 )
 INSERT_ORDER = prepared_insert(
     orders,
@@ -136,13 +191,30 @@ MARK_DEPLETED = Prepared(
 )
 
 
-def unreserve_per_line(connection: Connection, held: Iterable[tuple[int, int]]) -> dict[int, int]:
-    """Gives held units back to their lines, one update per line; returns the units given back per line.
+def counters(row: tuple[Any, ...]) -> Counters:
+    """A returned (id, offered, reserved, sold) row as Counters."""
+    return Counters(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
-    ``held`` is (stock line id, quantity) pairs, such as the reservations being ended.
+
+def unreserve_per_line(
+    connection: Connection, held: Iterable[tuple[int, int]]
+) -> dict[int, tuple[int, Counters]]:
+    """Gives held units back to their lines, one update per line (in line order).
+
+    ``held`` is (stock line id, quantity) pairs of reservations this transaction
+    has just ended. Returns, per line, the units given back and the counters after.
+
+    Raises:
+        RuntimeError: a line holds fewer reserved units than its ended reservations (the
+            database's own books would be broken; the transaction must not commit).
     """
     per_line: dict[int, int] = defaultdict(int)
     for line_id, quantity in held:
         per_line[line_id] += quantity
-    UNRESERVE.execute_many(connection, [{"line": line, "quantity": n} for line, n in per_line.items()])
-    return dict(per_line)
+    given: dict[int, tuple[int, Counters]] = {}
+    for line_id in sorted(per_line):
+        row = UNRESERVE.first(connection, {"line": line_id, "quantity": per_line[line_id]})
+        if row is None:
+            raise RuntimeError(f"stock line {line_id} holds fewer than {per_line[line_id]} reserved units")
+        given[line_id] = (per_line[line_id], counters(row))
+    return given

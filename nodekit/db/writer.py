@@ -4,7 +4,11 @@ Each operation is a plain function run against a synchronous SQLAlchemy
 ``Connection`` inside the batch's transaction. It must check its conditions
 (conditional updates) before writing anything, and raise a ``DomainError``
 to refuse; refusing does not disturb the other operations in the batch.
-Every caller is answered only after its batch has committed. If a batch
+Every caller is answered only after its batch has committed. An operation
+may carry a ``follow`` callback: it runs on the loop right after the commit,
+whether or not the caller is still waiting (a caller cut by its deadline
+cannot stop a queued write from committing, so what follows a commit must not
+depend on the caller). If a batch
 fails unexpectedly it is rolled back and each operation is run again in a
 transaction of its own, so one faulty request cannot fail its neighbours.
 
@@ -37,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Operation = Callable[[Connection], T]
+Follow = Callable[[T], None]
 
 MAX_BATCH = 512
 GATHER_TURNS = 8
@@ -47,6 +52,7 @@ BUSY_TIMEOUT_S = BUSY_TIMEOUT_MS / 1000
 class _Pending:
     operation: Operation[Any]
     future: asyncio.Future[Any]
+    follow: Follow[Any] | None = None
     outcome: tuple[bool, Any] = field(default=(False, None))
 
 
@@ -62,6 +68,8 @@ class WriteQueue:
         self._pending: deque[_Pending] = deque()
         # Requests that arrived, whether as new operations or joining a queued one (see ``joined``).
         self._arrivals = 0
+        # Operations accepted and not yet answered (queued, or in the batch being written).
+        self.backlog = 0
         self._wake = asyncio.Event()
         self._accepting = False
         self._task: asyncio.Task[None] | None = None
@@ -91,16 +99,22 @@ class WriteQueue:
             self._session = None
         logger.info("write queue stopped: %d operations in %d batches", self.operations, self.batches)
 
-    async def run(self, operation: Operation[T]) -> T:
-        """Runs ``operation`` in the next batch; returns its result after the commit."""
-        return await self.enqueue(operation)
+    async def run(self, operation: Operation[T], follow: Follow[T] | None = None) -> T:
+        """Runs ``operation`` in the next batch; returns its result after the commit.
 
-    def enqueue(self, operation: Operation[T]) -> asyncio.Future[T]:
+        Args:
+            operation: The write, run inside the batch's transaction.
+            follow: Called with the result right after the commit, even if the caller was cancelled
+                meanwhile; it must not raise (a failure is logged, the commit stands).
+        """
+        return await self.enqueue(operation, follow)
+
+    def enqueue(self, operation: Operation[T], follow: Follow[T] | None = None) -> asyncio.Future[T]:
         """Queues ``operation`` for the next batch; the future resolves after the commit."""
         if not self._accepting:
             raise DomainError(ErrorKind.UNAVAILABLE, "SHUTTING_DOWN", "The server is shutting down; retry.")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._put(_Pending(operation, future))
+        self._put(_Pending(operation, future, follow))
         return future
 
     def submit(self, operation: Operation[Any]) -> None:
@@ -117,6 +131,7 @@ class WriteQueue:
 
     def _put(self, item: _Pending) -> None:
         self._arrivals += 1
+        self.backlog += 1
         self._pending.append(item)
         if not self._wake.is_set():
             self._wake.set()
@@ -151,10 +166,13 @@ class WriteQueue:
                     item.outcome = (False, error)
         self.batches += 1
         self.operations += len(batch)
+        self.backlog -= len(batch)
         for item in batch:
+            ok, value = item.outcome
+            if ok and item.follow is not None:
+                _follow(item.follow, value)
             if item.future.done():
                 continue
-            ok, value = item.outcome
             if ok:
                 item.future.set_result(value)
             else:
@@ -326,6 +344,14 @@ def _locked(error: Exception) -> bool:
 
 def _unavailable() -> DomainError:
     return DomainError(ErrorKind.UNAVAILABLE, "DATABASE_BUSY", "The database is busy; please retry shortly.")
+
+
+def _follow(follow: Follow[Any], result: Any) -> None:
+    try:
+        follow(result)
+    except Exception:
+        # The write committed: its caller is still answered with its result.
+        logger.exception("following a committed write failed")
 
 
 def _log_failure(future: asyncio.Future[Any]) -> None:

@@ -1,56 +1,59 @@
-"""Stock line arithmetic and the in-memory admission that backs fast rejects."""
+"""Stock line arithmetic, and the book as a cache that takes the database's counters."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
-from central.domain.stock import StockLine, check_invariant
-from nodekit.errors import DomainError, ErrorKind
+from central.domain.months import MonthState
+from central.domain.stock import Counters, StockLine
+from central.service.book import StockBook
 
 
 def _line(offered: int = 10) -> StockLine:
     return StockLine(1, 1, 1, "Acme", "bolts", 250, offered)
 
 
+def _book(line: StockLine) -> StockBook:
+    book = StockBook()
+    book.reset(1, MonthState.OPEN, [line])
+    return book
+
+
 def test_available_is_offered_minus_reserved_minus_sold() -> None:
     line = _line()
-    line.settle(claimed=0, reserved=3)
-    line.settle(claimed=0, reserved=-1, sold=1)
+    line.take(Counters(1, 10, 2, 1))
     assert (line.reserved, line.sold, line.available) == (2, 1, 7)
 
 
-def test_admit_counts_in_flight_claims() -> None:
+def test_a_line_is_sold_out_once_every_unit_is_sold() -> None:
     line = _line(5)
-    line.admit(3)
-    assert line.admissible == 2
-    with pytest.raises(DomainError) as refused:
-        line.admit(3)
-    assert refused.value.kind is ErrorKind.FAILED_PRECONDITION
-    assert refused.value.reason == "INSUFFICIENT_STOCK"
-    assert refused.value.metadata == {"product": "bolts", "requested": "3", "available": "2"}
+    line.take(Counters(1, 5, 1, 4))
+    assert not line.sold_out
+    line.take(Counters(1, 5, 0, 5))
+    assert line.sold_out
 
 
-def test_settle_turns_claim_into_reservation() -> None:
+def test_the_book_follows_a_commit_without_a_word_when_it_agrees(caplog: pytest.LogCaptureFixture) -> None:
     line = _line(5)
-    line.admit(2)
-    line.settle(claimed=2, reserved=2)
-    assert (line.pending, line.reserved, line.admissible) == (0, 2, 3)
+    book = _book(line)
+    book.follow(Counters(1, 5, 2, 0), reserved=2)
+    assert (line.reserved, line.sold, book.repairs) == (2, 0, 0)
+    assert not caplog.records
 
 
-def test_failed_claim_is_given_back() -> None:
-    line = _line(5)
-    line.admit(5)
-    line.settle(claimed=5)
-    assert line.admissible == 5
+def test_a_wrong_book_is_repaired_from_the_database_and_logged(caplog: pytest.LogCaptureFixture) -> None:
+    line = _line(1000)
+    line.reserved = -5  # as a lost update would leave it
+    book = _book(line)
+    with caplog.at_level(logging.WARNING):
+        book.follow(Counters(1, 1000, 0, 5), reserved=-5, sold=5)
+    assert (line.reserved, line.sold, book.repairs) == (0, 5, 1)
+    assert "repaired" in caplog.text
 
 
-@pytest.mark.parametrize(("offered", "reserved", "sold"), [(5, -1, 0), (5, 0, -1), (5, 3, 3)])
-def test_invariant_violations_are_caught(offered: int, reserved: int, sold: int) -> None:
-    with pytest.raises(AssertionError):
-        check_invariant(offered, reserved, sold)
-
-
-def test_settle_refuses_to_oversell() -> None:
-    line = _line(2)
-    with pytest.raises(AssertionError):
-        line.settle(claimed=0, sold=3)
+def test_a_commit_for_a_line_of_another_month_is_ignored() -> None:
+    book = _book(_line())
+    book.follow(Counters(99, 10, 1, 0), reserved=1)
+    assert set(book.lines) == {1}

@@ -1,0 +1,125 @@
+"""The cart's writes (reserve, release), run by the writer inside a batch's transaction.
+
+Each is a conditional statement first: it changes only what is still in the
+state it expects and returns what it changed, and the rest of the write
+follows only those rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Connection
+
+from central.domain.months import MonthState
+from central.domain.stock import Counters, Movement
+from central.storage import movements, statements
+from central.storage.movements import MovementRow
+from central.storage.statements import ACTIVE
+from nodekit.errors import not_found
+
+
+@dataclass(frozen=True, slots=True)
+class ReserveRequest:
+    """One add-to-cart, as the writer needs it.
+
+    The time-to-live starts when the write runs, not when the request arrived:
+    a request that waited in a busy writer's queue still gets its whole hold.
+    """
+
+    reservation_id: str
+    customer_id: str
+    stock_line_id: int
+    quantity: int
+    clock: Callable[[], datetime]
+    ttl: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Reserved:
+    """A reservation made: the line's counters after it, and when it expires."""
+
+    counters: Counters
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """The database refused a reservation: the units free at that moment, and the month's state."""
+
+    available: int
+    month_state: str
+
+    @property
+    def month_open(self) -> bool:
+        """Whether the line's month was still open."""
+        return self.month_state == MonthState.OPEN.value
+
+
+@dataclass(frozen=True, slots=True)
+class Released:
+    """What a removal gave back: units of live reservations, and the line's counters after."""
+
+    units: int
+    counters: Counters | None
+
+
+def reserve(connection: Connection, request: ReserveRequest) -> Reserved | Refused:
+    """Reserves the units if they are free and the month is open; a refusal records the unmet demand."""
+    line_id, quantity, now = request.stock_line_id, request.quantity, request.clock()
+    taken = statements.RESERVE.first(connection, {"line": line_id, "quantity": quantity})
+    if taken is None:
+        found = statements.REFUSAL.first(connection, {"line": line_id})
+        if found is None:
+            return Refused(0, MonthState.CLOSED.value)
+        available, state, month = found
+        refused = Refused(max(int(available), 0), str(state))
+        if refused.month_open:
+            # Unmet demand is the shortfall: what was asked for beyond what was there.
+            unmet = {
+                "month": month,
+                "stock_line_id": line_id,
+                "customer_id": request.customer_id,
+                "quantity": quantity - refused.available,
+                "at": now,
+            }
+            statements.INSERT_UNMET.execute(connection, unmet)
+        return refused
+    statements.INSERT_RESERVATION.execute(
+        connection,
+        {
+            "reservation_id": request.reservation_id,
+            "customer_id": request.customer_id,
+            "stock_line_id": line_id,
+            "quantity": quantity,
+            "state": ACTIVE,
+            "created_at": now,
+            "expires_at": now + request.ttl,
+        },
+    )
+    actor = f"customer:{request.customer_id}"
+    move = MovementRow(line_id, Movement.RESERVED, quantity, actor, "added to cart", request.reservation_id)
+    movements.append(connection, [move], now)
+    return Reserved(statements.counters(taken), now + request.ttl)
+
+
+def release(connection: Connection, customer_id: str, line_id: int, now: datetime) -> Released:
+    """Ends every reservation of the line in the customer's cart; gives back the units of live ones."""
+    params = {"customer": customer_id, "line": line_id}
+    live = statements.RELEASE_ACTIVE.rows(connection, params)
+    lapsed = statements.RELEASE_EXPIRED.rows(connection, params)
+    if not live and not lapsed:
+        raise not_found("NOT_IN_CART", f"Stock line {line_id} is not in your cart.", stock_line_id=line_id)
+    units = sum(int(quantity) for _, quantity in live)
+    if not units:
+        return Released(0, None)
+    ((_, after),) = statements.unreserve_per_line(connection, [(line_id, units)]).values()
+    actor = f"customer:{customer_id}"
+    moves = [
+        MovementRow(line_id, Movement.RELEASED, int(quantity), actor, "removed from cart", str(rid))
+        for rid, quantity in live
+    ]
+    movements.append(connection, moves, now)
+    return Released(units, after)
