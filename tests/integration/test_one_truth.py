@@ -247,43 +247,49 @@ async def test_a_cut_open_month_still_opens_with_the_offers_that_arrived(tmp_pat
             silent.cancel()
 
 
-async def test_expiry_keeps_up_with_a_sustained_reserve_load(tmp_path: Path) -> None:
-    """3,000 reservations a second for 3 s, each held 0.5 s: each is released within 1 s of its expiry."""
-    rate, seconds, ttl_s = 3000, 3.0, 0.5
-    async with running_central(tmp_path / "central.sqlite3", reservation_ttl_s=ttl_s) as rc:
-        stubs = Stubs.on(rc.channel)
-        lines = await open_month_with(rc, stubs, {f"p{i}": 1_000_000 for i in range(20)})
-        line_ids = sorted(lines.values())
-        accounts = rc.central.accounts
-        customers = [(await accounts.register(f"load-{i}", None)).customer_id for i in range(50)]
-        cart = rc.central.cart
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        made = 0
-        tasks: list[asyncio.Task[object]] = []
-        # Reservations go through the use case (the gRPC stack would cap the rate on 2 cores, not the sweep).
-        while (elapsed := loop.time() - started) < seconds:
-            due = int(elapsed * rate) - made
-            for _ in range(due):
-                who, line = customers[made % len(customers)], line_ids[made % len(line_ids)]
-                tasks.append(asyncio.ensure_future(cart.add(who, line, 1)))
-                made += 1
-            await asyncio.sleep(0.005)
-        await asyncio.gather(*tasks)
+async def _reserve_many(rc: RunningCentral, count: int) -> None:
+    """``count`` one-unit reservations through the use case, spread over 20 lines and 50 customers."""
+    lines = sorted(
+        (await open_month_with(rc, Stubs.on(rc.channel), {f"p{i}": 1_000_000 for i in range(20)})).values()
+    )
+    accounts = rc.central.accounts
+    customers = [(await accounts.register(f"load-{i}", None)).customer_id for i in range(50)]
+    await asyncio.gather(*(rc.central.cart.add(customers[i % 50], lines[i % 20], 1) for i in range(count)))
+
+
+def _live_reservations(rc: RunningCentral) -> int:
+    with contextlib.closing(sqlite3.connect(rc.db_path)) as db:
+        (live,) = db.execute("SELECT COUNT(*) FROM reservations WHERE state = 'active'").fetchone()
+    return int(live)
+
+
+async def test_a_sweeper_that_is_behind_sweeps_again_at_once(tmp_path: Path) -> None:
+    """6,000 reservations fall due at once: released in back-to-back sweeps, not one sweep an interval."""
+    from central.service.expiry import SWEEP_LIMIT
+
+    interval_s = 20.0
+    async with running_central(
+        tmp_path / "central.sqlite3", reservation_ttl_s=0.2, sweep_interval_s=interval_s
+    ) as rc:
+        await _reserve_many(rc, 3 * SWEEP_LIMIT)
 
         async def all_released() -> None:
-            with contextlib.closing(sqlite3.connect(rc.db_path)) as db:
-                (live,) = db.execute("SELECT COUNT(*) FROM reservations WHERE state = 'active'").fetchone()
-            assert live == 0
+            assert _live_reservations(rc) == 0
 
-        await assert_eventually(all_released, timeout_s=10)
-        with contextlib.closing(sqlite3.connect(rc.db_path)) as db:
-            late = db.execute(
-                "SELECT MAX(julianday(m.at) - julianday(r.expires_at)) * 86400, COUNT(*)"
-                " FROM stock_movements m JOIN reservations r ON r.reservation_id = m.reference"
-                " WHERE m.kind = 'expired'"
-            ).fetchone()
-        worst_s, expired = late
-        print(f"{made} reservations in {seconds}s; {expired} expired, the latest {worst_s:.3f}s late")
-        assert expired == made
-        assert worst_s < 1.0
+        # Three full sweeps with a pause of the interval between them would need 40 s.
+        await assert_eventually(all_released, timeout_s=interval_s / 2)
+        await assert_catalog_is_the_database(rc, Stubs.on(rc.channel), await register(Stubs.on(rc.channel)))
+
+
+async def test_a_short_hold_is_released_long_before_the_sweep_interval(tmp_path: Path) -> None:
+    """A reservation held 0.3 s is released long before the sweep interval (20 s) comes round."""
+    async with running_central(
+        tmp_path / "central.sqlite3", reservation_ttl_s=0.3, sweep_interval_s=20.0
+    ) as rc:
+        await _reserve_many(rc, 1)
+        assert _live_reservations(rc) == 1
+
+        async def released() -> None:
+            assert _live_reservations(rc) == 0
+
+        await assert_eventually(released, timeout_s=5)
