@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from branch_node.tax import province
+from nodekit import addresses
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class BranchSettings:
     """How a branch runs.
 
     Attributes:
-        central: host:port of the central.
+        central: host:port of the central, or several comma-separated.
         name: Branch name, as configured at the central (``--branch NAME=KEY``).
         key: The branch's bearer key.
         db_path: The branch's own SQLite file.
@@ -62,7 +63,7 @@ class BranchSettings:
 def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.environ) -> BranchSettings:
     """Builds settings from flags; the key may also come from DISTRIBUTION_BRANCH_KEY."""
     parser = argparse.ArgumentParser(prog="python -m branch_node", description="A branch store.")
-    parser.add_argument("--central", required=True, help="host:port of the central")
+    parser.add_argument("--central", required=True, metavar=addresses.METAVAR, help=addresses.HELP)
     parser.add_argument("--name", required=True)
     parser.add_argument("--key", default=env.get("DISTRIBUTION_BRANCH_KEY"))
     parser.add_argument("--db", required=True, type=Path, help="the branch's SQLite file")
@@ -78,11 +79,12 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
     parser.add_argument("--no-simulate", action="store_true", help="stream and reorder only")
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
+    central = addresses.central_argument(parser, args.central)
     if not args.key:
         parser.error("--key (or DISTRIBUTION_BRANCH_KEY) is required")
     try:
         return BranchSettings(
-            central=args.central,
+            central=central,
             name=args.name,
             key=args.key,
             db_path=args.db,

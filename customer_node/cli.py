@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from nodekit import addresses
 from nodekit.channel import DEFAULT_TIMEOUT_S
 
 ENV_CENTRAL = "DISTRIBUTION_CENTRAL"
@@ -40,7 +41,7 @@ class SimulateSettings:
     """Settings of one simulated customer.
 
     Attributes:
-        central: The central's ``host:port``.
+        central: The central's ``host:port``, or several comma-separated (calls spread over them).
         name: Display name to register under.
         seed: Seed of all the customer's choices; by default derived from the name.
         token_file: Where the bearer token is kept; an existing file's token is reused.
@@ -69,7 +70,7 @@ class ShopSettings:
     """Settings of the interactive terminal shop.
 
     Attributes:
-        central: The central's ``host:port``.
+        central: The central's ``host:port``, or several comma-separated (calls spread over them).
         name: Display name to register under.
         card: Card given on the command line; None means ask at start.
         timeout_s: Deadline of each unary call.
@@ -148,8 +149,8 @@ def _common(parser: argparse.ArgumentParser, env: Mapping[str, str], level: str)
         "--central",
         default=central,
         required=central is None,
-        metavar="HOST:PORT",
-        help=f"address of the central (default: ${ENV_CENTRAL})",
+        metavar=addresses.METAVAR,
+        help=f"{addresses.HELP} (default: ${ENV_CENTRAL})",
     )
     parser.add_argument(
         "--timeout", type=_positive_float, default=DEFAULT_TIMEOUT_S, help="per-call deadline, s"
@@ -175,9 +176,10 @@ def _parse_simulate(argv: Sequence[str], env: Mapping[str, str]) -> SimulateSett
     parser.add_argument("--months", type=_non_negative_int, default=0, help="exit after N months (0: never)")
     parser.add_argument("--think-ms", type=_non_negative_int, default=5, help="longest pause between calls")
     args = parser.parse_args(argv)
+    central = addresses.central_argument(parser, args.central)
     _check_name(parser, args.name)
     return SimulateSettings(
-        central=args.central,
+        central=central,
         name=args.name,
         seed=default_seed(args.name) if args.seed is None else args.seed,
         token_file=args.token_file,
@@ -197,6 +199,7 @@ def _parse_shop(argv: Sequence[str], env: Mapping[str, str]) -> ShopSettings:
     parser.add_argument("--name", default=None, help="display name (default: your user name)")
     parser.add_argument("--card", default=None, metavar="'NUMBER MM/YYYY'", help="payment card")
     args = parser.parse_args(argv)
+    central = addresses.central_argument(parser, args.central)
     name = args.name or env.get("USER") or "shopper"
     _check_name(parser, name)
     card = None
@@ -206,7 +209,7 @@ def _parse_shop(argv: Sequence[str], env: Mapping[str, str]) -> ShopSettings:
         except ValueError as error:
             parser.error(str(error))
     return ShopSettings(
-        central=args.central,
+        central=central,
         name=name,
         card=card,
         timeout_s=args.timeout,

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from nodekit import addresses
 from nodekit.channel import TlsClientConfig
 
 
@@ -16,7 +17,7 @@ class ManufacturerSettings:
     """How one manufacturer runs.
 
     Attributes:
-        central: Address of the central (host:port).
+        central: Address of the central (host:port), or several comma-separated.
         name: The manufacturer's configured name.
         key: Its configured key (bearer token); never logged.
         seed: Seeds its product lines, prices, rates and capacities.
@@ -42,7 +43,7 @@ def parse_args(
 ) -> ManufacturerSettings:
     """Builds settings from flags; the key may also come from DISTRIBUTION_MANUFACTURER_KEY."""
     parser = argparse.ArgumentParser(prog="python -m manufacturer_node", description="A manufacturer.")
-    parser.add_argument("--central", required=True, help="host:port of the central")
+    parser.add_argument("--central", required=True, metavar=addresses.METAVAR, help=addresses.HELP)
     parser.add_argument("--name", required=True)
     parser.add_argument("--key", default=env.get("DISTRIBUTION_MANUFACTURER_KEY"))
     parser.add_argument("--seed", type=int, default=0)
@@ -53,13 +54,14 @@ def parse_args(
     parser.add_argument("--tls-key", type=Path, help="client private key (mTLS)")
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
+    central = addresses.central_argument(parser, args.central)
     if not args.key:
         parser.error("--key (or DISTRIBUTION_MANUFACTURER_KEY) is required")
     if args.month_seconds <= 0 or args.give_up_seconds <= 0:
         parser.error("--month-seconds and --give-up-seconds must be positive")
     tls = TlsClientConfig(args.tls_ca, args.tls_cert, args.tls_key) if args.tls_ca else None
     return ManufacturerSettings(
-        central=args.central,
+        central=central,
         name=args.name,
         key=args.key,
         seed=args.seed,

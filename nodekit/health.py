@@ -8,6 +8,7 @@ import time
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
+from nodekit.channel import open_channel
 from nodekit.registrar import Registrar
 
 OVERALL = ""
@@ -27,9 +28,12 @@ async def set_serving(servicer: health.aio.HealthServicer, serving: bool) -> Non
 
 
 async def wait_until_serving(target: str, timeout_s: float = 30.0) -> None:
-    """Polls ``target``'s health until SERVING, or raises TimeoutError after ``timeout_s``."""
+    """Polls ``target``'s health until SERVING, or raises TimeoutError after ``timeout_s``.
+
+    With several addresses (``A:1,B:2``) one of them SERVING is enough.
+    """
     deadline = time.monotonic() + timeout_s
-    async with grpc.aio.insecure_channel(target) as channel:
+    async with open_channel(target) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
         while True:
             remaining = deadline - time.monotonic()

@@ -72,6 +72,9 @@ async def execute(settings: AdminSettings, out: TextIO, err: TextIO) -> int:
     except OSError as error:
         print(f"{PROG}: cannot read a TLS file: {error.strerror} ({error.filename})", file=err)
         return FAILED
+    except ValueError as error:  # several addresses that cannot make one list (see open_channel)
+        print(f"{PROG}: {error}", file=err)
+        return FAILED
     try:
         client = AdminClient(channel, settings.central, settings.key, settings.timeout_s)
         rendered = await answer(client, settings.command)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +22,12 @@ from central.admin.commands import (
     TopProducts,
 )
 from central.admin.key import KeyProblem, read_key
+from nodekit import addresses
 from nodekit.channel import DEFAULT_TIMEOUT_S, TlsClientConfig
 
 PROG = "python -m central.admin"
 ENV_CENTRAL = "DISTRIBUTION_CENTRAL"
 ENV_KEY = "DISTRIBUTION_OPERATOR_KEY"
-_ADDRESS = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9._-]*):(\d{1,5})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +35,7 @@ class AdminSettings:
     """One run of the operator command.
 
     Attributes:
-        central: The central's ``HOST:PORT``.
+        central: The central's ``HOST:PORT``, or several comma-separated (calls spread over them).
         key: The operator key (bearer token); kept out of ``repr`` so it never reaches a log.
         command: What to do.
         key_file: The file the key came from, or None when it came from the environment.
@@ -69,8 +68,10 @@ def parse_args(argv: Sequence[str], env: Mapping[str, str] | None = None) -> Adm
     env = os.environ if env is None else env
     parser = _build_parser(env)
     args = parser.parse_args(argv)
-    if _ADDRESS.fullmatch(args.central) is None or not 0 < int(args.central.rpartition(":")[2]) < 65536:
-        parser.error(f"--central expects HOST:PORT (e.g. 127.0.0.1:50051), got {args.central!r}")
+    try:
+        central = ",".join(addresses.parse_central_addresses(args.central))
+    except ValueError as error:
+        parser.error(str(error))
     if (args.tls_cert is None) != (args.tls_key is None):
         parser.error("--tls-cert and --tls-key go together")
     if args.tls_cert is not None and args.tls_ca is None:
@@ -80,7 +81,7 @@ def parse_args(argv: Sequence[str], env: Mapping[str, str] | None = None) -> Adm
     except KeyProblem as error:
         parser.error(str(error))
     return AdminSettings(
-        central=args.central,
+        central=central,
         key=key,
         command=_command(args),
         key_file=args.key_file,
@@ -122,8 +123,8 @@ def _build_parser(env: Mapping[str, str]) -> _Parser:
         "--central",
         default=central,
         required=central is None,
-        metavar="HOST:PORT",
-        help=f"address of the central (default: ${ENV_CENTRAL}" + (f", now {central})" if central else ")"),
+        metavar=addresses.METAVAR,
+        help=f"{addresses.HELP} (default: ${ENV_CENTRAL}" + (f", now {central})" if central else ")"),
     )
     parser.add_argument(
         "--key-file", type=Path, metavar="FILE", help=f"file holding the operator key (default: ${ENV_KEY})"

@@ -261,7 +261,7 @@ async def test_a_malformed_address_exits_2_at_once_in_one_line(admin: Admin, add
     code, out, err = await admin.raw("--central", address, "status", env={"DISTRIBUTION_OPERATOR_KEY": "k"})
     assert (code, out) == (2, "")
     assert err == (
-        "python -m central.admin: error: --central expects HOST:PORT (e.g. 127.0.0.1:50051), "
+        "python -m central.admin: error: --central expects HOST:PORT[,HOST:PORT...]; "
         f"got {address!r} (see --help)\n"
     )
     assert time.monotonic() - started < 1
