@@ -20,7 +20,11 @@ from benchmarks.suite import Suite
 
 def parse_args(argv: Sequence[str] | None = None) -> Plan:
     """Flags -> the plan of a run."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        epilog="python -m benchmarks centrals --help: 1, 2 and 3 centrals on one PostgreSQL",
+    )
     parser.add_argument("--quick", action="store_true", help="short smoke run (~30 s)")
     parser.add_argument("--duration", type=float, help="seconds per measurement")
     parser.add_argument("--slices", type=int, help="turns each measurement takes with the echo's")
@@ -61,8 +65,17 @@ async def run(plan: Plan) -> dict[str, object]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Runs the benchmark on uvloop when installed and prints one JSON object."""
-    plan = parse_args(argv)
+    """Runs the benchmark on uvloop when installed and prints one JSON object.
+
+    ``python -m benchmarks centrals ...`` runs the several-centrals benchmark instead
+    (``benchmarks.centrals``; it needs PostgreSQL's server binaries and asyncpg).
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["centrals"]:
+        from benchmarks import centrals
+
+        return centrals.main(args[1:])
+    plan = parse_args(args)
     try:
         import uvloop
     except ImportError:  # pragma: no cover - uvloop is a Linux dependency

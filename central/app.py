@@ -23,11 +23,14 @@ from central.service.accounts import Accounts
 from central.service.cart import Cart
 from central.service.catalog import Catalog
 from central.service.checkout import Checkout
+from central.service.coherence import Coherence
 from central.service.core import Core
 from central.service.expiry import ExpirySweeper
+from central.service.feed import ChangeFeed, asyncpg_dsn
 from central.service.months import MonthDesk, OfferCollector
 from central.service.offers import OfferDesk
 from central.settings import CentralSettings
+from central.storage.locks import central_batch_hooks
 from central.storage.schema import metadata
 from generated.distribution.v1 import (
     cart_pb2,
@@ -43,11 +46,12 @@ from generated.distribution.v1 import (
     order_pb2,
     order_pb2_grpc,
 )
-from nodekit.db.engine import create_engine
+from nodekit.db.engine import create_engine, is_sqlite
 from nodekit.db.schema import create_schema
 from nodekit.db.writer import WriteQueue
 from nodekit.guard import Guard, RateLimit
 from nodekit.health import add_health, set_serving
+from nodekit.ids import new_id
 from nodekit.registrar import Registrar
 from nodekit.tls import server_credentials
 
@@ -81,6 +85,7 @@ class Central:
     sweeper: ExpirySweeper
     health: health.aio.HealthServicer
     links: LinkRegistry
+    feed: ChangeFeed | None = None
 
     async def stop(self, grace_s: float | None = None) -> None:
         """NOT_SERVING, drain in-flight calls, stop background work, close the database."""
@@ -88,6 +93,8 @@ class Central:
         # Manufacturer streams never end by themselves; end them so draining need not wait.
         self.links.close_all()
         await self.server.stop(self.settings.drain_grace_s if grace_s is None else grace_s)
+        if self.feed is not None:
+            await self.feed.stop()
         await self.sweeper.stop()
         await self.months.stop()
         await self.core.writer.stop()
@@ -109,19 +116,28 @@ async def create_server(
     """
     engine = create_engine(settings.db_url)
     await create_schema(engine, metadata)
-    writer = WriteQueue(engine)
+    central_id = new_id()
+    # On PostgreSQL other centrals may share the database: they hear of each other's commits.
+    shared = not is_sqlite(engine)
+    writer = WriteQueue(engine, hooks=central_batch_hooks(engine, central_id))
     await writer.start()
-    core = Core(settings=settings, engine=engine, writer=writer)
+    core = Core(settings=settings, engine=engine, writer=writer, central_id=central_id, shared=shared)
     accounts = Accounts(core)
     await accounts.load_configured()
     # The links record the offers they collect with the offer desk, which needs only the core; so
     # the links exist before the month desk that asks them, and every part gets its parts built.
     offers = OfferDesk(core)
     links = LinkRegistry(core, offers, settings.manufacturer_keys)
-    months = MonthDesk(core, links if collector is None else collector(offers), [queue_month_reports])
+    months = MonthDesk(
+        core, links if collector is None else collector(offers), [queue_month_reports], owner=not shared
+    )
     await months.recover()
+    feed = None
+    if shared:
+        feed = ChangeFeed(asyncpg_dsn(settings.db_url), central_id, Coherence(core, months, links))
+        await feed.start()
     cart = Cart(core)
-    checkout = Checkout(core, accounts, months.after_sales)
+    checkout = Checkout(core, months.after_sales)
     catalog = Catalog(core)
     sweeper = ExpirySweeper(core)
     await sweeper.sweep_once()
@@ -182,6 +198,7 @@ async def create_server(
         sweeper,
         health_servicer,
         links,
+        feed,
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from central.branches.schema import branches
 from central.service.accounts import Accounts
 from central.service.core import Core
+from central.storage.serialize import Exclusive, one_at_a_time
 from nodekit.auth import Principal, Role, token_digest
 from nodekit.errors import denied
 
@@ -54,6 +55,7 @@ class BranchDirectory:
 
 
 def _upsert(connection: Connection, keys: Mapping[str, str], now: datetime) -> dict[str, int]:
+    one_at_a_time(connection, Exclusive.BRANCHES)
     ids: dict[str, int] = {}
     for name, key in keys.items():
         digest = token_digest(key)

@@ -25,6 +25,7 @@ class Counters:
     offered: int
     reserved: int
     sold: int
+    version: int
 
 
 @dataclass(slots=True)
@@ -40,6 +41,7 @@ class StockLine:
     offered: int
     reserved: int = 0
     sold: int = 0
+    version: int = 0
 
     @property
     def available(self) -> int:
@@ -51,6 +53,10 @@ class StockLine:
         """Every unit sold: within its month a line never comes back from this (sales are final)."""
         return self.sold >= self.offered
 
-    def take(self, counters: Counters) -> None:
-        """Takes the counters the database returned."""
+    def take(self, counters: Counters) -> bool:
+        """Takes counters the database returned, unless the line already holds a newer version."""
+        if counters.version < self.version:
+            return False
         self.offered, self.reserved, self.sold = counters.offered, counters.reserved, counters.sold
+        self.version = counters.version
+        return True

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from central.link import outbox
+from central.domain.months import MonthState
+from central.link import outbox, replies
 from central.link.messages import ManufacturerLink, OfferAsk, OutboxItem
 from central.link.session import LinkSession
 from central.service.core import Core
@@ -54,14 +55,19 @@ class LinkRegistry:
         self._last_seen: dict[int, datetime] = {}
         self._touched: dict[int, datetime] = {}
         self._collection: _Collection | None = None
+        self._relays: set[asyncio.Task[None]] = set()
 
     # -- offer collection (OfferCollector) ------------------------------------------
     async def collect(self, month: int, deadline_s: float) -> tuple[list[str], list[str]]:
         """Asks every connected manufacturer; returns (offered in time, skipped) by name.
 
-        Waits until every connected manufacturer has answered or the deadline
-        passes; one that connects meanwhile is asked too. Offers still being
-        recorded at the deadline are waited for, so a name is never both
+        Waits until every manufacturer has answered or the deadline passes; one
+        that connects meanwhile is asked too. Alone, a central waits for the
+        manufacturers connected to it. When the database is shared, the others
+        relay the request to the manufacturers connected to them and every
+        answer is noted in the database, so this central waits until every
+        configured manufacturer has answered (or the deadline). Offers still
+        being recorded at the deadline are waited for, so a name is never both
         skipped and on sale.
         """
         loop = asyncio.get_running_loop()
@@ -71,9 +77,8 @@ class LinkRegistry:
             for session in list(self._sessions.values()):
                 self._ask(session, collection)
             while True:
-                waiting = [s for s in self._sessions.values() if s.name not in collection.recording]
                 remaining = collection.deadline - loop.time()
-                if not waiting or remaining <= 0:
+                if remaining <= 0 or not await self._still_waiting(collection):
                     break
                 collection.changed.clear()
                 try:
@@ -84,9 +89,52 @@ class LinkRegistry:
             self._collection = None
         names = list(collection.recording)
         results = await asyncio.gather(*collection.recording.values())
-        offered = sorted(name for name, ok in zip(names, results, strict=True) if ok)
-        skipped = sorted((set(self._configured) | set(collection.request_ids)) - set(offered))
-        return offered, skipped
+        offered = {name for name, ok in zip(names, results, strict=True) if ok}
+        if self._core.shared:
+            async with self._core.engine.connect() as connection:
+                answered = await connection.run_sync(replies.replies, month, self._configured)
+            offered |= {name for name, accepted in answered.items() if accepted}
+        skipped = sorted((set(self._configured) | set(collection.request_ids)) - offered)
+        return sorted(offered), skipped
+
+    async def _still_waiting(self, collection: _Collection) -> bool:
+        if any(s.name not in collection.recording for s in self._sessions.values()):
+            return True
+        if not self._core.shared:
+            return False
+        async with self._core.engine.connect() as connection:
+            answered = await connection.run_sync(replies.replies, collection.month, self._configured)
+        return any(name not in answered and name not in collection.recording for name in self._configured)
+
+    def relay(self, month: int, due_at: datetime) -> None:
+        """Asks the manufacturers connected here for the offers of a month another central is opening."""
+        remaining_s = (due_at - self._core.clock()).total_seconds()
+        if remaining_s <= 0 or self._collection is not None:
+            return
+        collection = _Collection(month, asyncio.get_running_loop().time() + remaining_s)
+        self._collection = collection
+        for session in list(self._sessions.values()):
+            self._ask(session, collection)
+        logger.info("month %d: relayed the offer request to %d manufacturer(s)", month, len(self._sessions))
+        task = asyncio.create_task(self._end_relay(collection, remaining_s), name="offer-relay")
+        self._relays.add(task)
+        task.add_done_callback(self._relays.discard)
+
+    async def _end_relay(self, collection: _Collection, remaining_s: float) -> None:
+        await asyncio.sleep(remaining_s)
+        if self._collection is collection:
+            self._collection = None
+        await asyncio.gather(*collection.recording.values(), return_exceptions=True)
+
+    def _collecting(self, month: int) -> bool:
+        """Whether ``month`` is still collecting offers (a relay outlives its month's opening)."""
+        book = self._core.book
+        return book.month == month and book.state is MonthState.COLLECTING
+
+    def offers_changed(self) -> None:
+        """Another central noted an answer: a collection waiting for it looks again."""
+        if self._collection is not None:
+            self._collection.changed.set()
 
     def _ask(self, session: LinkSession, collection: _Collection) -> None:
         request_id = new_id()
@@ -102,6 +150,7 @@ class LinkRegistry:
         collection = self._collection
         if (
             collection is None
+            or not self._collecting(collection.month)
             or collection.month != month
             or collection.request_ids.get(session.name) != request_id
             or session.name in collection.recording
@@ -117,6 +166,15 @@ class LinkRegistry:
         collection.changed.set()
 
     async def _record(self, name: str, month: int, lines: list[OfferLineInput]) -> bool:
+        accepted = await self._record_offer(name, month, lines)
+        now = self._core.clock()
+        try:
+            await self._core.writer.run(lambda c: replies.record_reply(c, month, name, accepted, now))
+        except Exception:
+            logger.exception("month %d: noting the answer of %s failed", month, name)
+        return accepted
+
+    async def _record_offer(self, name: str, month: int, lines: list[OfferLineInput]) -> bool:
         if not lines:
             logger.info("month %d: %s has nothing to offer", month, name)
             return True
@@ -147,7 +205,7 @@ class LinkRegistry:
         session.start()
         self.seen(session, force=True)
         collection = self._collection
-        if collection is not None and name not in collection.recording:
+        if collection is not None and name not in collection.recording and self._collecting(collection.month):
             self._ask(session, collection)
             collection.changed.set()
         logger.info("%s connected", name)
@@ -186,16 +244,26 @@ class LinkRegistry:
         async with self._core.engine.connect() as connection:
             return await connection.run_sync(outbox.pending, manufacturer_id, after_id)
 
+    # -- wake-ups ---------------------------------------------------------------------
+    def wake(self, manufacturer_ids: Iterable[int]) -> None:
+        """Sends these manufacturers what is waiting for them, if their streams are here."""
+        for manufacturer_id in manufacturer_ids:
+            session = self._sessions.get(manufacturer_id)
+            if session is not None:
+                session.wake()
+
+    def wake_all(self) -> None:
+        """Sends every manufacturer connected here what is waiting for it."""
+        for session in self._sessions.values():
+            session.wake()
+
     # -- events -----------------------------------------------------------------------
     def on_event(self, event: Event) -> None:
         """Wakes the pumps of the manufacturers a committed event has notifications for."""
         if isinstance(event, Depleted):
-            session = self._sessions.get(event.manufacturer_id)
-            if session is not None:
-                session.wake()
+            self.wake((event.manufacturer_id,))
         elif isinstance(event, MonthClosed):
-            for session in self._sessions.values():
-                session.wake()
+            self.wake_all()
 
     # -- operator view ----------------------------------------------------------------
     async def links(self) -> list[ManufacturerLink]:

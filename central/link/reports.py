@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from central.domain.months import ProductOutcome
 from central.domain.notices import MonthReportNotice, ReportResult, encode
 from central.domain.recommend import ProductMonth, Recommendation, recommend, window_months
+from central.storage import changes
 from central.storage.schema import manufacturers, month_results, notifications
 
 
@@ -42,6 +43,7 @@ def queue_month_reports(
             {"manufacturer_id": manufacturer_id, "kind": kind.value, "payload": payload, "created_at": now}
         )
     connection.execute(insert(notifications), rows)
+    changes.notices(connection, recipients)
 
 
 def month_report_notice(

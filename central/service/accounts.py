@@ -8,9 +8,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from central.domain import rules
-from central.domain.cards import NO_CARD, StoredCard, accept_card
+from central.domain.cards import NO_CARD, accept_card
 from central.service.core import Core
 from central.storage.schema import customers, manufacturers
+from central.storage.serialize import Exclusive, one_at_a_time
 from nodekit.auth import Principal, Role, new_token, token_digest
 from nodekit.errors import not_found
 from nodekit.ids import new_id
@@ -40,7 +41,6 @@ class Accounts:
     def __init__(self, core: Core) -> None:
         self._core = core
         self._principals: dict[str, Principal] = {}
-        self._cards: dict[str, StoredCard] = {}
 
     async def load_configured(self) -> None:
         """Registers the operator key and upserts the configured manufacturers with their keys."""
@@ -52,6 +52,7 @@ class Accounts:
         keys = dict(settings.manufacturer_keys)
 
         def upsert(connection: Connection) -> dict[str, int]:
+            one_at_a_time(connection, Exclusive.MANUFACTURERS)
             ids: dict[str, int] = {}
             for name, key in keys.items():
                 digest = token_digest(key)
@@ -127,7 +128,6 @@ class Accounts:
         )
         await self._core.writer.run(lambda c: c.execute(insert(customers).values(**values)))
         self._principals[token_digest(token)] = Principal(Role.CUSTOMER, customer_id, name)
-        self._cards[customer_id] = stored
         return Registration(customer_id, token, stored.last4)
 
     async def update_card(self, customer_id: str, card: CardInput) -> str:
@@ -155,25 +155,4 @@ class Accounts:
                 raise not_found("CUSTOMER_NOT_FOUND", "The customer does not exist.")
 
         await self._core.writer.run(store)
-        self._cards[customer_id] = stored
         return stored.last4
-
-    async def card_of(self, customer_id: str) -> StoredCard:
-        """The customer's stored card (NO_CARD when none)."""
-        card = self._cards.get(customer_id)
-        if card is not None:
-            return card
-        async with self._core.engine.connect() as connection:
-            row = (
-                await connection.execute(
-                    select(
-                        customers.c.card_last4,
-                        customers.c.card_fingerprint,
-                        customers.c.card_expiry_year,
-                        customers.c.card_expiry_month,
-                    ).where(customers.c.customer_id == customer_id)
-                )
-            ).first()
-        card = NO_CARD if row is None else StoredCard(*row)
-        self._cards[customer_id] = card
-        return card

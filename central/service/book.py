@@ -30,10 +30,20 @@ class StockBook:
         self.repairs = 0
 
     def reset(self, month: int, state: MonthState, lines: Iterable[StockLine]) -> None:
-        """Replaces the book with ``month``'s lines."""
+        """Replaces the book with ``month``'s lines, as read from the database.
+
+        A line the book already holds at a newer version keeps it: a commit may have
+        been followed while the lines were being read.
+        """
+        fresh = {line.stock_line_id: line for line in lines}
+        if month == self.month:
+            for line_id, line in fresh.items():
+                held = self.lines.get(line_id)
+                if held is not None and held.version > line.version:
+                    fresh[line_id] = held
         self.month = month
         self.state = state
-        self.lines = {line.stock_line_id: line for line in lines}
+        self.lines = fresh
 
     def line(self, stock_line_id: int) -> StockLine:
         """The line, or NOT_FOUND when it is not part of the current month."""
@@ -50,13 +60,18 @@ class StockBook:
     def follow(self, counters: Counters, reserved: int = 0, sold: int = 0) -> None:
         """Takes a committed write's counters; ``reserved``/``sold`` are the changes the write made.
 
-        When the book plus the write's own changes is not what the database
+        When nobody else changed the line in between (its version moved by one)
+        and the book plus the write's own changes is not what the database
         returned, the book was wrong; it is logged and repaired, never raised.
         """
         line = self.lines.get(counters.stock_line_id)
         if line is None:
             return
-        if (line.offered, line.reserved + reserved, line.sold + sold) != (
+        if counters.version == line.version + 1 and (
+            line.offered,
+            line.reserved + reserved,
+            line.sold + sold,
+        ) != (
             counters.offered,
             counters.reserved,
             counters.sold,
@@ -76,6 +91,11 @@ class StockBook:
                 counters.sold,
             )
         line.take(counters)
+
+    def refresh(self, counters: Counters) -> bool:
+        """Takes counters read from the database (another writer's change); True when the line moved."""
+        line = self.lines.get(counters.stock_line_id)
+        return line is not None and counters.version > line.version and line.take(counters)
 
     def sold_out(self) -> bool:
         """True when the month has lines and every unit of every line is sold."""

@@ -46,7 +46,9 @@ class Cart:
             timedelta(seconds=self._core.settings.reservation_ttl_s),
         )
         outcome = await self._core.writer.run(
-            lambda connection: cart_writes.reserve(connection, request), self._follow_reserve(quantity)
+            lambda connection: cart_writes.reserve(connection, request),
+            self._follow_reserve(quantity),
+            locks=(stock_line_id,),
         )
         if isinstance(outcome, Refused):
             if not outcome.month_open:
@@ -90,6 +92,7 @@ class Cart:
         released = await self._core.writer.run(
             lambda connection: cart_writes.release(connection, customer_id, stock_line_id, now),
             self._follow_release,
+            locks=(stock_line_id,),
         )
         return released.units
 

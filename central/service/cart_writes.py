@@ -102,7 +102,7 @@ def reserve(connection: Connection, request: ReserveRequest) -> Reserved | Refus
     actor = f"customer:{request.customer_id}"
     move = MovementRow(line_id, Movement.RESERVED, quantity, actor, "added to cart", request.reservation_id)
     movements.append(connection, [move], now)
-    return Reserved(statements.counters(taken), now + request.ttl)
+    return Reserved(statements.changed(connection, taken), now + request.ttl)
 
 
 def release(connection: Connection, customer_id: str, line_id: int, now: datetime) -> Released:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -79,14 +80,4 @@ class Catalog:
 
 def _copy(line: StockLine) -> StockLine:
     # A snapshot of the counters, so a message never changes while it is being sent.
-    return StockLine(
-        line.stock_line_id,
-        line.month,
-        line.manufacturer_id,
-        line.manufacturer_name,
-        line.product,
-        line.unit_price_cents,
-        line.offered,
-        line.reserved,
-        line.sold,
-    )
+    return dataclasses.replace(line)

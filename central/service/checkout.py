@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from central.domain import failures, rules
-from central.service.accounts import Accounts
 from central.service.core import Core
-from central.service.placing import Placed, place
+from central.service.placing import Placed, cart_lines, place
 from central.service.views import CheckoutResult, OrderView
 from central.storage.orders import load_orders
 
@@ -17,18 +16,21 @@ MAX_HISTORY = 500
 class Checkout:
     """Places orders and reads order history."""
 
-    def __init__(self, core: Core, accounts: Accounts, after_sales: Callable[[], None]) -> None:
+    def __init__(self, core: Core, after_sales: Callable[[], None]) -> None:
         self._core = core
-        self._accounts = accounts
         self._after_sales = after_sales
 
     async def checkout(self, customer_id: str, idempotency_key: str) -> CheckoutResult:
         """Turns the cart into an order; the same key again returns the same order."""
         key = rules.idempotency_key(idempotency_key)
-        card = await self._accounts.card_of(customer_id)
         now = self._core.clock()
+        locks: list[int] = []
+        if self._core.writer.locks_rows:
+            # Several writers: the lines of the cart are locked with the batch's, in line order.
+            async with self._core.engine.connect() as connection:
+                locks = await connection.run_sync(cart_lines, customer_id)
         placed = await self._core.writer.run(
-            lambda connection: place(connection, customer_id, key, card, now), self._follow
+            lambda connection: place(connection, customer_id, key, now), self._follow, locks
         )
         return placed.result
 

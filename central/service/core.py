@@ -18,11 +18,16 @@ from nodekit.timestamps import utcnow
 
 @dataclass
 class Core:
-    """Engine, group-commit writer, in-memory book, catalog hub, events, settings and clock."""
+    """Engine, group-commit writer, in-memory book, catalog hub, events, settings and clock.
+
+    ``shared`` is true when other centrals may write the same database (PostgreSQL).
+    """
 
     settings: CentralSettings
     engine: AsyncEngine
     writer: WriteQueue
+    central_id: str = ""
+    shared: bool = False
     book: StockBook = field(default_factory=StockBook)
     hub: CatalogHub = field(default_factory=CatalogHub)
     events: EventBus = field(default_factory=EventBus)

@@ -34,6 +34,8 @@ class Sweep:
 
     reservations: int
     lines: dict[int, tuple[int, Counters]]
+    # When the earliest reservation still active falls due (None: there is none).
+    next_due: datetime | None = None
 
     @property
     def units(self) -> int:
@@ -74,16 +76,25 @@ def expire_reservations(
     return given
 
 
-def expire_due(connection: Connection, now: datetime, limit: int = SWEEP_LIMIT) -> Sweep:
-    """Expires up to ``limit`` reservations due at ``now``, the longest overdue first."""
-    due = (
-        select(reservations.c.reservation_id)
+def due_reservations(
+    connection: Connection, now: datetime, limit: int = SWEEP_LIMIT
+) -> list[tuple[str, int]]:
+    """(reservation id, stock line id) of up to ``limit`` active reservations due at ``now``, oldest first."""
+    rows = connection.execute(
+        select(reservations.c.reservation_id, reservations.c.stock_line_id)
         .where(reservations.c.state == ACTIVE, reservations.c.expires_at <= now)
         .order_by(reservations.c.expires_at)
         .limit(limit)
-    )
-    picked = [row.reservation_id for row in connection.execute(due)]
-    return Sweep(len(picked), expire_reservations(connection, picked, now) if picked else {})
+    ).all()
+    return [(str(r.reservation_id), int(r.stock_line_id)) for r in rows]
+
+
+def expire_due(connection: Connection, now: datetime) -> Sweep:
+    """Picks and expires up to SWEEP_LIMIT reservations due at ``now``, in one write."""
+    due = due_reservations(connection, now)
+    ids = [reservation_id for reservation_id, _ in due]
+    lines = expire_reservations(connection, ids, now) if due else {}
+    return Sweep(len(due), lines, next_expiry(connection))
 
 
 def next_expiry(connection: Connection) -> datetime | None:
@@ -105,15 +116,37 @@ class ExpirySweeper:
         return (await self._sweep()).units
 
     async def _sweep(self) -> Sweep:
-        clock = self._core.clock
-        # Due as of when the write runs, so whatever fell due while it waited in the queue goes too.
-        return await self._core.writer.run(lambda connection: expire_due(connection, clock()), self._follow)
+        if not self._core.writer.locks_rows:
+            # One writer: pick and expire in one write, due as of when it runs (nothing waits behind it).
+            clock = self._core.clock
+            return await self._core.writer.run(
+                lambda connection: expire_due(connection, clock()), self._follow_sweep
+            )
+        now = self._core.clock()
+        # Several writers: picked with a read, so their lines are locked in order with the batch's; the
+        # write expires only those still active (another central's sweeper may have been first).
+        async with self._core.engine.connect() as connection:
+            due = await connection.run_sync(due_reservations, now)
+            next_due = await connection.run_sync(next_expiry) if len(due) < SWEEP_LIMIT else None
+        if not due:
+            return Sweep(0, {}, next_due)
+        ids = [reservation_id for reservation_id, _ in due]
+        lines = await self._core.writer.run(
+            lambda connection: expire_reservations(connection, ids, now),
+            self._follow,
+            locks={line_id for _, line_id in due},
+            first=True,
+        )
+        return Sweep(len(due), lines, next_due)
 
-    def _follow(self, sweep: Sweep) -> None:
-        for units, counters in sweep.lines.values():
+    def _follow_sweep(self, sweep: Sweep) -> None:
+        self._follow(sweep.lines)
+
+    def _follow(self, lines: dict[int, tuple[int, Counters]]) -> None:
+        for units, counters in lines.values():
             self._core.book.follow(counters, reserved=-units)
-        if sweep.lines:
-            self._core.hub.changed(sweep.lines)
+        if lines:
+            self._core.hub.changed(lines)
 
     def start(self) -> None:
         """Starts the background sweep."""
@@ -131,19 +164,17 @@ class ExpirySweeper:
                 sweep = await self._sweep()
                 if sweep.reservations >= SWEEP_LIMIT:
                     continue  # behind: the next sweep follows at once
-                pause = await self._pause()
+                pause = self._pause(sweep.next_due)
             except Exception:
                 logger.exception("expiry sweep failed")
                 pause = self._core.settings.sweep_interval_s
             await asyncio.sleep(pause)
 
-    async def _pause(self) -> float:
+    def _pause(self, next_due: datetime | None) -> float:
         """Until the earliest reservation falls due, at most the sweep interval or a time-to-live."""
         settings = self._core.settings
         longest = min(settings.sweep_interval_s, settings.reservation_ttl_s)
-        async with self._core.engine.connect() as connection:
-            earliest = await connection.run_sync(next_expiry)
-        if earliest is None:
+        if next_due is None:
             return max(longest, MIN_PAUSE_S)
-        until = (earliest - self._core.clock()).total_seconds()
+        until = (next_due - self._core.clock()).total_seconds()
         return min(max(until, MIN_PAUSE_S), longest)

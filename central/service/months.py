@@ -1,4 +1,4 @@
-"""The month state machine: open (collect offers), trade, close, and the timers that close it."""
+"""The month state machine: open (collect offers), trade, close; its book follows the months table."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.engine import Connection
@@ -17,6 +17,7 @@ from central.service.core import Core
 from central.service.events import MonthClosed, MonthOpened
 from central.service.month_rows import begin_month, finish_shopper, latest_month, mark_open
 from central.service.month_status import MonthStatusView, read_status
+from central.service.month_timers import MonthTimers
 from central.service.offers import load_month_lines
 from central.service.settlement import settle_month
 from nodekit.errors import DomainError, invalid
@@ -27,10 +28,14 @@ T = TypeVar("T")
 
 
 class OfferCollector(Protocol):
-    """Asks connected manufacturers for offers; each arriving offer is recorded with the OfferDesk."""
+    """Asks the manufacturers for offers; each arriving offer is recorded with the OfferDesk."""
 
     async def collect(self, month: int, deadline_s: float) -> tuple[list[str], list[str]]:
-        """Returns (manufacturers that offered in time, manufacturers skipped)."""
+        """Asks for ``month``'s offers and waits for them; returns (offered in time, skipped)."""
+        ...
+
+    def relay(self, month: int, due_at: datetime) -> None:
+        """Asks the manufacturers connected here for the offers of a month another central opened."""
         ...
 
 
@@ -39,6 +44,9 @@ class NoManufacturerLinks:
 
     async def collect(self, month: int, deadline_s: float) -> tuple[list[str], list[str]]:
         return [], []
+
+    def relay(self, month: int, due_at: datetime) -> None:
+        return None
 
 
 # Runs inside the closing transaction, e.g. to queue month reports to manufacturers.
@@ -59,44 +67,65 @@ class OpenedMonth:
 class MonthDesk:
     """Owns the month state machine of the central.
 
+    Every transition is a conditional write, so it may be asked of any central;
+    the book then follows the months table (``reload``), whether the change was
+    made here or, heard through the change feed, at another central.
+
     Args:
         core: Shared engine, writer, book, hub, events and clock.
         collector: Asks the manufacturers for their offers while a month is COLLECTING.
         close_hooks: Run in order inside each closing transaction.
+        owner: Whether this central owns the month's timers from the start (True when it is the only one).
     """
 
-    def __init__(self, core: Core, collector: OfferCollector, close_hooks: Sequence[CloseHook] = ()) -> None:
+    def __init__(
+        self,
+        core: Core,
+        collector: OfferCollector,
+        close_hooks: Sequence[CloseHook] = (),
+        owner: bool = True,
+    ) -> None:
         self._core = core
         self._collector = collector
         self._close_hooks = tuple(close_hooks)
-        self._timer: asyncio.Task[None] | None = None
+        self._timers = MonthTimers(self._close_soon_month, self._open_late, owner, core.clock)
         self._closing: asyncio.Task[None] | None = None
         # Transitions in progress: each runs to its end on the server, whatever its caller does.
         self._transitions: set[asyncio.Task[Any]] = set()
-        self._expected_shoppers = 0
+        # The month this central is collecting offers for itself (others' collections are relayed).
+        self._opening: int | None = None
+        self._relayed: set[int] = set()
 
-    # -- start-up ---------------------------------------------------------------
+    # -- following the months table -------------------------------------------------
     async def recover(self) -> None:
-        """Loads the latest month after a (re)start; an interrupted collection opens with what arrived."""
+        """Loads the latest month after a (re)start and arms its timers."""
+        await self.reload()
+
+    async def reload(self) -> None:
+        """Reads the latest month; the book, the timers and the relay of offers follow it."""
         async with self._core.engine.connect() as connection:
             row = await connection.run_sync(latest_month)
         if row is None:
             return
-        if row.state == MonthState.COLLECTING.value and await self._core.writer.run(
-            lambda c: mark_open(c, row.month)
-        ):
-            logger.info("month %d was still collecting; opened with the offers that arrived", row.month)
-        state = MonthState.CLOSED if row.state == MonthState.CLOSED.value else MonthState.OPEN
-        await self._load_book(row.month, state)
-        self._expected_shoppers = row.expected_shoppers
-        if state is MonthState.OPEN and row.close_after_seconds:
-            elapsed = (self._core.clock() - row.opened_at).total_seconds()
-            self._arm_timer(row.month, max(0.0, row.close_after_seconds - elapsed))
+        book = self._core.book
+        state = MonthState(row.state)
+        if (book.month, book.state) != (row.month, state):
+            was_open = book.month == row.month and book.state is MonthState.OPEN
+            await self._load_book(row.month, state)
+            if state is MonthState.CLOSED and was_open:
+                self._core.events.publish(MonthClosed(row.month, row.close_reason))
+        self._timers.follow(row)
+        if state is MonthState.COLLECTING and row.month != self._opening and row.month not in self._relayed:
+            self._relayed.add(row.month)
+            self._collector.relay(row.month, row.offers_due_at or self._core.clock())
+
+    def set_owner(self, owner: bool) -> None:
+        """This central took over the month's timers, or gave them up."""
+        self._timers.set_owner(owner)
 
     async def stop(self) -> None:
-        """Cancels timers and waits for a close or an opening in progress."""
-        if self._timer is not None:
-            self._timer.cancel()
+        """Disarms the timers and waits for a close or an opening in progress."""
+        self._timers.cancel()
         if self._closing is not None:
             await asyncio.gather(self._closing, return_exceptions=True)
         await asyncio.gather(*self._transitions, return_exceptions=True)
@@ -107,6 +136,13 @@ class MonthDesk:
         self._transitions.add(task)
         task.add_done_callback(self._transitions.discard)
         return await asyncio.shield(task)
+
+    async def _load_book(self, month: int, state: MonthState) -> list[StockLine]:
+        async with self._core.engine.connect() as connection:
+            lines = await connection.run_sync(load_month_lines, month)
+        self._core.book.reset(month, state, lines)
+        self._core.hub.month_changed()
+        return lines
 
     # -- open ---------------------------------------------------------------------
     async def open_month(
@@ -136,8 +172,9 @@ class MonthDesk:
 
     async def _open(self, deadline_s: float, expected_shoppers: int, close_after_s: int) -> OpenedMonth:
         now = self._core.clock()
+        due = now + timedelta(seconds=deadline_s)
         month = await self._core.writer.run(
-            lambda c: begin_month(c, expected_shoppers, close_after_s, now), self._follow_begin
+            lambda c: begin_month(c, expected_shoppers, close_after_s, now, due), self._follow_begin
         )
         try:
             offered, skipped = await self._collector.collect(month, deadline_s)
@@ -145,49 +182,51 @@ class MonthDesk:
             # The month opens with the offers that arrived, whatever went wrong while collecting.
             logger.exception("month %d: collecting offers failed; opening with what arrived", month)
             offered, skipped = [], []
+        finally:
+            self._opening = None
         for name in skipped:
             logger.warning("month %d: manufacturer %s skipped (no offer in time)", month, name)
         await self._core.writer.run(lambda c: mark_open(c, month, skipped))
-        self._expected_shoppers = expected_shoppers
-        lines = await self._load_book(month, MonthState.OPEN)
-        if close_after_s:
-            self._arm_timer(month, close_after_s)
+        await self.reload()
         self._core.events.publish(MonthOpened(month))
-        logger.info("month %d open with %d stock lines", month, len(lines))
-        return OpenedMonth(month, MonthState.OPEN, sorted(offered), sorted(skipped), len(lines))
+        lines = len(self._core.book.lines) if self._core.book.month == month else 0
+        logger.info("month %d open with %d stock lines", month, lines)
+        return OpenedMonth(month, MonthState.OPEN, sorted(offered), sorted(skipped), lines)
 
     def _follow_begin(self, month: int) -> None:
+        self._opening = month
         self._core.book.reset(month, MonthState.COLLECTING, [])
         self._core.hub.month_changed()
 
-    async def _load_book(self, month: int, state: MonthState) -> list[StockLine]:
-        async with self._core.engine.connect() as connection:
-            lines = await connection.run_sync(load_month_lines, month)
-        self._core.book.reset(month, state, lines)
-        self._core.hub.month_changed()
-        return lines
+    async def _open_late(self, month: int) -> None:
+        """Opens a month whose opener is gone, with the offers that arrived."""
+        if await self._core.writer.run(lambda c: mark_open(c, month)):
+            logger.info("month %d was still collecting past its deadline; opened with what arrived", month)
+        await self.reload()
 
     # -- shoppers -----------------------------------------------------------------
     async def finish_shopping(self, customer_id: str, month: int) -> int:
         """Records that a shopper is done with ``month``; closes it when all expected are done."""
         now = self._core.clock()
-
-        count, state = await self._core.writer.run(lambda c: finish_shopper(c, month, customer_id, now))
-        if state == MonthState.OPEN.value and self._expected_shoppers and count >= self._expected_shoppers:
-            self.close_soon(CloseReason.SHOPPERS_DONE)
-        return count
+        done = await self._core.writer.run(lambda c: finish_shopper(c, month, customer_id, now))
+        if done.state == MonthState.OPEN.value and done.expected and done.count >= done.expected:
+            self._close_soon_month(month, CloseReason.SHOPPERS_DONE)
+        return done.count
 
     def after_sales(self) -> None:
         """Closes the month once every unit of every line is sold."""
-        if self._core.book.state is MonthState.OPEN and self._core.book.sold_out():
-            self.close_soon(CloseReason.SOLD_OUT)
+        book = self._core.book
+        if book.state is MonthState.OPEN and book.sold_out():
+            self._close_soon_month(book.month, CloseReason.SOLD_OUT)
 
     # -- close --------------------------------------------------------------------
     def close_soon(self, reason: CloseReason) -> None:
         """Starts closing the current month in the background (at most one close at a time)."""
+        self._close_soon_month(self._core.book.month, reason)
+
+    def _close_soon_month(self, month: int, reason: CloseReason) -> None:
         if self._closing is not None and not self._closing.done():
             return
-        month = self._core.book.month
         self._closing = asyncio.create_task(self._close_quietly(month, reason))
 
     async def _close_quietly(self, month: int, reason: CloseReason) -> None:
@@ -197,16 +236,6 @@ class MonthDesk:
             logger.info("month %d not closed (%s): %s", month, reason.value, error.message)
         except Exception:
             logger.exception("closing month %d failed", month)
-
-    def _arm_timer(self, month: int, delay_s: float) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-
-        async def fire() -> None:
-            await asyncio.sleep(delay_s)
-            self.close_soon(CloseReason.DEADLINE)
-
-        self._timer = asyncio.create_task(fire())
 
     async def close_month(self, month: int, reason: CloseReason) -> MonthStatusView:
         """Closes ``month``: releases reservations, returns unsold goods, stores each line's result."""
@@ -221,13 +250,19 @@ class MonthDesk:
             for hook in hooks:
                 hook(connection, month, outcomes, now)
 
-        await self._core.writer.run(close, lambda _: self._follow_close(month, reason))
+        locks: list[int] = []
+        if self._core.writer.locks_rows:
+            # Every line of the month, in line order: a reserve racing the close either commits
+            # first (and its reservation is released) or waits and finds the month closed.
+            async with self._core.engine.connect() as connection:
+                locks = [line.stock_line_id for line in await connection.run_sync(load_month_lines, month)]
+        await self._core.writer.run(close, lambda _: self._follow_close(month, reason), locks)
         await self._load_book(month, MonthState.CLOSED)
+        await self.reload()
         return await self.status(month)
 
     def _follow_close(self, month: int, reason: CloseReason) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
+        self._timers.cancel()
         book = self._core.book
         if book.month == month:
             book.state = MonthState.CLOSED

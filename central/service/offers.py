@@ -13,9 +13,10 @@ from central.domain import rules
 from central.domain.months import MonthState
 from central.domain.stock import Movement, StockLine
 from central.service.core import Core
-from central.storage import movements
+from central.storage import changes, movements
 from central.storage.movements import MovementRow
 from central.storage.schema import manufacturers, months, stock_lines
+from central.storage.serialize import Exclusive, one_at_a_time
 from nodekit.errors import invalid, precondition
 
 
@@ -79,6 +80,7 @@ def validate_offer(lines: list[OfferLineInput]) -> list[OfferLineInput]:
 
 def manufacturer_id_for(connection: Connection, name: str, now: datetime) -> int:
     """The manufacturer's id, creating a row (without a key) for an operator-entered name."""
+    one_at_a_time(connection, Exclusive.MANUFACTURERS)
     row = connection.execute(
         select(manufacturers.c.manufacturer_id).where(manufacturers.c.name == name)
     ).first()
@@ -163,6 +165,7 @@ def record_offer(
             )
         )
     movements.append(connection, moves, now)
+    changes.lines(connection, (line.stock_line_id for line in created))
     return created
 
 
@@ -177,7 +180,18 @@ def _line(row: Row[Any], manufacturer_name: str) -> StockLine:
         row.offered,
         row.reserved,
         row.sold,
+        row.version,
     )
+
+
+def load_lines(connection: Connection, stock_line_ids: list[int]) -> list[StockLine]:
+    """These stock lines with their manufacturers' names."""
+    rows = connection.execute(
+        select(stock_lines, manufacturers.c.name)
+        .join(manufacturers, manufacturers.c.manufacturer_id == stock_lines.c.manufacturer_id)
+        .where(stock_lines.c.stock_line_id.in_(stock_line_ids))
+    ).all()
+    return [_line(row, row.name) for row in rows]
 
 
 def load_month_lines(connection: Connection, month: int) -> list[StockLine]:

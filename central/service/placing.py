@@ -17,19 +17,19 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
 from central.domain import failures
-from central.domain.cards import StoredCard
+from central.domain.cards import NO_CARD, StoredCard
 from central.domain.months import MonthState
 from central.domain.notices import DepletionNotice, encode
 from central.domain.reservations import ReservationState
 from central.domain.stock import Counters, Movement
 from central.service.events import Depleted
 from central.service.views import CheckoutResult, DroppedLineView, OrderLineView, OrderView
-from central.storage import movements, statements
+from central.storage import changes, movements, statements
 from central.storage.movements import MovementRow
 from central.storage.orders import load_orders
 from central.storage.schema import notifications
 from central.storage.statements import ACTIVE
-from nodekit.errors import precondition
+from nodekit.errors import DomainError, precondition
 from nodekit.ids import new_id
 
 OUT_OF_STOCK, MONTH_CLOSED = "out_of_stock", "month_closed"
@@ -99,13 +99,18 @@ class _Order:
         change.sold += sold
 
 
+def cart_lines(connection: Connection, customer_id: str) -> list[int]:
+    """The stock lines of the customer's cart (read ahead of the write, to lock them in order)."""
+    return sorted({int(row[1]) for row in statements.CART.rows(connection, {"customer": customer_id})})
+
+
 def fingerprint(rows: list[tuple[str, int]]) -> str:
     """A digest of the cart (reservation ids and quantities), to tell a replay from another cart."""
     text = ";".join(f"{rid}:{qty}" for rid, qty in sorted(rows))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def place(connection: Connection, customer_id: str, key: str, card: StoredCard, now: datetime) -> Placed:
+def place(connection: Connection, customer_id: str, key: str, now: datetime) -> Placed:
     """Turns the customer's cart into one order; the same key again returns the order placed with it."""
     cart = [
         _CartRow(i, *row) for i, row in enumerate(statements.CART.rows(connection, {"customer": customer_id}))
@@ -126,13 +131,19 @@ def place(connection: Connection, customer_id: str, key: str, card: StoredCard, 
     month, state = month_row if month_row else (0, MonthState.CLOSED.value)
     if state != MonthState.OPEN.value:
         raise failures.month_not_open(month, state)
+    found = statements.CARD.first(connection, {"customer": customer_id})
+    card = NO_CARD if found is None else StoredCard(*found)
     card.check_usable(date(now.year, now.month, now.day))
     if not cart:
-        raise precondition("EMPTY_CART", "Your cart is empty; add something before checking out.")
+        raise _empty_cart()
 
     order = _Order(new_id(), month, customer_id, now)
     for row in sorted(cart, key=lambda r: (r.stock_line_id, r.position)):
         _take(connection, order, row)
+    if not order.bought and not order.dropped:
+        # Every reservation was taken by another checkout (or removed) since the cart was read:
+        # nothing was written, and there is nothing to order.
+        raise _empty_cart()
     statements.CLOSE_RESERVATION.execute_many(connection, order.closed)
     # Lines were taken in stock line order; the order lists them in cart order.
     bought = [line for _, line in sorted(order.bought, key=lambda pair: pair[0])]
@@ -143,6 +154,10 @@ def place(connection: Connection, customer_id: str, key: str, card: StoredCard, 
     depletions = _mark_depleted(connection, order.sold_out, now)
     view = OrderView(order.order_id, month, key, total, card.last4, now, bought, dropped)
     return Placed(CheckoutResult(view, replayed=False), order.lines, depletions)
+
+
+def _empty_cart() -> DomainError:
+    return precondition("EMPTY_CART", "Your cart is empty; add something before checking out.")
 
 
 def _take(connection: Connection, order: _Order, row: _CartRow) -> None:
@@ -158,7 +173,7 @@ def _take(connection: Connection, order: _Order, row: _CartRow) -> None:
             raise RuntimeError(
                 f"stock line {row.stock_line_id} holds fewer reserved units than reservation {rid}"
             )
-        _bought(order, row, statements.counters(after), reserved=-row.quantity)
+        _bought(order, row, statements.changed(connection, after), reserved=-row.quantity)
         return
     claimed = statements.CLAIM_RESERVATION.first(connection, ids)
     if claimed is None:
@@ -186,7 +201,7 @@ def _take(connection: Connection, order: _Order, row: _CartRow) -> None:
                 row.stock_line_id, Movement.RESERVED, row.quantity, order.actor, retook, order.order_id
             )
         )
-        _bought(order, row, statements.counters(taken))
+        _bought(order, row, statements.changed(connection, taken))
         order.closed.append({**ids, "state": ORDERED})
         return
     available = (
@@ -294,4 +309,5 @@ def _mark_depleted(connection: Connection, sold_out: list[Depleted], now: dateti
             )
         )
         depleted.append(event)
+    changes.notices(connection, (event.manufacturer_id for event in depleted))
     return depleted

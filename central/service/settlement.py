@@ -12,7 +12,7 @@ from central.domain.months import CloseReason, MonthState, ProductOutcome
 from central.domain.reservations import ReservationState
 from central.domain.stock import Movement
 from central.service.offers import load_month_lines
-from central.storage import movements, statements
+from central.storage import changes, movements, statements
 from central.storage.movements import MovementRow
 from central.storage.schema import month_results, months, reservations, stock_lines, unmet_demand
 
@@ -35,6 +35,7 @@ def settle_month(
     if closed is None:
         state = connection.execute(select(months.c.state).where(months.c.month == month)).scalar()
         raise failures.month_not_open(month, state or "unknown")
+    changes.month(connection)
     outcomes = _release_and_settle(connection, month, now)
     if outcomes:
         connection.execute(

@@ -39,6 +39,18 @@ months = Table(
     Column("expected_shoppers", Integer, nullable=False, default=0),
     Column("close_after_seconds", Integer, nullable=False, default=0),
     Column("skipped_manufacturers", Text, nullable=False, default=""),
+    # While COLLECTING: when the offers are due, so any central can open the month if its opener is gone.
+    _ts("offers_due_at", nullable=True),
+)
+
+# Each manufacturer's answer to a month's offer request, at whichever central it arrived (even "nothing").
+offer_replies = Table(
+    "offer_replies",
+    metadata,
+    Column("month", Integer, ForeignKey("months.month"), primary_key=True),
+    Column("manufacturer_id", Id, ForeignKey("manufacturers.manufacturer_id"), primary_key=True),
+    Column("accepted", Boolean, nullable=False),
+    _ts("at"),
 )
 
 manufacturers = Table(
@@ -75,6 +87,8 @@ stock_lines = Table(
     Column("offered", BigInteger, nullable=False),
     Column("reserved", BigInteger, nullable=False, default=0),
     Column("sold", BigInteger, nullable=False, default=0),
+    # Counts the changes of the counters, so a change read later never overwrites a newer one.
+    Column("version", BigInteger, nullable=False, default=0),
     _ts("depleted_at", nullable=True),
     UniqueConstraint("month", "manufacturer_id", "product"),
     CheckConstraint("reserved >= 0", name="reserved_not_negative"),

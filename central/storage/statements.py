@@ -12,7 +12,9 @@ from sqlalchemy.engine import Connection
 from central.domain.months import MonthState
 from central.domain.reservations import ReservationState
 from central.domain.stock import Counters
+from central.storage import changes
 from central.storage.schema import (
+    customers,
     manufacturers,
     months,
     order_lines,
@@ -32,7 +34,14 @@ _this_line = stock_lines.c.stock_line_id == bindparam("line")
 
 
 # Every statement that changes a line returns its counters, which the book then takes.
-_counters = (stock_lines.c.stock_line_id, stock_lines.c.offered, stock_lines.c.reserved, stock_lines.c.sold)
+_counters = (
+    stock_lines.c.stock_line_id,
+    stock_lines.c.offered,
+    stock_lines.c.reserved,
+    stock_lines.c.sold,
+    stock_lines.c.version,
+)
+_next_version = stock_lines.c.version + 1
 _month_open = exists().where(
     and_(months.c.month == stock_lines.c.month, months.c.state == MonthState.OPEN.value)
 )
@@ -42,7 +51,7 @@ _month_open = exists().where(
 RESERVE = Prepared(
     update(stock_lines)
     .where(_this_line, _free >= bindparam("quantity"), _month_open)
-    .values(reserved=stock_lines.c.reserved + bindparam("quantity"))
+    .values(reserved=stock_lines.c.reserved + bindparam("quantity"), version=_next_version)
     .returning(*_counters)
 )
 # Why a reservation was refused: the units free now, and the state of the line's month.
@@ -90,6 +99,15 @@ ORDER_BY_KEY = Prepared(
         orders.c.customer_id == bindparam("customer"), orders.c.idempotency_key == bindparam("key")
     )
 )
+# The card is read inside the order's transaction: a card replaced through another central counts at once.
+CARD = Prepared(
+    select(
+        customers.c.card_last4,
+        customers.c.card_fingerprint,
+        customers.c.card_expiry_year,
+        customers.c.card_expiry_month,
+    ).where(customers.c.customer_id == bindparam("customer"))
+)
 LATEST_MONTH = Prepared(select(months.c.month, months.c.state).order_by(months.c.month.desc()).limit(1))
 # A live reservation becomes the order's, only if it is still active and unexpired.
 ORDER_LIVE_RESERVATION = Prepared(
@@ -127,19 +145,20 @@ SELL_RESERVED = Prepared(
     .values(
         reserved=stock_lines.c.reserved - bindparam("quantity"),
         sold=stock_lines.c.sold + bindparam("quantity"),
+        version=_next_version,
     )
     .returning(*_counters)
 )
 SELL_FREE = Prepared(
     update(stock_lines)
     .where(_this_line, _free >= bindparam("quantity"))
-    .values(sold=stock_lines.c.sold + bindparam("quantity"))
+    .values(sold=stock_lines.c.sold + bindparam("quantity"), version=_next_version)
     .returning(*_counters)
 )
 UNRESERVE = Prepared(
     update(stock_lines)
     .where(_this_line, stock_lines.c.reserved >= bindparam("quantity"))
-    .values(reserved=stock_lines.c.reserved - bindparam("quantity"))
+    .values(reserved=stock_lines.c.reserved - bindparam("quantity"), version=_next_version)
     .returning(*_counters)
 )
 AVAILABLE = Prepared(select(_free).where(_this_line))
@@ -192,8 +211,19 @@ MARK_DEPLETED = Prepared(
 
 
 def counters(row: tuple[Any, ...]) -> Counters:
-    """A returned (id, offered, reserved, sold) row as Counters."""
-    return Counters(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+    """A returned (id, offered, reserved, sold, version) row as Counters."""
+    return Counters(int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]))
+
+
+def changed(connection: Connection, row: tuple[Any, ...]) -> Counters:
+    """The counters a write returned, noted for the change feed."""
+    after = counters(row)
+    changes.lines(connection, (after.stock_line_id,))
+    return after
+
+
+# Current counters of some lines (the change feed's read, and a repair's).
+LINE_COUNTERS = select(*_counters)
 
 
 def unreserve_per_line(
@@ -216,5 +246,5 @@ def unreserve_per_line(
         row = UNRESERVE.first(connection, {"line": line_id, "quantity": per_line[line_id]})
         if row is None:
             raise RuntimeError(f"stock line {line_id} holds fewer than {per_line[line_id]} reserved units")
-        given[line_id] = (per_line[line_id], counters(row))
+        given[line_id] = (per_line[line_id], changed(connection, row))
     return given

@@ -69,7 +69,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         months,
         OfferDesk(core),
         Cart(core),
-        Checkout(core, accounts, months.after_sales),
+        Checkout(core, months.after_sales),
         ExpirySweeper(core),
     )
     await months.stop()

@@ -1,0 +1,248 @@
+"""`python -m benchmarks centrals`: reserve throughput with 1, 2 and 3 centrals on one PostgreSQL.
+
+Every configuration runs at once, each on its own database of one throwaway
+PostgreSQL server (1, 2 and 3 centrals), beside one central on SQLite and the
+bare echo; the measurements take turns in slices, so the noise of a shared
+machine falls on all alike. The client spreads the calls over a
+configuration's centrals (one channel per central, each worker's calls going
+round-robin over them). Three shapes: *spread* (worker i on line i mod 64),
+*random* (a seeded random line of the 64 per call) and *hot* (all on one
+line). Figures are ratios to one central on the same PostgreSQL server; a
+deadlock or serialization failure answered to a caller counts under
+``conflicts_answered`` (the specification wants zero).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import grpc
+
+from benchmarks.central_proc import start_central
+from benchmarks.cluster import Cluster, new_cluster
+from benchmarks.echo import start_echo
+from benchmarks.load import LoadResult, Op, Runner, interleaved, looping, ratio, warm_up
+from benchmarks.market import Market, Metadata, open_market, register_customers
+from benchmarks.pg_server import fresh_database, postgres_server, raw_url
+from benchmarks.scenarios import CALL_TIMEOUT_S, Channels, echo_op
+from generated.distribution.v1 import cart_pb2, cart_pb2_grpc
+from nodekit.channel import open_channel
+
+SHAPES = ("spread", "random", "hot")
+CENTRAL_COUNTS = (1, 2, 3)
+SPREAD_LINES = 64
+# Answers that mean a conflict between centrals reached the caller.
+CONFLICT_CODES = ("ABORTED", "INTERNAL", "UNKNOWN")
+
+
+@dataclass(frozen=True)
+class CentralsPlan:
+    """Durations and sizes of one run."""
+
+    duration_s: float = 3.0
+    warmup_s: float = 0.5
+    slices: int = 2
+    concurrency: int = 64
+
+
+@dataclass
+class Target:
+    """One configuration under load: its channels (one per central), market and customers."""
+
+    name: str
+    channels: list[grpc.aio.Channel]
+    market: Market
+    customers: Sequence[Metadata]
+    reservations: list[str]
+
+    def reserve(self, shape: str) -> Op:
+        """AddCartItem of one unit; worker i is customer i; its k-th call goes to central (i + k) mod n."""
+        stubs = [cart_pb2_grpc.CartServiceStub(c) for c in self.channels]
+        lines = self.market.spread_lines
+        turns = [0] * len(self.customers)
+        rngs = [random.Random(i) for i in range(len(self.customers))]
+
+        def line_of(worker: int) -> int:
+            if shape == "hot":
+                return self.market.hot_line
+            if shape == "spread":
+                return lines[worker % len(lines)]
+            return lines[rngs[worker].randrange(len(lines))]
+
+        async def op(worker: int) -> None:
+            turn = turns[worker]
+            turns[worker] += 1
+            reply = await stubs[(worker + turn) % len(stubs)].AddCartItem(
+                cart_pb2.AddCartItemRequest(stock_line_id=line_of(worker), quantity=1),
+                metadata=self.customers[worker % len(self.customers)],
+                timeout=CALL_TIMEOUT_S,
+            )
+            self.reservations.append(reply.line.reservation_id)
+
+        return op
+
+
+async def _target(name: str, addresses: list[str], operator: Metadata, concurrency: int) -> Target:
+    channels = [open_channel(a) for a in addresses]
+    market = await open_market(channels[0], operator, SPREAD_LINES)
+    # Customers registered round-robin over the centrals, each used at all of them.
+    groups = await asyncio.gather(
+        *(
+            register_customers(channels[i], f"{name}-c{i}", len(range(i, concurrency, len(channels))))
+            for i in range(len(channels))
+        )
+    )
+    customers = [groups[i % len(channels)][i // len(channels)] for i in range(concurrency)]
+    return Target(name, channels, market, customers, [])
+
+
+async def _ledger(db_url: str, acknowledged: list[str]) -> dict[str, object]:
+    """Counters against reservations, and every acknowledged reservation present."""
+    db = await asyncpg.connect(raw_url(db_url), timeout=30)
+    try:
+        broken = await db.fetchval(
+            "SELECT COUNT(*) FROM stock_lines s WHERE s.reserved < 0 OR s.reserved + s.sold > s.offered"
+            " OR s.reserved <> (SELECT COALESCE(SUM(r.quantity), 0) FROM reservations r"
+            " WHERE r.stock_line_id = s.stock_line_id AND r.state = 'active')"
+        )
+        found = await db.fetchval(
+            "SELECT COUNT(*) FROM reservations WHERE reservation_id = ANY($1::text[])", acknowledged
+        )
+    finally:
+        await db.close()
+    return {
+        "lines_violating": broken,
+        "acknowledged": len(acknowledged),
+        "missing": len(acknowledged) - found,
+    }
+
+
+def _figures(result: LoadResult, baseline: LoadResult | None, echo: LoadResult) -> dict[str, object]:
+    figures = result.summary("calls")
+    figures["ratio_to_one_central_pg"] = ratio(result.per_s, baseline.per_s) if baseline else None
+    figures["ratio_to_echo"] = ratio(result.per_s, echo.per_s)
+    figures["conflicts_answered"] = sum(result.errors.get(code, 0) for code in CONFLICT_CODES)
+    return figures
+
+
+async def run(plan: CentralsPlan) -> dict[str, object]:
+    """Starts the echo, a SQLite central and 1+2+3 centrals on PostgreSQL; measures; stops all."""
+    started = time.perf_counter()
+    main_task = asyncio.current_task()
+    if main_task is not None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
+    with (
+        tempfile.TemporaryDirectory(prefix="distribution-bench-centrals-") as tmp,
+        postgres_server() as admin,
+    ):
+        work = Path(tmp)
+        echo, echo_address = await start_echo(work)
+        sqlite = None
+        clusters: dict[int, Cluster] = {}
+        targets: list[Target] = []
+        try:
+            sqlite = await start_central(work, {})
+            for n in CENTRAL_COUNTS:
+                clusters[n] = new_cluster(f"pg{n}", await fresh_database(admin, f"bench_pg{n}"), work, n)
+                await clusters[n].start()
+            operator = sqlite.operator_metadata
+            sqlite_target = await _target("sqlite1", [sqlite.address], operator, plan.concurrency)
+            targets.append(sqlite_target)
+            restarted: dict[str, list[int]] = {}
+            pg: dict[int, Target] = {}
+            for n, cluster in clusters.items():
+                pg[n] = await _target(f"pg{n}", cluster.addresses, operator, plan.concurrency)
+                targets.append(pg[n])
+                restarted[f"pg{n}"] = await cluster.month_everywhere(pg[n].channels, pg[n].market.month)
+            echo_channels = Channels.open(echo_address, 4)
+            payload = cart_pb2.AddCartItemRequest(stock_line_id=1, quantity=1).SerializeToString()
+            runners: dict[str, Runner] = {
+                "echo": looping(echo_op(echo_channels, payload, operator), plan.concurrency)
+            }
+            for shape in SHAPES:
+                runners[f"sqlite1_{shape}"] = looping(sqlite_target.reserve(shape), plan.concurrency)
+                for n in CENTRAL_COUNTS:
+                    runners[f"pg{n}_{shape}"] = looping(pg[n].reserve(shape), plan.concurrency)
+            await warm_up(runners, plan.warmup_s)
+            results = await interleaved(runners, plan.duration_s, plan.slices)
+            await echo_channels.close()
+            echo_result = results["echo"]
+            report: dict[str, object] = {"echo": echo_result.summary("calls")}
+            for shape in SHAPES:
+                baseline = results[f"pg1_{shape}"]
+                report[shape] = {
+                    name: _figures(results[f"{name}_{shape}"], baseline, echo_result)
+                    for name in ("sqlite1", *(f"pg{n}" for n in CENTRAL_COUNTS))
+                }
+            report["conflicts_answered"] = sum(
+                result.errors.get(code, 0) for result in results.values() for code in CONFLICT_CODES
+            )
+            report["conflict_log_lines"] = {f"pg{n}": c.conflict_log_lines() for n, c in clusters.items()}
+            report["restarted_to_learn_the_month"] = restarted
+            report["ledger"] = {
+                f"pg{n}": await _ledger(c.db_url, pg[n].reservations) for n, c in clusters.items()
+            }
+        finally:
+            for target in targets:
+                for channel in target.channels:
+                    await channel.close()
+            for cluster in clusters.values():
+                cluster.stop()
+            if sqlite is not None:
+                sqlite.child.stop()
+            echo.stop()
+    report["plan"] = {
+        "duration_s": plan.duration_s,
+        "slices": plan.slices,
+        "concurrency": plan.concurrency,
+        "spread_lines": SPREAD_LINES,
+    }
+    report["elapsed_s"] = round(time.perf_counter() - started, 1)
+    return report
+
+
+def parse_args(argv: Sequence[str] | None = None) -> CentralsPlan:
+    """Flags -> the plan."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks centrals", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="1 s per figure in one slice")
+    parser.add_argument("--duration", type=float, help="measured seconds per figure")
+    parser.add_argument("--slices", type=int, help="turns each figure is split into")
+    parser.add_argument("--concurrency", type=int, default=64, help="closed-loop clients per figure")
+    args = parser.parse_args(argv)
+    plan = CentralsPlan(duration_s=1.0, warmup_s=0.2, slices=1) if args.quick else CentralsPlan()
+    return CentralsPlan(
+        duration_s=plan.duration_s if args.duration is None else args.duration,
+        warmup_s=plan.warmup_s if args.duration is None else min(plan.warmup_s, args.duration / 4),
+        slices=plan.slices if args.slices is None else args.slices,
+        concurrency=args.concurrency,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs on uvloop when installed and prints one JSON object."""
+    plan = parse_args(argv)
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a Linux dependency
+        runner = asyncio.run
+    else:
+        runner = uvloop.run
+    try:
+        report = runner(run(plan))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print("benchmark interrupted; every server was stopped", file=sys.stderr)
+        return 130
+    json.dump(report, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return 0

@@ -1,0 +1,86 @@
+"""What a central does with the change feed: its book, watchers, month and links follow the others."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from typing import Protocol
+
+from sqlalchemy.engine import Connection
+
+from central.domain.months import MonthState
+from central.domain.stock import Counters, StockLine
+from central.service.core import Core
+from central.service.feed import News
+from central.service.months import MonthDesk
+from central.service.offers import load_lines
+from central.storage import statements
+from central.storage.schema import stock_lines
+
+logger = logging.getLogger(__name__)
+
+
+class Links(Protocol):
+    """The manufacturer links, as the feed needs them."""
+
+    def wake(self, manufacturer_ids: Collection[int]) -> None: ...
+
+    def wake_all(self) -> None: ...
+
+    def offers_changed(self) -> None: ...
+
+
+class Coherence:
+    """Applies other centrals' commits here (the ``FeedHandler`` of the change feed)."""
+
+    def __init__(self, core: Core, months: MonthDesk, links: Links) -> None:
+        self._core = core
+        self._months = months
+        self._links = links
+
+    async def changed(self, news: News) -> None:
+        """Month first (it may replace the book), then lines, then wake-ups."""
+        if news.month:
+            await self._months.reload()
+            self._links.wake_all()
+        if news.lines:
+            await self._refresh(news.lines)
+        if news.notices:
+            self._links.wake(news.notices)
+        if news.offers:
+            self._links.offers_changed()
+
+    async def caught_up(self) -> None:
+        """After a (re)connect: the month, every line of the book, every manufacturer's outbox."""
+        await self._months.reload()
+        await self._refresh(set(self._core.book.lines))
+        self._links.wake_all()
+
+    async def ownership(self, owner: bool) -> None:
+        """The month's timers run where the ownership is."""
+        self._months.set_owner(owner)
+
+    async def _refresh(self, line_ids: Collection[int]) -> None:
+        book = self._core.book
+        known = [i for i in line_ids if i in book.lines]
+        new = [i for i in line_ids if i not in book.lines]
+        async with self._core.engine.connect() as connection:
+            counters = await connection.run_sync(_counters, known) if known else []
+            fresh = await connection.run_sync(load_lines, new) if new else []
+        moved = [c.stock_line_id for c in counters if book.refresh(c)]
+        for line in fresh:
+            if _belongs(line, book.month, book.state):
+                book.lines.setdefault(line.stock_line_id, line)
+                moved.append(line.stock_line_id)
+        if moved:
+            self._core.hub.changed(moved)
+            self._months.after_sales()
+
+
+def _belongs(line: StockLine, month: int, state: MonthState) -> bool:
+    return line.month == month and state is MonthState.OPEN
+
+
+def _counters(connection: Connection, line_ids: list[int]) -> list[Counters]:
+    rows = connection.execute(statements.LINE_COUNTERS.where(stock_lines.c.stock_line_id.in_(line_ids))).all()
+    return [statements.counters(tuple(row)) for row in rows]

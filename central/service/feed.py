@@ -1,0 +1,193 @@
+"""The change feed's listening side: what the other centrals committed, heard on PostgreSQL's LISTEN.
+
+One connection of its own listens on the channel the writers notify in their
+transactions. Notices are merged while the previous ones are being applied, so
+a busy database costs one refresh per turn, not one per commit. After a
+reconnect (and at the start) everything is read again: notices sent while
+the connection was down are lost, the database is not.
+
+The same connection holds the month's ownership, a session advisory lock:
+whoever holds it runs the month's timers. When the owner dies its connection
+ends and the lock with it; another central takes it at its next try.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+from central.storage.changes import CHANNEL
+from nodekit.retry import Backoff
+
+logger = logging.getLogger(__name__)
+
+OWNER_LOCK = 0x5C4E_3A10
+# How often a central that does not own the month tries to take it over.
+OWNER_TRY_S = 1.0
+CONNECT_TIMEOUT_S = 10.0
+
+
+@dataclass(slots=True)
+class News:
+    """What other centrals changed since the last look."""
+
+    lines: set[int] = field(default_factory=set)
+    month: bool = False
+    notices: set[int] = field(default_factory=set)
+    offers: bool = False
+    links: bool = False
+
+    def add(self, payload: dict[str, Any]) -> None:
+        """Merges one notice's payload."""
+        self.lines.update(int(i) for i in payload.get("lines", ()))
+        self.month = self.month or bool(payload.get("month"))
+        self.notices.update(int(i) for i in payload.get("notices", ()))
+        self.offers = self.offers or bool(payload.get("offers"))
+        self.links = self.links or bool(payload.get("links"))
+
+    def __bool__(self) -> bool:
+        return bool(self.lines or self.month or self.notices or self.offers or self.links)
+
+
+class FeedHandler(Protocol):
+    """What the central does with the news."""
+
+    async def changed(self, news: News) -> None:
+        """Applies what others committed."""
+        ...
+
+    async def caught_up(self) -> None:
+        """Reads everything again (after a start or a reconnect, when notices may have been missed)."""
+        ...
+
+    async def ownership(self, owner: bool) -> None:
+        """This central took over the month, or lost it."""
+        ...
+
+
+def asyncpg_dsn(url: str) -> str:
+    """The plain libpq URL asyncpg takes, from a SQLAlchemy ``postgresql+asyncpg://`` URL."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class ChangeFeed:
+    """Listens for the other centrals' commits and holds (or waits for) the month's ownership.
+
+    Args:
+        dsn: The database, as asyncpg takes it.
+        central_id: This central's id; its own notices are skipped (its book follows its own commits).
+        handler: Applies the news.
+    """
+
+    def __init__(self, dsn: str, central_id: str, handler: FeedHandler) -> None:
+        self._dsn = dsn
+        self._central_id = central_id
+        self._handler = handler
+        self._news = News()
+        self._wake = asyncio.Event()
+        self._lost = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._connection: asyncpg.Connection | None = None
+        self.owner = False
+        self.listening = asyncio.Event()
+
+    async def start(self) -> None:
+        """Starts listening; returns once the first catch-up has been applied."""
+        self._task = asyncio.create_task(self._run(), name="change-feed")
+        listening = asyncio.create_task(self.listening.wait())
+        done, _ = await asyncio.wait({self._task, listening}, return_when=asyncio.FIRST_COMPLETED)
+        if self._task in done:
+            listening.cancel()
+            self._task.result()  # raises why it could not listen
+
+    async def stop(self) -> None:
+        """Stops listening and gives up the month's ownership."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        await self._close()
+
+    async def _run(self) -> None:
+        backoff = Backoff()
+        while True:
+            try:
+                await self._session(backoff)
+            except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+                logger.warning("change feed lost (%s); reconnecting", type(error).__name__)
+            await self._close()
+            await self._set_owner(False)
+            self.listening.clear()
+            await asyncio.sleep(backoff.next_wait())
+
+    async def _session(self, backoff: Backoff) -> None:
+        connection = await asyncpg.connect(self._dsn, timeout=CONNECT_TIMEOUT_S)
+        self._connection = connection
+        self._lost.clear()
+        connection.add_termination_listener(lambda _: self._lost.set())
+        await connection.add_listener(CHANNEL, self._heard)
+        await self._handler.caught_up()
+        await self._try_ownership()
+        self.listening.set()
+        backoff.connected()
+        logger.info("change feed listening (owner of the month: %s)", self.owner)
+        while not self._lost.is_set():
+            await self._apply_news()
+            if not self.owner:
+                await self._try_ownership()
+
+    async def _apply_news(self) -> None:
+        """Waits for news (at most until the next ownership try) and applies all of it at once."""
+        wake, lost = asyncio.create_task(self._wake.wait()), asyncio.create_task(self._lost.wait())
+        try:
+            await asyncio.wait({wake, lost}, timeout=OWNER_TRY_S, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            wake.cancel()
+            lost.cancel()
+        self._wake.clear()
+        news, self._news = self._news, News()
+        if news:
+            try:
+                await self._handler.changed(news)
+            except Exception:
+                logger.exception("applying the change feed failed; reading everything again")
+                await self._handler.caught_up()
+
+    def _heard(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
+        try:
+            notice = json.loads(payload)
+        except ValueError:
+            logger.warning("change feed: a notice that is not JSON was ignored")
+            return
+        if notice.get("from") == self._central_id:
+            return
+        self._news.add(notice)
+        self._wake.set()
+
+    async def _try_ownership(self) -> None:
+        if self._connection is None or self.owner:
+            return
+        got = await self._connection.fetchval("SELECT pg_try_advisory_lock($1)", OWNER_LOCK)
+        if got:
+            await self._set_owner(True)
+
+    async def _set_owner(self, owner: bool) -> None:
+        if owner == self.owner:
+            return
+        self.owner = owner
+        logger.info("this central %s the month", "now owns" if owner else "no longer owns")
+        await self._handler.ownership(owner)
+
+    async def _close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None and not connection.is_closed():
+            try:
+                await asyncio.wait_for(connection.close(), CONNECT_TIMEOUT_S)
+            except (OSError, asyncpg.PostgresError, TimeoutError):
+                connection.terminate()

@@ -1,0 +1,111 @@
+"""The change feed's sending side: what a transaction changed, announced to the other centrals in it.
+
+Writes note what they changed on their connection; just before the commit
+the batch sends one ``pg_notify`` with all of it, so the notice is part of
+the transaction: the other centrals hear of a change if and only if it
+committed, and in commit order. Only PostgreSQL has other centrals; on
+SQLite the notes are not kept.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+CHANNEL = "distribution_changes"
+# A NOTIFY payload must stay under 8,000 bytes; more lines than this go in several notices.
+LINES_PER_NOTICE = 600
+_KEY = "distribution_changes"
+
+
+@dataclass(slots=True)
+class Changes:
+    """What one transaction changed, by kind."""
+
+    lines: set[int] = field(default_factory=set)
+    month: bool = False
+    notices: set[int] = field(default_factory=set)
+    offers: bool = False
+    links: bool = False
+
+    def payloads(self, sender: str) -> list[str]:
+        """The NOTIFY payloads that announce these changes."""
+        lines = sorted(self.lines)
+        chunks = [lines[i : i + LINES_PER_NOTICE] for i in range(0, len(lines), LINES_PER_NOTICE)] or [[]]
+        first = {
+            "from": sender,
+            "lines": chunks[0],
+            "month": self.month,
+            "notices": sorted(self.notices),
+            "offers": self.offers,
+            "links": self.links,
+        }
+        return [json.dumps(first)] + [json.dumps({"from": sender, "lines": chunk}) for chunk in chunks[1:]]
+
+
+def _notes(connection: Connection) -> Changes | None:
+    if connection.dialect.name != "postgresql":
+        return None
+    notes = connection.info.get(_KEY)
+    if notes is None:
+        notes = connection.info[_KEY] = Changes()
+    return notes
+
+
+def lines(connection: Connection, stock_line_ids: Iterable[int]) -> None:
+    """Notes stock lines whose counters changed or that were created."""
+    notes = _notes(connection)
+    if notes is not None:
+        notes.lines.update(stock_line_ids)
+
+
+def month(connection: Connection) -> None:
+    """Notes a month transition (begun, opened, closed)."""
+    notes = _notes(connection)
+    if notes is not None:
+        notes.month = True
+
+
+def notices(connection: Connection, manufacturer_ids: Iterable[int]) -> None:
+    """Notes notifications queued for these manufacturers."""
+    notes = _notes(connection)
+    if notes is not None:
+        notes.notices.update(manufacturer_ids)
+
+
+def offers(connection: Connection) -> None:
+    """Notes a manufacturer's answer to an offer request."""
+    notes = _notes(connection)
+    if notes is not None:
+        notes.offers = True
+
+
+def links(connection: Connection) -> None:
+    """Notes a manufacturer's stream that began or ended at this central."""
+    notes = _notes(connection)
+    if notes is not None:
+        notes.links = True
+
+
+def announcer(sender: str) -> Callable[[Connection], None]:
+    """The batch hook that sends the transaction's notes, then forgets them."""
+
+    def announce(connection: Connection) -> None:
+        notes: Changes | None = connection.info.pop(_KEY, None)
+        if notes is None:
+            return
+        for payload in notes.payloads(sender):
+            connection.execute(
+                text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload}
+            )
+
+    return announce
+
+
+def forget(connection: Connection) -> None:
+    """Drops notes of a transaction that rolled back."""
+    connection.info.pop(_KEY, None)

@@ -1,0 +1,42 @@
+"""Row locks of the central's writes, taken once per batch in stock line order (several centrals)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from central.storage import changes
+from central.storage.schema import stock_lines
+from nodekit.db.batch import BatchHooks
+from nodekit.db.engine import is_sqlite
+
+
+def lock_stock_lines(connection: Connection, line_ids: Sequence[int]) -> None:
+    """Locks the lines a batch will change, lowest id first.
+
+    Every write that changes a reservation also changes (or at least locks) its
+    line, so two batches that would touch the same reservation or line meet
+    first on the lowest line they share, and one waits for the other instead of
+    each holding what the other needs.
+    """
+    connection.execute(
+        select(stock_lines.c.stock_line_id)
+        .where(stock_lines.c.stock_line_id.in_(line_ids))
+        .order_by(stock_lines.c.stock_line_id)
+        .with_for_update()
+    )
+
+
+def central_batch_hooks(engine: AsyncEngine, central_id: str) -> BatchHooks:
+    """The central's hooks: none on SQLite (one writer at a time).
+
+    On PostgreSQL: ordered line locks, and the change notice sent with each commit.
+    """
+    if is_sqlite(engine):
+        return BatchHooks()
+    return BatchHooks(
+        lock_rows=lock_stock_lines, begin=changes.forget, before_commit=changes.announcer(central_id)
+    )
