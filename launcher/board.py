@@ -186,7 +186,7 @@ class Board:
         else:
             self.faults.append(record)
         if record.recovered_at is None:
-            self.event(Kind.FAULT, f"{record.kind} {record.node}: {record.detail}")
+            self.event(Kind.FAULT, f"{record.kind} {record.node} ({record.detail})")
         else:
             took = (record.recovered_at - record.at).total_seconds()
             self.event(Kind.RECOVERY, f"{record.node} back after {took:.1f}s" + (f": {how}" if how else ""))

@@ -157,7 +157,7 @@ class Chaos:
             at=at,
             node=target.name,
             kind="SIGKILL",
-            detail=f"{target.role} killed in month {month} at {self._board.month.elapsed_s:.1f}s; restarting",
+            detail=f"{target.role}, month {month} +{self._board.month.elapsed_s:.1f}s",
             recovered_at=None,
         )
         self._board.fault(fault)

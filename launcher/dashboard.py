@@ -21,6 +21,7 @@ from nodekit.money import format_cents
 
 REFRESH_PER_SECOND = 4
 BAR_WIDTH = 12
+TOTALS_WIDTH = 36
 # No RPC of the central tells its simulated customers from people (see the README).
 BY_HAND = "n/a"
 KIND_STYLES = {
@@ -246,8 +247,8 @@ def build_layout(board: Board, height: int) -> Layout:
         Layout(Panel(_alerts(board), title="Low-stock alerts", title_align="left"), ratio=1),
     )
     layout["footer"].split_row(
-        Layout(Panel(TickerView(board), title="Ticker", title_align="left"), ratio=3),
-        Layout(Panel(_totals(board), title="Totals so far", title_align="left"), ratio=2),
+        Layout(Panel(TickerView(board), title="Ticker", title_align="left"), ratio=1),
+        Layout(Panel(_totals(board), title="Totals so far", title_align="left"), size=TOTALS_WIDTH),
     )
     return layout
 

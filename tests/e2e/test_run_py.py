@@ -212,7 +212,7 @@ def test_chaos_kills_a_manufacturer_a_branch_and_the_central_and_nothing_acknowl
     run = complete_run(tmp_path / "run", *CHAOS, "--port", str(port))
 
     faults = run.report["faults"]
-    assert sorted(f["detail"].split()[0] for f in faults) == ["branch", "central", "manufacturer"]
+    assert sorted(f["detail"].split(",")[0] for f in faults) == ["branch", "central", "manufacturer"]
     assert all(f["kind"] == "SIGKILL" and f["recovered_at"] for f in faults), faults
     assert run.stdout.count("fault: SIGKILL") == 3
     assert run.stdout.count("recovery: ") == 3

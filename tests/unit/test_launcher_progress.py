@@ -124,7 +124,7 @@ def test_a_fault_and_its_recovery_are_one_record() -> None:
     )
 
     assert [f.recovered_at for f in board.faults] == [at.replace(second=2)]
-    assert texts(board, Kind.FAULT) == ["SIGKILL central: central killed"]
+    assert texts(board, Kind.FAULT) == ["SIGKILL central (central killed)"]
     assert texts(board, Kind.RECOVERY) == ["central back after 2.0s: health SERVING"]
 
 
@@ -180,5 +180,5 @@ def test_plain_lines_are_only_faults_and_recoveries_without_escape_codes() -> No
     at = datetime(2030, 1, 1, tzinfo=UTC)
     board.fault(FaultRecord(at, "Toronto", "SIGKILL", "branch killed", None))
 
-    assert out.getvalue().endswith("fault: SIGKILL Toronto: branch killed\n")
+    assert out.getvalue().endswith("fault: SIGKILL Toronto (branch killed)\n")
     assert "\x1b" not in out.getvalue()
