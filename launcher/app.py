@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TextIO
-
-from rich.console import Console
 
 from launcher.board import Board
 from launcher.board import Cast as BoardCast
 from launcher.cast import Cast, Member, Role, build_cast, central_argv, member_argv
 from launcher.central_client import CentralClient
 from launcher.chaos import Chaos, Target, plan_strikes
-from launcher.dashboard import Dashboard, TickerLogHandler
+from launcher.display import background, shown
 from launcher.feed import follow_central
 from launcher.join import JoinInfo, key_off_the_command_line, write_join, write_operator_key
 from launcher.loss_check import ACKS_DIR, ACKS_ENV, check_lines, check_run, sqlite_path
 from launcher.months import MonthPlan, run_month
 from launcher.outage import Outage
-from launcher.plain import PlainLog
 from launcher.processes import ChildExit, ChildSpec, Supervisor
 from launcher.report import RunInfo, write_reports
 from launcher.settings import Settings, parse_settings
@@ -89,18 +85,6 @@ def _targets(cast: Cast) -> tuple[Target, list[Target], list[Target]]:
     return target(cast.central), [target(m) for m in cast.manufacturers], [target(b) for b in cast.branches]
 
 
-@contextlib.asynccontextmanager
-async def _background(*coroutines: object) -> AsyncIterator[list[asyncio.Task[None]]]:
-    """Runs tasks for the duration of a block and cancels whatever is still running after it."""
-    tasks = [asyncio.ensure_future(c) for c in coroutines]  # type: ignore[call-overload]
-    try:
-        yield tasks
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-
 async def _start_children(settings: Settings, cast: Cast, supervisor: Supervisor, target: str) -> None:
     acks = settings.run_dir / ACKS_DIR
     acks.mkdir(parents=True, exist_ok=True)
@@ -122,16 +106,15 @@ async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run:
     await wait_until_serving(target, timeout_s=STARTUP_TIMEOUT_S)
     join = JoinInfo(target, write_operator_key(settings.run_dir, cast.operator_key))
     write_join(settings.run_dir, join)
-    board.join = join
-    board.central_seen(True)
+    board.joined(join)
     # On a terminal the dashboard's header shows the same (and join.txt keeps it).
     if not run.on_screen:
         _say(out, f"central serving on {target}; logs in {settings.run_dir / 'logs'}", *join.lines())
     await _start_children(settings, cast, supervisor, target)
-    board.processes = len(supervisor.pids)
+    board.children_started(len(supervisor.pids))
     client = CentralClient(target, cast.operator_key, run.outage)
     try:
-        async with _background(follow_central(client, board, with_branches=bool(cast.branches))):
+        async with background(follow_central(client, board, with_branches=bool(cast.branches))):
             await client.wait_for_manufacturers(
                 [m.name for m in cast.manufacturers], timeout_s=STARTUP_TIMEOUT_S
             )
@@ -164,7 +147,7 @@ async def _run_months(
             settings.seed, settings.months, settings.month_seconds, central, makers, branches
         )
         chaos = Chaos(strikes, supervisor, board, run.outage, target)
-    async with _background(*([chaos.run()] if chaos else [])) as tasks:
+    async with background(*([chaos.run()] if chaos else [])) as tasks:
         for _ in range(settings.months):
             record = await run_month(client, plan, board)
             run.records.append(record)
@@ -183,41 +166,6 @@ def _print_failure(failure: ChildExit, err: TextIO) -> None:
     _say(err, *(f"  | {line}" for line in failure.tail or ("(empty log)",)))
 
 
-def _interactive(settings: Settings, out: TextIO) -> bool:
-    return not settings.quiet and out.isatty()
-
-
-@contextlib.asynccontextmanager
-async def _shown(settings: Settings, run: _Run, out: TextIO) -> AsyncIterator[None]:
-    """The dashboard on a terminal for the duration of a block; plain lines anywhere else."""
-    if not _interactive(settings, out):
-        run.board.listen(PlainLog(out))
-        yield
-        return
-    run.held_lines = []
-    dashboard = Dashboard(run.board, Console(file=out))
-    with _warnings_to_ticker(run.board):
-        async with _background(dashboard.run()):
-            yield
-
-
-@contextlib.contextmanager
-def _warnings_to_ticker(board: Board) -> Iterator[None]:
-    """Swaps the stderr log handler for the ticker while the dashboard owns the terminal."""
-    root = logging.getLogger()
-    consoles = [h for h in root.handlers if type(h) is logging.StreamHandler]
-    ticker = TickerLogHandler(board)
-    for handler in consoles:
-        root.removeHandler(handler)
-    root.addHandler(ticker)
-    try:
-        yield
-    finally:
-        root.removeHandler(ticker)
-        for handler in consoles:
-            root.addHandler(handler)
-
-
 async def _race(
     settings: Settings,
     cast: Cast,
@@ -228,7 +176,10 @@ async def _race(
     err: TextIO,
 ) -> tuple[int, str]:
     """Runs the simulation against the watchdog and the stop signals; first one wins."""
-    async with _shown(settings, run, out):
+    on_terminal = not settings.quiet and out.isatty()
+    if on_terminal:
+        run.held_lines = []
+    async with shown(run.board, out, dashboard=on_terminal):
         work = asyncio.create_task(_simulate(settings, cast, supervisor, run, out))
         failure = asyncio.create_task(supervisor.first_unexpected_exit())
         stop = asyncio.create_task(stops.wait())
@@ -290,12 +241,13 @@ async def launch(settings: Settings, out: TextIO | None = None, err: TextIO | No
     _setup_logging(settings)
     cast = build_cast(settings.seed, settings.manufacturers, settings.customers, settings.branches)
     started_at = datetime.now(UTC).isoformat()
-    board = Board()
-    board.cast = BoardCast(
-        manufacturers=tuple(m.name for m in cast.manufacturers),
-        branches=tuple(b.name for b in cast.branches),
-        customers=len(cast.customers),
-        months=settings.months,
+    board = Board(
+        BoardCast(
+            manufacturers=tuple(m.name for m in cast.manufacturers),
+            branches=tuple(b.name for b in cast.branches),
+            customers=len(cast.customers),
+            months=settings.months,
+        )
     )
     run = _Run(board, Outage())
     supervisor = Supervisor(settings.run_dir, cwd=settings.node_root)

@@ -47,12 +47,13 @@ class Board:
     every listener, e.g. the plain log when there is no terminal.
 
     Args:
+        cast: Who takes part.
         now: The wall clock, for the ticker's times.
     """
 
-    def __init__(self, now: Callable[[], datetime] = datetime.now) -> None:
+    def __init__(self, cast: Cast | None = None, now: Callable[[], datetime] = datetime.now) -> None:
         self._now = now
-        self.cast = Cast()
+        self.cast = cast or Cast()
         self.join: JoinInfo | None = None
         self.month = MonthNow()
         self.records: list[MonthRecord] = []
@@ -126,6 +127,21 @@ class Board:
             )
 
     # What else the launcher learns.
+
+    def joined(self, info: JoinInfo) -> None:
+        """The central serves; this is how people join."""
+        self.join = info
+        self.central_seen(True)
+
+    def children_started(self, count: int) -> None:
+        """``count`` child processes run."""
+        self.processes = count
+        self._touch()
+
+    def restarted(self) -> None:
+        """A child killed on purpose was started again."""
+        self.restarts += 1
+        self._touch()
 
     def month_closed(self, record: MonthRecord) -> None:
         """A month's record is complete (its reports delivered, its branch figures read)."""

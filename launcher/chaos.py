@@ -163,7 +163,7 @@ class Chaos:
         self._board.fault(fault)
         before = await self._settled_sales(target) if target.role == "branch" else 0
         await self._supervisor.restart(target.slug)
-        self._board.restarts += 1
+        self._board.restarted()
         try:
             how = await asyncio.wait_for(self._recovery(target, before), RECOVERY_TIMEOUT_S)
         except TimeoutError:

@@ -11,9 +11,10 @@ from rich.console import Console
 
 from launcher.board import Board, Cast
 from launcher.central_client import AlertState, LinkState
-from launcher.dashboard import Screen, stock_bar
+from launcher.dashboard import Screen
 from launcher.faults import FaultRecord
 from launcher.join import JoinInfo
+from launcher.panels import stock_bar
 from launcher.plain import PlainLog
 from launcher.progress import RateMeter
 from launcher.snapshots import Line, MonthSnapshot
@@ -47,11 +48,9 @@ def links(*pending: tuple[str, bool, int]) -> list[LinkState]:
 
 
 def board_in_month() -> Board:
-    board = Board()
-    board.cast = Cast(
-        manufacturers=("Acme Foods", "Borealis Tools"), branches=("Toronto",), customers=3, months=3
-    )
-    board.join = JoinInfo(ADDRESS, Path("/runs/x/operator.key"))
+    cast = Cast(manufacturers=("Acme Foods", "Borealis Tools"), branches=("Toronto",), customers=3, months=3)
+    board = Board(cast)
+    board.joined(JoinInfo(ADDRESS, Path("/runs/x/operator.key")))
     board.begin(backstop_s=8, expected_shoppers=3)
     board.update(snapshot(sold=0, orders=0), 0.0)
     board.update(snapshot(sold=50, orders=20, reserved=5), 2.0)
