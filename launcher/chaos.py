@@ -118,7 +118,6 @@ class Chaos:
         self._now = now
         self._idle = asyncio.Event()
         self._idle.set()
-        self.done: list[FaultRecord] = []
 
     @property
     def pending(self) -> list[Strike]:
@@ -168,14 +167,12 @@ class Chaos:
             how = await asyncio.wait_for(self._recovery(target, before), RECOVERY_TIMEOUT_S)
         except TimeoutError:
             logger.warning("%s not back within %.0fs of its restart", target.name, RECOVERY_TIMEOUT_S)
-            self.done.append(fault)
             return
         finally:
             if target.role == "central":
                 self._outage.end()
         back = dataclasses.replace(fault, recovered_at=self._now())
         self._board.fault(back, how)
-        self.done.append(back)
 
     def _recovery(self, target: Target, branch_transactions: int) -> Awaitable[str]:
         if target.role == "central":

@@ -25,7 +25,6 @@ KIND_STYLES = {
     Kind.LINK: "blue",
     Kind.FAULT: "bold red",
     Kind.RECOVERY: "bold green",
-    Kind.CHILD: "red",
     Kind.WARNING: "red",
 }
 

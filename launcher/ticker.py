@@ -24,7 +24,6 @@ class Kind(Enum):
     LINK = "link"
     FAULT = "fault"
     RECOVERY = "recovery"
-    CHILD = "child"
     WARNING = "warning"
 
 
