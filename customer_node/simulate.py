@@ -10,6 +10,7 @@ from typing import Protocol
 
 import grpc
 
+from customer_node.acks import record_ack
 from customer_node.catalog import CatalogView
 from customer_node.keys import checkout_key
 from customer_node.strategy import (
@@ -228,6 +229,7 @@ class Shopper:
             logger.warning("checkout %s failed: %s", key, error.message)
             return
         order = reply.order
+        record_ack(order.order_id)
         if reply.replayed:
             # The key was used before (our own retry, or a run before a restart): that order is
             # ours, but anything reserved since would sit in the cart until it expires.

@@ -1,4 +1,4 @@
-"""The launcher's composition root: start the children, drive the months, report, stop."""
+"""The launcher's composition root: start the children, drive the months, show them, report, stop."""
 
 from __future__ import annotations
 
@@ -6,16 +6,23 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TextIO
 
+from launcher.board import Board
+from launcher.board import Cast as BoardCast
 from launcher.cast import Cast, Member, Role, build_cast, central_argv, member_argv
 from launcher.central_client import CentralClient
+from launcher.chaos import Chaos, Target, plan_strikes
+from launcher.display import background, shown
+from launcher.feed import follow_central
+from launcher.join import JoinInfo, key_off_the_command_line, write_join, write_operator_key
+from launcher.loss_check import ACKS_DIR, ACKS_ENV, check_lines, check_run, sqlite_path
 from launcher.months import MonthPlan, run_month
+from launcher.outage import Outage
 from launcher.processes import ChildExit, ChildSpec, Supervisor
-from launcher.progress import LiveProgress
 from launcher.report import RunInfo, write_reports
 from launcher.settings import Settings, parse_settings
 from launcher.signals import StopSignals
@@ -38,12 +45,28 @@ _TIERS = {Role.CENTRAL: 0, Role.MANUFACTURER: 1, Role.CUSTOMER: 2, Role.BRANCH: 
 class _Run:
     """What the simulation has produced so far, kept for a partial report on failure."""
 
+    board: Board
+    outage: Outage
+    # On a terminal the month summaries wait until the dashboard has let go of the screen.
+    held_lines: list[str] | None = None
     records: list[MonthRecord] = field(default_factory=list)
 
+    @property
+    def on_screen(self) -> bool:
+        """True while the dashboard owns the terminal."""
+        return self.held_lines is not None
 
-def _spec(member: Member, argv: Sequence[str]) -> ChildSpec:
+    def say(self, out: TextIO, *lines: str) -> None:
+        """Prints now, or after the dashboard when it shows."""
+        if self.held_lines is None:
+            _say(out, *lines)
+        else:
+            self.held_lines += lines
+
+
+def _spec(member: Member, argv: Sequence[str], env: Mapping[str, str] | None = None) -> ChildSpec:
     label = member.name if member.role is Role.CENTRAL else f"{member.role.value} {member.name}"
-    return ChildSpec(member.slug, label, tuple(argv), _TIERS[member.role])
+    return ChildSpec(member.slug, label, tuple(argv), _TIERS[member.role], dict(env or {}))
 
 
 def _say(out: TextIO, *lines: str) -> None:
@@ -51,33 +74,91 @@ def _say(out: TextIO, *lines: str) -> None:
     out.flush()
 
 
-async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run: _Run, out: TextIO) -> None:
-    port = free_port()
-    target = f"127.0.0.1:{port}"
-    await supervisor.start(_spec(cast.central, central_argv(cast, port, settings.db_url)))
-    await wait_until_serving(target, timeout_s=STARTUP_TIMEOUT_S)
-    _say(out, f"central serving on {target}; logs in {settings.run_dir / 'logs'}")
-    for member in (*cast.manufacturers, *cast.customers):
+def _branch_db(settings: Settings, branch: Member) -> str:
+    return str(settings.run_dir / f"{branch.slug}.sqlite3")
+
+
+def _targets(cast: Cast) -> tuple[Target, list[Target], list[Target]]:
+    def target(member: Member) -> Target:
+        return Target(member.role.value, member.slug, member.name)
+
+    return target(cast.central), [target(m) for m in cast.manufacturers], [target(b) for b in cast.branches]
+
+
+async def _start_children(settings: Settings, cast: Cast, supervisor: Supervisor, target: str) -> None:
+    acks = settings.run_dir / ACKS_DIR
+    acks.mkdir(parents=True, exist_ok=True)
+    for member in cast.manufacturers:
         await supervisor.start(_spec(member, member_argv(member, target)))
+    for member in cast.customers:
+        env = {ACKS_ENV: str(acks / f"{member.slug}.txt")}
+        await supervisor.start(_spec(member, member_argv(member, target), env))
     for branch in cast.branches:
-        branch_db = str(settings.run_dir / f"{branch.slug}.sqlite3")
-        await supervisor.start(_spec(branch, member_argv(branch, target, branch_db)))
-    client = CentralClient(target, cast.operator_key)
+        await supervisor.start(_spec(branch, member_argv(branch, target, _branch_db(settings, branch))))
+
+
+async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run: _Run, out: TextIO) -> None:
+    board = run.board
+    port = settings.port or free_port()
+    target = f"127.0.0.1:{port}"
+    argv, env = key_off_the_command_line(central_argv(cast, port, settings.db_url), cast.operator_key)
+    await supervisor.start(_spec(cast.central, argv, env))
+    await wait_until_serving(target, timeout_s=STARTUP_TIMEOUT_S)
+    join = JoinInfo(target, write_operator_key(settings.run_dir, cast.operator_key))
+    write_join(settings.run_dir, join)
+    board.joined(join)
+    # On a terminal the dashboard's header shows the same (and join.txt keeps it).
+    if not run.on_screen:
+        _say(out, f"central serving on {target}; logs in {settings.run_dir / 'logs'}", *join.lines())
+    await _start_children(settings, cast, supervisor, target)
+    board.children_started(len(supervisor.pids))
+    client = CentralClient(target, cast.operator_key, run.outage)
     try:
-        await client.wait_for_manufacturers([m.name for m in cast.manufacturers], timeout_s=STARTUP_TIMEOUT_S)
-        _say(
-            out,
-            f"{len(cast.manufacturers)} manufacturers connected, "
-            f"{len(cast.customers)} customers, {len(cast.branches)} branches started",
-        )
-        plan = MonthPlan(settings.month_seconds, cast.shoppers, with_branches=bool(cast.branches))
-        view = LiveProgress(out, quiet=settings.quiet)
-        for _ in range(settings.months):
-            record = await run_month(client, plan, view)
-            run.records.append(record)
-            _say(out, *month_summary(record), "")
+        async with background(follow_central(client, board, with_branches=bool(cast.branches))):
+            await client.wait_for_manufacturers(
+                [m.name for m in cast.manufacturers], timeout_s=STARTUP_TIMEOUT_S
+            )
+            if not run.on_screen:
+                _say(
+                    out,
+                    f"{len(cast.manufacturers)} manufacturers connected, "
+                    f"{len(cast.customers)} customers, {len(cast.branches)} branches started",
+                )
+            await _run_months(settings, cast, supervisor, run, client, target, out)
     finally:
         await client.close()
+
+
+async def _run_months(
+    settings: Settings,
+    cast: Cast,
+    supervisor: Supervisor,
+    run: _Run,
+    client: CentralClient,
+    target: str,
+    out: TextIO,
+) -> None:
+    board = run.board
+    plan = MonthPlan(settings.month_seconds, cast.shoppers, with_branches=bool(cast.branches))
+    chaos = None
+    if settings.chaos:
+        central, makers, branches = _targets(cast)
+        strikes = plan_strikes(
+            settings.seed, settings.months, settings.month_seconds, central, makers, branches
+        )
+        chaos = Chaos(strikes, supervisor, board, run.outage, target)
+    async with background(*([chaos.run()] if chaos else [])) as tasks:
+        for _ in range(settings.months):
+            record = await run_month(client, plan, board)
+            run.records.append(record)
+            board.month_closed(record)
+            summary = month_summary(record)
+            # Below the dashboard's last frame, one line a month keeps that frame in view.
+            run.say(out, *(summary[:1] if run.on_screen else [*summary, ""]))
+        if chaos is not None:
+            await chaos.settle(tasks[0])
+            for strike in chaos.pending:
+                logger.warning("chaos: %s was not killed, its month closed first", strike.target.name)
 
 
 def _print_failure(failure: ChildExit, err: TextIO) -> None:
@@ -95,13 +176,19 @@ async def _race(
     err: TextIO,
 ) -> tuple[int, str]:
     """Runs the simulation against the watchdog and the stop signals; first one wins."""
-    work = asyncio.create_task(_simulate(settings, cast, supervisor, run, out))
-    failure = asyncio.create_task(supervisor.first_unexpected_exit())
-    stop = asyncio.create_task(stops.wait())
-    done, pending = await asyncio.wait({work, failure, stop}, return_when=asyncio.FIRST_COMPLETED)
-    for task in pending:
-        task.cancel()
-    await asyncio.gather(*pending, return_exceptions=True)
+    on_terminal = not settings.quiet and out.isatty()
+    if on_terminal:
+        run.held_lines = []
+    async with shown(run.board, out, dashboard=on_terminal):
+        work = asyncio.create_task(_simulate(settings, cast, supervisor, run, out))
+        failure = asyncio.create_task(supervisor.first_unexpected_exit())
+        stop = asyncio.create_task(stops.wait())
+        done, pending = await asyncio.wait({work, failure, stop}, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+    if run.held_lines:
+        _say(out, *run.held_lines)
     if stop in done:
         sig = stop.result()
         _say(err, f"interrupted by {sig.name}; stopping every process")
@@ -133,16 +220,38 @@ def _setup_logging(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, handlers=[file_handler, console], force=True)
 
 
+def _loss_check(settings: Settings, cast: Cast, out: TextIO) -> bool:
+    """Prints the end-of-run check of the databases; True if it passed (or cannot be run)."""
+    central_db = sqlite_path(settings.db_url)
+    if central_db is None:
+        _say(
+            out, "Loss check: skipped, it reads the central's SQLite file and this run used another database"
+        )
+        return True
+    branches = {b.name: settings.run_dir / f"{b.slug}.sqlite3" for b in cast.branches}
+    checks = check_run(central_db, settings.run_dir, branches)
+    _say(out, *check_lines(checks))
+    return all(check.ok for check in checks)
+
+
 async def launch(settings: Settings, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Runs one simulation; returns the process exit code (0 when every month ran)."""
+    """Runs one simulation; returns the process exit code (0 when every month ran and nothing was lost)."""
     out = out or sys.stdout
     err = err or sys.stderr
     _setup_logging(settings)
     cast = build_cast(settings.seed, settings.manufacturers, settings.customers, settings.branches)
     started_at = datetime.now(UTC).isoformat()
-    run = _Run()
+    board = Board(
+        BoardCast(
+            manufacturers=tuple(m.name for m in cast.manufacturers),
+            branches=tuple(b.name for b in cast.branches),
+            customers=len(cast.customers),
+            months=settings.months,
+        )
+    )
+    run = _Run(board, Outage())
     supervisor = Supervisor(settings.run_dir, cwd=settings.node_root)
-    _say(out, f"run dir {settings.run_dir} (seed {settings.seed})")
+    _say(out, f"run dir {settings.run_dir} (seed {settings.seed})" + (", chaos on" if settings.chaos else ""))
     with StopSignals() as stops:
         try:
             code, outcome = await _race(settings, cast, supervisor, stops, run, out, err)
@@ -155,7 +264,7 @@ async def launch(settings: Settings, out: TextIO | None = None, err: TextIO | No
                 finished_at=datetime.now(UTC).isoformat(),
                 outcome=outcome,
             )
-            paths = write_reports(settings.run_dir, info, run.records)
+            paths = write_reports(settings.run_dir, info, run.records, faults=board.faults)
             if code == EXIT_OK:
                 _say(out, *totals_summary(compute_totals(run.records)))
             _say(out, "report: " + ", ".join(str(p) for p in paths))
@@ -167,6 +276,9 @@ async def launch(settings: Settings, out: TextIO | None = None, err: TextIO | No
             out,
             f"stopped {len(codes)} processes" + (f"; unclean exits: {unclean}" if unclean else ""),
         )
+    # Read once every process has stopped: the databases hold all they will ever hold.
+    if code == EXIT_OK and not _loss_check(settings, cast, out):
+        code = EXIT_FAILED
     return code
 
 

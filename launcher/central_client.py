@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
+from datetime import UTC
+from typing import TypeVar
 
 import grpc
 
 from generated.distribution.v1 import month_pb2, month_pb2_grpc, report_pb2, report_pb2_grpc
+from launcher.outage import Outage
 from launcher.snapshots import (
     BranchDayFigures,
     MonthSnapshot,
@@ -21,6 +24,8 @@ from launcher.snapshots import (
 from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel
 from nodekit.retry import call_with_retry
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -49,18 +54,47 @@ class LinkState:
     pending_notifications: int
 
 
+@dataclass(frozen=True, slots=True)
+class AlertState:
+    """An open low-stock alert of a branch, as the central last heard it."""
+
+    branch_name: str
+    product: str
+    quantity: int
+    reorder_point: int
+    raised_at: str
+
+
+# What a call cut by a dying central ends with: refused, or waited for until its deadline.
+_OUTAGE_CODES = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+
+
 class CentralClient:
     """MonthService and ReportService calls as the operator.
 
     Reads are retried on UNAVAILABLE by the one shared policy; OpenMonth and
-    CloseMonth carry no idempotency key, so they are never retried.
+    CloseMonth carry no idempotency key, so they are never retried. While the
+    launcher has the central down on purpose (``outage``), every call waits for it
+    to be back, and a read cut by that outage is made again.
     """
 
-    def __init__(self, target: str, operator_key: str) -> None:
+    def __init__(self, target: str, operator_key: str, outage: Outage | None = None) -> None:
         self._channel = open_channel(target)
         self._months = month_pb2_grpc.MonthServiceStub(self._channel)
         self._reports = report_pb2_grpc.ReportServiceStub(self._channel)
         self._metadata = bearer_metadata(operator_key)
+        self._outage = outage or Outage()
+
+    async def _read(self, call: Callable[[], Awaitable[T]]) -> T:
+        while True:
+            await self._outage.wait_over()
+            seen = self._outage.count
+            try:
+                return await call_with_retry(call)
+            except grpc.aio.AioRpcError as error:
+                if error.code() not in _OUTAGE_CODES or not self._outage.since(seen):
+                    raise
+                logger.info("%s during a deliberate outage; calling again once it is over", error.code().name)
 
     async def close(self) -> None:
         """Closes the channel."""
@@ -68,7 +102,7 @@ class CentralClient:
 
     async def manufacturers(self) -> list[LinkState]:
         """Every configured manufacturer with its link state."""
-        reply = await call_with_retry(
+        reply = await self._read(
             lambda: self._months.ListManufacturers(
                 month_pb2.ListManufacturersRequest(),
                 metadata=self._metadata,
@@ -116,6 +150,7 @@ class CentralClient:
         self, offer_deadline_ms: int, expected_shoppers: int, close_after_seconds: int
     ) -> OpenedMonth:
         """Opens the next month; the call lasts about as long as the offer collection."""
+        await self._outage.wait_over()
         reply = await self._months.OpenMonth(
             month_pb2.OpenMonthRequest(
                 offer_deadline_ms=offer_deadline_ms,
@@ -135,7 +170,7 @@ class CentralClient:
 
     async def month_status(self, month: int) -> MonthSnapshot:
         """The month's status now."""
-        reply = await call_with_retry(
+        reply = await self._read(
             lambda: self._months.GetMonthStatus(
                 month_pb2.GetMonthStatusRequest(month=month),
                 metadata=self._metadata,
@@ -146,6 +181,7 @@ class CentralClient:
 
     async def close_month(self, month: int) -> MonthSnapshot:
         """Closes the month as the operator (the launcher's own backstop)."""
+        await self._outage.wait_over()
         reply = await self._months.CloseMonth(
             month_pb2.CloseMonthRequest(month=month),
             metadata=self._metadata,
@@ -156,7 +192,7 @@ class CentralClient:
     async def branch_revenue(self) -> tuple[BranchDayFigures, ...]:
         """Every branch's reported days; empty if the central has no report service."""
         try:
-            reply = await call_with_retry(
+            reply = await self._read(
                 lambda: self._reports.GetBranchRevenue(
                     report_pb2.GetBranchRevenueRequest(),
                     metadata=self._metadata,
@@ -168,3 +204,25 @@ class CentralClient:
             logger.warning("GetBranchRevenue failed: %s", error.code().name)
             return ()
         return branch_days_from_proto(reply.days)
+
+    async def low_stock_alerts(self) -> tuple[AlertState, ...]:
+        """The branches' open low-stock alerts, oldest first."""
+        reply = await self._read(
+            lambda: self._reports.ListLowStockAlerts(
+                report_pb2.ListLowStockAlertsRequest(),
+                metadata=self._metadata,
+                timeout=READ_TIMEOUT_S,
+            )
+        )
+        return tuple(
+            AlertState(
+                branch_name=a.branch_name,
+                product=a.alert.product,
+                quantity=a.alert.quantity,
+                reorder_point=a.alert.reorder_point,
+                raised_at=a.alert.raised_at.ToDatetime(tzinfo=UTC).isoformat()
+                if a.alert.HasField("raised_at")
+                else "",
+            )
+            for a in reply.alerts
+        )

@@ -30,12 +30,14 @@ class ChildSpec:
         label: What a person reads, e.g. ``manufacturer Acme Foods``.
         argv: The full command line.
         tier: Stop order: higher tiers are stopped first (shoppers before the central).
+        env: Extra environment of this child only (e.g. a secret kept off its command line).
     """
 
     slug: str
     label: str
     argv: Sequence[str]
     tier: int = 0
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,8 @@ class _Child:
     process: asyncio.subprocess.Process
     log_path: Path
     watcher: asyncio.Task[None] | None = field(default=None)
+    # Set before the launcher kills the child on purpose, so the watchdog lets it go.
+    killed_on_purpose: bool = False
 
 
 def read_tail(path: Path, lines: int = TAIL_LINES) -> tuple[str, ...]:
@@ -127,6 +131,8 @@ class Supervisor:
             "PYTHONPATH": os.pathsep.join(p for p in (str(cwd), base.get("PYTHONPATH")) if p),
         }
         self._children: dict[str, _Child] = {}
+        # How often each child was started again after a deliberate kill, by slug.
+        self.restarts: dict[str, int] = {}
         self._stopping = False
         self._failure: asyncio.Future[ChildExit] = asyncio.get_running_loop().create_future()
         self._hook = _die_with_parent_hook()
@@ -144,6 +150,34 @@ class Supervisor:
         """Starts a child with its output in ``logs/<slug>.log``; returns its pid."""
         if spec.slug in self._children:
             raise ValueError(f"child {spec.slug!r} was already started")
+        return await self._spawn(spec)
+
+    async def kill(self, slug: str) -> int:
+        """SIGKILLs a running child on purpose (a fault to show); the watchdog does not count it.
+
+        Returns:
+            The killed process's return code (``-SIGKILL``).
+        """
+        child = self._children[slug]
+        if child.process.returncode is not None:
+            raise RuntimeError(f"{child.spec.label} is not running")
+        child.killed_on_purpose = True
+        _signal_group(child.process.pid, signal.SIGKILL)
+        code = await child.process.wait()
+        if child.watcher is not None:
+            await child.watcher
+        logger.info("killed %s (pid %d) on purpose", child.spec.label, child.process.pid)
+        return code
+
+    async def restart(self, slug: str) -> int:
+        """Starts a child that was killed on purpose again, with the same spec; returns its pid."""
+        child = self._children[slug]
+        if not child.killed_on_purpose or child.process.returncode is None:
+            raise RuntimeError(f"{child.spec.label} was not killed on purpose")
+        self.restarts[slug] = self.restarts.get(slug, 0) + 1
+        return await self._spawn(child.spec)
+
+    async def _spawn(self, spec: ChildSpec) -> int:
         if self._stopping:
             raise RuntimeError("the supervisor is stopping")
         self._logs.mkdir(parents=True, exist_ok=True)
@@ -155,7 +189,7 @@ class Supervisor:
                 stdout=log,
                 stderr=asyncio.subprocess.STDOUT,
                 cwd=self._cwd,
-                env=self._env,
+                env={**self._env, **spec.env},
                 start_new_session=True,
                 preexec_fn=self._hook,
             )
@@ -206,7 +240,7 @@ class Supervisor:
 
     async def _watch(self, child: _Child) -> None:
         code = await child.process.wait()
-        if self._stopping or self._failure.done():
+        if self._stopping or self._failure.done() or child.killed_on_purpose:
             return
         self._failure.set_result(
             ChildExit(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from launcher.chart import ChartPoint, render_chart
+from launcher.faults import FaultRecord
 from launcher.formatting import markdown_table, percent
 from launcher.snapshots import MonthRecord, Totals, compute_totals
 from launcher.tables import BRANCH_DAY_HEADERS, RESULT_HEADERS, branch_day_rows, result_row
@@ -154,15 +155,49 @@ def render_markdown(info: RunInfo, records: Sequence[MonthRecord], totals: Total
     return "\n".join(out)
 
 
-def write_reports(run_dir: Path, info: RunInfo, records: Sequence[MonthRecord]) -> list[Path]:
+def write_reports(
+    run_dir: Path, info: RunInfo, records: Sequence[MonthRecord], faults: Sequence[FaultRecord] = ()
+) -> list[Path]:
     """Writes report.json, report.md and the chart into ``run_dir``; returns their paths."""
     totals = compute_totals(records)
     paths = [run_dir / REPORT_JSON, run_dir / REPORT_MD, run_dir / CHART_SVG]
     contents = [
-        json.dumps(build_report(info, records), indent=2) + "\n",
-        render_markdown(info, records, totals),
+        json.dumps({**build_report(info, records), "faults": faults_json(faults)}, indent=2) + "\n",
+        render_markdown(info, records, totals) + faults_markdown(faults),
         render_chart(chart_points(records)),
     ]
     for path, text in zip(paths, contents, strict=True):
         path.write_text(text, encoding="utf-8")
     return paths
+
+
+def faults_json(faults: Sequence[FaultRecord]) -> list[dict[str, object]]:
+    """The injected faults for report.json, times as ISO-8601."""
+    return [
+        {
+            "at": f.at.isoformat(),
+            "node": f.node,
+            "kind": f.kind,
+            "detail": f.detail,
+            "recovered_at": f.recovered_at.isoformat() if f.recovered_at else None,
+        }
+        for f in faults
+    ]
+
+
+def faults_markdown(faults: Sequence[FaultRecord]) -> str:
+    """report.md's "## Faults" section: each injected fault and how long its node took to be back."""
+    if not faults:
+        return ""
+    rows = [
+        [
+            f.at.astimezone().strftime("%H:%M:%S"),
+            f.node,
+            f.kind,
+            f.detail,
+            f"{(f.recovered_at - f.at).total_seconds():.1f}s" if f.recovered_at else "not back",
+        ]
+        for f in faults
+    ]
+    table = markdown_table(["at", "node", "kind", "detail", "back after"], rows, text_columns=4)
+    return "\n".join(["", "## Faults", "", *table, ""])

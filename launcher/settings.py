@@ -27,7 +27,9 @@ class Settings:
         db_url: The central's database URL (default: a fresh SQLite file in the run dir).
         run_dir: Where logs, pids.json, the databases and the reports go.
         month_seconds: Backstop after which the central closes a month by itself (default 8).
-        quiet: No live progress, only the month summaries and the totals.
+        quiet: No live dashboard, plain lines only (as when stdout is not a terminal).
+        port: The central's port (0: a free one); fixed, people can join a run they planned for.
+        chaos: Kill a manufacturer, a branch and the central at seeded moments and restart them.
         node_root: Directory the node packages are run from (the repository root);
             tests point it at fake nodes.
     """
@@ -41,6 +43,10 @@ class Settings:
     run_dir: Path = REPO_ROOT / "runs" / "latest"
     month_seconds: int = 8
     quiet: bool = False
+    # -- dashboard, join-in and faults --
+    port: int = 0
+    chaos: bool = False
+    # -- end of dashboard, join-in and faults --
     node_root: Path = REPO_ROOT
 
     def to_json(self) -> dict[str, object]:
@@ -108,7 +114,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=8,
         help="backstop: the central closes a month after this many seconds (8)",
     )
-    parser.add_argument("--quiet", action="store_true", help="no live progress")
+    # -- dashboard, join-in and faults --
+    parser.add_argument(
+        "--quiet", action="store_true", help="no live dashboard: plain lines, one summary per month"
+    )
+    parser.add_argument(
+        "--port", type=_count(0, 65535), default=0, help="the central's port (default: a free one)"
+    )
+    parser.add_argument(
+        "--chaos",
+        action="store_true",
+        help="kill (SIGKILL) a manufacturer, a branch and the central at seeded moments, restart "
+        "them, and check at the end that nothing acknowledged was lost",
+    )
+    # -- end of dashboard, join-in and faults --
     return parser
 
 
@@ -127,4 +146,6 @@ def parse_settings(argv: Sequence[str] | None = None, now: datetime | None = Non
         run_dir=run_dir,
         month_seconds=args.month_seconds,
         quiet=args.quiet,
+        port=args.port,
+        chaos=args.chaos,
     )

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from nodekit.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -194,4 +197,36 @@ def test_sigint_stops_every_process_cleanly(tmp_path: Path) -> None:
     assert "interrupted by SIGINT" in run.stderr
     assert run.report["outcome"] == "interrupted by SIGINT"
     assert "unclean exits" not in run.stdout
+    assert not [slug for slug, pid in run.child_pids.items() if alive(pid)]
+
+
+# Four months for three strikes: a strike whose month closes first is handed on to the next one.
+CHAOS = ["--months", "4", "--customers", "3", "--manufacturers", "2", "--branches", "1",
+         "--month-seconds", "4", "--chaos", "--seed", "3"]  # fmt: skip
+
+
+def test_chaos_kills_a_manufacturer_a_branch_and_the_central_and_nothing_acknowledged_is_lost(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    run = complete_run(tmp_path / "run", *CHAOS, "--port", str(port))
+
+    faults = run.report["faults"]
+    assert sorted(f["detail"].split(",")[0] for f in faults) == ["branch", "central", "manufacturer"]
+    assert all(f["kind"] == "SIGKILL" and f["recovered_at"] for f in faults), faults
+    assert run.stdout.count("fault: SIGKILL") == 3
+    assert run.stdout.count("recovery: ") == 3
+    assert "health SERVING" in run.stdout and "link connected again" in run.stdout
+    assert "sales stream resumed" in run.stdout
+    assert "Loss check: nothing acknowledged was lost" in run.stdout
+    assert "FAIL" not in run.stdout
+    markdown = (run.run_dir / "report.md").read_text()
+    assert "## Faults" in markdown and markdown.count("| SIGKILL |") == 3
+    # The month reports still reached every manufacturer, the killed one included.
+    assert all(month["reports_delivered"] for month in run.report["months"])
+    join = (run.run_dir / "join.txt").read_text()
+    assert f"python -m customer_node shop --central 127.0.0.1:{port}" in join
+    key_file = run.run_dir / "operator.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert str(key_file) in join and key_file.read_text().strip() not in join
     assert not [slug for slug, pid in run.child_pids.items() if alive(pid)]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field, replace
 
+from launcher.board import Board
 from launcher.central_client import OpenedMonth
 from launcher.months import CLOSE_GRACE_S, MonthPlan, run_month
-from launcher.progress import LiveProgress
 from launcher.snapshots import BranchDayFigures, Line, MonthSnapshot
 
 OPEN_STATUS = MonthSnapshot(
@@ -70,7 +69,7 @@ async def test_a_month_is_opened_followed_until_closed_and_recorded() -> None:
     central = FakeCentral([OPEN_STATUS, OPEN_STATUS, CLOSED_STATUS])
     plan = MonthPlan(month_seconds=8, expected_shoppers=5, with_branches=True)
 
-    record = await run_month(central, plan, LiveProgress(io.StringIO()), central.clock, 0)
+    record = await run_month(central, plan, Board(), central.clock, 0)
 
     assert central.calls == [
         "open 2000 5 8",
@@ -91,7 +90,7 @@ async def test_without_branches_their_revenue_is_not_asked_for() -> None:
     central = FakeCentral([CLOSED_STATUS])
     plan = MonthPlan(month_seconds=8, expected_shoppers=5, with_branches=False)
 
-    record = await run_month(central, plan, LiveProgress(io.StringIO()), central.clock, 0)
+    record = await run_month(central, plan, Board(), central.clock, 0)
 
     assert "branches" not in central.calls
     assert record.branch_days == ()
@@ -101,7 +100,7 @@ async def test_the_launcher_closes_a_month_the_central_leaves_open_past_its_back
     central = FakeCentral([OPEN_STATUS])
     plan = MonthPlan(month_seconds=2, expected_shoppers=1, with_branches=False)
 
-    record = await run_month(central, plan, LiveProgress(io.StringIO()), central.clock, 0)
+    record = await run_month(central, plan, Board(), central.clock, 0)
 
     assert central.calls.count("close 4") == 1
     polls_before_close = central.calls.index("close 4") - 1

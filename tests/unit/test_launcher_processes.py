@@ -184,6 +184,37 @@ async def test_a_child_cannot_be_started_twice_or_after_stopping(supervisor: Sup
         await supervisor.start(ChildSpec("late", "late", python(POLITE)))
 
 
+async def test_a_child_killed_on_purpose_is_no_failure_and_restarts_with_the_same_spec(
+    supervisor: Supervisor, tmp_path: Path
+) -> None:
+    env_probe = "import os; print('secret', os.environ['PROBE']); " + POLITE
+    first = await supervisor.start(ChildSpec("victim", "victim", python(env_probe), env={"PROBE": "s3"}))
+    await eventually(ready(supervisor, "victim"))
+
+    assert await supervisor.kill("victim") == -9
+    second = await supervisor.restart("victim")
+    await eventually(lambda: supervisor.log_path("victim").read_text().count("ready") == 2)
+
+    assert second != first and not alive(first) and alive(second)
+    assert supervisor.pids == {"victim": second}
+    assert supervisor.restarts == {"victim": 1}
+    assert json.loads((tmp_path / "pids.json").read_text())["children"]["victim"]["pid"] == second
+    assert supervisor.log_path("victim").read_text().count("secret s3") == 2
+    watchdog = asyncio.ensure_future(supervisor.first_unexpected_exit())
+    await asyncio.sleep(0.1)
+    assert not watchdog.done(), "a deliberate kill is not an unexpected exit"
+    watchdog.cancel()
+    assert await supervisor.stop_all() == {"victim": 0}
+
+
+async def test_only_a_child_killed_on_purpose_can_be_restarted(supervisor: Supervisor) -> None:
+    await supervisor.start(ChildSpec("steady", "steady", python(POLITE)))
+    await eventually(ready(supervisor, "steady"))
+
+    with pytest.raises(RuntimeError, match="not killed on purpose"):
+        await supervisor.restart("steady")
+
+
 def test_read_tail_of_a_missing_log_is_empty(tmp_path: Path) -> None:
     assert read_tail(tmp_path / "nothing.log") == ()
 

@@ -1,22 +1,35 @@
-"""Live progress: bars, rates, ANSI redraw on a TTY, plain throttled lines otherwise."""
+"""The run's live view: the board's events, the dashboard's screen at 100x30, plain lines otherwise."""
 
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from rich.console import Console
 
-from launcher.progress import LiveProgress, RateMeter, bar, render_frame, render_plain
+from launcher.board import Board, Cast
+from launcher.central_client import AlertState, LinkState
+from launcher.dashboard import Screen
+from launcher.faults import FaultRecord
+from launcher.join import JoinInfo
+from launcher.panels import stock_bar
+from launcher.plain import PlainLog
+from launcher.progress import RateMeter
 from launcher.snapshots import Line, MonthSnapshot
+from launcher.ticker import Kind
+
+ADDRESS = "127.0.0.1:50123"
 
 
-def snapshot(sold: int, orders: int, reserved: int = 0) -> MonthSnapshot:
+def snapshot(sold: int, orders: int, reserved: int = 0, hammers_left: int = 100) -> MonthSnapshot:
     return MonthSnapshot(
         month=1,
         state="OPEN",
         stock_lines=(
-            Line(1, "Acme Foods", "apples", 150, 100, reserved, sold, 100 - reserved - sold),
-            Line(2, "Borealis Tools", "hammer", 1200, 100, 0, 0, 100),
+            Line(1, "Acme Foods", "Acme Apples", 150, 100, reserved, sold, 100 - reserved - sold),
+            Line(2, "Borealis Tools", "Borealis Hammer", 1200, 100, 0, 100 - hammers_left, hammers_left),
         ),
         order_count=orders,
         revenue_cents=sold * 150,
@@ -30,19 +43,22 @@ def snapshot(sold: int, orders: int, reserved: int = 0) -> MonthSnapshot:
     )
 
 
-class TtyBuffer(io.StringIO):
-    encoding = "utf-8"
-
-    def isatty(self) -> bool:
-        return True
+def links(*pending: tuple[str, bool, int]) -> list[LinkState]:
+    return [LinkState(name, connected, count) for name, connected, count in pending]
 
 
-@pytest.mark.parametrize(
-    ("fraction", "expected"),
-    [(0.0, "[----]"), (0.5, "[##--]"), (1.0, "[####]"), (2.0, "[####]"), (-1.0, "[----]")],
-)
-def test_bar(fraction: float, expected: str) -> None:
-    assert bar(fraction, width=4) == expected
+def board_in_month() -> Board:
+    cast = Cast(manufacturers=("Acme Foods", "Borealis Tools"), branches=("Toronto",), customers=3, months=3)
+    board = Board(cast)
+    board.joined(JoinInfo(ADDRESS, Path("/runs/x/operator.key")))
+    board.begin(backstop_s=8, expected_shoppers=3)
+    board.update(snapshot(sold=0, orders=0), 0.0)
+    board.update(snapshot(sold=50, orders=20, reserved=5), 2.0)
+    return board
+
+
+def texts(board: Board, kind: Kind) -> list[str]:
+    return [event.text for event in board.ticker.last(100) if event.kind is kind]
 
 
 def test_rate_meter_measures_over_its_window() -> None:
@@ -55,66 +71,113 @@ def test_rate_meter_measures_over_its_window() -> None:
     assert meter.add(4.0, 20) == pytest.approx(0.0)
 
 
-def test_a_frame_has_bars_and_one_row_per_manufacturer() -> None:
-    lines = render_frame(
-        snapshot(sold=50, orders=20, reserved=5), 4.0, 8.0, 5.0, {"Acme Foods": 12.5}, expected_shoppers=3
+def test_the_board_follows_the_month_and_its_order_rate() -> None:
+    board = board_in_month()
+
+    assert board.month.order_rate == pytest.approx(10.0)
+    assert board.month.elapsed_s == 2.0
+    assert texts(board, Kind.MONTH) == ["Month 1 open: 200 units offered"]
+    totals = board.totals()
+    assert (totals.months, totals.orders, totals.sold, totals.offered) == (0, 20, 50, 200)
+
+
+def test_a_line_sold_out_is_news_once_and_its_maker_told_once_it_acknowledged() -> None:
+    board = board_in_month()
+    board.links_seen(links(("Acme Foods", True, 0), ("Borealis Tools", True, 0)))
+
+    board.update(snapshot(sold=50, orders=21, hammers_left=0), 2.2)
+    board.update(snapshot(sold=50, orders=21, hammers_left=0), 2.4)
+    board.links_seen(links(("Acme Foods", True, 0), ("Borealis Tools", True, 1)))
+    assert texts(board, Kind.TOLD) == []
+    board.links_seen(links(("Acme Foods", True, 0), ("Borealis Tools", True, 0)))
+
+    assert texts(board, Kind.SOLD_OUT) == ["Borealis Hammer (Borealis Tools) sold out"]
+    assert texts(board, Kind.TOLD) == ["Borealis Tools told: Borealis Hammer sold out"]
+
+
+def test_links_lost_and_back_and_reorders_raised_and_filled() -> None:
+    board = board_in_month()
+    board.links_seen(links(("Acme Foods", False, 0)))  # not connected yet at start: no news
+    board.links_seen(links(("Acme Foods", True, 0)))
+    board.links_seen(links(("Acme Foods", False, 2)))
+    board.links_seen(links(("Acme Foods", True, 0)))
+    alert = AlertState("Toronto", "Acme Apples", 3, 5, "2030-01-01T00:00:00+00:00")
+    board.alerts_seen([alert])
+    board.alerts_seen([])
+
+    assert texts(board, Kind.LINK) == ["Acme Foods: link lost", "Acme Foods: link back"]
+    assert texts(board, Kind.REORDER) == [
+        "Toronto low on Acme Apples (3 <= 5): reorder",
+        "Toronto restocked Acme Apples",
+    ]
+
+
+def test_a_fault_and_its_recovery_are_one_record() -> None:
+    board = board_in_month()
+    at = datetime(2030, 1, 1, tzinfo=UTC)
+    fault = FaultRecord(at, "central", "SIGKILL", "central killed", None)
+
+    board.fault(fault)
+    board.fault(
+        FaultRecord(at, "central", "SIGKILL", "central killed", at.replace(second=2)), "health SERVING"
     )
 
-    text = "\n".join(lines)
-    assert "4.0s/8s" in text
-    assert "50/200 units" in text
-    assert "orders 20 (5.0/s)" in text
-    assert "shoppers done 1/3" in text
-    acme = next(line for line in lines if "Acme Foods" in line)
-    assert acme.split() == ["Acme", "Foods", "100", "5", "50", "12.5"]
-    assert any(line.split()[:2] == ["Borealis", "Tools"] for line in lines)
+    assert [f.recovered_at for f in board.faults] == [at.replace(second=2)]
+    assert texts(board, Kind.FAULT) == ["SIGKILL central (central killed)"]
+    assert texts(board, Kind.RECOVERY) == ["central back after 2.0s: health SERVING"]
 
 
-def test_plain_line() -> None:
-    line = render_plain(snapshot(sold=50, orders=20), 2.0, 8.0, 10.0)
-
-    assert line == (
-        "month 1 open 2.0s/8s: sold 50/200 (25%), reserved 0, orders 20 (10.0/s), shoppers done 1"
-    )
+def render(board: Board, width: int, height: int) -> list[str]:
+    console = Console(file=io.StringIO(), width=width, height=height, record=True, color_system=None)
+    console.print(Screen(board), end="")
+    return console.export_text().splitlines()
 
 
-def test_on_a_tty_each_frame_replaces_the_previous_one() -> None:
-    out = TtyBuffer()
-    view = LiveProgress(out)
-    view.begin(backstop_s=8, expected_shoppers=2)
+def test_the_dashboard_fits_100_by_30_with_the_figures_on_it() -> None:
+    board = board_in_month()
+    board.links_seen(links(("Acme Foods", True, 0), ("Borealis Tools", False, 1)))
 
-    view.update(snapshot(sold=0, orders=0), 0.0)
-    first = out.getvalue()
-    view.update(snapshot(sold=10, orders=4), 0.2)
-    second = out.getvalue()[len(first) :]
+    lines = render(board, 100, 30)
+    screen = "\n".join(lines)
 
-    frame_lines = first.count("\n")
-    assert "\x1b[" not in first
-    assert second.startswith(f"\x1b[{frame_lines}F\x1b[J")
-    assert "\u2588" in second  # a Unicode bar on a UTF-8 terminal
-    view.end()
-    view.update(snapshot(sold=20, orders=8), 0.4)
-    assert not out.getvalue()[len(first) + len(second) :].startswith("\x1b[")
+    assert len(lines) <= 30
+    assert max(len(line) for line in lines) <= 100
+    assert lines[0].startswith("Distribution network  Month 1 of 3 OPEN")
+    assert "orders 20 (10.0/s)" in lines[0]
+    assert f"shop: python -m customer_node shop --central {ADDRESS}" in screen
+    assert "/runs/x/operator.key" in screen
+    assert "shoppers by hand: n/a" in screen
+    for text in ("Acme Foods", "Borealis Tools", "Apples", "Hammer", "Ticker", "Totals so far", "LOST"):
+        assert text in screen
 
 
-def test_without_a_tty_lines_are_plain_and_at_most_one_per_second() -> None:
+def test_the_dashboard_follows_the_console_size() -> None:
+    board = board_in_month()
+
+    small, large = render(board, 80, 24), render(board, 140, 40)
+
+    assert len(small) <= 24 and max(map(len, small)) <= 80
+    assert len(large) > len(small) and max(map(len, large)) > 100
+
+
+def test_a_stock_bar_shows_sold_reserved_and_available() -> None:
+    bar = stock_bar(offered=10, reserved=2, sold=5, width=10)
+
+    assert bar.plain == "\u2588" * 7 + "\u2591" * 3
+    assert stock_bar(0, 0, 0, width=4).plain == "----"
+
+
+def test_plain_lines_are_only_faults_and_recoveries_without_escape_codes() -> None:
     out = io.StringIO()
-    view = LiveProgress(out)
-    view.begin(backstop_s=8, expected_shoppers=2)
-
-    for tick in range(11):
-        view.update(snapshot(sold=tick, orders=tick), tick * 0.2)
-
-    lines = out.getvalue().splitlines()
-    assert len(lines) == 3  # at 0.0, 1.0 and 2.0 seconds
-    assert "\x1b" not in out.getvalue()
-
-
-def test_quiet_shows_nothing() -> None:
-    out = TtyBuffer()
-    view = LiveProgress(out, quiet=True)
-    view.begin(backstop_s=8, expected_shoppers=2)
-
-    view.update(snapshot(sold=1, orders=1), 0.5)
-
+    board = Board()
+    board.listen(PlainLog(out))
+    board.begin(backstop_s=8, expected_shoppers=2)
+    for tick in range(10):
+        board.update(snapshot(sold=tick, orders=tick, hammers_left=9 - tick), tick * 0.2)
     assert out.getvalue() == ""
+
+    at = datetime(2030, 1, 1, tzinfo=UTC)
+    board.fault(FaultRecord(at, "Toronto", "SIGKILL", "branch killed", None))
+
+    assert out.getvalue().endswith("fault: SIGKILL Toronto (branch killed)\n")
+    assert "\x1b" not in out.getvalue()

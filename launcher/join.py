@@ -1,0 +1,64 @@
+"""How a person joins a run: the central's address, the shop command and the operator key file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+JOIN_FILE = "join.txt"
+OPERATOR_KEY_FILE = "operator.key"
+# The central reads its operator key from here, so the key stays off its command line.
+OPERATOR_KEY_ENV = "DISTRIBUTION_OPERATOR_KEY"
+
+
+@dataclass(frozen=True, slots=True)
+class JoinInfo:
+    """What the launcher prints, writes to ``join.txt`` and keeps in the dashboard's header."""
+
+    address: str
+    key_file: Path
+
+    @property
+    def shop_command(self) -> str:
+        """The command a person runs to shop in this run."""
+        return f"python -m customer_node shop --central {self.address}"
+
+    @property
+    def admin_command(self) -> str:
+        """The operator command for this run, with the key from its file."""
+        return f"python -m central.admin --central {self.address} --key-file {self.key_file} status"
+
+    def lines(self) -> list[str]:
+        """The lines printed at start and written to ``join.txt``."""
+        return [
+            f"central: {self.address}",
+            f"shop by hand: {self.shop_command}",
+            f"operator key file: {self.key_file}",
+            f"operator command: {self.admin_command}",
+        ]
+
+
+def key_off_the_command_line(argv: Sequence[str], key: str) -> tuple[list[str], dict[str, str]]:
+    """The central's command line without ``--operator-key=...``, and the environment that carries it."""
+    kept = [arg for arg in argv if not arg.startswith("--operator-key=")]
+    return kept, {OPERATOR_KEY_ENV: key}
+
+
+def write_operator_key(run_dir: Path, key: str) -> Path:
+    """Writes the operator key into an owner-only (0600) file in ``run_dir``; returns its path."""
+    path = run_dir / OPERATOR_KEY_FILE
+    # Created with 0600 rather than chmod-ed afterwards: the key is never readable by others.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    os.chmod(path, 0o600)  # an existing file keeps its mode through O_CREAT
+    return path
+
+
+def write_join(run_dir: Path, info: JoinInfo) -> Path:
+    """Writes ``join.txt`` (no secret in it, only the key file's path); returns its path."""
+    path = run_dir / JOIN_FILE
+    path.write_text("\n".join(info.lines()) + "\n", encoding="utf-8")
+    return path

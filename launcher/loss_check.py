@@ -1,0 +1,158 @@
+"""After a run: nothing acknowledged was lost, and the stock invariant holds, read from the databases.
+
+Read-only, after every process has stopped:
+
+- orders: every order id a simulated customer was answered OK for (``acks/<customer>.txt``,
+  one id per line, written by ``customer_node.acks``) is in the central's ``orders``;
+- branch sales: every sale a branch marked acknowledged (its ``outbox.acked_at``) is in the
+  central's ``branch_sales`` for that branch;
+- notices: every depletion notice and month report the central recorded was acknowledged;
+- stock: per line ``reserved >= 0``, ``sold >= 0``, ``reserved + sold <= offered``,
+  ``reserved`` equals the units in active reservations and ``sold`` the units ordered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+ACKS_DIR = "acks"
+# Each simulated customer appends to the file this names (customer_node.acks.ENV_ACKS_FILE).
+ACKS_ENV = "DISTRIBUTION_ACKS_FILE"
+SQLITE_PREFIX = "sqlite+aiosqlite:///"
+EXAMPLES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One check's outcome and the line that explains it."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+def sqlite_path(db_url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for another database."""
+    return Path(db_url.removeprefix(SQLITE_PREFIX)) if db_url.startswith(SQLITE_PREFIX) else None
+
+
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection; the file must exist."""
+    if not path.exists():
+        raise FileNotFoundError(path)
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def acknowledged_orders(acks_dir: Path) -> set[str]:
+    """Every order id in the customers' ack files."""
+    ids: set[str] = set()
+    for path in sorted(acks_dir.glob("*.txt")):
+        ids.update(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return ids
+
+
+def _missing(what: str, wanted: set[str], found: set[str]) -> tuple[bool, str]:
+    missing = sorted(wanted - found)
+    if missing:
+        return False, f"{len(missing)} of {len(wanted)} {what} missing, e.g. {', '.join(missing[:EXAMPLES])}"
+    return True, f"all {len(wanted)} {what} present"
+
+
+def check_orders(central: sqlite3.Connection, acks_dir: Path) -> Check:
+    """Every order a customer was answered OK for exists in the central."""
+    acked = acknowledged_orders(acks_dir)
+    stored = {row[0] for row in central.execute("SELECT order_id FROM orders")}
+    ok, detail = _missing("acknowledged orders", acked, stored)
+    return Check("orders", ok, detail)
+
+
+def check_branch_sales(central: sqlite3.Connection, branch_dbs: Mapping[str, Path]) -> Check:
+    """Every sale a branch holds as acknowledged is in the central's sales of that branch."""
+    wanted: set[str] = set()
+    found: set[str] = set()
+    for name, path in sorted(branch_dbs.items()):
+        with read_only(path) as branch:
+            acked = {
+                row[0]
+                for row in branch.execute("SELECT transaction_id FROM outbox WHERE acked_at IS NOT NULL")
+            }
+        stored = central.execute(
+            "SELECT s.transaction_id FROM branch_sales s JOIN branches b ON b.branch_id = s.branch_id "
+            "WHERE b.name = ?",
+            (name,),
+        )
+        wanted |= {f"{name}/{tid}" for tid in acked}
+        found |= {f"{name}/{row[0]}" for row in stored}
+    ok, detail = _missing("acknowledged branch sales", wanted, found)
+    return Check("branch sales", ok, detail)
+
+
+def check_notices(central: sqlite3.Connection) -> Check:
+    """Every notification the central recorded was acknowledged by its manufacturer."""
+    rows = central.execute(
+        "SELECT kind, COUNT(*), COUNT(acked_at) FROM notifications GROUP BY kind ORDER BY kind"
+    ).fetchall()
+    unacked = {kind: total - acked for kind, total, acked in rows if total != acked}
+    counts = ", ".join(f"{total} {kind}" for kind, total, _ in rows) or "none"
+    if unacked:
+        pending = ", ".join(f"{count} {kind}" for kind, count in unacked.items())
+        return Check("notices", False, f"not acknowledged: {pending} (of {counts})")
+    return Check("notices", True, f"all acknowledged ({counts})")
+
+
+def check_stock(central: sqlite3.Connection) -> Check:
+    """The stock invariant on every line, and its counters against reservations and orders."""
+    rows = central.execute(
+        """
+        SELECT l.stock_line_id, l.offered, l.reserved, l.sold,
+               COALESCE((SELECT SUM(r.quantity) FROM reservations r
+                         WHERE r.stock_line_id = l.stock_line_id AND r.state = 'active'), 0),
+               COALESCE((SELECT SUM(o.quantity) FROM order_lines o
+                         WHERE o.stock_line_id = l.stock_line_id AND o.bought), 0)
+        FROM stock_lines l ORDER BY l.stock_line_id
+        """
+    ).fetchall()
+    broken = []
+    for line_id, offered, reserved, sold, active, ordered in rows:
+        problems = []
+        if reserved < 0 or sold < 0 or reserved + sold > offered:
+            problems.append(f"offered {offered}, reserved {reserved}, sold {sold}")
+        if reserved != active:
+            problems.append(f"reserved {reserved} but {active} in active reservations")
+        if sold != ordered:
+            problems.append(f"sold {sold} but {ordered} ordered")
+        if problems:
+            broken.append(f"line {line_id}: {'; '.join(problems)}")
+    if broken:
+        return Check(
+            "stock", False, f"{len(broken)} of {len(rows)} lines broken: {' | '.join(broken[:EXAMPLES])}"
+        )
+    return Check("stock", True, f"invariant holds on all {len(rows)} lines")
+
+
+def check_run(central_db: Path, run_dir: Path, branch_dbs: Mapping[str, Path]) -> list[Check]:
+    """Every check, against the central's SQLite file and the branches' files."""
+    with read_only(central_db) as central:
+        return [
+            check_orders(central, run_dir / ACKS_DIR),
+            check_branch_sales(central, branch_dbs),
+            check_notices(central),
+            check_stock(central),
+        ]
+
+
+def check_lines(checks: list[Check]) -> list[str]:
+    """What run.py prints: a verdict, then one line per check."""
+    verdict = "nothing acknowledged was lost" if all(c.ok for c in checks) else "LOSS CHECK FAILED"
+    return [f"Loss check: {verdict}"] + [
+        f"  {'ok  ' if c.ok else 'FAIL'} {c.name}: {c.detail}" for c in checks
+    ]

@@ -1,0 +1,46 @@
+"""A central outage the launcher caused on purpose: its own operator calls wait it out."""
+
+from __future__ import annotations
+
+import asyncio
+
+
+class Outage:
+    """Open while the launcher has the central down (killed, not yet SERVING again).
+
+    The month driver and the dashboard poll the central through one client; during a
+    deliberate outage their calls wait for the restart instead of failing the run, while
+    an outage nobody caused still fails them as before.
+    """
+
+    def __init__(self) -> None:
+        self._over = asyncio.Event()
+        self._over.set()
+        self._count = 0
+
+    @property
+    def count(self) -> int:
+        """How many outages have begun so far."""
+        return self._count
+
+    @property
+    def ongoing(self) -> bool:
+        """True between ``begin`` and ``end``."""
+        return not self._over.is_set()
+
+    def begin(self) -> None:
+        """The central is about to be killed."""
+        self._count += 1
+        self._over.clear()
+
+    def end(self) -> None:
+        """The central is SERVING again."""
+        self._over.set()
+
+    def since(self, count: int) -> bool:
+        """True if an outage is ongoing or one began after ``count`` was read."""
+        return self.ongoing or self._count != count
+
+    async def wait_over(self) -> None:
+        """Returns at once without an outage, else once it ends."""
+        await self._over.wait()

@@ -1,0 +1,86 @@
+"""The dashboard's ticker: events found by comparing two polls of the central, newest last."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from launcher.central_client import AlertState, LinkState
+from launcher.snapshots import Line
+
+TICKER_LENGTH = 200
+
+
+class Kind(Enum):
+    """What an event is about; the dashboard colours by it, the plain log filters by it."""
+
+    MONTH = "month"
+    SOLD_OUT = "sold_out"
+    TOLD = "told"
+    REORDER = "reorder"
+    LINK = "link"
+    FAULT = "fault"
+    RECOVERY = "recovery"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One ticker line: when (local time), its kind and its text."""
+
+    at: datetime
+    kind: Kind
+    text: str
+
+
+def sold_out(before: Sequence[Line], now: Sequence[Line]) -> list[Line]:
+    """Lines with nothing left on sale now that had some before (or were not seen yet).
+
+    Available 0 is the central's own test for telling the manufacturer, so the ticker
+    shows the same crossing.
+    """
+    had = {line.stock_line_id: line.available for line in before}
+    return [
+        line
+        for line in now
+        if line.offered > 0 and line.available == 0 and had.get(line.stock_line_id, 1) > 0
+    ]
+
+
+def link_changes(before: Mapping[str, LinkState], now: Iterable[LinkState]) -> list[LinkState]:
+    """Manufacturers whose connected flag differs from the last poll (not the first sighting)."""
+    return [link for link in now if link.name in before and before[link.name].connected != link.connected]
+
+
+def alert_key(alert: AlertState) -> tuple[str, str, str]:
+    """An alert's identity across polls: branch, product and when it was raised."""
+    return (alert.branch_name, alert.product, alert.raised_at)
+
+
+def alert_changes(
+    before: Sequence[AlertState], now: Sequence[AlertState]
+) -> tuple[list[AlertState], list[AlertState]]:
+    """Alerts raised since the last poll, and alerts closed since (the reorder arrived)."""
+    old = {alert_key(a) for a in before}
+    new = {alert_key(a) for a in now}
+    return [a for a in now if alert_key(a) not in old], [a for a in before if alert_key(a) not in new]
+
+
+class Ticker:
+    """The last events of the run, bounded."""
+
+    def __init__(self, length: int = TICKER_LENGTH) -> None:
+        self._events: deque[Event] = deque(maxlen=length)
+
+    def add(self, event: Event) -> None:
+        """Appends one event."""
+        self._events.append(event)
+
+    def last(self, count: int) -> list[Event]:
+        """The newest ``count`` events, oldest first."""
+        if count <= 0:
+            return []
+        return list(self._events)[-count:]

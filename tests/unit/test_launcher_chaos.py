@@ -1,0 +1,93 @@
+"""--chaos: a seeded plan over the months, strikes handed on when a month closes first; join-in files."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from customer_node.acks import ENV_ACKS_FILE, record_ack
+from launcher.board import Board
+from launcher.cast import build_cast, central_argv
+from launcher.chaos import HANDED_ON_S, Strike, Target, is_due, plan_strikes
+from launcher.join import JoinInfo, key_off_the_command_line, write_join, write_operator_key
+from launcher.loss_check import ACKS_ENV, acknowledged_orders
+from launcher.snapshots import MonthSnapshot
+
+CENTRAL = Target("central", "central", "central")
+MAKERS = [Target("manufacturer", f"manufacturer-{n}", n) for n in ("a", "b", "c")]
+BRANCHES = [Target("branch", "branch-toronto", "Toronto")]
+
+
+def test_one_of_each_spread_over_the_months_and_the_same_for_the_same_seed() -> None:
+    plan = plan_strikes(
+        7, months=3, month_seconds=10, central=CENTRAL, manufacturers=MAKERS, branches=BRANCHES
+    )
+
+    assert plan == plan_strikes(7, 3, 10, CENTRAL, MAKERS, BRANCHES)
+    assert sorted(s.target.role for s in plan) == ["branch", "central", "manufacturer"]
+    assert [s.month for s in plan] == [1, 2, 3]
+    assert all(1.5 <= s.offset_s <= 4.5 for s in plan)
+    seeds = {
+        tuple(s.target.name for s in plan_strikes(seed, 3, 10, CENTRAL, MAKERS, BRANCHES))
+        for seed in range(20)
+    }
+    assert len(seeds) > 1, "the seed chooses victims and order"
+
+
+def test_fewer_months_than_strikes_share_months_in_the_order_of_their_moments() -> None:
+    plan = plan_strikes(3, months=1, month_seconds=10, central=CENTRAL, manufacturers=MAKERS, branches=())
+
+    assert [s.month for s in plan] == [1, 1]
+    assert plan[0].offset_s <= plan[1].offset_s
+
+
+def month(number: int, state: str = "OPEN") -> MonthSnapshot:
+    return MonthSnapshot(number, state, (), 0, 0, (), 0, 0, None, None, (), "")
+
+
+def test_a_strike_is_due_at_its_moment_or_early_in_a_later_month() -> None:
+    strike = Strike(CENTRAL, month=2, offset_s=3.0)
+    board = Board()
+
+    board.begin(8, 1)
+    board.update(month(1), 5.0)
+    assert not is_due(strike, board)
+    board.begin(8, 1)
+    board.update(month(2), 2.9)
+    assert not is_due(strike, board)
+    board.update(month(2), 3.0)
+    assert is_due(strike, board)
+    board.update(month(2, "CLOSED"), 3.5)
+    assert not is_due(strike, board)
+    board.begin(8, 1)
+    board.update(month(3), HANDED_ON_S)
+    assert is_due(strike, board), "a month that closed first hands the strike on"
+
+
+def test_the_operator_key_goes_to_an_owner_only_file_and_the_environment(tmp_path: Path) -> None:
+    cast = build_cast(1, 1, 1, 1)
+    argv, env = key_off_the_command_line(central_argv(cast, 5000, "sqlite+aiosqlite:///x"), cast.operator_key)
+    path = write_operator_key(tmp_path, cast.operator_key)
+    info = JoinInfo("127.0.0.1:5000", path)
+    join = write_join(tmp_path, info).read_text()
+
+    assert not [arg for arg in argv if cast.operator_key in arg]
+    assert env == {"DISTRIBUTION_OPERATOR_KEY": cast.operator_key}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_text().strip() == cast.operator_key
+    assert "python -m customer_node shop --central 127.0.0.1:5000" in join
+    assert str(path) in join and cast.operator_key not in join
+
+
+def test_customers_record_the_orders_they_were_answered_for(tmp_path: Path) -> None:
+    acks = tmp_path / "acks"
+    acks.mkdir()
+    env = {ENV_ACKS_FILE: str(acks / "customer-01.txt")}
+
+    record_ack("o-1", env)
+    record_ack("o-2", env)
+    record_ack("", env)
+    record_ack("o-3", {})
+
+    assert ACKS_ENV == ENV_ACKS_FILE
+    assert acknowledged_orders(acks) == {"o-1", "o-2"}
