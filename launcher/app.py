@@ -138,7 +138,9 @@ async def launch(settings: Settings, out: TextIO | None = None, err: TextIO | No
     out = out or sys.stdout
     err = err or sys.stderr
     _setup_logging(settings)
-    cast = build_cast(settings.seed, settings.manufacturers, settings.customers, settings.branches)
+    cast = build_cast(
+        settings.seed, settings.manufacturers, settings.customers, settings.branches, settings.tempo
+    )
     started_at = datetime.now(UTC).isoformat()
     run = _Run()
     supervisor = Supervisor(settings.run_dir, cwd=settings.node_root)
