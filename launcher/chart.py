@@ -114,8 +114,11 @@ def branch_revenue(days: Sequence[BranchDay]) -> Figure:
         values = [(r.revenue_cents if r else 0) / 100 for r in rows]
         bars = axes.bar(xs, values, width * 0.95, color=MAKER_COLORS[i % len(MAKER_COLORS)], label=branch)
         labels = ["pending" if r is not None and r.pending else "" for r in rows]
-        axes.bar_label(bars, labels=labels, fontsize=LEGEND_PT)
-    axes.set_xticks(range(len(dates)), dates)
+        axes.bar_label(bars, labels=labels, fontsize=LEGEND_PT, rotation=90, padding=4)
+    # Many days: month-day only, slanted, so the labels do not run into each other.
+    many = len(dates) > 6
+    labels = [day[5:] if many and len(day) == 10 else day for day in dates]
+    axes.set_xticks(range(len(dates)), labels, rotation=45 if many else 0)
     axes.set_title(title, fontsize=TITLE_PT)
     axes.set_ylabel("revenue ($)", fontsize=LABEL_PT)
     axes.grid(axis="y", alpha=0.3)
