@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from customer_node.market import DEFAULT_MARKET_SEED
 from nodekit import addresses
 from nodekit.channel import DEFAULT_TIMEOUT_S
 
@@ -47,6 +48,8 @@ class SimulateSettings:
         token_file: Where the bearer token is kept; an existing file's token is reused.
         months: Exit 0 after shopping this many months; 0 means run until signalled.
         think_ms: Longest seeded pause between calls in milliseconds; 0 for none.
+        month_seconds: The month's real length; the baskets are spread over it (0: bought at once).
+        market_seed: Seed of the market's base demand per product (run.py passes the run's seed).
         timeout_s: Deadline of each unary call.
         startup_timeout_s: How long to wait for the central to be SERVING at start.
         watch_timeout_s: Deadline of one catalog watch; the watch reconnects when it passes.
@@ -59,6 +62,8 @@ class SimulateSettings:
     token_file: Path | None = None
     months: int = 0
     think_ms: int = 5
+    month_seconds: float = 0.0
+    market_seed: int = DEFAULT_MARKET_SEED
     timeout_s: float = DEFAULT_TIMEOUT_S
     startup_timeout_s: float = STARTUP_TIMEOUT_S
     watch_timeout_s: float = WATCH_TIMEOUT_S
@@ -175,6 +180,18 @@ def _parse_simulate(argv: Sequence[str], env: Mapping[str, str]) -> SimulateSett
     parser.add_argument("--token-file", type=Path, default=None, help="keep/reuse the token here")
     parser.add_argument("--months", type=_non_negative_int, default=0, help="exit after N months (0: never)")
     parser.add_argument("--think-ms", type=_non_negative_int, default=5, help="longest pause between calls")
+    parser.add_argument(
+        "--month-seconds",
+        type=_non_negative_float,
+        default=0.0,
+        help="the month's real length to spread the buying over (0: buy at once)",
+    )
+    parser.add_argument(
+        "--market-seed",
+        type=int,
+        default=DEFAULT_MARKET_SEED,
+        help=f"seed of the market's demand per product ({DEFAULT_MARKET_SEED})",
+    )
     args = parser.parse_args(argv)
     central = addresses.central_argument(parser, args.central)
     _check_name(parser, args.name)
@@ -185,6 +202,8 @@ def _parse_simulate(argv: Sequence[str], env: Mapping[str, str]) -> SimulateSett
         token_file=args.token_file,
         months=args.months,
         think_ms=args.think_ms,
+        month_seconds=args.month_seconds,
+        market_seed=args.market_seed,
         timeout_s=args.timeout,
         startup_timeout_s=args.startup_timeout,
         log_level=args.log_level,
@@ -227,6 +246,13 @@ def _positive_float(text: str) -> float:
     value = float(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
     return value
 
 

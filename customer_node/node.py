@@ -65,7 +65,8 @@ async def _simulate(settings: SimulateSettings) -> int:
             settings.seed,
             session,
             follower,
-            Limits(max_think_ms=settings.think_ms),
+            Limits(max_think_ms=settings.think_ms, month_seconds=settings.month_seconds),
+            market_seed=settings.market_seed,
         )
         return await _shop_while_following(shopper, follower, settings.months)
 

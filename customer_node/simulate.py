@@ -1,9 +1,10 @@
-"""A simulated customer's months: plan baskets, fill the cart, check out, say it is done."""
+"""A simulated customer's months: plan its wants into baskets, buy them over the month, say it is done."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import random
 from typing import Protocol
@@ -11,15 +12,16 @@ from typing import Protocol
 import grpc
 
 from customer_node.acks import record_ack
-from customer_node.catalog import CatalogView
+from customer_node.catalog import CatalogLine, CatalogView
 from customer_node.keys import checkout_key
+from customer_node.market import DEFAULT_MARKET_SEED, Want, month_wants
 from customer_node.strategy import (
     Limits,
-    Pick,
-    basket_count,
+    basket_times,
+    impulse_line,
+    lines_for,
     month_rng,
-    need_for,
-    plan_basket,
+    plan_baskets,
     think_seconds,
 )
 from customer_node.tally import MonthTally
@@ -68,13 +70,19 @@ class MonthOver(Exception):
 class Shopper:
     """Shops every open month it sees, one month at a time.
 
+    A month's wants come from the market model, are planned into baskets when the month opens
+    and bought at their seeded moments over the month (``limits.month_seconds``); then the
+    shopper calls FinishShopping. Whether the central closes the month on that is the
+    operator's choice (OpenMonth's ``expected_shoppers``): run.py lets months run their length.
+
     Args:
         name: The customer's name (part of its idempotency keys).
         seed: Seed of every choice.
         session: The signed-in client.
         follower: The live catalog.
-        limits: Basket bounds and think-time.
+        limits: Basket bounds, think-time and the month's length.
         empty_grace_s: How long to wait for goods in a month that opens with none.
+        market_seed: Seed of the market's base demand (the same for every shopper of a run).
     """
 
     def __init__(
@@ -85,6 +93,7 @@ class Shopper:
         follower: LiveCatalog,
         limits: Limits,
         empty_grace_s: float = EMPTY_GRACE_S,
+        market_seed: int = DEFAULT_MARKET_SEED,
     ) -> None:
         self._name = name
         self._seed = seed
@@ -92,18 +101,23 @@ class Shopper:
         self._follower = follower
         self._limits = limits
         self._empty_grace_s = empty_grace_s
-        self._needs: dict[str, float] = {}
+        self._market_seed = market_seed
         # Pauses draw from their own generator so that think-time settings never change choices.
         self._pauses = random.Random(f"think/{seed}")
+        # Every line seen this month, also after it sold out: asking for a sold-out line is how
+        # the central learns of demand it could not serve.
+        self._seen: dict[int, CatalogLine] = {}
         self.last_month = 0
 
     async def run(self, months: int = 0) -> None:
         """Shops each month that opens; returns after ``months`` months (0: never)."""
         done = 0
+        loop = asyncio.get_running_loop()
         while months == 0 or done < months:
             month = await self._next_open_month()
+            opened_at = loop.time()
             await self._await_goods(month)
-            tally = await self.shop_month(month)
+            tally = await self.shop_month(month, opened_at)
             logger.info("%s", tally.summary())
             done += 1
 
@@ -124,26 +138,41 @@ class Shopper:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._follower.wait_for_change(), remaining)
 
-    async def shop_month(self, month: int) -> MonthTally:
-        """Shops ``month`` (1..max_baskets checkouts), then calls FinishShopping.
+    async def shop_month(self, month: int, opened_at: float | None = None) -> MonthTally:
+        """Buys ``month``'s baskets at their moments, then calls FinishShopping.
+
+        Args:
+            month: The open month.
+            opened_at: Event-loop time at which the month was seen open (default: now); the
+                baskets' moments count from it.
 
         Returns:
             What was bought, left unmet and spent.
         """
+        loop = asyncio.get_running_loop()
+        start = loop.time() if opened_at is None else opened_at
         self.last_month = month
+        self._seen = {}
         tally = MonthTally(month)
+        self._remember()
         rng = month_rng(self._seed, month)
+        products = {line.product for line in self._seen.values()}
+        wants = month_wants(self._market_seed, self._seed, month, products)
+        baskets = plan_baskets(rng, wants, self._limits)
+        moments = basket_times(rng, len(baskets), self._limits)
+        # Impulse items depend on live stock, so they draw from their own generator: the plan
+        # above stays the same whatever the timing.
+        impulses = random.Random(f"impulse/{self._seed}/{month}")
         try:
-            for attempt in range(basket_count(rng, self._limits)):
+            for attempt, (basket, moment) in enumerate(zip(baskets, moments, strict=True)):
+                delay = start + moment - loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
                 if not self._still_open(month):
                     raise MonthOver
-                lines = self._follower.view.lines()
-                needs = {line.product: self._need(line.product) for line in lines}
-                picks = plan_basket(rng, lines, needs, self._limits)
-                logger.debug("month %d basket %d: %s", month, attempt, picks)
-                if not picks:
-                    break
-                if await self._fill_cart(picks, tally) > 0:
+                self._remember()
+                logger.debug("month %d basket %d: %s", month, attempt, basket)
+                if await self._fill_cart(basket, impulses, tally) > 0:
                     await self._checkout(month, attempt, tally)
         except MonthOver:
             logger.info("month %d closed while shopping", month)
@@ -158,60 +187,72 @@ class Shopper:
         view = self._follower.view
         return view.is_open and view.month == month
 
-    def _need(self, product: str) -> float:
-        if product not in self._needs:
-            self._needs[product] = need_for(self._seed, product)
-        return self._needs[product]
+    def _remember(self) -> None:
+        """Adds the lines on sale now to the month's seen lines, with their current stock."""
+        on_sale = {line.stock_line_id: line for line in self._follower.view.lines()}
+        for line_id, line in self._seen.items():
+            if line_id not in on_sale:
+                self._seen[line_id] = dataclasses.replace(line, available=0)
+        self._seen.update(on_sale)
 
     async def _think(self) -> None:
         pause = think_seconds(self._pauses, self._limits)
         if pause > 0:
             await asyncio.sleep(pause)
 
-    async def _fill_cart(self, picks: list[Pick], tally: MonthTally) -> int:
-        """Adds the picks, removes the ones marked for removal; returns units left in the cart."""
-        in_cart: dict[int, int] = {}
-        for pick in picks:
-            await self._think()
-            got = await self._reserve(pick, tally)
-            if got > 0:
-                in_cart[pick.stock_line_id] = got
-        for pick in picks:
-            if pick.remove and pick.stock_line_id in in_cart:
-                await self._think()
-                tally.removed += await self._session.remove_item(pick.stock_line_id)
-                del in_cart[pick.stock_line_id]
-        return sum(in_cart.values())
+    async def _fill_cart(self, basket: list[Want], impulses: random.Random, tally: MonthTally) -> int:
+        """Reserves the basket's wants (and maybe an impulse item, put back); returns units in the cart."""
+        lines = list(self._seen.values())
+        in_cart = 0
+        for wanted in basket:
+            in_cart += await self._reserve_want(wanted, lines_for(wanted.product, lines), tally)
+        impulse = impulse_line(
+            impulses, self._follower.view.lines(), {w.product for w in basket}, self._limits
+        )
+        if impulse is not None and await self._take(impulse.stock_line_id, 1) > 0:
+            # Put back at once: the unit is held as briefly as the calls allow.
+            tally.removed += await self._session.remove_item(impulse.stock_line_id)
+        return in_cart
 
-    async def _reserve(self, pick: Pick, tally: MonthTally) -> int:
-        """Reserves a pick, or what is left of its line; counts the rest as unmet demand."""
-        try:
-            await self._session.add_item(pick.stock_line_id, pick.quantity)
-            return pick.quantity
-        except RemoteError as error:
-            if error.reason == MONTH_NOT_OPEN:
-                raise MonthOver from error
-            if error.reason != INSUFFICIENT_STOCK:
-                logger.warning("could not add %s: %s", pick.product, error.message)
-                return 0
-            available = _int(error.metadata.get("available"))
-        got = 0
-        if 0 < available < pick.quantity:
+    async def _reserve_want(self, wanted: Want, lines: list[CatalogLine], tally: MonthTally) -> int:
+        """Reserves a want from its product's lines; what none of them had counts as unmet."""
+        remaining = wanted.quantity
+        for index, line in enumerate(lines):
+            last = index == len(lines) - 1
+            # Only the last line is asked beyond its stock: its refusal records the unmet demand.
+            ask = remaining if last else min(remaining, line.available)
+            if ask > 0:
+                remaining -= await self._take(line.stock_line_id, ask)
+            if remaining == 0:
+                break
+        tally.unmet += remaining
+        if remaining:
+            logger.info("%s: wanted %d, got %d", wanted.product, wanted.quantity, wanted.quantity - remaining)
+        return wanted.quantity - remaining
+
+    async def _take(self, stock_line_id: int, quantity: int) -> int:
+        """Reserves ``quantity`` units, or what is left of the line; returns the units reserved.
+
+        After a refusal the shopper asks again for what the central said was available, until it
+        gets it or nothing is left, so the central's unmet demand adds up to the units not had.
+        """
+        ask = quantity
+        while ask > 0:
+            await self._think()
             try:
-                await self._session.add_item(pick.stock_line_id, available)
-                got = available
+                await self._session.add_item(stock_line_id, ask)
+                return ask
             except RemoteError as error:
                 if error.reason == MONTH_NOT_OPEN:
                     raise MonthOver from error
-        tally.unmet += pick.quantity - got
-        logger.info(
-            "%s from %s: wanted %d, got %d",
-            pick.product,
-            pick.manufacturer_name,
-            pick.quantity,
-            got,
-        )
-        return got
+                if error.reason != INSUFFICIENT_STOCK:
+                    logger.warning("could not add line %d: %s", stock_line_id, error.message)
+                    return 0
+                available = _int(error.metadata.get("available"))
+            if not 0 < available < ask:
+                return 0
+            ask = available
+        return 0
 
     async def _checkout(self, month: int, attempt: int, tally: MonthTally) -> None:
         key = checkout_key(self._name, month, attempt)

@@ -239,7 +239,9 @@ async def launch(settings: Settings, out: TextIO | None = None, err: TextIO | No
     out = out or sys.stdout
     err = err or sys.stderr
     _setup_logging(settings)
-    cast = build_cast(settings.seed, settings.manufacturers, settings.customers, settings.branches)
+    cast = build_cast(
+        settings.seed, settings.manufacturers, settings.customers, settings.branches, settings.tempo
+    )
     started_at = datetime.now(UTC).isoformat()
     board = Board(
         BoardCast(

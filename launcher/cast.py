@@ -9,6 +9,8 @@ import sys
 from dataclasses import dataclass
 from enum import Enum
 
+from launcher.pace import DEFAULT_PACE, PACES, Pace
+
 MANUFACTURER_NAMES: tuple[str, ...] = (
     "Acme Foods", "Borealis Tools", "Cobalt Textiles", "Delta Dairy", "Evergreen Paper",
     "Fjord Fisheries", "Granite Hardware", "Harbor Beverages", "Iris Cosmetics", "Juniper Toys",
@@ -26,6 +28,18 @@ BRANCH_TOWNS: tuple[str, ...] = (
 # The branches' sales tax depends on the province; every simulated branch is in Ontario.
 BRANCH_PROVINCE = "ON"
 RESERVATION_TTL_SECONDS = 30
+# Branches restock in small lots and serve fewer walk-ins than a branch's defaults: their
+# reorders are demand the market model does not steer (they follow the branch's own clock),
+# so they are kept a modest share of it, and the first month's stocking of every product a
+# small spike in the figures the recommendations average over.
+BRANCH_FLAGS: tuple[str, ...] = (
+    "--reorder-point",
+    "3",
+    "--reorder-quantity",
+    "8",
+    "--shoppers-per-day",
+    "10",
+)
 
 
 class Role(Enum):
@@ -38,13 +52,23 @@ class Role(Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class Shopping:
+    """What a simulated customer needs to know of the run: its tempo and the market's seed."""
+
+    month_seconds: int
+    think_ms: int
+    market_seed: int
+
+
+@dataclass(frozen=True, slots=True)
 class Member:
-    """One participant: its display name, its key (if it has one) and its seed."""
+    """One participant: display name, key (if it has one), seed, and for a customer its shopping."""
 
     role: Role
     name: str
     key: str
     seed: int
+    shopping: Shopping | None = None
 
     @property
     def slug(self) -> str:
@@ -108,11 +132,19 @@ def branch_name(index: int) -> str:
     return town if rounds == 0 else f"{town} {rounds + 1}"
 
 
-def build_cast(seed: int, manufacturers: int, customers: int, branches: int) -> Cast:
-    """Names, fresh keys and derived seeds for every participant."""
+def build_cast(
+    seed: int, manufacturers: int, customers: int, branches: int, pace: Pace = PACES[DEFAULT_PACE]
+) -> Cast:
+    """Names, fresh keys and derived seeds for every participant; customers shop at ``pace``.
+
+    The run's seed is also the market's seed, so every customer of a run sees the same
+    base demand per product (``customer_node.market``).
+    """
+    shopping = Shopping(pace.month_seconds, pace.think_ms, seed)
 
     def member(role: Role, name: str, keyed: bool) -> Member:
-        return Member(role, name, new_key() if keyed else "", derive_seed(seed, name))
+        extra = shopping if role is Role.CUSTOMER else None
+        return Member(role, name, new_key() if keyed else "", derive_seed(seed, name), extra)
 
     return Cast(
         operator_key=new_key(),
@@ -125,9 +157,6 @@ def build_cast(seed: int, manufacturers: int, customers: int, branches: int) -> 
         ),
         branches=tuple(member(Role.BRANCH, branch_name(i), keyed=True) for i in range(branches)),
     )
-
-
-CUSTOMER_THINK_MS = 300
 
 
 def central_argv(cast: Cast, port: int, db_url: str) -> list[str]:
@@ -150,10 +179,12 @@ def member_argv(member: Member, central: str, branch_db: str = "") -> list[str]:
     if member.role is Role.MANUFACTURER:
         argv += [f"--key={member.key}"]
     elif member.role is Role.BRANCH:
-        argv += [f"--key={member.key}", "--db", branch_db, "--province", BRANCH_PROVINCE]
+        argv += [f"--key={member.key}", "--db", branch_db, "--province", BRANCH_PROVINCE, *BRANCH_FLAGS]
     elif member.role is Role.CUSTOMER:
-        # Shoppers pause like people between clicks, so a month lasts long enough to watch.
-        argv += ["--think-ms", str(CUSTOMER_THINK_MS)]
+        # Shoppers spread their baskets over the month and pause like people between clicks.
+        shopping = member.shopping or Shopping(PACES[DEFAULT_PACE].month_seconds, 0, 1)
+        argv += ["--think-ms", str(shopping.think_ms), "--month-seconds", str(shopping.month_seconds)]
+        argv += ["--market-seed", str(shopping.market_seed)]
     else:
         raise ValueError(f"no member command line for {member.role}")
     return [*argv, "--seed", str(member.seed)]

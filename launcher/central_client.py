@@ -15,8 +15,10 @@ import grpc
 from generated.distribution.v1 import month_pb2, month_pb2_grpc, report_pb2, report_pb2_grpc
 from launcher.outage import Outage
 from launcher.snapshots import (
+    BranchAlertFigures,
     BranchDayFigures,
     MonthSnapshot,
+    alerts_from_proto,
     branch_days_from_proto,
     snapshot_from_proto,
     state_name,
@@ -226,3 +228,19 @@ class CentralClient:
             )
             for a in reply.alerts
         )
+
+    # -- read by the month driver for the report --
+    async def low_stock_alert_figures(self) -> tuple[BranchAlertFigures, ...]:
+        """Every branch's open low-stock alerts; empty when the call fails (the report only loses a line)."""
+        try:
+            reply = await call_with_retry(
+                lambda: self._reports.ListLowStockAlerts(
+                    report_pb2.ListLowStockAlertsRequest(),
+                    metadata=self._metadata,
+                    timeout=READ_TIMEOUT_S,
+                )
+            )
+        except grpc.aio.AioRpcError as error:
+            logger.warning("ListLowStockAlerts failed: %s", error.code().name)
+            return ()
+        return alerts_from_proto(reply.alerts)

@@ -1,109 +1,135 @@
-"""A hand-written SVG bar chart of units offered vs sold per month (no plotting library)."""
+"""The report's charts, drawn with matplotlib (Agg, no display) as PNG beside SVG, sized for a projector."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from pathlib import Path
 
-OFFERED_COLOR = "#9ecae1"
-SOLD_COLOR = "#3182bd"
-HEIGHT = 360
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 24, 56, 48
-GROUP_WIDTH = 120
-MIN_WIDTH = 400
-BAR_WIDTH = 36
-TICKS = 5
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display, no GUI toolkit, safe in any process
+# Text stays text in the SVG (searchable, selectable, small) instead of glyph outlines.
+matplotlib.rcParams["svg.fonttype"] = "none"
+
+from matplotlib.axes import Axes  # noqa: E402 - after the backend is chosen
+from matplotlib.figure import Figure  # noqa: E402
+
+# 16 x 9 inches at 100 dpi: 1600 x 900 pixels, a projector's shape; fonts to read from the back.
+SIZE_IN = (16.0, 9.0)
+DPI = 100
+TITLE_PT, LABEL_PT, TICK_PT, LEGEND_PT, MAKER_PT, NOTE_PT = 24, 20, 18, 16, 13, 32
+OFFERED, SOLD, UNMET = "#9ecae1", "#3182bd", "#e6550d"
+MAKER_COLORS = ("#3182bd", "#31a354", "#756bb1", "#e6550d", "#636363", "#dd1c77")
+NO_DATA = "no data"
 
 
 @dataclass(frozen=True, slots=True)
-class ChartPoint:
-    """One month's bars."""
+class MakerMonth:
+    """One manufacturer's month in units and money."""
 
-    label: str
+    month: int
+    manufacturer_name: str
     offered: int
     sold: int
+    unmet: int
+    revenue_cents: int
 
 
-def nice_ceiling(value: int) -> int:
-    """The smallest 1, 2 or 5 times a power of ten that is >= ``value`` (at least 1)."""
-    if value <= 1:
-        return 1
-    power = int(10 ** math.floor(math.log10(value)))
-    for step in (1, 2, 5, 10):
-        if step * power >= value:
-            return step * power
-    return 10 * power  # pragma: no cover - the loop always returns
+@dataclass(frozen=True, slots=True)
+class BranchDay:
+    """One branch's revenue on one business day."""
+
+    branch_name: str
+    business_day: str
+    revenue_cents: int
+    pending: bool
 
 
-def _text(x: float, y: float, content: str, anchor: str = "middle", size: int = 12, extra: str = "") -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}"{extra}>'
-        f"{escape(content)}</text>"
+def _figure(rows: int = 1) -> tuple[Figure, list[Axes]]:
+    figure = Figure(figsize=SIZE_IN, dpi=DPI, layout="constrained")
+    axes = [figure.add_subplot(rows, 1, i + 1) for i in range(rows)]
+    for one in axes:
+        one.tick_params(labelsize=TICK_PT)
+    return figure, axes
+
+
+def _no_data(title: str, why: str) -> Figure:
+    figure, (axes,) = _figure()
+    axes.set_axis_off()
+    axes.set_title(title, fontsize=TITLE_PT)
+    axes.text(
+        0.5, 0.5, f"{NO_DATA}: {why}", ha="center", va="center", fontsize=NOTE_PT, transform=axes.transAxes
     )
+    return figure
 
 
-def render_chart(points: Sequence[ChartPoint], title: str = "Units offered vs sold") -> str:
-    """The chart as a standalone SVG document."""
-    width = max(MIN_WIDTH, MARGIN_LEFT + MARGIN_RIGHT + GROUP_WIDTH * max(1, len(points)))
-    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-    top = nice_ceiling(max([p.offered for p in points] + [p.sold for p in points] + [1]))
-    baseline = MARGIN_TOP + plot_h
+def units_and_revenue(points: Sequence[MakerMonth]) -> Figure:
+    """Per month and manufacturer: offered (light), sold (dark) with unmet on top (red); revenue below."""
+    title = "Units offered, sold and unmet, and revenue, per month and manufacturer"
+    if not points:
+        return _no_data(title, "no month has closed")
+    months = sorted({p.month for p in points})
+    makers = sorted({p.manufacturer_name for p in points})
+    by_key = {(p.month, p.manufacturer_name): p for p in points}
+    width = 0.8 / len(makers)
+    figure, (units, money) = _figure(rows=2)
+    for i, maker in enumerate(makers):
+        xs = [m - 0.4 + width * (i + 0.5) for m in months]
+        rows = [by_key.get((m, maker)) for m in months]
+        offered = [r.offered if r else 0 for r in rows]
+        sold = [r.sold if r else 0 for r in rows]
+        unmet = [r.unmet if r else 0 for r in rows]
+        first = i == 0
+        bars = units.bar(xs, offered, width * 0.95, color=OFFERED, label="offered" if first else None)
+        # The same colours for every manufacturer: its first word above its bars tells them apart.
+        units.bar_label(bars, labels=[maker.split()[0]] * len(xs), fontsize=MAKER_PT)
+        units.bar(xs, sold, width * 0.6, color=SOLD, label="sold" if first else None)
+        units.bar(xs, unmet, width * 0.6, bottom=sold, color=UNMET, label="unmet demand" if first else None)
+        revenue = [(r.revenue_cents if r else 0) / 100 for r in rows]
+        money.bar(xs, revenue, width * 0.95, color=MAKER_COLORS[i % len(MAKER_COLORS)], label=maker)
+    for axes in (units, money):
+        axes.set_xticks(months, [f"month {m}" for m in months])
+        axes.grid(axis="y", alpha=0.3)
+        axes.legend(loc="upper left", ncols=3, fontsize=LEGEND_PT)
+    units.set_title(title, fontsize=TITLE_PT)
+    units.set_ylabel("units", fontsize=LABEL_PT)
+    money.set_ylabel("revenue ($)", fontsize=LABEL_PT)
+    return figure
 
-    def y_of(value: int) -> float:
-        return baseline - plot_h * value / top
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{HEIGHT}" '
-        f'viewBox="0 0 {width} {HEIGHT}" font-family="sans-serif">',
-        f"<title>{escape(title)}</title>",
-        f'<rect x="0" y="0" width="{width}" height="{HEIGHT}" fill="white"/>',
-        _text(MARGIN_LEFT, 24, title, anchor="start", size=16, extra=' font-weight="bold"'),
-    ]
-    # Grid lines and labels on the y axis.
-    for i in range(TICKS + 1):
-        value = top * i // TICKS
-        y = y_of(value)
-        parts.append(
-            f'<line x1="{MARGIN_LEFT}" y1="{y:.1f}" x2="{width - MARGIN_RIGHT}" y2="{y:.1f}" '
-            f'stroke="#dddddd"/>'
-        )
-        parts.append(_text(MARGIN_LEFT - 8, y + 4, f"{value:,}", anchor="end", size=11))
-    parts.append(
-        _text(
-            16,
-            MARGIN_TOP + plot_h / 2,
-            "units",
-            size=12,
-            extra=f' transform="rotate(-90 16 {MARGIN_TOP + plot_h / 2:.1f})"',
-        )
-    )
-    for index, point in enumerate(points):
-        group_x = MARGIN_LEFT + GROUP_WIDTH * index
-        center = group_x + GROUP_WIDTH / 2
-        for offset, value, color, kind in (
-            (-BAR_WIDTH, point.offered, OFFERED_COLOR, "offered"),
-            (0, point.sold, SOLD_COLOR, "sold"),
-        ):
-            x = center + offset
-            y = y_of(value)
-            parts.append(
-                f'<rect class="{kind}" x="{x:.1f}" y="{y:.1f}" width="{BAR_WIDTH}" '
-                f'height="{baseline - y:.1f}" fill="{color}">'
-                f"<title>{escape(f'{point.label}: {value:,} {kind}')}</title></rect>"
-            )
-            parts.append(_text(x + BAR_WIDTH / 2, y - 4, f"{value:,}", size=10))
-        parts.append(_text(center, baseline + 18, point.label))
-    parts.append(
-        f'<line x1="{MARGIN_LEFT}" y1="{baseline}" x2="{width - MARGIN_RIGHT}" y2="{baseline}" '
-        f'stroke="#333333"/>'
-    )
-    # Legend in the top-right corner.
-    legend_x = width - MARGIN_RIGHT - 80
-    for row, (label, color) in enumerate((("offered", OFFERED_COLOR), ("sold", SOLD_COLOR))):
-        y = 40 + row * 14
-        parts.append(f'<rect x="{legend_x}" y="{y - 9}" width="10" height="10" fill="{color}"/>')
-        parts.append(_text(legend_x + 16, y, label, anchor="start", size=11))
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
+def branch_revenue(days: Sequence[BranchDay]) -> Figure:
+    """Each branch's revenue (streamed sales) per business day; days not reported yet say so."""
+    title = "Branch revenue per day (streamed sales)"
+    if not days:
+        return _no_data(title, "no branch has sold anything")
+    dates = sorted({d.business_day for d in days})
+    branches = sorted({d.branch_name for d in days})
+    by_key = {(d.business_day, d.branch_name): d for d in days}
+    width = 0.8 / len(branches)
+    figure, (axes,) = _figure()
+    for i, branch in enumerate(branches):
+        xs = [j - 0.4 + width * (i + 0.5) for j in range(len(dates))]
+        rows = [by_key.get((day, branch)) for day in dates]
+        values = [(r.revenue_cents if r else 0) / 100 for r in rows]
+        bars = axes.bar(xs, values, width * 0.95, color=MAKER_COLORS[i % len(MAKER_COLORS)], label=branch)
+        labels = ["pending" if r is not None and r.pending else "" for r in rows]
+        axes.bar_label(bars, labels=labels, fontsize=LEGEND_PT, rotation=90, padding=4)
+    # Many days: month-day only, slanted, so the labels do not run into each other.
+    many = len(dates) > 6
+    labels = [day[5:] if many and len(day) == 10 else day for day in dates]
+    axes.set_xticks(range(len(dates)), labels, rotation=45 if many else 0)
+    axes.set_title(title, fontsize=TITLE_PT)
+    axes.set_ylabel("revenue ($)", fontsize=LABEL_PT)
+    axes.grid(axis="y", alpha=0.3)
+    axes.legend(loc="upper left", fontsize=LEGEND_PT)
+    return figure
+
+
+def save(figure: Figure, stem: Path) -> list[Path]:
+    """Writes ``stem.png`` and ``stem.svg``; returns both paths."""
+    png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
+    figure.savefig(png, dpi=DPI)
+    # No creation date in the SVG: the same figures give the same file.
+    figure.savefig(svg, dpi=DPI, metadata={"Date": None})
+    return [png, svg]

@@ -1,8 +1,9 @@
-"""Small text helpers shared by the progress display, the summaries and the Markdown report."""
+"""Small text helpers for the progress display, the summaries and the report: numbers, tables, times."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 
 def percent(part: int, whole: int) -> str:
@@ -38,3 +39,16 @@ def markdown_table(
         return "| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |"
 
     return [line(headers), line(aligns), *(line(r) for r in rows)]
+
+
+def clock_time(moment: datetime | str | None) -> str:
+    """``14:03:27`` in the machine's local time, from a datetime or ISO-8601 text; ``-`` for None."""
+    if moment is None:
+        return "-"
+    when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return when.astimezone().strftime("%H:%M:%S")
+
+
+def after(seconds: float | None) -> str:
+    """``+4.2 s`` (seconds after a month opened), or ``-`` for None."""
+    return "-" if seconds is None else f"+{seconds:.1f} s"

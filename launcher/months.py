@@ -7,19 +7,23 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
-from launcher.central_client import POLL_INTERVAL_S, OpenedMonth
+from launcher.central_client import POLL_INTERVAL_S, LinkState, OpenedMonth
 from launcher.progress import LiveProgress
-from launcher.snapshots import CLOSED, BranchDayFigures, MonthRecord, MonthSnapshot
+from launcher.snapshots import CLOSED, BranchAlertFigures, BranchDayFigures, MonthRecord, MonthSnapshot
+from launcher.watch import MonthWatch
 
 logger = logging.getLogger(__name__)
 
 OFFER_DEADLINE_MS = 2000
-# The central closes a month at its backstop; if it has not after this much more,
+# The central closes a month at its length; if it has not after this much more,
 # the launcher closes it as the operator rather than wait forever.
 CLOSE_GRACE_S = 10.0
 REPORTS_TIMEOUT_S = 10.0
+# Open low-stock alerts change slowly; reading them once a second is enough for the report.
+ALERTS_EVERY_S = 1.0
 
 
 class MonthControl(Protocol):
@@ -37,20 +41,33 @@ class MonthControl(Protocol):
 
     async def branch_revenue(self) -> tuple[BranchDayFigures, ...]: ...
 
+    async def manufacturers(self) -> list[LinkState]: ...
+
+    async def low_stock_alert_figures(self) -> tuple[BranchAlertFigures, ...]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class MonthPlan:
     """How every month is run.
 
+    The central is asked to close the month after ``month_seconds`` (or once every line is sold
+    out, which it does by itself), never when the shoppers are done: OpenMonth gets
+    ``expected_shoppers = 0``. Shoppers still call FinishShopping after their last basket, so the
+    month's status counts them, but a month keeps its length however fast they are.
+
     Attributes:
-        month_seconds: The central's backstop: it closes the month after this long.
-        expected_shoppers: Customers; the month closes when all of them are done.
-        with_branches: Whether to fetch the branches' revenue after each month.
+        month_seconds: The month's real length; the central closes it then.
+        expected_shoppers: Simulated customers taking part (shown, not a reason to close).
+        with_branches: Whether to read the branches' alerts and revenue.
     """
 
     month_seconds: int
     expected_shoppers: int
     with_branches: bool
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 async def run_month(
@@ -59,26 +76,38 @@ async def run_month(
     view: LiveProgress,
     clock: Callable[[], float] = time.monotonic,
     poll_interval_s: float = POLL_INTERVAL_S,
+    wall_clock: Callable[[], datetime] = _now,
 ) -> MonthRecord:
     """Opens the next month, shows its progress until CLOSED, and returns its record."""
     started = clock()
     opened = await client.open_month(
         offer_deadline_ms=OFFER_DEADLINE_MS,
-        expected_shoppers=plan.expected_shoppers,
+        expected_shoppers=0,
         close_after_seconds=plan.month_seconds,
     )
     if opened.skipped_manufacturers:
         logger.warning("month %d: skipped %s", opened.month, ", ".join(opened.skipped_manufacturers))
     view.begin(backstop_s=plan.month_seconds, expected_shoppers=plan.expected_shoppers)
     trading_since = clock()
+    trading_started_at = wall_clock()
+    watch = MonthWatch()
+    alerts_due = trading_since
     closed_by_us = False
     while True:
         status = await client.month_status(opened.month)
-        view.update(status, clock() - trading_since)
+        elapsed = clock() - trading_since
+        view.update(status, elapsed)
+        watch.saw_status(status, elapsed, wall_clock())
+        if watch.untold():
+            pending = {m.name: m.pending_notifications for m in await client.manufacturers()}
+            watch.saw_pending(pending, clock() - trading_since, wall_clock())
+        if plan.with_branches and (status.state == CLOSED or clock() >= alerts_due):
+            watch.saw_alerts(await client.low_stock_alert_figures(), clock() - trading_since)
+            alerts_due = clock() + ALERTS_EVERY_S
         if status.state == CLOSED:
             break
-        if not closed_by_us and clock() - trading_since > plan.month_seconds + CLOSE_GRACE_S:
-            logger.warning("month %d still %s past its backstop; closing it", opened.month, status.state)
+        if not closed_by_us and elapsed > plan.month_seconds + CLOSE_GRACE_S:
+            logger.warning("month %d still %s past its length; closing it", opened.month, status.state)
             await client.close_month(opened.month)
             closed_by_us = True
             continue
@@ -88,6 +117,11 @@ async def run_month(
     # Month reports reach the manufacturers as acknowledged notifications; waiting for
     # them keeps the next month's offers based on this month's report.
     delivered = await client.wait_for_reports_delivered(REPORTS_TIMEOUT_S)
+    if watch.untold():
+        # Delivered means nothing is pending, the depletion notices included.
+        watch.saw_pending(
+            {name: 0 for name in watch.untold()} if delivered else {}, clock() - trading_since, wall_clock()
+        )
     branch_days = await client.branch_revenue() if plan.with_branches else ()
     return MonthRecord(
         status=status,
@@ -95,4 +129,7 @@ async def run_month(
         wall_seconds=wall_seconds,
         reports_delivered=delivered,
         branch_days=branch_days,
+        trading_started_at=trading_started_at.isoformat(),
+        sellouts=watch.sellouts(),
+        alerts=watch.alerts(),
     )

@@ -1,4 +1,4 @@
-"""The run's report: report.json (everything), report.md (tables) and the SVG chart."""
+"""The run's report: report.json (everything), report.md (sections) and the charts (PNG and SVG)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from launcher.chart import ChartPoint, render_chart
+from launcher import chart
 from launcher.faults import FaultRecord
-from launcher.formatting import markdown_table, percent
-from launcher.snapshots import MonthRecord, Totals, compute_totals
-from launcher.tables import BRANCH_DAY_HEADERS, RESULT_HEADERS, branch_day_rows, result_row
-from nodekit.money import format_cents
+from launcher.formatting import clock_time
+from launcher.recommendations import advice_at
+from launcher.report_sections import fault_lines, gap_lines, month_section, totals_lines
+from launcher.snapshots import MonthRecord, Totals, compute_totals, production_gap
 
 REPORT_JSON = "report.json"
 REPORT_MD = "report.md"
-CHART_SVG = "stock_and_sales.svg"
-
-RECOMMENDATION_NOTE = (
-    "Each manufacturer received its month report: sold units, revenue, unsold units and unmet "
-    "demand per product, and a production recommendation "
-    "`recommended = max(0, daily demand x horizon days - units held)`, where daily demand is "
-    "(sold + unmet) per day over the look-back window, with priority A/B/C from the product's "
-    "share of revenue (first 80%, next 15%, rest)."
-)
+UNITS_CHART = "stock_and_sales"
+BRANCH_CHART = "branch_revenue"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +34,10 @@ class RunInfo:
     outcome: str = "completed"
 
 
-def build_report(info: RunInfo, records: Sequence[MonthRecord]) -> dict[str, object]:
-    """The JSON document: config, participants, every month's full status, totals."""
+def build_report(
+    info: RunInfo, records: Sequence[MonthRecord], faults: Sequence[FaultRecord] = ()
+) -> dict[str, object]:
+    """The JSON document: config, participants, every month's full status and advice, totals, faults."""
     totals = compute_totals(records)
     return {
         "config": info.config,
@@ -54,150 +49,98 @@ def build_report(info: RunInfo, records: Sequence[MonthRecord]) -> dict[str, obj
         "started_at": info.started_at,
         "finished_at": info.finished_at,
         "outcome": info.outcome,
-        "months": [_month_json(record) for record in records],
+        "months": [_month_json(records, index) for index in range(len(records))],
         "totals": dataclasses.asdict(totals),
+        "faults": [
+            {
+                "at": f.at.isoformat(),
+                "node": f.node,
+                "kind": f.kind,
+                "detail": f.detail,
+                "recovered_at": f.recovered_at.isoformat() if f.recovered_at else None,
+            }
+            for f in faults
+        ],
     }
 
 
-def _month_json(record: MonthRecord) -> dict[str, object]:
+def _month_json(records: Sequence[MonthRecord], index: int) -> dict[str, object]:
+    record = records[index]
     status = dataclasses.asdict(record.status)
     status.update(offered=record.status.offered, reserved=record.status.reserved, sold=record.status.sold)
+    gap = production_gap(record.status)
     return {
         **status,
         "offered_manufacturers": list(record.offered_manufacturers),
         "wall_seconds": round(record.wall_seconds, 3),
         "reports_delivered": record.reports_delivered,
         "branch_days": [dataclasses.asdict(day) for day in record.branch_days],
+        "trading_started_at": record.trading_started_at,
+        "sellouts": [dataclasses.asdict(s) for s in record.sellouts],
+        "alerts": [dataclasses.asdict(a) for a in record.alerts],
+        "recommendations": [dataclasses.asdict(a) for a in advice_at(records, index)],
+        "gap": {"demand": gap.demand, "unsold": gap.unsold, "unmet": gap.unmet, "units": gap.units},
     }
 
 
-def chart_points(records: Sequence[MonthRecord]) -> list[ChartPoint]:
-    """One pair of bars per month."""
-    return [ChartPoint(f"month {r.status.month}", r.status.offered, r.status.sold) for r in records]
+def maker_months(records: Sequence[MonthRecord]) -> list[chart.MakerMonth]:
+    """The units chart's bars: one per month and manufacturer, from the month reports."""
+    return [
+        chart.MakerMonth(
+            r.status.month,
+            m.manufacturer_name,
+            m.total("offered"),
+            m.total("sold"),
+            m.total("unmet_demand"),
+            m.total("revenue_cents"),
+        )
+        for r in records
+        for m in r.status.manufacturer_results
+    ]
 
 
-def render_markdown(info: RunInfo, records: Sequence[MonthRecord], totals: Totals) -> str:
-    """report.md: a section per month with its stock lines, then the totals and the chart."""
+def branch_days(records: Sequence[MonthRecord]) -> list[chart.BranchDay]:
+    """The branch chart's bars: the last month's rows (the central's figures are cumulative)."""
+    days = records[-1].branch_days if records else ()
+    return [chart.BranchDay(d.branch_name, d.business_day, d.streamed_revenue_cents, d.pending) for d in days]
+
+
+def render_markdown(
+    info: RunInfo, records: Sequence[MonthRecord], totals: Totals, faults: Sequence[FaultRecord] = ()
+) -> str:
+    """report.md: the run, a section per month, the gap per month, the totals and the faults."""
     config = info.config
     out = [
         "# Distribution network run",
         "",
-        f"Started {info.started_at}, finished {info.finished_at}. Seed {config.get('seed')}; "
-        f"{len(info.manufacturers)} manufacturers, {len(info.customers)} customers, "
-        f"{len(info.branches)} branches; months close after at most "
-        f"{config.get('month_seconds')}s. Outcome: {info.outcome}.",
+        f"Started {clock_time(info.started_at)}, finished {clock_time(info.finished_at)} (local time). "
+        f"Seed {config.get('seed')}, pace {config.get('pace', '-')}; {len(info.manufacturers)} "
+        f"manufacturers, {len(info.customers)} customers, {len(info.branches)} branches; months last "
+        f"{config.get('month_seconds')} s (or until every line is sold out). Outcome: {info.outcome}.",
         "",
-        f"![Units offered vs sold per month]({CHART_SVG})",
+        f"![Units offered, sold and unmet, and revenue, per month and manufacturer]({UNITS_CHART}.svg)",
         "",
-    ]
-    for record in records:
-        s = record.status
-        out += [
-            f"## Month {s.month}",
-            "",
-            f"Closed by **{s.close_reason or 'unknown'}** after {record.wall_seconds:.1f}s: "
-            f"{s.order_count} orders, revenue {format_cents(s.revenue_cents)}, sold {s.sold} of "
-            f"{s.offered} units ({percent(s.sold, s.offered)}), unmet demand {s.unmet_demand}, "
-            f"shoppers done {s.finished_shoppers}.",
-            "",
-        ]
-        if s.skipped_manufacturers:
-            out += [f"Skipped (no offer in time): {', '.join(s.skipped_manufacturers)}.", ""]
-        rows = [
-            [
-                line.manufacturer_name,
-                line.product,
-                format_cents(line.unit_price_cents),
-                line.offered,
-                line.reserved,
-                line.sold,
-                line.available,
-            ]
-            for line in s.stock_lines
-        ]
-        headers = [
-            "manufacturer",
-            "product",
-            "unit price",
-            "offered",
-            "reserved",
-            "sold",
-            "available",
-        ]
-        out += [*markdown_table(headers, rows, text_columns=2), ""]
-        if s.manufacturer_results:
-            result_rows = [result_row(m) for m in s.manufacturer_results]
-            out += ["Month reports:", "", *markdown_table(RESULT_HEADERS, result_rows), ""]
-        if record.branch_days:
-            day_rows = branch_day_rows(record.branch_days)
-            out += ["Branches:", "", *markdown_table(BRANCH_DAY_HEADERS, day_rows, text_columns=2), ""]
-    out += [
-        "## Totals",
+        f"![Branch revenue per day]({BRANCH_CHART}.svg)",
         "",
-        *markdown_table(
-            ["months", "orders", "revenue", "offered", "sold", "unsold", "unmet demand"],
-            [
-                [
-                    totals.months,
-                    totals.orders,
-                    format_cents(totals.revenue_cents),
-                    totals.offered,
-                    totals.sold,
-                    totals.unsold,
-                    totals.unmet_demand,
-                ]
-            ],
-        ),
-        "",
-        RECOMMENDATION_NOTE,
+        f"PNG copies: [{UNITS_CHART}.png]({UNITS_CHART}.png), [{BRANCH_CHART}.png]({BRANCH_CHART}.png).",
         "",
     ]
+    for index, record in enumerate(records):
+        out += month_section(record, advice_at(records, index))
+    out += gap_lines(records)
+    out += totals_lines(totals, records[-1].branch_days if records else ())
+    out += fault_lines(faults)
     return "\n".join(out)
 
 
 def write_reports(
     run_dir: Path, info: RunInfo, records: Sequence[MonthRecord], faults: Sequence[FaultRecord] = ()
 ) -> list[Path]:
-    """Writes report.json, report.md and the chart into ``run_dir``; returns their paths."""
+    """Writes report.json, report.md and both charts (PNG and SVG) into ``run_dir``; returns their paths."""
     totals = compute_totals(records)
-    paths = [run_dir / REPORT_JSON, run_dir / REPORT_MD, run_dir / CHART_SVG]
-    contents = [
-        json.dumps({**build_report(info, records), "faults": faults_json(faults)}, indent=2) + "\n",
-        render_markdown(info, records, totals) + faults_markdown(faults),
-        render_chart(chart_points(records)),
-    ]
-    for path, text in zip(paths, contents, strict=True):
-        path.write_text(text, encoding="utf-8")
+    paths = [run_dir / REPORT_JSON, run_dir / REPORT_MD]
+    paths[0].write_text(json.dumps(build_report(info, records, faults), indent=2) + "\n", encoding="utf-8")
+    paths[1].write_text(render_markdown(info, records, totals, faults), encoding="utf-8")
+    paths += chart.save(chart.units_and_revenue(maker_months(records)), run_dir / UNITS_CHART)
+    paths += chart.save(chart.branch_revenue(branch_days(records)), run_dir / BRANCH_CHART)
     return paths
-
-
-def faults_json(faults: Sequence[FaultRecord]) -> list[dict[str, object]]:
-    """The injected faults for report.json, times as ISO-8601."""
-    return [
-        {
-            "at": f.at.isoformat(),
-            "node": f.node,
-            "kind": f.kind,
-            "detail": f.detail,
-            "recovered_at": f.recovered_at.isoformat() if f.recovered_at else None,
-        }
-        for f in faults
-    ]
-
-
-def faults_markdown(faults: Sequence[FaultRecord]) -> str:
-    """report.md's "## Faults" section: each injected fault and how long its node took to be back."""
-    if not faults:
-        return ""
-    rows = [
-        [
-            f.at.astimezone().strftime("%H:%M:%S"),
-            f.node,
-            f.kind,
-            f.detail,
-            f"{(f.recovered_at - f.at).total_seconds():.1f}s" if f.recovered_at else "not back",
-        ]
-        for f in faults
-    ]
-    table = markdown_table(["at", "node", "kind", "detail", "back after"], rows, text_columns=4)
-    return "\n".join(["", "## Faults", "", *table, ""])

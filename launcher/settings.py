@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from launcher.pace import DEFAULT_PACE, PACES, Pace, pace_for
+
 # run.py sits at the repository root, next to the node packages it starts.
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +28,10 @@ class Settings:
         seed: Base seed; every child's seed is derived from it, so a run can be repeated.
         db_url: The central's database URL (default: a fresh SQLite file in the run dir).
         run_dir: Where logs, pids.json, the databases and the reports go.
-        month_seconds: Backstop after which the central closes a month by itself (default 8).
+        month_seconds: The month's real length (default: the pace's, 12 s for ``normal``):
+            shoppers spread their buying over it and the central closes the month then, or
+            earlier once every line is sold out.
+        pace: The run's tempo (``brisk``, ``normal``, ``slow``; see ``launcher.pace``).
         quiet: No live dashboard, plain lines only (as when stdout is not a terminal).
         port: The central's port (0: a free one); fixed, people can join a run they planned for.
         chaos: Kill a manufacturer, a branch and the central at seeded moments and restart them.
@@ -41,12 +46,11 @@ class Settings:
     seed: int = 1
     db_url: str = ""
     run_dir: Path = REPO_ROOT / "runs" / "latest"
-    month_seconds: int = 8
+    month_seconds: int = PACES[DEFAULT_PACE].month_seconds
+    pace: str = DEFAULT_PACE
     quiet: bool = False
-    # -- dashboard, join-in and faults --
     port: int = 0
     chaos: bool = False
-    # -- end of dashboard, join-in and faults --
     node_root: Path = REPO_ROOT
 
     def to_json(self) -> dict[str, object]:
@@ -60,7 +64,13 @@ class Settings:
             "db_url": self.db_url,
             "run_dir": str(self.run_dir),
             "month_seconds": self.month_seconds,
+            "pace": self.pace,
         }
+
+    @property
+    def tempo(self) -> Pace:
+        """The pace with this run's month length."""
+        return pace_for(self.pace, self.month_seconds)
 
 
 def default_run_dir(now: datetime) -> Path:
@@ -109,12 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--run-dir", type=Path, default=None, help="output directory (default: runs/<timestamp>/)"
     )
     parser.add_argument(
+        "--pace",
+        choices=sorted(PACES),
+        default=DEFAULT_PACE,
+        help="tempo: brisk (5 s months), normal (12 s), slow (60 s, a lecture's); default normal",
+    )
+    parser.add_argument(
         "--month-seconds",
         type=_count(1),
-        default=8,
-        help="backstop: the central closes a month after this many seconds (8)",
+        default=None,
+        help="the month's real length in seconds (default: the pace's); it closes earlier "
+        "once every line is sold out",
     )
-    # -- dashboard, join-in and faults --
     parser.add_argument(
         "--quiet", action="store_true", help="no live dashboard: plain lines, one summary per month"
     )
@@ -127,7 +143,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="kill (SIGKILL) a manufacturer, a branch and the central at seeded moments, restart "
         "them, and check at the end that nothing acknowledged was lost",
     )
-    # -- end of dashboard, join-in and faults --
     return parser
 
 
@@ -144,7 +159,8 @@ def parse_settings(argv: Sequence[str] | None = None, now: datetime | None = Non
         seed=args.seed,
         db_url=args.db or sqlite_url(run_dir),
         run_dir=run_dir,
-        month_seconds=args.month_seconds,
+        month_seconds=pace_for(args.pace, args.month_seconds).month_seconds,
+        pace=args.pace,
         quiet=args.quiet,
         port=args.port,
         chaos=args.chaos,

@@ -52,7 +52,12 @@ class MakerOutcome:
 
 @dataclass(frozen=True, slots=True)
 class BranchDayFigures:
-    """One branch's figures for one business day, as the central holds them."""
+    """One branch's figures for one business day, as the central holds them.
+
+    No RPC says whether the branch has reported the day yet; a day with nothing reported and
+    no mismatch flag is taken as not reported yet (``pending``): a report that disagrees with
+    the streamed sales, zero included, is flagged.
+    """
 
     branch_name: str
     business_day: str
@@ -61,6 +66,11 @@ class BranchDayFigures:
     streamed_revenue_cents: int
     transaction_count: int
     flagged: bool
+
+    @property
+    def pending(self) -> bool:
+        """True while the branch has not reported the day (see the class docstring)."""
+        return self.revenue_cents == 0 and self.loss_cents == 0 and not self.flagged
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +107,43 @@ class MonthSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class Sellout:
+    """A stock line that sold out, and when its manufacturer had been told, as the launcher's polls saw it.
+
+    Attributes:
+        stock_line_id: The line.
+        product: Its product.
+        manufacturer_name: Its manufacturer.
+        after_s: Seconds after the month opened at which a poll first saw it sold out.
+        at: The same moment, ISO-8601 UTC.
+        told_after_s: Seconds after the month opened at which a poll first saw the manufacturer
+            with no unacknowledged notification (the depletion notice is written with the sale);
+            None if not seen before the month's end.
+        told_at: The same moment, ISO-8601 UTC, or None.
+    """
+
+    stock_line_id: int
+    product: str
+    manufacturer_name: str
+    after_s: float
+    at: str
+    told_after_s: float | None = None
+    told_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertSeen:
+    """A branch's low-stock alert seen open during a month, and whether a reorder cleared it."""
+
+    branch_name: str
+    product: str
+    quantity: int
+    reorder_point: int
+    raised_at: str | None
+    cleared_after_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class MonthRecord:
     """Everything the report keeps about one month."""
 
@@ -105,6 +152,10 @@ class MonthRecord:
     wall_seconds: float
     reports_delivered: bool
     branch_days: tuple[BranchDayFigures, ...] = ()
+    # When the launcher saw the month open (ISO-8601 UTC); the timeline counts from it.
+    trading_started_at: str | None = None
+    sellouts: tuple[Sellout, ...] = ()
+    alerts: tuple[AlertSeen, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +180,7 @@ class Totals:
     unmet_demand: int
     skipped_offers: int
     branch_revenue_cents: int = 0
+    streamed_branch_revenue_cents: int = 0
     per_manufacturer_sold: dict[str, int] = field(default_factory=dict)
 
 
@@ -239,5 +291,59 @@ def compute_totals(records: Sequence[MonthRecord]) -> Totals:
         unmet_demand=sum(r.status.unmet_demand for r in records),
         skipped_offers=sum(len(r.status.skipped_manufacturers) for r in records),
         branch_revenue_cents=sum(d.revenue_cents for d in last_days),
+        streamed_branch_revenue_cents=sum(d.streamed_revenue_cents for d in last_days),
         per_manufacturer_sold=per_maker,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BranchAlertFigures:
+    """An open low-stock alert of a branch, as the central holds it."""
+
+    branch_name: str
+    product: str
+    quantity: int
+    reorder_point: int
+    raised_at: str | None
+
+
+def alerts_from_proto(alerts: Iterable[report_pb2.BranchAlert]) -> tuple[BranchAlertFigures, ...]:
+    """Converts ListLowStockAlerts rows."""
+    return tuple(
+        BranchAlertFigures(
+            branch_name=a.branch_name,
+            product=a.alert.product,
+            quantity=a.alert.quantity,
+            reorder_point=a.alert.reorder_point,
+            raised_at=(
+                a.alert.raised_at.ToDatetime(tzinfo=UTC).isoformat()
+                if a.alert.HasField("raised_at")
+                else None
+            ),
+        )
+        for a in alerts
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """How far a month's offers missed its demand: units left unsold plus units asked for in vain."""
+
+    demand: int
+    unsold: int
+    unmet: int
+
+    @property
+    def units(self) -> int:
+        """unsold + unmet."""
+        return self.unsold + self.unmet
+
+
+def production_gap(status: MonthSnapshot) -> Gap:
+    """The month's gap from its month reports (sold + unmet is the demand the central saw)."""
+    products = [p for maker in status.manufacturer_results for p in maker.products]
+    return Gap(
+        demand=sum(p.sold + p.unmet_demand for p in products),
+        unsold=sum(p.unsold for p in products),
+        unmet=sum(p.unmet_demand for p in products),
     )

@@ -30,8 +30,8 @@ def branch_day_rows(days: Iterable[BranchDayFigures]) -> list[list[object]]:
             d.branch_name,
             d.business_day,
             format_cents(d.streamed_revenue_cents),
-            format_cents(d.revenue_cents),
-            format_cents(d.loss_cents),
+            "pending" if d.pending else format_cents(d.revenue_cents),
+            "pending" if d.pending else format_cents(d.loss_cents),
             d.transaction_count,
             "yes" if d.flagged else "",
         ]

@@ -105,7 +105,7 @@ class Desk:
             line = self.plant.lines.get(advice.product)
             if line is None:
                 continue
-            plan = plan_line(advice, self.month_seconds)
+            plan = plan_line(advice, self.month_seconds, self.plant.free.get(advice.product, 0))
             change = RateChange(
                 advice.product, line.rate_per_s, plan.rate_per_s, line.capacity, plan.capacity
             )

@@ -24,8 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.e2e
 
+# Months run their full length now: short ones, with brisk shoppers done well before the close.
 SMALL = ["--months", "2", "--customers", "3", "--manufacturers", "2", "--branches", "0",
-         "--month-seconds", "4", "--quiet"]  # fmt: skip
+         "--pace", "brisk", "--month-seconds", "2", "--quiet"]  # fmt: skip
 # Far more months than the test lets happen: the run is stopped while it is busy.
 LONG = ["--months", "100", "--customers", "3", "--manufacturers", "2", "--branches", "0",
         "--month-seconds", "30"]  # fmt: skip
@@ -155,7 +156,7 @@ def test_a_run_reports_every_month_consistently_with_the_database(tmp_path: Path
     assert reports == (2 * 2, 2 * 2)  # months x manufacturers, all acknowledged
     assert "Totals over 2 month(s)" in run.stdout
     assert (run.run_dir / "report.md").read_text().count("## Month ") == 2
-    assert (run.run_dir / "stock_and_sales.svg").read_text().startswith("<svg")
+    assert "<svg" in (run.run_dir / "stock_and_sales.svg").read_text()
     assert len(run.child_pids) == 1 + 2 + 3
     assert not [slug for slug, pid in run.child_pids.items() if alive(pid)]
 

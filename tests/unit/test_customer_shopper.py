@@ -1,7 +1,9 @@
-"""The simulated shopper's month against a fake central: stock errors, drops, replays, closing."""
+"""The simulated shopper's month against a fake central: wants, stock, drops, replays, pace, closing."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import grpc
@@ -9,8 +11,9 @@ import pytest
 
 from customer_node.catalog import CatalogLine, CatalogUpdate, CatalogView, MonthState
 from customer_node.keys import checkout_key
+from customer_node.market import month_wants
 from customer_node.simulate import Shopper
-from customer_node.strategy import Limits
+from customer_node.strategy import Limits, basket_times, month_rng, plan_baskets
 from generated.distribution.v1 import cart_pb2, order_pb2
 from nodekit.status import RemoteError
 
@@ -48,12 +51,15 @@ class FakeCentral:
     month_open: bool = True
     drop_on_checkout: bool = False
     calls: list[tuple[object, ...]] = field(default_factory=list)
+    on_add: Callable[[], None] | None = None
     refused: list[tuple[int, int]] = field(default_factory=list)
     cart: dict[int, int] = field(default_factory=dict)
     orders: dict[str, order_pb2.Order] = field(default_factory=dict)
 
     async def add_item(self, stock_line_id: int, quantity: int) -> cart_pb2.CartLine:
         self.calls.append(("add", stock_line_id, quantity))
+        if self.on_add is not None:
+            self.on_add()
         if not self.month_open:
             raise precondition("MONTH_NOT_OPEN", "Month 1 is closed, not open.")
         available = self.stock[stock_line_id]
@@ -108,16 +114,28 @@ class FakeCentral:
         return 1
 
 
+PLENTY = {1: 50, 2: 50, 3: 50}
+
+
 def shopper(
-    central: FakeCentral, seed: int = 1, remove_probability: float = 0.15, max_baskets: int = 3
+    central: FakeCentral,
+    seed: int = 1,
+    remove_probability: float = 0.15,
+    max_picks: int = 1,
+    catalog: FakeCatalog | None = None,
+    month_seconds: float = 0.0,
 ) -> Shopper:
     limits = Limits(
-        max_quantity=3,
-        max_baskets=max_baskets,
+        max_picks=max_picks,
         remove_probability=remove_probability,
         max_think_ms=0,  # no sleeping in unit tests
+        month_seconds=month_seconds,
     )
-    return Shopper("ann", seed, central, FakeCatalog(), limits, empty_grace_s=0.0)
+    return Shopper("ann", seed, central, catalog or FakeCatalog(), limits, empty_grace_s=0.0, market_seed=3)
+
+
+def wants(seed: int) -> dict[str, int]:
+    return {w.product: w.quantity for w in month_wants(3, seed, 1, [line.product for line in LINES])}
 
 
 async def test_same_seed_makes_the_same_calls() -> None:
@@ -153,8 +171,8 @@ async def test_short_stock_takes_what_is_left_and_counts_the_rest_unmet(seed: in
 
 
 async def test_dropped_lines_count_as_unmet() -> None:
-    central = FakeCentral(stock={1: 50, 2: 50, 3: 50}, drop_on_checkout=True)
-    tally = await shopper(central, seed=4, remove_probability=0.0, max_baskets=1).shop_month(1)
+    central = FakeCentral(stock=dict(PLENTY), drop_on_checkout=True)
+    tally = await shopper(central, seed=4, remove_probability=0.0, max_picks=3).shop_month(1)
     (order,) = central.orders.values()
     assert tally.unmet == sum(line.requested for line in order.dropped_lines) > 0
 
@@ -167,11 +185,11 @@ async def test_month_closing_ends_shopping_without_finishing() -> None:
 
 
 async def test_replayed_checkout_releases_what_was_reserved_since() -> None:
-    central = FakeCentral()
-    first = shopper(central, seed=5, remove_probability=0.0, max_baskets=1)
+    central = FakeCentral(stock=dict(PLENTY))
+    first = shopper(central, seed=5, remove_probability=0.0, max_picks=3)
     await first.shop_month(1)
     # A restarted process with the same name replays the month: same key, same order.
-    again = shopper(central, seed=5, remove_probability=0.0, max_baskets=1)
+    again = shopper(central, seed=5, remove_probability=0.0, max_picks=3)
     tally = await again.shop_month(1)
     assert tally.orders == 1
     assert central.cart == {}
@@ -179,12 +197,73 @@ async def test_replayed_checkout_releases_what_was_reserved_since() -> None:
 
 
 async def test_reused_key_after_a_restart_with_another_basket_releases_the_cart() -> None:
-    central = FakeCentral()
-    await shopper(central, seed=5, remove_probability=0.0, max_baskets=1).shop_month(1)
+    central = FakeCentral(stock=dict(PLENTY))
+    await shopper(central, seed=5, remove_probability=0.0, max_picks=3).shop_month(1)
     orders_before = dict(central.orders)
-    # Same name, other choices (as if the catalog had changed): the key is refused, the new
-    # basket is let go, and nothing is bought twice.
-    tally = await shopper(central, seed=8, remove_probability=0.0, max_baskets=1).shop_month(1)
+    # Same name, other wants (another seed): the key is refused, the new basket is let go, and
+    # nothing is bought twice.
+    assert wants(5) != wants(8)
+    tally = await shopper(central, seed=8, remove_probability=0.0, max_picks=3).shop_month(1)
     assert central.orders == orders_before
     assert tally.orders == 0
     assert central.cart == {}
+
+
+async def test_the_shopper_asks_for_its_wants_and_finishes_after_the_last_basket() -> None:
+    central = FakeCentral(stock=dict(PLENTY))
+    tally = await shopper(central, seed=2, remove_probability=0.0).shop_month(1)
+    asked = {call[1]: call[2] for call in central.calls if call[0] == "add"}
+    by_product = {line.product: line.stock_line_id for line in LINES}
+    assert asked == {by_product[product]: units for product, units in wants(2).items()}
+    assert tally.units_bought == sum(wants(2).values())
+    assert tally.unmet == 0
+    assert central.calls[-1] == ("finish", 1)
+
+
+async def test_a_line_seen_this_month_is_asked_for_after_it_left_the_catalog() -> None:
+    # Bread sells out (leaves the catalog) before the shopper's basket: the shopper still asks
+    # the line for what it wants, and the refusal is how the central learns of the demand.
+    catalog = FakeCatalog()
+    central = FakeCentral(stock={1: 50, 2: 0, 3: 50})
+
+    def bread_gone() -> None:
+        catalog.view.apply(
+            CatalogUpdate(False, 1, MonthState.OPEN, (CatalogLine(2, 1, "bread", "Acme", 300, 0),))
+        )
+
+    central.on_add = bread_gone
+    tally = await shopper(central, seed=2, remove_probability=0.0, catalog=catalog).shop_month(1)
+    assert catalog.view.get(2) is None
+    assert ("add", 2, wants(2)["bread"]) in central.calls
+    assert tally.unmet == wants(2)["bread"]
+
+
+async def test_a_change_of_mind_is_put_back_and_never_bought() -> None:
+    central = FakeCentral(stock=dict(PLENTY))
+    tally = await shopper(central, seed=2, remove_probability=1.0).shop_month(1)
+    removed = [call[1] for call in central.calls if call[0] == "remove"]
+    assert removed and tally.removed == len(removed)
+    assert tally.units_bought == sum(wants(2).values())
+
+
+@dataclass
+class TimedCentral(FakeCentral):
+    """Notes the event-loop time of every checkout."""
+
+    checkouts: list[float] = field(default_factory=list)
+
+    async def checkout(self, idempotency_key: str) -> order_pb2.CheckoutResponse:
+        self.checkouts.append(asyncio.get_running_loop().time())
+        return await super().checkout(idempotency_key)
+
+
+async def test_with_a_month_length_baskets_wait_for_their_moments() -> None:
+    month_seconds = 0.4
+    central = TimedCentral(stock=dict(PLENTY))
+    start = asyncio.get_running_loop().time()
+    await shopper(central, seed=2, remove_probability=0.0, month_seconds=month_seconds).shop_month(1, start)
+    limits = Limits(max_picks=1, month_seconds=month_seconds)
+    rng = month_rng(2, 1)
+    moments = basket_times(rng, len(plan_baskets(rng, month_wants(3, 2, 1, wants(2)), limits)), limits)
+    assert len(central.checkouts) == len(moments) > 1
+    assert all(at >= start + moment for at, moment in zip(central.checkouts, moments, strict=True))

@@ -1,113 +1,73 @@
-"""Shopping choices: deterministic per seed, weighted by need and price."""
+"""The month's shopping plan: baskets from the wants, their moments over the month, lines, impulses."""
 
 from __future__ import annotations
 
 import random
-from collections import Counter
-
-import pytest
 
 from customer_node.catalog import CatalogLine
+from customer_node.market import Want
 from customer_node.strategy import (
+    END_SHARE,
+    IMPULSE_MIN_AVAILABLE,
+    START_SHARE,
     Limits,
-    basket_count,
-    line_weights,
+    basket_times,
+    impulse_line,
+    lines_for,
     month_rng,
-    need_for,
-    plan_basket,
+    plan_baskets,
     think_seconds,
 )
+
+WANTS = [Want(p, q) for p, q in [("apples", 3), ("bread", 5), ("cheese", 1), ("dates", 9), ("eggs", 2)]]
 
 
 def line(line_id: int, product: str, price: int, available: int = 10, maker: str = "") -> CatalogLine:
     return CatalogLine(line_id, 1, product, maker or f"maker{line_id}", price, available)
 
 
-CATALOG = [
-    line(1, "apples", 100),
-    line(2, "apples", 200),
-    line(3, "bread", 250),
-    line(4, "cheese", 900),
-    line(5, "cheese", 1000),
-    line(6, "dates", 400),
-]
+def test_every_want_lands_in_exactly_one_basket_of_bounded_size() -> None:
+    baskets = plan_baskets(month_rng(1, 1), WANTS, Limits(max_picks=2))
+    planned = [w for b in baskets for w in b]
+    assert sorted(planned, key=lambda w: w.product) == WANTS
+    assert [len(b) for b in baskets] == [2, 2, 1]
 
 
-def test_need_depends_only_on_seed_and_product() -> None:
-    assert need_for(7, "apples") == need_for(7, "apples")
-    needs = {need_for(seed, "apples") for seed in range(50)}
-    assert len(needs) > 10, "different customers have different needs"
-    assert all(0.0 <= need <= 3.0 for need in needs)
-    assert any(need == 0.0 for need in needs), "some customers do not want a product at all"
+def test_the_same_seed_and_month_give_the_same_plan() -> None:
+    limits = Limits(month_seconds=12)
+    first = month_rng(7, 2)
+    second = month_rng(7, 2)
+    assert plan_baskets(first, WANTS, limits) == plan_baskets(second, WANTS, limits)
+    assert basket_times(first, 3, limits) == basket_times(second, 3, limits)
+    others = {tuple(map(tuple, plan_baskets(month_rng(seed, 2), WANTS, limits))) for seed in range(10)}
+    assert len(others) > 1
 
 
-def test_same_seed_same_month_gives_the_same_baskets() -> None:
-    needs = {product: 1.5 for product in ("apples", "bread", "cheese", "dates")}
-    first = [plan_basket(month_rng(42, 3), CATALOG, needs, Limits()) for _ in range(3)]
-    again = [plan_basket(month_rng(42, 3), CATALOG, needs, Limits()) for _ in range(3)]
-    assert first == again
-    assert first[0], "a customer with needs buys something"
+def test_baskets_are_spread_over_the_month_and_done_before_its_end() -> None:
+    limits = Limits(month_seconds=20)
+    moments = basket_times(random.Random(3), 50, limits)
+    assert moments == sorted(moments)
+    assert all(START_SHARE * 20 <= m <= END_SHARE * 20 for m in moments)
+    assert max(moments) - min(moments) > 0.4 * 20
+    assert basket_times(random.Random(3), 4, Limits(month_seconds=0)) == [0.0] * 4
 
 
-def test_different_seeds_or_months_choose_differently() -> None:
-    needs = {product: 2.0 for product in ("apples", "bread", "cheese", "dates")}
-    plans = {
-        tuple(plan_basket(month_rng(seed, month), CATALOG, needs, Limits()))
-        for seed in range(5)
-        for month in range(1, 5)
-    }
-    assert len(plans) > 5
+def test_a_products_lines_are_tried_cheapest_first() -> None:
+    lines = [line(1, "apples", 200), line(2, "bread", 50), line(3, "apples", 100), line(4, "apples", 100)]
+    assert [ln.stock_line_id for ln in lines_for("apples", lines)] == [3, 4, 1]
+    assert lines_for("figs", lines) == []
 
 
-def test_picks_are_distinct_lines_within_limits() -> None:
-    needs = {product: 3.0 for product in ("apples", "bread", "cheese", "dates")}
-    limits = Limits(max_picks=4, max_quantity=2)
-    for seed in range(100):
-        picks = plan_basket(random.Random(seed), CATALOG, needs, limits)
-        ids = [pick.stock_line_id for pick in picks]
-        assert 1 <= len(picks) <= 4
-        assert len(ids) == len(set(ids))
-        assert all(1 <= pick.quantity <= 2 for pick in picks)
+def test_an_impulse_item_has_plenty_in_stock_and_is_not_in_the_basket() -> None:
+    lines = [line(1, "apples", 100, IMPULSE_MIN_AVAILABLE), line(2, "bread", 100, IMPULSE_MIN_AVAILABLE - 1)]
+    always = Limits(remove_probability=1.0)
+    picks = {impulse_line(random.Random(seed), lines, {"cheese"}, always) for seed in range(20)}
+    assert picks == {lines[0]}
+    assert impulse_line(random.Random(1), lines, {"apples"}, always) is None
+    assert impulse_line(random.Random(1), lines, set(), Limits(remove_probability=0.0)) is None
 
 
-def test_cheaper_manufacturer_of_a_product_is_chosen_more_often() -> None:
-    lines = [line(1, "apples", 100), line(2, "apples", 200)]
-    counts: Counter[int] = Counter()
-    for seed in range(2000):
-        picks = plan_basket(random.Random(seed), lines, {"apples": 1.0}, Limits(max_picks=1))
-        counts[picks[0].stock_line_id] += 1
-    # Price factors 1 and 1/4: the cheap line should win about 80% of the time.
-    assert 0.75 < counts[1] / 2000 < 0.85
-
-
-def test_weights_follow_need_and_price() -> None:
-    needs = {"apples": 2.0, "bread": 1.0, "cheese": 0.0, "dates": 1.0}
-    weights = dict(zip([item.stock_line_id for item in CATALOG], line_weights(CATALOG, needs), strict=True))
-    # A product's lines share its need; within it, price factors 1 : 1/4.
-    assert weights[1] == pytest.approx(2.0 * 0.8)
-    assert weights[2] == pytest.approx(2.0 * 0.2)
-    assert weights[3] == pytest.approx(1.0)
-    assert weights[4] == weights[5] == 0.0
-    # One manufacturer or two, a product weighs its need in total.
-    assert weights[1] + weights[2] == pytest.approx(2 * weights[6])
-
-
-def test_unwanted_and_sold_out_lines_are_never_chosen() -> None:
-    lines = [line(1, "apples", 100, available=0), line(2, "bread", 100), line(3, "cheese", 100)]
-    needs = {"apples": 3.0, "bread": 0.0, "cheese": 1.0}
-    for seed in range(200):
-        picks = plan_basket(random.Random(seed), lines, needs, Limits())
-        assert [pick.stock_line_id for pick in picks] == [3]
-
-
-def test_nothing_wanted_gives_an_empty_basket() -> None:
-    assert plan_basket(random.Random(1), CATALOG, {}, Limits()) == []
-    assert plan_basket(random.Random(1), [], {"apples": 1.0}, Limits()) == []
-
-
-def test_basket_count_and_think_time_stay_in_bounds() -> None:
+def test_think_time_stays_in_bounds() -> None:
     rng = random.Random(5)
-    limits = Limits(max_baskets=3, max_think_ms=5)
-    assert {basket_count(rng, limits) for _ in range(200)} == {1, 2, 3}
-    assert all(0.0 <= think_seconds(rng, limits) <= 0.005 for _ in range(200))
+    assert all(0.0 <= think_seconds(rng, Limits(max_think_ms=10)) <= 0.01 for _ in range(100))
     assert think_seconds(rng, Limits(max_think_ms=0)) == 0.0

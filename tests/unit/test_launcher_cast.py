@@ -7,6 +7,7 @@ import dataclasses
 import sys
 
 from launcher.cast import (
+    BRANCH_FLAGS,
     Cast,
     Role,
     branch_name,
@@ -15,6 +16,7 @@ from launcher.cast import (
     derive_seed,
     member_argv,
 )
+from launcher.pace import PACES, pace_for
 
 
 def test_seeds_follow_the_run_seed_and_differ_per_child() -> None:
@@ -99,14 +101,16 @@ def test_member_command_lines() -> None:
         sys.executable, "-m", "manufacturer_node", "--central", "127.0.0.1:9",
         "--name", "Acme Foods", f"--key={maker.key}", "--seed", str(maker.seed),
     ]  # fmt: skip
+    # Customers shop at the default pace (12 s months) in the market of the run's seed.
     assert member_argv(customer, "127.0.0.1:9") == [
         sys.executable, "-m", "customer_node", "--central", "127.0.0.1:9",
-        "--name", "customer-01", "--think-ms", "300", "--seed", str(customer.seed),
+        "--name", "customer-01", "--think-ms", "100", "--month-seconds", "12", "--market-seed", "1",
+        "--seed", str(customer.seed),
     ]  # fmt: skip
     assert member_argv(branch, "127.0.0.1:9", "/r/branch-toronto.sqlite3") == [
         sys.executable, "-m", "branch_node", "--central", "127.0.0.1:9",
         "--name", "Toronto", f"--key={branch.key}", "--db", "/r/branch-toronto.sqlite3",
-        "--province", "ON", "--seed", str(branch.seed),
+        "--province", "ON", *BRANCH_FLAGS, "--seed", str(branch.seed),
     ]  # fmt: skip
     assert branch.role is Role.BRANCH
 
@@ -115,3 +119,14 @@ def test_branch_names_are_towns_numbered_once_they_run_out() -> None:
     assert branch_name(0) == "Toronto"
     assert branch_name(8) == "Toronto 2"
     assert len({branch_name(i) for i in range(20)}) == 20
+
+
+def test_customers_learn_the_pace_and_the_runs_seed_as_the_market_seed() -> None:
+    cast = build_cast(7, manufacturers=1, customers=2, branches=0, pace=pace_for("slow", 45))
+    for customer in cast.customers:
+        argv = member_argv(customer, "127.0.0.1:9")
+        flags = dict(zip(argv[5::2], argv[6::2], strict=False))
+        assert flags["--month-seconds"] == "45"
+        assert flags["--think-ms"] == str(PACES["slow"].think_ms)
+        assert flags["--market-seed"] == "7"
+        assert flags["--seed"] == str(customer.seed)

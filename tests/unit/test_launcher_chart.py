@@ -1,54 +1,64 @@
-"""The hand-written SVG chart: well-formed, one pair of bars per month, bars to scale."""
+"""The charts: PNG beside SVG, projector-sized, valid files, and a chart that says when there is no data."""
 
 from __future__ import annotations
 
+import struct
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
-import pytest
+from launcher.chart import NO_DATA, BranchDay, MakerMonth, branch_revenue, save, units_and_revenue
 
-from launcher.chart import BAR_WIDTH, ChartPoint, nice_ceiling, render_chart
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def bars(svg: str, kind: str) -> list[ET.Element]:
-    return [r for r in ET.fromstring(svg).iter(f"{SVG}rect") if r.get("class") == kind]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.mark.parametrize(
-    ("value", "ceiling"), [(0, 1), (1, 1), (7, 10), (10, 10), (11, 20), (150, 200), (480, 500)]
-)
-def test_the_axis_ends_at_a_round_number(value: int, ceiling: int) -> None:
-    assert nice_ceiling(value) == ceiling
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
 
 
-def test_one_offered_and_one_sold_bar_per_month_to_scale() -> None:
-    svg = render_chart([ChartPoint("month 1", 200, 100), ChartPoint("month 2", 150, 150)])
-
-    offered, sold = bars(svg, "offered"), bars(svg, "sold")
-    assert len(offered) == len(sold) == 2
-    heights = [float(b.get("height", "0")) for b in (*offered, *sold)]
-    # 200 is the axis top, so the bars are 1, 0.75, 0.5 and 0.75 of the plot height.
-    assert heights[0] == pytest.approx(2 * heights[2], abs=0.1)
-    assert heights[1] == pytest.approx(heights[3], abs=0.1)
-    assert all(float(b.get("width", "0")) == BAR_WIDTH for b in (*offered, *sold))
-    # Every bar stands on the same baseline.
-    bottoms = {round(float(b.get("y", "0")) + float(b.get("height", "0")), 1) for b in (*offered, *sold)}
-    assert len(bottoms) == 1
+def svg_text(path: Path) -> str:
+    root = ET.parse(path).getroot()  # raises if the SVG is not well-formed XML
+    assert root.tag == f"{SVG_NS}svg"
+    return " ".join(t for t in root.itertext())
 
 
-def test_labels_values_and_legend_are_text() -> None:
-    svg = render_chart([ChartPoint("month <1> & co", 1234, 567)], title="Stock & sales")
-
-    texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
-    assert "Stock & sales" in texts
-    assert "month <1> & co" in texts
-    assert {"1,234", "567", "offered", "sold"} <= set(texts)
+POINTS = [
+    MakerMonth(month, maker, 100 + month, 80 + month, 5 * month, 12_345 * month)
+    for month in (1, 2, 3)
+    for maker in ("Acme Foods", "Borealis Tools")
+]
 
 
-def test_an_empty_run_still_draws_a_valid_chart() -> None:
-    svg = render_chart([])
+def test_units_chart_is_written_as_a_projector_sized_png_and_a_valid_svg(tmp_path: Path) -> None:
+    paths = save(units_and_revenue(POINTS), tmp_path / "units")
 
-    root = ET.fromstring(svg)
-    assert root.tag == f"{SVG}svg"
-    assert bars(svg, "offered") == []
+    assert [p.name for p in paths] == ["units.png", "units.svg"]
+    assert png_size(paths[0]) == (1600, 900)
+    text = svg_text(paths[1])
+    for label in ("month 1", "month 3", "offered", "sold", "unmet demand", "Acme Foods", "Borealis Tools"):
+        assert label in text, label
+
+
+def test_branch_chart_marks_days_not_reported_yet(tmp_path: Path) -> None:
+    days = [
+        BranchDay("Toronto", "2030-01-01", 5_000, pending=False),
+        BranchDay("Ottawa", "2030-01-01", 7_000, pending=False),
+        BranchDay("Toronto", "2030-01-02", 1_000, pending=True),
+    ]
+    png, svg = save(branch_revenue(days), tmp_path / "branches")
+
+    assert png_size(png) == (1600, 900)
+    text = svg_text(svg)
+    assert "Toronto" in text and "Ottawa" in text and "2030-01-02" in text
+    assert "pending" in text
+
+
+def test_a_run_without_data_gets_charts_that_say_so(tmp_path: Path) -> None:
+    for name, figure in (("units", units_and_revenue([])), ("branches", branch_revenue([]))):
+        png, svg = save(figure, tmp_path / name)
+        assert png_size(png) == (1600, 900)
+        assert NO_DATA in svg_text(svg)

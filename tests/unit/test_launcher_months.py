@@ -1,13 +1,14 @@
-"""The month driver against a fake central: polls to CLOSED, closes it itself past the backstop."""
+"""The month driver against a fake central: polls to CLOSED, the sold-out timeline, alerts, the backstop."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 
 from launcher.board import Board
-from launcher.central_client import OpenedMonth
+from launcher.central_client import LinkState, OpenedMonth
 from launcher.months import CLOSE_GRACE_S, MonthPlan, run_month
-from launcher.snapshots import BranchDayFigures, Line, MonthSnapshot
+from launcher.snapshots import BranchAlertFigures, BranchDayFigures, Line, MonthSnapshot
 
 OPEN_STATUS = MonthSnapshot(
     month=4,
@@ -34,6 +35,8 @@ class FakeCentral:
     now: float = 0.0
     calls: list[str] = field(default_factory=list)
     closed: bool = False
+    pending: list[int] = field(default_factory=lambda: [0])
+    alerts: list[tuple[BranchAlertFigures, ...]] = field(default_factory=lambda: [()])
 
     def clock(self) -> float:
         return self.now
@@ -64,6 +67,22 @@ class FakeCentral:
         self.calls.append("branches")
         return (BranchDayFigures("Toronto", "2030-01-01", 100, 0, 100, 1, False),)
 
+    async def manufacturers(self) -> list[LinkState]:
+        self.calls.append("links")
+        pending = self.pending.pop(0) if len(self.pending) > 1 else self.pending[0]
+        return [LinkState("Acme Foods", True, pending)]
+
+    async def low_stock_alert_figures(self) -> tuple[BranchAlertFigures, ...]:
+        self.calls.append("alerts")
+        return self.alerts.pop(0) if len(self.alerts) > 1 else self.alerts[0]
+
+    def wall_clock(self) -> datetime:
+        return datetime(2030, 1, 1, tzinfo=UTC) + timedelta(seconds=self.now)
+
+
+SOLD_OUT = replace(OPEN_STATUS, stock_lines=(Line(1, "Acme Foods", "apples", 150, 10, 0, 10, 0),))
+ALERT = BranchAlertFigures("Toronto", "apples", 2, 3, "2030-01-01T00:00:01+00:00")
+
 
 async def test_a_month_is_opened_followed_until_closed_and_recorded() -> None:
     central = FakeCentral([OPEN_STATUS, OPEN_STATUS, CLOSED_STATUS])
@@ -71,11 +90,15 @@ async def test_a_month_is_opened_followed_until_closed_and_recorded() -> None:
 
     record = await run_month(central, plan, Board(), central.clock, 0)
 
+    # The month runs its length: the central is not asked to close when the shoppers are done.
     assert central.calls == [
-        "open 2000 5 8",
+        "open 2000 0 8",
         "status 4",
+        "alerts",
         "status 4",
+        "alerts",
         "status 4",
+        "alerts",
         "reports",
         "branches",
     ]
@@ -106,3 +129,35 @@ async def test_the_launcher_closes_a_month_the_central_leaves_open_past_its_back
     polls_before_close = central.calls.index("close 4") - 1
     assert polls_before_close == int(2 + CLOSE_GRACE_S) + 1
     assert record.status.state == "CLOSED"
+
+
+async def test_the_timeline_has_when_a_line_sold_out_and_when_its_manufacturer_had_been_told() -> None:
+    # Sold out at the second poll; the depletion notice is still pending at that poll and
+    # acknowledged by the third.
+    central = FakeCentral([OPEN_STATUS, SOLD_OUT, SOLD_OUT, CLOSED_STATUS], pending=[1, 0])
+    plan = MonthPlan(month_seconds=8, expected_shoppers=5, with_branches=False)
+
+    record = await run_month(central, plan, Board(), central.clock, 0, central.wall_clock)
+
+    (sellout,) = record.sellouts
+    assert (sellout.product, sellout.manufacturer_name) == ("apples", "Acme Foods")
+    assert (sellout.after_s, sellout.told_after_s) == (2.0, 3.0)
+    assert sellout.at == "2030-01-01T00:00:02+00:00"
+    assert sellout.told_at == "2030-01-01T00:00:03+00:00"
+    assert record.trading_started_at == "2030-01-01T00:00:00+00:00"
+    assert central.calls.count("links") == 2  # asked only while someone has not been told
+
+
+async def test_alerts_seen_during_the_month_and_the_reorders_that_cleared_them() -> None:
+    other = BranchAlertFigures("Ottawa", "pears", 0, 3, "2030-01-01T00:00:02+00:00")
+    central = FakeCentral(
+        [OPEN_STATUS, OPEN_STATUS, CLOSED_STATUS], alerts=[(ALERT,), (ALERT, other), (other,)]
+    )
+    plan = MonthPlan(month_seconds=8, expected_shoppers=5, with_branches=True)
+
+    record = await run_month(central, plan, Board(), central.clock, 0)
+
+    assert [(a.branch_name, a.product, a.cleared_after_s) for a in record.alerts] == [
+        ("Ottawa", "pears", None),
+        ("Toronto", "apples", 3.0),
+    ]

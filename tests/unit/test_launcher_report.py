@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from generated.distribution.v1 import common_pb2, month_pb2
-from launcher.report import RunInfo, build_report, write_reports
+from launcher.faults import FaultRecord
+from launcher.report import RunInfo, build_report, render_markdown, write_reports
 from launcher.snapshots import (
+    AlertSeen,
     BranchDayFigures,
     MonthRecord,
+    Sellout,
     compute_totals,
     snapshot_from_proto,
     tally_by_manufacturer,
@@ -77,6 +83,17 @@ INFO = RunInfo(
 )
 
 
+def markdown_of(records: list[MonthRecord], faults: list[FaultRecord] | None = None) -> str:
+    """report.md's text without drawing the charts."""
+    return render_markdown(INFO, records, compute_totals(records), faults or [])
+
+
+def json_of(records: list[MonthRecord], faults: list[FaultRecord] | None = None) -> dict[str, Any]:
+    """report.json as a reader sees it."""
+    data: dict[str, Any] = json.loads(json.dumps(build_report(INFO, records, faults or [])))
+    return data
+
+
 def test_a_status_message_converts_to_a_plain_snapshot() -> None:
     snapshot = snapshot_from_proto(closed_status(1, 6, 5))
 
@@ -131,13 +148,16 @@ def test_the_json_report_keeps_every_months_full_status_and_the_config() -> None
     assert report["totals"]["sold"] == 22
 
 
-def test_write_reports_writes_the_json_the_markdown_and_the_chart(tmp_path: Path) -> None:
+def test_write_reports_writes_the_json_the_markdown_and_the_charts(tmp_path: Path) -> None:
     paths = write_reports(tmp_path, INFO, [record(1, 6, 5), record(2, 10, 1)])
 
-    assert [p.name for p in paths] == ["report.json", "report.md", "stock_and_sales.svg"]
+    assert [p.name for p in paths] == [
+        "report.json", "report.md", "stock_and_sales.png", "stock_and_sales.svg",
+        "branch_revenue.png", "branch_revenue.svg",
+    ]  # fmt: skip
     assert json.loads((tmp_path / "report.json").read_text())["totals"]["orders"] == 22
     markdown = (tmp_path / "report.md").read_text()
-    assert "![Units offered vs sold per month](stock_and_sales.svg)" in markdown
+    assert "(stock_and_sales.svg)" in markdown and "(branch_revenue.svg)" in markdown
     assert "## Month 1" in markdown
     assert "## Month 2" in markdown
     assert "| Acme Foods | apples | $1.50 | 10 | 0 | 6 | 4 |" in markdown
@@ -145,7 +165,81 @@ def test_write_reports_writes_the_json_the_markdown_and_the_chart(tmp_path: Path
     assert "Skipped (no offer in time): Cobalt Textiles." in markdown
     assert "| Toronto | 2030-01-01 | $50.00 | $50.00 | $2.00 | 7 |  |" in markdown
     assert "max(0, daily demand x horizon days - units held)" in markdown
-    assert (tmp_path / "stock_and_sales.svg").read_text().startswith("<svg")
+    for chart in paths[2:]:
+        assert chart.stat().st_size > 0
+    assert (tmp_path / "stock_and_sales.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert ET.parse(tmp_path / "stock_and_sales.svg").getroot().tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_each_month_shows_the_recommendations_with_the_figures_behind_them() -> None:
+    markdown = markdown_of([record(1, 6, 5), record(2, 10, 1)])
+
+    # Month 1: apples sold 6 + unmet 2 = 8 over 30 days; 4 unsold held -> ceil(8) - 4 = 4.
+    assert "| Acme Foods | apples | 4 | A | 0.266/day | month 1 | 30 days | 4 |" in markdown
+    # Month 2 averages months 1-2: (8 + 12) / 60 a day; 0 held -> 10.
+    assert "| Acme Foods | apples | 10 | A | 0.333/day | months 1-2 | 30 days | 0 |" in markdown
+    report = json_of([record(1, 6, 5), record(2, 10, 1)])
+    (apples, _) = sorted(report["months"][1]["recommendations"], key=lambda r: r["product"])
+    assert apples["recommended_quantity"] == 10 and apples["held"] == 0 and apples["window"] == [1, 2]
+
+
+def test_the_gap_per_month_is_unsold_plus_unmet() -> None:
+    markdown = markdown_of([record(1, 6, 5), record(2, 10, 1)])
+    report = json_of([record(1, 6, 5), record(2, 10, 1)])
+
+    # Month 1: unsold 4 + 0, unmet 2 + 2; demand (6 + 2) + (5 + 2).
+    assert report["months"][0]["gap"] == {"demand": 15, "unsold": 4, "unmet": 4, "units": 8}
+    assert "## Production gap" in markdown
+    assert "| 1 | 15 | 11 | 15 | 4 | 4 | 8 | 53% |" in markdown
+    # Month 2: apples all sold, hammers 4 unsold; unmet 2 + 2 again.
+    assert report["months"][1]["gap"] == {"demand": 15, "unsold": 4, "unmet": 4, "units": 8}
+
+
+def test_the_sold_out_timeline_alerts_and_times_read_easily() -> None:
+    opened = datetime(2030, 1, 1, 12, 0, 0, tzinfo=UTC)
+    sold_out = Sellout(2, "hammer", "Borealis Tools", 4.25, (opened + timedelta(seconds=4.25)).isoformat(),
+                       4.5, (opened + timedelta(seconds=4.5)).isoformat())  # fmt: skip
+    alert = AlertSeen("Toronto", "apples", 2, 3, opened.isoformat(), cleared_after_s=1.5)
+    month = dataclasses.replace(
+        record(1, 6, 5), trading_started_at=opened.isoformat(), sellouts=(sold_out,), alerts=(alert,)
+    )
+    markdown = markdown_of([month])
+
+    local = (opened + timedelta(seconds=4.25)).astimezone().strftime("%H:%M:%S")
+    told = (opened + timedelta(seconds=4.5)).astimezone().strftime("%H:%M:%S")
+    assert f"| hammer | Borealis Tools | +4.2 s | {local} | +4.5 s | {told} |" in markdown
+    assert f"Open {opened.astimezone():%H:%M:%S} to " in markdown
+    assert "Low-stock alerts: 1 seen, 1 cleared by a reorder during the month:" in markdown
+    assert "| Toronto | apples | 2 | 3 |" in markdown and "| +1.5 s |" in markdown
+    assert "T00:00" not in markdown.split("## Month 1")[0]  # no ISO stamps in the header
+
+
+def test_a_day_not_reported_yet_is_pending_and_branch_revenue_is_in_the_totals() -> None:
+    days = (
+        BranchDayFigures("Toronto", "2030-01-01", 5000, 200, 5000, 7, False),
+        BranchDayFigures("Toronto", "2030-01-02", 0, 0, 1234, 2, False),
+    )
+    markdown = markdown_of([dataclasses.replace(record(1, 6, 5), branch_days=days)])
+
+    assert "| Toronto | 2030-01-02 | $12.34 | pending | pending | 2 |  |" in markdown
+    totals = markdown.split("## Totals")[1]
+    assert "$62.34" in totals  # streamed branch revenue
+    assert "$50.00" in totals  # reported
+
+
+def test_the_faults_section_lists_each_fault_or_says_none() -> None:
+    assert "## Faults\n\nnone\n" in markdown_of([record(1, 6, 5)])
+
+    at = datetime(2030, 1, 1, 12, 0, 5, tzinfo=UTC)
+    faults = [
+        FaultRecord(at, "central", "SIGKILL", "killed during month 1", at + timedelta(seconds=2)),
+        FaultRecord(at, "branch Toronto", "SIGKILL", "killed", None),
+    ]
+    markdown = markdown_of([record(1, 6, 5)], faults)
+    back = (at + timedelta(seconds=2)).astimezone().strftime("%H:%M:%S")
+    assert f"| {at.astimezone():%H:%M:%S} | central | SIGKILL | killed during month 1 | {back} |" in markdown
+    assert "| branch Toronto | SIGKILL | killed | not recovered |" in markdown
+    assert json_of([record(1, 6, 5)], faults)["faults"][0]["node"] == "central"
 
 
 def test_a_run_that_failed_before_any_month_still_gets_a_report(tmp_path: Path) -> None:

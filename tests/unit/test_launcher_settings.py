@@ -22,7 +22,8 @@ def test_defaults_make_a_fresh_run_dir_under_runs_with_a_sqlite_file_in_it() -> 
         8,
         2,
     )
-    assert (settings.seed, settings.month_seconds, settings.quiet) == (1, 8, False)
+    # The normal pace: 12 s months.
+    assert (settings.seed, settings.month_seconds, settings.pace, settings.quiet) == (1, 12, "normal", False)
     assert settings.node_root == REPO_ROOT
 
 
@@ -48,6 +49,14 @@ def test_every_flag_is_parsed(tmp_path: Path) -> None:
     )
 
 
+def test_a_pace_sets_the_month_length_unless_month_seconds_overrides_it() -> None:
+    assert parse_settings(["--pace", "slow"]).month_seconds == 60
+    assert parse_settings(["--pace", "brisk"]).month_seconds == 5
+    slow = parse_settings(["--pace", "slow", "--month-seconds", "30"])
+    assert (slow.pace, slow.month_seconds) == ("slow", 30)
+    assert (slow.tempo.month_seconds, slow.tempo.think_ms) == (30, 600)
+
+
 def test_a_relative_run_dir_becomes_absolute_because_children_run_elsewhere(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -67,6 +76,7 @@ def test_a_relative_run_dir_becomes_absolute_because_children_run_elsewhere(
         ["--manufacturers", "27"],
         ["--customers", "-1"],
         ["--month-seconds", "0"],
+        ["--pace", "leisurely"],
         ["--months", "many"],
     ],
 )
@@ -85,5 +95,5 @@ def test_settings_are_frozen_and_their_json_leaves_nothing_secret_out() -> None:
         settings.months = 5  # type: ignore[misc]
     assert set(settings.to_json()) == {
         "months", "manufacturers", "customers", "branches", "seed", "db_url", "run_dir",
-        "month_seconds",
+        "month_seconds", "pace",
     }  # fmt: skip

@@ -72,10 +72,12 @@ def test_settle_removes_sold_units_and_returns_unsold_ones() -> None:
 
 
 def test_plan_spreads_the_recommendation_over_a_month_by_priority() -> None:
-    assert plan_line(Advice("t", 1000, 60, "A"), month_seconds=6.0) == Plan(12.0, 108)  # 72/6; 72*1.5
+    assert plan_line(Advice("t", 1000, 60, "A"), month_seconds=6.0) == Plan(11.0, 99)  # 66/6; 66*1.5
     assert plan_line(Advice("t", 1000, 60, "B"), month_seconds=6.0) == Plan(10.0, 90)
-    assert plan_line(Advice("t", 1000, 60, "C"), month_seconds=6.0) == Plan(8.0, 72)
+    assert plan_line(Advice("t", 1000, 60, "C"), month_seconds=6.0) == Plan(9.0, 81)
     assert plan_line(Advice("t", 0, 0, "C"), month_seconds=6.0) == Plan(0.5, 20)  # a trickle
+    # Unsold stock held is room the new units must not take: capacity makes room beside it.
+    assert plan_line(Advice("t", 1000, 60, "B"), month_seconds=6.0, held=40) == Plan(10.0, 130)
 
 
 def test_desk_applies_each_notification_once_and_replans() -> None:
@@ -93,5 +95,6 @@ def test_desk_applies_each_notification_once_and_replans() -> None:
     assert desk.apply(2, report)
     assert not desk.apply(2, report)  # a replay after a lost ack changes nothing
     assert plant.free["Acme Tea"] == 10
-    assert (plant.lines["Acme Tea"].rate_per_s, plant.lines["Acme Tea"].capacity) == (4.8, 36)
+    # 20 * 1.1 = 22 units over 5 s; room for 22 * 1.5 beside the 10 unsold units held.
+    assert (plant.lines["Acme Tea"].rate_per_s, plant.lines["Acme Tea"].capacity) == (4.4, 43)
     assert len(desk.depletions) == 1 and len(desk.reports) == 1
