@@ -1,81 +1,9 @@
-"""A throwaway PostgreSQL server for a benchmark run: initdb in a temporary folder, loopback, stop."""
+"""The throwaway PostgreSQL server of a benchmark run (the launcher's, so there is one)."""
 
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-import subprocess
-import tempfile
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from launcher.postgres import fresh_database, raw_url, throwaway_postgres
 
-import asyncpg
+postgres_server = throwaway_postgres
 
-from nodekit.ports import free_port
-
-SUPERUSER = "postgres"
-START_TIMEOUT_S = 60
-
-
-def server_binaries() -> Path:
-    """The folder with initdb and pg_ctl (Debian's ``postgresql`` package); raises when missing."""
-    found = shutil.which("initdb")
-    if found:
-        return Path(found).parent
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not candidates:
-        raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
-    return Path(candidates[-1]).parent
-
-
-@contextmanager
-def postgres_server() -> Iterator[str]:
-    """Runs a server in a temporary folder; yields its admin URL (``postgresql+asyncpg://``, db postgres)."""
-    binaries = server_binaries()
-    # Directly under the system temp folder: the server's user must be able to reach it.
-    root = Path(tempfile.mkdtemp(prefix="distribution-bench-pg-"))
-    data, sockets, log = root / "data", root / "sockets", root / "server.log"
-    sockets.mkdir()
-    # The server refuses to run as root: then it runs as the system's postgres user.
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(root, SUPERUSER)
-        shutil.chown(sockets, SUPERUSER)
-        as_user = ["runuser", "-u", SUPERUSER, "--"]
-    port = free_port()
-
-    def run(*command: str) -> None:
-        done = subprocess.run([*as_user, *command], capture_output=True, text=True, timeout=START_TIMEOUT_S)
-        if done.returncode != 0:
-            raise RuntimeError(f"{command[0]} failed ({done.returncode}): {done.stderr or done.stdout}")
-
-    try:
-        run(str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", SUPERUSER, "--no-sync")
-        # Enough connections for several centrals' pools.
-        options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c max_connections=300"
-        run(str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start")
-        try:
-            yield f"postgresql+asyncpg://{SUPERUSER}@127.0.0.1:{port}/postgres"
-        finally:
-            run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-
-
-def raw_url(sqlalchemy_url: str) -> str:
-    """The asyncpg form of a ``postgresql+asyncpg://`` URL."""
-    return sqlalchemy_url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
-async def fresh_database(admin_url: str, prefix: str) -> str:
-    """Creates an empty database on the server; returns its SQLAlchemy URL."""
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    connection = await asyncpg.connect(raw_url(admin_url), timeout=30)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+__all__ = ["fresh_database", "postgres_server", "raw_url"]

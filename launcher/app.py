@@ -7,7 +7,7 @@ import logging
 import signal
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -22,6 +22,7 @@ from launcher.join import JoinInfo, key_off_the_command_line, write_join, write_
 from launcher.loss_check import ACKS_DIR, ACKS_ENV, check_lines, check_run, sqlite_path
 from launcher.months import MonthPlan, run_month
 from launcher.outage import Outage
+from launcher.postgres import PostgresMissing, fresh_database, throwaway_postgres
 from launcher.processes import ChildExit, ChildSpec, Supervisor
 from launcher.report import RunInfo, write_reports
 from launcher.settings import Settings, parse_settings
@@ -97,13 +98,27 @@ async def _start_children(settings: Settings, cast: Cast, supervisor: Supervisor
         await supervisor.start(_spec(branch, member_argv(branch, target, _branch_db(settings, branch))))
 
 
+async def _start_centrals(settings: Settings, cast: Cast, supervisor: Supervisor) -> list[str]:
+    """Starts the central processes on one database; returns their addresses once each serves."""
+    addresses = []
+    for index in range(settings.centrals):
+        port = (settings.port if index == 0 else 0) or free_port()
+        argv, env = key_off_the_command_line(central_argv(cast, port, settings.db_url), cast.operator_key)
+        spec = _spec(cast.central, argv, env)
+        if index:
+            # The first keeps the slug "central" (chaos kills that one); the others are numbered.
+            spec = replace(spec, slug=f"central-{index + 1}", label=f"central {index + 1}")
+        await supervisor.start(spec)
+        addresses.append(f"127.0.0.1:{port}")
+    for address in addresses:
+        await wait_until_serving(address, timeout_s=STARTUP_TIMEOUT_S)
+    return addresses
+
+
 async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run: _Run, out: TextIO) -> None:
     board = run.board
-    port = settings.port or free_port()
-    target = f"127.0.0.1:{port}"
-    argv, env = key_off_the_command_line(central_argv(cast, port, settings.db_url), cast.operator_key)
-    await supervisor.start(_spec(cast.central, argv, env))
-    await wait_until_serving(target, timeout_s=STARTUP_TIMEOUT_S)
+    # Several centrals: every node gets them all and spreads its calls (gRPC's round_robin).
+    target = ",".join(await _start_centrals(settings, cast, supervisor))
     join = JoinInfo(target, write_operator_key(settings.run_dir, cast.operator_key))
     write_join(settings.run_dir, join)
     board.joined(join)
@@ -238,6 +253,19 @@ async def launch(settings: Settings, out: TextIO | None = None, err: TextIO | No
     """Runs one simulation; returns the process exit code (0 when every month ran and nothing was lost)."""
     out = out or sys.stdout
     err = err or sys.stderr
+    if not settings.postgres:
+        return await _launch(settings, out, err)
+    try:
+        with throwaway_postgres() as admin_url:
+            db_url = await fresh_database(admin_url, "distribution")
+            _say(out, f"PostgreSQL: a throwaway server for this run ({settings.centrals} central(s) on it)")
+            return await _launch(replace(settings, db_url=db_url), out, err)
+    except PostgresMissing as missing:
+        _say(err, f"run.py: {missing}")
+        return EXIT_FAILED
+
+
+async def _launch(settings: Settings, out: TextIO, err: TextIO) -> int:
     _setup_logging(settings)
     cast = build_cast(
         settings.seed, settings.manufacturers, settings.customers, settings.branches, settings.tempo

@@ -14,6 +14,7 @@ from launcher.pace import DEFAULT_PACE, PACES, Pace, pace_for
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 MAX_MANUFACTURERS = 26
+MAX_CENTRALS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,8 @@ class Settings:
         quiet: No live dashboard, plain lines only (as when stdout is not a terminal).
         port: The central's port (0: a free one); fixed, people can join a run they planned for.
         chaos: Kill a manufacturer, a branch and the central at seeded moments and restart them.
+        centrals: Central processes sharing one database (more than one needs PostgreSQL).
+        postgres: Run the centrals on a throwaway PostgreSQL server started for the run.
         node_root: Directory the node packages are run from (the repository root);
             tests point it at fake nodes.
     """
@@ -51,6 +54,8 @@ class Settings:
     quiet: bool = False
     port: int = 0
     chaos: bool = False
+    centrals: int = 1
+    postgres: bool = False
     node_root: Path = REPO_ROOT
 
     def to_json(self) -> dict[str, object]:
@@ -65,6 +70,7 @@ class Settings:
             "run_dir": str(self.run_dir),
             "month_seconds": self.month_seconds,
             "pace": self.pace,
+            "centrals": self.centrals,
         }
 
     @property
@@ -143,12 +149,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="kill (SIGKILL) a manufacturer, a branch and the central at seeded moments, restart "
         "them, and check at the end that nothing acknowledged was lost",
     )
+    parser.add_argument(
+        "--centrals",
+        type=_count(1, MAX_CENTRALS),
+        default=1,
+        help="central processes sharing one database; several need --postgres or a PostgreSQL --db (1)",
+    )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="run the centrals on a throwaway PostgreSQL started for the run (needs initdb and pg_ctl)",
+    )
     return parser
 
 
 def parse_settings(argv: Sequence[str] | None = None, now: datetime | None = None) -> Settings:
     """Settings from command-line flags; defaults filled in for the run dir and database."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    on_postgres = args.postgres or args.db.startswith("postgresql")
+    if args.centrals > 1 and not on_postgres:
+        parser.error(
+            "several centrals share one PostgreSQL: add --postgres, or --db postgresql+asyncpg://..."
+        )
+    if args.postgres and args.db:
+        parser.error("--postgres starts its own server: leave out --db, or leave out --postgres")
     run_dir: Path = args.run_dir or default_run_dir(now or datetime.now())
     run_dir = run_dir.resolve()
     return Settings(
@@ -157,11 +182,14 @@ def parse_settings(argv: Sequence[str] | None = None, now: datetime | None = Non
         customers=args.customers,
         branches=args.branches,
         seed=args.seed,
-        db_url=args.db or sqlite_url(run_dir),
+        # With --postgres the URL is known once the throwaway server runs.
+        db_url=args.db or ("" if args.postgres else sqlite_url(run_dir)),
         run_dir=run_dir,
         month_seconds=pace_for(args.pace, args.month_seconds).month_seconds,
         pace=args.pace,
         quiet=args.quiet,
         port=args.port,
         chaos=args.chaos,
+        centrals=args.centrals,
+        postgres=args.postgres,
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.engine import Connection
 
 from central.domain.notices import decode
 from central.link.messages import OutboxItem
+from central.storage import changes
 from central.storage.schema import manufacturers, notifications
 
 # Enough for any realistic backlog in one read; the rest follows on the next wake-up.
@@ -52,6 +53,32 @@ def touch(connection: Connection, manufacturer_id: int, now: datetime) -> None:
         .where(manufacturers.c.manufacturer_id == manufacturer_id)
         .values(last_seen_at=now)
     )
+
+
+def link_at(
+    connection: Connection, manufacturer_id: int, central_id: str | None, only_if: str | None = None
+) -> None:
+    """Notes which central the manufacturer's stream is at (None: none); ``only_if`` guards a detach."""
+    update_link = update(manufacturers).where(manufacturers.c.manufacturer_id == manufacturer_id)
+    if only_if is not None:
+        update_link = update_link.where(manufacturers.c.linked_to == only_if)
+    connection.execute(update_link.values(linked_to=central_id))
+    changes.links(connection)
+
+
+def linked_elsewhere(connection: Connection, central_id: str) -> set[int]:
+    """Manufacturers whose stream is at another central that is alive (its change feed is connected)."""
+    if connection.dialect.name != "postgresql":
+        return set()
+    rows = connection.execute(
+        text(
+            "SELECT m.manufacturer_id FROM manufacturers m WHERE m.linked_to IS NOT NULL"
+            " AND m.linked_to <> :me AND EXISTS (SELECT 1 FROM pg_stat_activity a"
+            " WHERE a.application_name = 'central-' || m.linked_to)"
+        ),
+        {"me": central_id},
+    ).all()
+    return {int(r[0]) for r in rows}
 
 
 def overview(connection: Connection, names: Collection[str]) -> list[tuple[int, str, datetime | None, int]]:

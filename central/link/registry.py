@@ -203,6 +203,9 @@ class LinkRegistry:
         session = LinkSession(manufacturer_id, name, self._fetch)
         self._sessions[manufacturer_id] = session
         session.start()
+        if self._core.shared:
+            me = self._core.central_id
+            self._core.writer.submit(lambda c: outbox.link_at(c, manufacturer_id, me))
         self.seen(session, force=True)
         collection = self._collection
         if collection is not None and name not in collection.recording and self._collecting(collection.month):
@@ -216,6 +219,9 @@ class LinkRegistry:
         session.close()
         if self._sessions.get(session.manufacturer_id) is session:
             del self._sessions[session.manufacturer_id]
+            if self._core.shared:
+                me, gone = self._core.central_id, session.manufacturer_id
+                self._core.writer.submit(lambda c: outbox.link_at(c, gone, None, only_if=me))
             self.seen(session, force=True)
             if self._collection is not None:
                 self._collection.changed.set()
@@ -270,11 +276,12 @@ class LinkRegistry:
         """Every configured manufacturer with its link state and pending notifications."""
         async with self._core.engine.connect() as connection:
             rows = await connection.run_sync(outbox.overview, self._configured)
+            elsewhere = await connection.run_sync(outbox.linked_elsewhere, self._core.central_id)
         return [
             ManufacturerLink(
                 manufacturer_id,
                 name,
-                manufacturer_id in self._sessions,
+                manufacturer_id in self._sessions or manufacturer_id in elsewhere,
                 self._last_seen.get(manufacturer_id, last_seen),
                 waiting,
             )

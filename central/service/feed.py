@@ -127,7 +127,12 @@ class ChangeFeed:
             await asyncio.sleep(backoff.next_wait())
 
     async def _session(self, backoff: Backoff) -> None:
-        connection = await asyncpg.connect(self._dsn, timeout=CONNECT_TIMEOUT_S)
+        # Named after the central: the others tell from it whether this central is alive.
+        connection = await asyncpg.connect(
+            self._dsn,
+            timeout=CONNECT_TIMEOUT_S,
+            server_settings={"application_name": f"central-{self._central_id}"},
+        )
         self._connection = connection
         self._lost.clear()
         connection.add_termination_listener(lambda _: self._lost.set())

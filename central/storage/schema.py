@@ -61,6 +61,8 @@ manufacturers = Table(
     Column("key_digest", String(64), nullable=True),
     _ts("created_at"),
     _ts("last_seen_at", nullable=True),
+    # The central the manufacturer's stream is at (several centrals); NULL when none.
+    Column("linked_to", String(32), nullable=True),
 )
 
 customers = Table(

@@ -95,5 +95,5 @@ def test_settings_are_frozen_and_their_json_leaves_nothing_secret_out() -> None:
         settings.months = 5  # type: ignore[misc]
     assert set(settings.to_json()) == {
         "months", "manufacturers", "customers", "branches", "seed", "db_url", "run_dir",
-        "month_seconds", "pace",
+        "month_seconds", "pace", "centrals",
     }  # fmt: skip

@@ -1,0 +1,67 @@
+"""`python run.py --centrals 2 --postgres`: a throwaway PostgreSQL, two centrals, every node on both."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from launcher import postgres
+from launcher.app import launch
+from launcher.postgres import server_binaries
+from launcher.settings import parse_settings
+from tests.e2e.test_run_py import SMALL, finish, run_py
+from tests.postgres import REQUIRE
+
+pytestmark = pytest.mark.e2e
+
+
+def test_several_centrals_need_postgres() -> None:
+    with pytest.raises(SystemExit) as exited:
+        parse_settings(["--centrals", "2"])
+    assert exited.value.code == 2
+
+
+def test_postgres_and_a_database_url_exclude_each_other() -> None:
+    with pytest.raises(SystemExit) as exited:
+        parse_settings(["--postgres", "--db", "postgresql+asyncpg://u@127.0.0.1/db"])
+    assert exited.value.code == 2
+
+
+def test_two_centrals_on_a_throwaway_postgres_run_the_months(tmp_path: Path) -> None:
+    if server_binaries() is None:
+        if os.environ.get(REQUIRE):
+            pytest.fail(f"PostgreSQL server binaries not found, and {REQUIRE} is set")
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    run_dir = tmp_path / "run"
+    with run_py(run_dir, *SMALL, "--centrals", "2", "--postgres") as process:
+        run = finish(process, run_dir)
+    assert run.returncode == 0, run.stdout + run.stderr
+    (central_line,) = [line for line in run.stdout.splitlines() if line.startswith("central: ")]
+    addresses = central_line.removeprefix("central: ").split(",")
+    assert len(addresses) == 2
+    assert "PostgreSQL: a throwaway server" in run.stdout
+    months = run.report["months"]
+    assert [m["month"] for m in months] == [1, 2]
+    assert sum(m["order_count"] for m in months) > 0
+    # Both centrals served: each logged its SERVING line and took part in the change feed.
+    logs = sorted((run_dir / "logs").glob("central*.log"))
+    assert len(logs) == 2
+    for log in logs:
+        text = log.read_text()
+        assert "central SERVING" in text and "change feed listening" in text, text[-2000:]
+
+
+def test_a_machine_without_postgres_is_told_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postgres, "server_binaries", lambda: None)
+    settings = parse_settings(["--run-dir", str(tmp_path / "run"), "--centrals", "2", "--postgres", *SMALL])
+    out, err = io.StringIO(), io.StringIO()
+    code = asyncio.run(launch(settings, out, err))
+    assert code == 1
+    (line,) = err.getvalue().splitlines()
+    assert "no PostgreSQL server binaries" in line and "apt-get install postgresql" in line
