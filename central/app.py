@@ -136,7 +136,7 @@ async def create_server(
     if shared:
         feed = ChangeFeed(asyncpg_dsn(settings.db_url), central_id, Coherence(core, months, links))
         await feed.start()
-    cart = Cart(core)
+    cart = Cart(core, months.reload)
     checkout = Checkout(core, months.after_sales)
     catalog = Catalog(core)
     sweeper = ExpirySweeper(core)

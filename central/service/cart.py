@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from central.domain import failures, rules
+from central.domain.months import MonthState
+from central.domain.stock import StockLine
 from central.service import cart_writes
 from central.service.cart_writes import Refused, Released, Reserved, ReserveRequest
 from central.service.core import Core
+from central.service.offers import load_lines
 from central.service.views import CartLineView
 from central.storage import statements
 from central.storage.schema import manufacturers, reservations, stock_lines
@@ -23,16 +26,37 @@ IN_CART = (ACTIVE, EXPIRED)
 class Cart:
     """A customer's cart is its active and expired reservations."""
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, reload_month: Callable[[], Awaitable[None]] | None = None) -> None:
         self._core = core
+        self._reload_month = reload_month
+
+    async def _line(self, stock_line_id: int) -> StockLine:
+        """The line from the book; with several centrals the book is read again before a refusal.
+
+        Another central may have opened the month or taken an offer a moment ago, and
+        the change feed not yet told this one: "not open" or "not on sale" is then
+        checked against the database, never answered from a book that may lag.
+        """
+        book = self._core.book
+        if (
+            self._core.shared
+            and self._reload_month is not None
+            and (book.state is not MonthState.OPEN or stock_line_id not in book.lines)
+        ):
+            await self._reload_month()
+            if stock_line_id not in book.lines and book.state is MonthState.OPEN:
+                async with self._core.engine.connect() as connection:
+                    for line in await connection.run_sync(load_lines, [stock_line_id]):
+                        if line.month == book.month:
+                            book.lines.setdefault(line.stock_line_id, line)
+        book.require_open()
+        return book.line(stock_line_id)
 
     async def add(self, customer_id: str, stock_line_id: int, quantity: int) -> CartLineView:
         """Reserves ``quantity`` units of a line until the reservation's time-to-live ends."""
         rules.positive_id(stock_line_id, "stock line id")
         rules.quantity(quantity)
-        book = self._core.book
-        book.require_open()
-        line = book.line(stock_line_id)
+        line = await self._line(stock_line_id)
         if line.sold_out:
             # The one refusal the book may give alone: a sold-out line stays sold out for its month.
             self.record_unmet(line.month, stock_line_id, customer_id, quantity)
