@@ -29,8 +29,9 @@ logger = logging.getLogger(__name__)
 
 OWNER_LOCK = 0x5C4E_3A10
 # How often a central that does not own the month tries to take it over.
-OWNER_TRY_S = 1.0
+OWNER_TRY_S = 0.5
 CONNECT_TIMEOUT_S = 10.0
+START_TIMEOUT_S = 30.0
 
 
 @dataclass(slots=True)
@@ -97,14 +98,14 @@ class ChangeFeed:
         self.owner = False
         self.listening = asyncio.Event()
 
-    async def start(self) -> None:
-        """Starts listening; returns once the first catch-up has been applied."""
+    async def start(self, timeout_s: float = START_TIMEOUT_S) -> None:
+        """Starts listening; returns once the first catch-up has been applied.
+
+        Raises:
+            TimeoutError: the feed could not listen within ``timeout_s`` (the log says why).
+        """
         self._task = asyncio.create_task(self._run(), name="change-feed")
-        listening = asyncio.create_task(self.listening.wait())
-        done, _ = await asyncio.wait({self._task, listening}, return_when=asyncio.FIRST_COMPLETED)
-        if self._task in done:
-            listening.cancel()
-            self._task.result()  # raises why it could not listen
+        await asyncio.wait_for(self.listening.wait(), timeout_s)
 
     async def stop(self) -> None:
         """Stops listening and gives up the month's ownership."""
@@ -121,6 +122,9 @@ class ChangeFeed:
                 await self._session(backoff)
             except (OSError, asyncpg.PostgresError, TimeoutError) as error:
                 logger.warning("change feed lost (%s); reconnecting", type(error).__name__)
+            except Exception:
+                # Whatever went wrong, the feed must go on: reading everything again repairs it.
+                logger.exception("change feed failed; reconnecting")
             await self._close()
             await self._set_owner(False)
             self.listening.clear()
