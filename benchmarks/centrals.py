@@ -29,8 +29,9 @@ from pathlib import Path
 import asyncpg
 import grpc
 
-from benchmarks.central_proc import start_central
+from benchmarks.central_proc import CentralProcess, start_central
 from benchmarks.cluster import Cluster, new_cluster
+from benchmarks.cpu import children_of, postmaster_of, total_cpu
 from benchmarks.echo import start_echo
 from benchmarks.load import LoadResult, Op, Runner, interleaved, looping, ratio, warm_up
 from benchmarks.market import Market, Metadata, open_market, register_customers
@@ -190,6 +191,9 @@ async def run(plan: CentralsPlan) -> dict[str, object]:
             )
             report["conflict_log_lines"] = {f"pg{n}": c.conflict_log_lines() for n, c in clusters.items()}
             report["restarted_to_learn_the_month"] = restarted
+            report["cpu_per_call_ms"] = await _costs(
+                clusters, pg, sqlite_target, sqlite, admin, plan.concurrency, plan.duration_s
+            )
             report["ledger"] = {
                 f"pg{n}": await _ledger(c.db_url, pg[n].reservations) for n, c in clusters.items()
             }
@@ -210,6 +214,43 @@ async def run(plan: CentralsPlan) -> dict[str, object]:
     }
     report["elapsed_s"] = round(time.perf_counter() - started, 1)
     return report
+
+
+async def _costs(
+    clusters: dict[int, Cluster],
+    pg: dict[int, Target],
+    sqlite_target: Target,
+    sqlite: CentralProcess,
+    admin_url: str,
+    concurrency: int,
+    duration_s: float,
+) -> dict[str, object]:
+    """CPU milliseconds one reserve (spread) costs each central, the PostgreSQL server and the client.
+
+    Measured alone, one configuration at a time, from /proc: the central processes' own
+    CPU and the server's (the postmaster and every backend), divided by the calls made.
+    """
+    postmaster = postmaster_of(int(admin_url.rsplit(":", 1)[1].split("/", 1)[0]))
+    costs: dict[str, object] = {}
+    configurations: list[tuple[str, Target, list[int]]] = [
+        ("sqlite1", sqlite_target, [sqlite.child.process.pid])
+    ]
+    configurations += [(f"pg{n}", pg[n], clusters[n].pids) for n in CENTRAL_COUNTS]
+    for name, target, central_pids in configurations:
+        server_pids = (
+            ([postmaster, *children_of(postmaster)] if postmaster else []) if name != "sqlite1" else []
+        )
+        before = (total_cpu(central_pids), total_cpu(server_pids), time.process_time())
+        result = await looping(target.reserve("spread"), concurrency)(duration_s)
+        after = (total_cpu(central_pids), total_cpu(server_pids), time.process_time())
+        calls = max(result.in_window, 1)
+        costs[name] = {
+            "calls": result.in_window,
+            "centrals": round((after[0] - before[0]) * 1000 / calls, 3),
+            "postgres": round((after[1] - before[1]) * 1000 / calls, 3),
+            "client": round((after[2] - before[2]) * 1000 / calls, 3),
+        }
+    return costs
 
 
 def parse_args(argv: Sequence[str] | None = None) -> CentralsPlan:

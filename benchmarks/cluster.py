@@ -35,6 +35,11 @@ class Cluster:
     children: list[Child | None] = field(default_factory=list)
 
     @property
+    def pids(self) -> list[int]:
+        """The pids of the centrals running now."""
+        return [child.process.pid for child in self.children if child is not None]
+
+    @property
     def addresses(self) -> list[str]:
         """host:port of each central."""
         return [f"127.0.0.1:{port}" for port in self.ports]
