@@ -37,6 +37,8 @@ class Settings:
         chaos: Kill a manufacturer, a branch and the central at seeded moments and restart them.
         node_root: Directory the node packages are run from (the repository root);
             tests point it at fake nodes.
+        web: Start the web node (dashboard, shop, headquarters, the lecturer's controls).
+        web_port: The web node's port on 127.0.0.1 (0: a free one).
     """
 
     months: int = 3
@@ -52,6 +54,8 @@ class Settings:
     port: int = 0
     chaos: bool = False
     node_root: Path = REPO_ROOT
+    web: bool = False
+    web_port: int = 0
 
     def to_json(self) -> dict[str, object]:
         """The settings as the report records them."""
@@ -143,6 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="kill (SIGKILL) a manufacturer, a branch and the central at seeded moments, restart "
         "them, and check at the end that nothing acknowledged was lost",
     )
+    parser.add_argument(
+        "--web",
+        action="store_true",
+        help="start the web node too: dashboard, shop, headquarters and the lecturer's controls",
+    )
+    parser.add_argument(
+        "--web-port", type=_count(0, 65535), default=0, help="the web node's port (default: a free one)"
+    )
     return parser
 
 
@@ -164,4 +176,6 @@ def parse_settings(argv: Sequence[str] | None = None, now: datetime | None = Non
         quiet=args.quiet,
         port=args.port,
         chaos=args.chaos,
+        web=args.web or bool(args.web_port),
+        web_port=args.web_port,
     )

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nodekit.channel import open_channel
+from web_node.control import ControlClient, control_routes
 from web_node.gateway import Gateway
 from web_node.hq_api import hq_routes
 from web_node.live import Live
@@ -63,7 +64,7 @@ class SecurityHeaders:
 
 
 def create_app(
-    gateway: Gateway, live: Live, guard: Guard, controls: list[BaseRoute] | None = None
+    gateway: Gateway, live: Live, guard: Guard, controls: Sequence[BaseRoute] | None = None
 ) -> Starlette:
     """The app: pages, the shop's and headquarters' API, the event streams and the static assets.
 
@@ -136,8 +137,11 @@ async def start(settings: WebSettings) -> WebNode:
     """Starts the web node on its port; returns once it accepts requests."""
     channel = open_channel(settings.central)
     gateway = Gateway(channel, settings.operator_key, settings.timeout_s)
-    live = Live(gateway, settings.poll_interval_s, controls=bool(settings.control_url))
-    app = create_app(gateway, live, Guard(settings.operator_key))
+    guard = Guard(settings.operator_key)
+    control = ControlClient(settings.control_url, settings.control_token) if settings.control_url else None
+    live = Live(gateway, settings.poll_interval_s, control)
+    routes = control_routes(control, guard) if control else None
+    app = create_app(gateway, live, guard, routes)
     sock = bind(settings.host, settings.port)
     port = int(sock.getsockname()[1])
     config = uvicorn.Config(

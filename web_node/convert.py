@@ -22,7 +22,10 @@ MONTH_STATES: dict[int, str] = {
     common_pb2.MONTH_STATE_OPEN: "OPEN",
     common_pb2.MONTH_STATE_CLOSED: "CLOSED",
 }
-CART_STATES: dict[int, str] = {cart_pb2.CART_LINE_STATE_RESERVED: "RESERVED", cart_pb2.CART_LINE_STATE_EXPIRED: "EXPIRED"}
+CART_STATES: dict[int, str] = {
+    cart_pb2.CART_LINE_STATE_RESERVED: "RESERVED",
+    cart_pb2.CART_LINE_STATE_EXPIRED: "EXPIRED",
+}
 DROP_REASONS: dict[int, str] = {
     order_pb2.DROP_REASON_OUT_OF_STOCK: "OUT_OF_STOCK",
     order_pb2.DROP_REASON_MONTH_CLOSED: "MONTH_CLOSED",

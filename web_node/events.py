@@ -57,6 +57,7 @@ class Feed:
     last: View | None = None
     central_up: bool = True
     untold: dict[str, list[str]] = field(default_factory=dict)
+    connected_once: set[str] = field(default_factory=set)
 
     def observe(self, view: View) -> list[Event]:
         """The events since the last answered view; an answered ``view`` becomes the last."""
@@ -73,7 +74,7 @@ class Feed:
         for line in _sold_out(before, view):
             events.append(Event("sold_out", f"{line.product} ({line.manufacturer}) sold out"))
             self.untold.setdefault(line.manufacturer, []).append(line.product)
-        events += _link_events(before, view)
+        events += _link_events(before, view, self.connected_once)
         events += self._told(view)
         events += _alert_events(before, view)
         return events
@@ -104,12 +105,15 @@ def _sold_out(before: View, view: View) -> list[Line]:
     ]
 
 
-def _link_events(before: View, view: View) -> list[Event]:
+def _link_events(before: View, view: View, seen: set[str]) -> list[Event]:
     events = []
     for name, (connected, _) in view.links.items():
         was = before.links.get(name)
         if was is not None and was[0] != connected:
-            events.append(Event("link", f"{name} {'connected again' if connected else 'link lost'}"))
+            state = ("connected again" if name in seen else "connected") if connected else "link lost"
+            events.append(Event("link", f"{name} {state}"))
+        if connected:
+            seen.add(name)
     return events
 
 

@@ -15,6 +15,7 @@ import grpc
 from nodekit.retry import Backoff
 from nodekit.status import RemoteError
 from web_node import convert
+from web_node.control import ControlClient, ControlError
 from web_node.convert import Json
 from web_node.events import Feed, Line, View
 from web_node.gateway import Gateway
@@ -36,16 +37,19 @@ class Live:
     Args:
         gateway: The client of the central.
         poll_interval_s: Seconds between operator readings.
-        controls: Whether the lecturer's controls are on offer (the dashboard shows them).
+        control: The launcher's controls, when the web node runs inside ``run.py``.
     """
 
-    def __init__(self, gateway: Gateway, poll_interval_s: float, controls: bool = False) -> None:
+    def __init__(
+        self, gateway: Gateway, poll_interval_s: float, control: ControlClient | None = None
+    ) -> None:
         self.dashboard = Topic(json.dumps({"central_up": False, "month": None}))
         self.catalog = Topic(json.dumps({"month": 0, "state": "", "lines": []}))
         self.hq = Topic(json.dumps({"days": [], "inventory": [], "top": []}))
         self._gateway = gateway
         self._interval_s = poll_interval_s
-        self._controls = controls
+        self._control = control
+        self._nodes: list[Json] = []
         self._feed = Feed()
         self._events: deque[Json] = deque(maxlen=FEED_LENGTH)
         self._rate = OrderRate()
@@ -108,6 +112,11 @@ class Live:
 
     async def _read_dashboard(self) -> None:
         gateway = self._gateway
+        if self._control is not None:
+            try:
+                self._nodes = await self._control.nodes()
+            except ControlError as error:
+                logger.info("%s", error)
         try:
             status, makers, days, alerts = await asyncio.gather(
                 gateway.month_status(),
@@ -173,7 +182,8 @@ class Live:
             "alerts": alerts,
             "orders_per_s": self._rate.series(time.monotonic()),
             "events": list(self._events),
-            "controls": self._controls,
+            "controls": self._control is not None,
+            "nodes": self._nodes,
         }
 
     async def _read_hq(self) -> None:

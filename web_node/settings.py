@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nodekit.addresses import HELP as CENTRAL_HELP
 from nodekit.addresses import METAVAR as CENTRAL_METAVAR
@@ -15,6 +15,7 @@ from nodekit.addresses import central_argument
 OPERATOR_KEY_ENV = "DISTRIBUTION_OPERATOR_KEY"
 # A launcher that offers the lecturer's controls names its local control endpoint here.
 CONTROL_URL_ENV = "DISTRIBUTION_CONTROL_URL"
+CONTROL_TOKEN_ENV = "DISTRIBUTION_CONTROL_TOKEN"
 DEFAULT_PORT = 8080
 
 
@@ -29,6 +30,7 @@ class WebSettings:
         operator_key: The operator's key: the headquarters login and the dashboard's reads.
             Empty: the dashboard shows only the catalog and headquarters refuses every key.
         control_url: The launcher's local control endpoint; empty outside ``run.py``.
+        control_token: The bearer token of that endpoint.
         poll_interval_s: How often the operator reads behind the dashboard are made.
         timeout_s: Deadline of each call to the central.
         log_level: Python logging level.
@@ -37,8 +39,9 @@ class WebSettings:
     central: str
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
-    operator_key: str = ""
+    operator_key: str = field(default="", repr=False)
     control_url: str = ""
+    control_token: str = field(default="", repr=False)
     poll_interval_s: float = 0.5
     timeout_s: float = 5.0
     log_level: str = "INFO"
@@ -59,6 +62,7 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
         port=args.port,
         operator_key=env.get(OPERATOR_KEY_ENV, ""),
         control_url=env.get(CONTROL_URL_ENV, ""),
+        control_token=env.get(CONTROL_TOKEN_ENV, ""),
         poll_interval_s=args.poll_interval,
         log_level=args.log_level,
     )

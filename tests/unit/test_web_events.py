@@ -30,7 +30,8 @@ def test_a_line_reaching_zero_is_sold_out_and_its_maker_told_once_nothing_is_pen
 
 def test_links_alerts_and_the_central_going_away_and_back() -> None:
     feed = Feed()
-    feed.observe(_view(3))
+    feed.observe(_view(3, connected=False))
+    assert [e.text for e in feed.observe(_view(3))] == ["Acme connected"]
     assert [e.text for e in feed.observe(_view(3, connected=False))] == ["Acme link lost"]
     assert [e.text for e in feed.observe(View(central_up=False))] == ["central not answering"]
     assert feed.observe(View(central_up=False)) == []
