@@ -43,9 +43,13 @@ def _require_browser() -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the session."""
+    """One headless Chromium per test module.
+
+    Playwright's sync API keeps an event loop on this thread while it runs: stopped at the
+    module's end, it leaves no loop behind for the asyncio tests that follow.
+    """
     _require_browser()
     from playwright.sync_api import expect, sync_playwright
 
