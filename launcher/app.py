@@ -29,6 +29,7 @@ from launcher.settings import Settings, parse_settings
 from launcher.signals import StopSignals
 from launcher.snapshots import MonthRecord, compute_totals
 from launcher.summary import month_summary, totals_summary
+from launcher.web import start_web
 from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
 
@@ -75,6 +76,11 @@ def _say(out: TextIO, *lines: str) -> None:
     out.flush()
 
 
+def controllable(cast: Cast) -> dict[str, str]:
+    """The nodes the lecturer's controls offer (slug -> label): manufacturers and branches."""
+    return {m.slug: f"{m.role.value} {m.name}" for m in (*cast.manufacturers, *cast.branches)}
+
+
 def _branch_db(settings: Settings, branch: Member) -> str:
     return str(settings.run_dir / f"{branch.slug}.sqlite3")
 
@@ -119,7 +125,16 @@ async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run:
     board = run.board
     # Several centrals: every node gets them all and spreads its calls (gRPC's round_robin).
     target = ",".join(await _start_centrals(settings, cast, supervisor))
-    join = JoinInfo(target, write_operator_key(settings.run_dir, cast.operator_key))
+    # The web node (and the endpoint of its lecturer's controls), when asked for.
+    web = (
+        await start_web(
+            supervisor, controllable(cast), target, cast.operator_key, settings.web_port, STARTUP_TIMEOUT_S
+        )
+        if settings.web
+        else None
+    )
+    key_file = write_operator_key(settings.run_dir, cast.operator_key)
+    join = JoinInfo(target, key_file, web.url if web else "")
     write_join(settings.run_dir, join)
     board.joined(join)
     # On a terminal the dashboard's header shows the same (and join.txt keeps it).
@@ -142,6 +157,8 @@ async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run:
             await _run_months(settings, cast, supervisor, run, client, target, out)
     finally:
         await client.close()
+        if web is not None:
+            await web.close()
 
 
 async def _run_months(

@@ -19,6 +19,7 @@ class JoinInfo:
 
     address: str
     key_file: Path
+    web_url: str = ""
 
     @property
     def shop_command(self) -> str:
@@ -32,12 +33,13 @@ class JoinInfo:
 
     def lines(self) -> list[str]:
         """The lines printed at start and written to ``join.txt``."""
-        return [
+        lines = [
             f"central: {self.address}",
             f"shop by hand: {self.shop_command}",
             f"operator key file: {self.key_file}",
             f"operator command: {self.admin_command}",
         ]
+        return [*lines, f"web: {self.web_url}"] if self.web_url else lines
 
 
 def key_off_the_command_line(argv: Sequence[str], key: str) -> tuple[list[str], dict[str, str]]:

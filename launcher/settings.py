@@ -40,6 +40,8 @@ class Settings:
         postgres: Run the centrals on a throwaway PostgreSQL server started for the run.
         node_root: Directory the node packages are run from (the repository root);
             tests point it at fake nodes.
+        web: Start the web node (dashboard, shop, headquarters, the lecturer's controls).
+        web_port: The web node's port on 127.0.0.1 (0: a free one).
     """
 
     months: int = 3
@@ -57,6 +59,8 @@ class Settings:
     centrals: int = 1
     postgres: bool = False
     node_root: Path = REPO_ROOT
+    web: bool = False
+    web_port: int = 0
 
     def to_json(self) -> dict[str, object]:
         """The settings as the report records them."""
@@ -160,6 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run the centrals on a throwaway PostgreSQL started for the run (needs initdb and pg_ctl)",
     )
+    parser.add_argument(
+        "--web",
+        action="store_true",
+        help="start the web node too: dashboard, shop, headquarters and the lecturer's controls",
+    )
+    parser.add_argument(
+        "--web-port", type=_count(0, 65535), default=0, help="the web node's port (default: a free one)"
+    )
     return parser
 
 
@@ -192,4 +204,6 @@ def parse_settings(argv: Sequence[str] | None = None, now: datetime | None = Non
         chaos=args.chaos,
         centrals=args.centrals,
         postgres=args.postgres,
+        web=args.web or bool(args.web_port),
+        web_port=args.web_port,
     )

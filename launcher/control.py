@@ -1,0 +1,101 @@
+"""The lecturer's controls: a local HTTP endpoint through which the web node kills and restarts nodes.
+
+Bound to 127.0.0.1 on a free port and guarded by a per-run bearer token that only the web
+node gets (by environment). ``GET /nodes`` lists what can be controlled; ``POST
+/nodes/<slug>/kill`` and ``POST /nodes/<slug>/restart`` act through the supervisor, whose
+deliberate kills the watchdog does not count as failures. The central is not offered: its
+outage must be coordinated with the month driver (``--chaos`` does that).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from launcher.processes import Supervisor
+
+logger = logging.getLogger(__name__)
+
+MAX_HEADER_BYTES = 8192
+READ_TIMEOUT_S = 5.0
+
+
+@dataclass(slots=True)
+class Controls:
+    """Kills and restarts the children named in ``labels`` (slug -> label), on request."""
+
+    supervisor: Supervisor
+    labels: Mapping[str, str]
+    down: set[str] = field(default_factory=set)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def nodes(self) -> list[dict[str, object]]:
+        """Every controllable node and whether it runs."""
+        return [
+            {"slug": s, "label": label, "running": s not in self.down} for s, label in self.labels.items()
+        ]
+
+    async def act(self, slug: str, action: str) -> tuple[int, dict[str, object]]:
+        """Kills or restarts ``slug``; an HTTP status and a JSON reply."""
+        if slug not in self.labels:
+            return 404, {"error": f"no node {slug!r} to control"}
+        if action not in ("kill", "restart"):
+            return 404, {"error": f"no action {action!r}"}
+        async with self._lock:
+            try:
+                if action == "kill" and slug not in self.down:
+                    await self.supervisor.kill(slug)
+                    self.down.add(slug)
+                elif action == "restart" and slug in self.down:
+                    await self.supervisor.restart(slug)
+                    self.down.discard(slug)
+                else:
+                    state = "down" if slug in self.down else "running"
+                    return 409, {"error": f"{self.labels[slug]} is {state} already"}
+            except (KeyError, RuntimeError) as error:
+                # Not started yet, or ended meanwhile (the run is stopping).
+                return 409, {"error": f"{self.labels[slug]}: {error}"}
+        logger.info("lecturer's control: %s %s", action, self.labels[slug])
+        return 200, {"nodes": self.nodes()}
+
+
+async def serve_controls(controls: Controls, token: str) -> asyncio.Server:
+    """Starts the endpoint on 127.0.0.1 (a free port: ``server.sockets[0].getsockname()``)."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            status, reply = await asyncio.wait_for(_answer(reader, controls, token), READ_TIMEOUT_S)
+        except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
+            status, reply = 400, {"error": "bad request"}
+        body = json.dumps(reply).encode()
+        head = f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        writer.write(head.encode() + b"Connection: close\r\n\r\n" + body)
+        try:
+            await writer.drain()
+        finally:
+            writer.close()
+
+    return await asyncio.start_server(handle, "127.0.0.1", 0, limit=MAX_HEADER_BYTES)
+
+
+async def _answer(
+    reader: asyncio.StreamReader, controls: Controls, token: str
+) -> tuple[int, dict[str, object]]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    request_line, *header_lines = head.decode("latin-1").split("\r\n")
+    method, path, _ = request_line.split(" ", 2)
+    headers = dict(line.split(":", 1) for line in header_lines if ":" in line)
+    headers = {name.strip().lower(): value.strip() for name, value in headers.items()}
+    offered = headers.get("authorization", "").removeprefix("Bearer ")
+    if not hmac.compare_digest(offered.encode(), token.encode()):
+        return 401, {"error": "unauthorized"}
+    parts = path.strip("/").split("/")
+    if method == "GET" and parts == ["nodes"]:
+        return 200, {"nodes": controls.nodes()}
+    if method == "POST" and len(parts) == 3 and parts[0] == "nodes":
+        return await controls.act(parts[1], parts[2])
+    return 404, {"error": "not found"}

@@ -1,0 +1,88 @@
+"""Starting the web node as one of the run's children, and the endpoint of the lecturer's controls."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import sys
+import time
+from collections.abc import Mapping
+
+from launcher.control import Controls, serve_controls
+from launcher.join import OPERATOR_KEY_ENV
+from launcher.processes import ChildSpec, Supervisor
+from nodekit.ports import free_port
+
+WEB_SLUG = "web"
+# Stopped first: a browser's page goes quiet before the network it shows.
+WEB_TIER = 3
+CONTROL_URL_ENV = "DISTRIBUTION_CONTROL_URL"
+CONTROL_TOKEN_ENV = "DISTRIBUTION_CONTROL_TOKEN"
+POLL_S = 0.05
+
+
+def new_control_token() -> str:
+    """The per-run secret between the launcher's control endpoint and the web node."""
+    return secrets.token_urlsafe(24)
+
+
+def web_spec(central: str, port: int, operator_key: str, control_url: str, control_token: str) -> ChildSpec:
+    """``python -m web_node`` on 127.0.0.1:``port``; the keys go by environment, never argv."""
+    argv = (sys.executable, "-m", "web_node", "--central", central, "--port", str(port))
+    env = {OPERATOR_KEY_ENV: operator_key, CONTROL_URL_ENV: control_url, CONTROL_TOKEN_ENV: control_token}
+    return ChildSpec(WEB_SLUG, "web node", argv, WEB_TIER, env)
+
+
+async def wait_for_web(port: int, timeout_s: float) -> None:
+    """Polls until the web node accepts connections on 127.0.0.1:``port``, or raises TimeoutError."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"the web node did not listen on port {port} within {timeout_s:.0f}s"
+                ) from None
+            await asyncio.sleep(POLL_S)
+            continue
+        writer.close()
+        await writer.wait_closed()
+        return
+
+
+class WebRun:
+    """The web node of a run: its URL, and the control endpoint to close at the end."""
+
+    def __init__(self, url: str, control: asyncio.Server) -> None:
+        self.url = url
+        self._control = control
+
+    async def close(self) -> None:
+        """Closes the control endpoint (the supervisor stops the web node with the others)."""
+        self._control.close()
+        await self._control.wait_closed()
+
+
+async def start_web(
+    supervisor: Supervisor,
+    labels: Mapping[str, str],
+    central: str,
+    operator_key: str,
+    port: int,
+    timeout_s: float,
+) -> WebRun:
+    """Opens the control endpoint for ``labels`` (slug -> label), starts the web node, waits for it."""
+    token = new_control_token()
+    control = await serve_controls(Controls(supervisor, labels), token)
+    control_port = int(control.sockets[0].getsockname()[1])
+    web_port = port or free_port()
+    await supervisor.start(
+        web_spec(central, web_port, operator_key, f"http://127.0.0.1:{control_port}", token)
+    )
+    try:
+        await wait_for_web(web_port, timeout_s)
+    except TimeoutError:
+        control.close()
+        raise
+    return WebRun(f"http://127.0.0.1:{web_port}/", control)

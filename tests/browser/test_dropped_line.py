@@ -1,0 +1,43 @@
+"""A line that cannot be served at checkout is explained to the person, line by line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.network import Network, buy_when_free, running_network
+from tests.browser.shop_steps import add, cart_row, register
+
+pytestmark = pytest.mark.browser
+
+# Holds expire after a second, so another buyer can take the units before the person checks out.
+HOLD_S = 1.0
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
+    offers = {"Acme Foods": {"Plenty": 100, "Last ones": 2}}
+    with running_network(tmp_path_factory.mktemp("dropped"), offers, ttl_s=HOLD_S) as running:
+        yield running
+
+
+def test_a_dropped_line_is_explained(network: Network, page: Page) -> None:
+    register(page, network.url, "Cleo")
+    add(page, network.lines["Plenty"], 1)
+    add(page, network.lines["Last ones"], 2)
+    expect(cart_row(page, network.lines["Last ones"])).to_be_visible()
+
+    # Once Cleo's hold has expired someone else buys both units.
+    buy_when_free(network, "Last ones", 2, "dropped-other")
+
+    page.click("#checkout")
+    expect(page.locator("#checkout-result .placed")).to_have_text(
+        re.compile(r"Order placed: \$2\.50 for 1 line")
+    )
+    expect(page.locator("#checkout-result .dropped-line")).to_have_text(
+        "Last ones: you asked for 2, only 0 left — your hold had expired and others bought the units."
+    )
+    expect(page.locator("#orders li.order .dropped-line")).to_contain_text("Last ones: you asked for 2")

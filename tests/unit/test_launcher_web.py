@@ -1,0 +1,30 @@
+"""run.py's web flags, the web line of join.txt and the web node's child spec (keys by environment only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from launcher.join import OPERATOR_KEY_ENV, JoinInfo
+from launcher.settings import parse_settings
+from launcher.web import CONTROL_TOKEN_ENV, web_spec
+
+
+def test_the_web_node_is_opt_in_and_a_port_implies_it(tmp_path: Path) -> None:
+    assert not parse_settings(["--run-dir", str(tmp_path)]).web
+    assert parse_settings(["--run-dir", str(tmp_path), "--web"]).web
+    with_port = parse_settings(["--run-dir", str(tmp_path), "--web-port", "8080"])
+    assert with_port.web and with_port.web_port == 8080
+
+
+def test_join_names_the_web_url_only_when_there_is_one(tmp_path: Path) -> None:
+    plain = JoinInfo("127.0.0.1:5", tmp_path / "operator.key")
+    assert not any(line.startswith("web:") for line in plain.lines())
+    web = JoinInfo("127.0.0.1:5", tmp_path / "operator.key", "http://127.0.0.1:8080/")
+    assert web.lines()[-1] == "web: http://127.0.0.1:8080/"
+
+
+def test_the_keys_reach_the_web_node_by_environment_never_argv() -> None:
+    spec = web_spec("127.0.0.1:5", 8080, "op-secret", "http://127.0.0.1:9", "control-secret")
+    assert not any("secret" in arg for arg in spec.argv)
+    assert spec.env[OPERATOR_KEY_ENV] == "op-secret" and spec.env[CONTROL_TOKEN_ENV] == "control-secret"
+    assert spec.argv[-4:] == ("--central", "127.0.0.1:5", "--port", "8080")

@@ -1,0 +1,169 @@
+"""The web node's composition root: the Starlette app over a gateway, and the server that runs it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from nodekit.channel import open_channel
+from web_node.control import ControlClient, control_routes
+from web_node.gateway import Gateway
+from web_node.hq_api import hq_routes
+from web_node.live import Live
+from web_node.pages import page_routes
+from web_node.security import Guard
+from web_node.settings import WebSettings
+from web_node.shop_api import shop_routes
+from web_node.streams import stream_routes
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+# Scripts, styles and images come only from this site: an injected <script> would not run.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+)
+SHUTDOWN_GRACE_S = 3.0
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the security headers to every HTTP response (streams included)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self._app(scope, receive, send_with_headers)
+
+
+def create_app(
+    gateway: Gateway, live: Live, guard: Guard, controls: Sequence[BaseRoute] | None = None
+) -> Starlette:
+    """The app: pages, the shop's and headquarters' API, the event streams and the static assets.
+
+    Args:
+        gateway: The client of the central.
+        live: The topics the live pages follow; run for as long as the app runs.
+        guard: CSRF and operator checks.
+        controls: The lecturer's control routes, when a launcher offers them.
+    """
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(live.run())
+        try:
+            yield
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    routes: list[BaseRoute] = [
+        *page_routes(guard, controls=bool(controls)),
+        *shop_routes(gateway, guard),
+        *hq_routes(guard),
+        *stream_routes(live, guard),
+        *(controls or []),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server without its own signal handlers: the node stops it after closing the streams."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@dataclass(slots=True)
+class WebNode:
+    """A running web node: its port, and how to stop it."""
+
+    port: int
+    url: str
+    _server: _Server
+    _task: asyncio.Task[None]
+    _live: Live
+
+    async def stop(self) -> None:
+        """Ends the live streams, then lets uvicorn drain and stop."""
+        await self._live.close()
+        self._server.should_exit = True
+        await self._task
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (0: a free port), so the port is known before serving."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+async def start(settings: WebSettings) -> WebNode:
+    """Starts the web node on its port; returns once it accepts requests."""
+    channel = open_channel(settings.central)
+    gateway = Gateway(channel, settings.operator_key, settings.timeout_s)
+    guard = Guard(settings.operator_key)
+    control = ControlClient(settings.control_url, settings.control_token) if settings.control_url else None
+    live = Live(gateway, settings.poll_interval_s, control)
+    routes = control_routes(control, guard) if control else None
+    app = create_app(gateway, live, guard, routes)
+    sock = bind(settings.host, settings.port)
+    port = int(sock.getsockname()[1])
+    config = uvicorn.Config(
+        app,
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=int(SHUTDOWN_GRACE_S),
+        access_log=False,
+        log_config=None,
+    )
+    server = _Server(config)
+
+    async def serve() -> None:
+        try:
+            await server.serve(sockets=[sock])
+        finally:
+            await channel.close()
+
+    task = asyncio.create_task(serve())
+    while not server.started:
+        if task.done():
+            await task
+            raise RuntimeError("the web server stopped while starting")
+        await asyncio.sleep(0.02)
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return WebNode(port, f"http://{host}:{port}/", server, task, live)

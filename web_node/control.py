@@ -1,0 +1,91 @@
+"""The lecturer's controls: the web node's client of the launcher's local control endpoint, and its route."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.parse
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from web_node import guarded
+from web_node.replies import refused
+from web_node.security import Guard
+
+TIMEOUT_S = 15.0
+ACTIONS = ("kill", "restart")
+
+
+class ControlError(Exception):
+    """The control endpoint could not be reached or answered garbage."""
+
+
+class ControlClient:
+    """Talks HTTP/1.1 to the launcher's endpoint on loopback, with the run's control token.
+
+    Args:
+        url: ``http://127.0.0.1:PORT`` as the launcher passed it.
+        token: The bearer token the launcher passed by environment.
+    """
+
+    def __init__(self, url: str, token: str) -> None:
+        parts = urllib.parse.urlsplit(url)
+        self._host = parts.hostname or "127.0.0.1"
+        self._port = parts.port or 80
+        self._token = token
+
+    async def nodes(self) -> list[dict[str, Any]]:
+        """The controllable nodes and whether each runs."""
+        _, reply = await self._call("GET", "/nodes")
+        nodes: list[dict[str, Any]] = reply.get("nodes", [])
+        return nodes
+
+    async def act(self, slug: str, action: str) -> tuple[int, dict[str, Any]]:
+        """Kills or restarts a node; the endpoint's status and reply."""
+        return await self._call("POST", f"/nodes/{urllib.parse.quote(slug)}/{action}")
+
+    async def _call(self, method: str, path: str) -> tuple[int, dict[str, Any]]:
+        try:
+            return await asyncio.wait_for(self._exchange(method, path), TIMEOUT_S)
+        except (OSError, TimeoutError, ValueError) as error:
+            raise ControlError(f"the launcher's controls did not answer: {error}") from None
+
+    async def _exchange(self, method: str, path: str) -> tuple[int, dict[str, Any]]:
+        reader, writer = await asyncio.open_connection(self._host, self._port)
+        try:
+            head = (
+                f"{method} {path} HTTP/1.1\r\nHost: {self._host}\r\nAuthorization: Bearer {self._token}\r\n"
+            )
+            writer.write((head + "Content-Length: 0\r\nConnection: close\r\n\r\n").encode())
+            await writer.drain()
+            raw = await reader.read()
+        finally:
+            writer.close()
+        status_line, _, rest = raw.partition(b"\r\n")
+        _, _, body = rest.partition(b"\r\n\r\n")
+        reply = json.loads(body or b"{}")
+        if not isinstance(reply, dict):
+            raise ValueError("not a JSON object")
+        return int(status_line.split()[1]), reply
+
+
+def control_routes(client: ControlClient, guard: Guard) -> list[Route]:
+    """``POST /api/control`` ``{"node": slug, "action": "kill" | "restart"}``, for the logged-in operator."""
+
+    @guarded.write(guard)
+    async def control(request: Request, body: dict[str, Any]) -> Response:
+        if not guard.is_operator(request):
+            return refused(403, "Log in on Headquarters with the operator key first.", "NOT_OPERATOR")
+        node, action = str(body.get("node", "")), str(body.get("action", ""))
+        if action not in ACTIONS:
+            return refused(400, "The action is kill or restart.", "MALFORMED")
+        try:
+            status, reply = await client.act(node, action)
+        except ControlError as error:
+            return refused(503, str(error), "NO_CONTROLS")
+        return JSONResponse(reply, status_code=status)
+
+    return [Route("/api/control", control, methods=["POST"])]

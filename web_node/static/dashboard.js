@@ -1,0 +1,110 @@
+// The dashboard: one server-sent event stream carries the whole picture; each message redraws it.
+"use strict";
+
+(() => {
+  const { el, replace, money, clock, follow, post } = Page;
+  const $ = (id) => document.getElementById(id);
+
+  function bar(line) {
+    const offered = Math.max(line.offered, 1);
+    const sold = el("span", { class: "sold" });
+    sold.style.width = `${(100 * line.sold) / offered}%`;
+    const reserved = el("span", { class: "reserved" });
+    reserved.style.width = `${(100 * line.reserved) / offered}%`;
+    return el("div", { class: "bar" }, sold, reserved);
+  }
+
+  function stockRows(lines) {
+    const byMaker = new Map();
+    for (const line of lines) {
+      if (!byMaker.has(line.manufacturer)) byMaker.set(line.manufacturer, []);
+      byMaker.get(line.manufacturer).push(line);
+    }
+    const rows = [];
+    for (const [maker, own] of [...byMaker.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+      const sum = (key) => own.reduce((total, line) => total + line[key], 0);
+      rows.push(el("tr", { class: "maker", dataset: { manufacturer: maker } },
+        el("td", { text: maker, class: "maker-name" }), el("td"),
+        el("td", { class: "num", text: sum("offered") }), el("td", { class: "num", text: sum("reserved") }),
+        el("td", { class: "num", text: sum("sold") }), el("td")));
+      for (const line of own.sort((a, b) => a.product.localeCompare(b.product))) {
+        const row = el("tr", { class: line.available === 0 ? "line out" : "line", dataset: { lineId: line.id } },
+          el("td", { class: "product", text: line.product }), el("td", { text: money(line.price_cents) }),
+          el("td", { class: "num offered", text: line.offered }),
+          el("td", { class: "num reserved", text: line.reserved }),
+          el("td", { class: "num sold", text: line.sold }), el("td", {}, bar(line)));
+        rows.push(row);
+      }
+    }
+    return rows;
+  }
+
+  function drawRate(series) {
+    const max = Math.max(1, ...series.map((point) => point[1]));
+    const points = series.map(([ago, rate]) => `${(300 * (60 - ago)) / 60},${100 - (95 * rate) / max}`);
+    $("rate-line").setAttribute("points", points.join(" "));
+    const now = series.length ? series[series.length - 1][1] : 0;
+    $("rate-now").textContent = `${now.toFixed(1)} orders/s now, peak ${max.toFixed(1)} in the last minute`;
+  }
+
+  function render(board) {
+    $("central-state").textContent = board.central_up ? "up" : "not answering";
+    $("central-state").className = board.central_up ? "up" : "down";
+    const month = board.month;
+    if (month) {
+      $("month-title").textContent = `Month ${month.month} ${month.state}`;
+      const offered = month.lines.reduce((total, line) => total + line.offered, 0);
+      const sold = month.lines.reduce((total, line) => total + line.sold, 0);
+      const reserved = month.lines.reduce((total, line) => total + line.reserved, 0);
+      $("order-count").textContent = month.order_count;
+      $("revenue").textContent = money(month.revenue_cents);
+      $("sold-share").textContent = `${sold} of ${offered}`;
+      $("unmet").textContent = month.unmet_demand;
+      $("progress-sold").style.width = `${offered ? (100 * sold) / offered : 0}%`;
+      $("progress-reserved").style.width = `${offered ? (100 * reserved) / offered : 0}%`;
+      const end = month.closed_at ? new Date(month.closed_at) : new Date();
+      $("elapsed").textContent = month.opened_at
+        ? `${Math.max(0, (end - new Date(month.opened_at)) / 1000).toFixed(0)} s` : "–";
+      replace($("stock").tBodies[0], stockRows(month.lines));
+    } else if (board.central_up) {
+      $("month-title").textContent = "No month opened yet";
+    }
+    replace($("links"), (board.manufacturers || []).map((maker) =>
+      el("li", { class: maker.connected ? "up" : "down", dataset: { manufacturer: maker.name } },
+        el("span", { class: "dot" }), el("span", { class: "name", text: maker.name }),
+        el("span", { class: "note", text: maker.connected ? " connected" : " link lost" }))));
+    drawRate(board.orders_per_s || []);
+    replace($("feed"), (board.events || []).map((event) =>
+      el("li", { class: `event ${event.kind}` }, el("time", { text: clock(event.at) }), " ", event.text)));
+    replace($("branch-days").tBodies[0], (board.branch_days || []).map((day) =>
+      el("tr", {}, el("td", { text: day.branch }), el("td", { text: day.day }),
+        el("td", { class: "num", text: money(day.streamed_revenue_cents) }),
+        el("td", { class: "num", text: day.transactions }))));
+    const alerts = board.alerts || [];
+    replace($("alerts"), alerts.length ? alerts.map((alert) =>
+      el("li", { text: `${alert.branch}: ${alert.product} at ${alert.quantity} (reorder point ${alert.reorder_point})` }))
+      : [el("li", { class: "note", text: "none open" })]);
+    if (board.controls && board.nodes) renderControls(board.nodes);
+  }
+
+  function renderControls(nodes) {
+    const list = $("controls");
+    if (!list) return;
+    replace(list, nodes.map((node) => {
+      const button = (label, action) => {
+        const b = el("button", { type: "button", text: label, dataset: { node: node.slug, action } });
+        b.addEventListener("click", async () => {
+          const reply = await post("/api/control", { node: node.slug, action });
+          $("control-result").textContent = reply.ok ? `${action} ${node.label}: done` : reply.data.error;
+        });
+        return b;
+      };
+      return el("li", { dataset: { node: node.slug } },
+        el("span", { class: node.running ? "up" : "down", text: node.running ? "● " : "○ " }),
+        el("span", { class: "name", text: node.label }), " ",
+        button("kill", "kill"), button("restart", "restart"));
+    }));
+  }
+
+  follow("/events/dashboard", render);
+})();

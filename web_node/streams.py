@@ -1,0 +1,54 @@
+"""Server-sent events: each page follows one topic and gets its newest payload, pushed."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from web_node.live import Live
+from web_node.replies import refused
+from web_node.security import Guard
+from web_node.topic import Topic
+
+# A comment line this often keeps proxies and the browser from taking a quiet stream for dead.
+KEEPALIVE_S = 15.0
+
+
+async def _events(topic: Topic) -> AsyncIterator[str]:
+    async for payload in topic.follow(KEEPALIVE_S):
+        if payload is None:
+            yield ": keepalive\n\n"
+        else:
+            yield f"data: {payload}\n\n"
+
+
+def _stream(topic: Topic) -> StreamingResponse:
+    return StreamingResponse(
+        _events(topic),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+def stream_routes(live: Live, guard: Guard) -> list[Route]:
+    """``/events/dashboard``, ``/events/catalog`` and, for the operator, ``/events/hq``."""
+
+    async def dashboard(request: Request) -> Response:
+        return _stream(live.dashboard)
+
+    async def catalog(request: Request) -> Response:
+        return _stream(live.catalog)
+
+    async def hq(request: Request) -> Response:
+        if not guard.is_operator(request):
+            return refused(403, "Log in with the operator key.", "NOT_OPERATOR")
+        return _stream(live.hq)
+
+    return [
+        Route("/events/dashboard", dashboard),
+        Route("/events/catalog", catalog),
+        Route("/events/hq", hq),
+    ]
