@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,9 +50,11 @@ from generated.distribution.v1 import (
 from nodekit.db.engine import create_engine, is_sqlite
 from nodekit.db.schema import create_schema
 from nodekit.db.writer import WriteQueue
-from nodekit.guard import Guard, RateLimit
+from nodekit.drain import Drain
+from nodekit.guard import Guard
 from nodekit.health import add_health, set_serving
 from nodekit.ids import new_id
+from nodekit.rate_limit import RateLimit
 from nodekit.registrar import Registrar
 from nodekit.tls import server_credentials
 
@@ -85,14 +88,26 @@ class Central:
     sweeper: ExpirySweeper
     health: health.aio.HealthServicer
     links: LinkRegistry
+    drain: Drain
     feed: ChangeFeed | None = None
 
     async def stop(self, grace_s: float | None = None) -> None:
-        """NOT_SERVING, drain in-flight calls, stop background work, close the database."""
+        """NOT_SERVING, drain in-flight calls, stop background work, close the database.
+
+        New calls are refused UNAVAILABLE and streams end at once; the calls in flight
+        get their real answers within the grace (see ``nodekit.drain``).
+        """
+        grace = self.settings.drain_grace_s if grace_s is None else grace_s
+        deadline = time.monotonic() + grace
         await set_serving(self.health, False)
+        self.drain.close()
         # Manufacturer streams never end by themselves; end them so draining need not wait.
         self.links.close_all()
-        await self.server.stop(self.settings.drain_grace_s if grace_s is None else grace_s)
+        if not await self.drain.idle(grace):
+            logger.warning(
+                "%d call(s) still running after %.1fs; cancelling them", self.drain.in_flight, grace
+            )
+        await self.server.stop(max(0.0, deadline - time.monotonic()))
         if self.feed is not None:
             await self.feed.stop()
         await self.sweeper.stop()
@@ -146,7 +161,8 @@ async def create_server(
     rate = RateLimit(settings.rate_per_s, settings.rate_per_s * 2) if settings.rate_per_s else None
     server = grpc.aio.server(options=SERVER_OPTIONS)
     # Every servicer is added through the guard, as one method table (see nodekit.registrar).
-    guarded = Guard(accounts, POLICY, rate).around(server)
+    guard = Guard(accounts, POLICY, rate)
+    guarded = guard.around(server)
     customer_pb2_grpc.add_CustomerServiceServicer_to_server(CustomerServicer(accounts, months), guarded)
     catalog_pb2_grpc.add_CatalogServiceServicer_to_server(CatalogServicer(catalog), guarded)
     cart_pb2_grpc.add_CartServiceServicer_to_server(CartServicer(cart), guarded)
@@ -198,6 +214,7 @@ async def create_server(
         sweeper,
         health_servicer,
         links,
+        guard.drain,
         feed,
     )
 
