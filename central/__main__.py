@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import sys
 from collections.abc import Sequence
 
 from central.app import create_server
+from central.operator_key import generated_key, key_file_for
 from central.settings import CentralSettings, parse_args
+from central.startup import StartupError, check_database
 from nodekit.logs import setup_logging
 from nodekit.runtime import run, stop_event_on_signals
 
+logger = logging.getLogger("central")
+
 
 async def serve(settings: CentralSettings) -> int:
-    """Starts the central, waits for a stop signal, drains and exits 0."""
-    central = await create_server(settings)
+    """Starts the central, waits for a stop signal, drains and exits 0; 1 when it cannot start."""
+    try:
+        if not settings.operator_key:
+            check_database(settings.db_url)
+            key = generated_key(key_file_for(settings.db_url))
+            settings = dataclasses.replace(settings, operator_key=key)
+        central = await create_server(settings)
+    except (StartupError, OSError) as error:
+        logger.error("central cannot start: %s", error)
+        return 1
     stop = stop_event_on_signals()
     print(f"central listening on {settings.host}:{central.port}", flush=True)
     await stop.wait()

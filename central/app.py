@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import grpc
 from grpc_health.v1 import health
 from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from central.api.branch import BRANCH_SERVICE_NAMES, install_branch_stores
 from central.api.cart import CartServicer
@@ -30,6 +32,7 @@ from central.service.feed import ChangeFeed, asyncpg_dsn
 from central.service.months import MonthDesk, OfferCollector
 from central.service.offers import OfferDesk
 from central.settings import CentralSettings
+from central.startup import StartupError, check_database, listen
 from central.storage.locks import central_batch_hooks
 from central.storage.schema import metadata
 from generated.distribution.v1 import (
@@ -49,11 +52,12 @@ from generated.distribution.v1 import (
 from nodekit.db.engine import create_engine, is_sqlite
 from nodekit.db.schema import create_schema
 from nodekit.db.writer import WriteQueue
-from nodekit.guard import Guard, RateLimit
+from nodekit.drain import Drain
+from nodekit.guard import Guard
 from nodekit.health import add_health, set_serving
 from nodekit.ids import new_id
+from nodekit.rate_limit import RateLimit
 from nodekit.registrar import Registrar
-from nodekit.tls import server_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +70,8 @@ SERVER_OPTIONS = (
     ("grpc.http2.min_ping_interval_without_data_ms", 5_000),
     ("grpc.keepalive_permit_without_calls", 1),
     ("grpc.max_receive_message_length", 4 * 1024 * 1024),
+    # A second central on the same port must fail to bind, not share the port and take clients.
+    ("grpc.so_reuseport", 0),
 )
 
 
@@ -85,14 +91,30 @@ class Central:
     sweeper: ExpirySweeper
     health: health.aio.HealthServicer
     links: LinkRegistry
+    drain: Drain
     feed: ChangeFeed | None = None
+    stopped: bool = False
 
     async def stop(self, grace_s: float | None = None) -> None:
-        """NOT_SERVING, drain in-flight calls, stop background work, close the database."""
+        """NOT_SERVING, drain in-flight calls, stop background work, close the database.
+
+        New calls are refused UNAVAILABLE and streams end at once; the calls in flight
+        get their real answers within the grace (see ``nodekit.drain``).
+        """
+        if self.stopped:
+            return
+        self.stopped = True
+        grace = self.settings.drain_grace_s if grace_s is None else grace_s
+        deadline = time.monotonic() + grace
         await set_serving(self.health, False)
+        self.drain.close()
         # Manufacturer streams never end by themselves; end them so draining need not wait.
         self.links.close_all()
-        await self.server.stop(self.settings.drain_grace_s if grace_s is None else grace_s)
+        if not await self.drain.idle(grace):
+            logger.warning(
+                "%d call(s) still running after %.1fs; cancelling them", self.drain.in_flight, grace
+            )
+        await self.server.stop(max(0.0, deadline - time.monotonic()))
         if self.feed is not None:
             await self.feed.stop()
         await self.sweeper.stop()
@@ -113,9 +135,21 @@ async def create_server(
         settings: The central's settings.
         list_manufacturers: The operator's manufacturer list; the links' view when None.
         collector: Builds the offer collector; the manufacturer links when None.
+
+    Raises:
+        StartupError: The port is in use or the database cannot be opened (one line).
     """
+    check_database(settings.db_url)
+    # The port first: a central that cannot listen says so before it touches the database.
+    server = grpc.aio.server(options=SERVER_OPTIONS)
+    port = listen(server, settings.host, settings.port, settings.tls)
     engine = create_engine(settings.db_url)
-    await create_schema(engine, metadata)
+    try:
+        await create_schema(engine, metadata)
+    except (SQLAlchemyError, OSError) as error:
+        await engine.dispose()
+        await server.stop(None)
+        raise StartupError(f"cannot open database {_safe_url(settings.db_url)}: {_cause(error)}") from error
     central_id = new_id()
     # On PostgreSQL other centrals may share the database: they hear of each other's commits.
     shared = not is_sqlite(engine)
@@ -144,9 +178,9 @@ async def create_server(
     sweeper.start()
 
     rate = RateLimit(settings.rate_per_s, settings.rate_per_s * 2) if settings.rate_per_s else None
-    server = grpc.aio.server(options=SERVER_OPTIONS)
     # Every servicer is added through the guard, as one method table (see nodekit.registrar).
-    guarded = Guard(accounts, POLICY, rate).around(server)
+    guard = Guard(accounts, POLICY, rate)
+    guarded = guard.around(server)
     customer_pb2_grpc.add_CustomerServiceServicer_to_server(CustomerServicer(accounts, months), guarded)
     catalog_pb2_grpc.add_CatalogServiceServicer_to_server(CatalogServicer(catalog), guarded)
     cart_pb2_grpc.add_CartServiceServicer_to_server(CartServicer(cart), guarded)
@@ -177,11 +211,6 @@ async def create_server(
     reflection_pb2_grpc.add_ServerReflectionServicer_to_server(
         reflection.aio.ReflectionServicer(services), open_to_all
     )
-    address = f"{settings.host}:{settings.port}"
-    if settings.tls is None:
-        port = server.add_insecure_port(address)
-    else:
-        port = server.add_secure_port(address, server_credentials(settings.tls))
     await server.start()
     await set_serving(health_servicer, True)
     logger.info("central SERVING on %s:%d (db %s)", settings.host, port, _safe_url(settings.db_url))
@@ -198,8 +227,15 @@ async def create_server(
         sweeper,
         health_servicer,
         links,
+        guard.drain,
         feed,
     )
+
+
+def _cause(error: BaseException) -> str:
+    """The driver's own first line for a database error, without SQLAlchemy's wrapping."""
+    cause = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
 
 
 def _safe_url(url: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from central.startup import database_url
 from nodekit.tls import TlsServerConfig
 
 
@@ -18,8 +19,9 @@ class CentralSettings:
     Attributes:
         host: Interface to listen on (loopback by default).
         port: Port; 0 picks a free one.
-        db_url: SQLAlchemy async URL; SQLite file by default.
-        operator_key: Bearer token of the operator role.
+        db_url: SQLAlchemy async URL; SQLite file by default (``--db`` also takes a plain path).
+        operator_key: Bearer token of the operator role; empty for none (``python -m central``
+            then makes one and keeps it in an owner-only file, see ``central.operator_key``).
         manufacturer_keys: Manufacturer name -> its configured key.
         branch_keys: Branch name -> its configured key.
         card_key: Secret for card fingerprints (HMAC); never logged.
@@ -36,7 +38,7 @@ class CentralSettings:
     host: str = "127.0.0.1"
     port: int = 0
     db_url: str = "sqlite+aiosqlite:///central.sqlite3"
-    operator_key: str = "operator-dev-key"
+    operator_key: str = ""
     manufacturer_keys: Mapping[str, str] = field(default_factory=dict)
     branch_keys: Mapping[str, str] = field(default_factory=dict)
     card_key: bytes = b"dev-card-fingerprint-key"
@@ -65,8 +67,16 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
     parser = argparse.ArgumentParser(prog="python -m central", description="The central distributor.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=50051)
-    parser.add_argument("--db", default=env.get("DISTRIBUTION_DB", "sqlite+aiosqlite:///central.sqlite3"))
-    parser.add_argument("--operator-key", default=env.get("DISTRIBUTION_OPERATOR_KEY", "operator-dev-key"))
+    parser.add_argument(
+        "--db",
+        default=env.get("DISTRIBUTION_DB", "sqlite+aiosqlite:///central.sqlite3"),
+        help="database URL, or the path of a SQLite file",
+    )
+    parser.add_argument(
+        "--operator-key",
+        default=env.get("DISTRIBUTION_OPERATOR_KEY", ""),
+        help="the operator's key (better: $DISTRIBUTION_OPERATOR_KEY); made and kept in a file when unset",
+    )
     parser.add_argument("--manufacturer", action="append", default=[], metavar="NAME=KEY")
     parser.add_argument("--branch", action="append", default=[], metavar="NAME=KEY")
     parser.add_argument("--card-key", default=env.get("DISTRIBUTION_CARD_KEY", "dev-card-fingerprint-key"))
@@ -86,7 +96,7 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
     return CentralSettings(
         host=args.host,
         port=args.port,
-        db_url=args.db,
+        db_url=database_url(args.db),
         operator_key=args.operator_key,
         manufacturer_keys=_pairs(args.manufacturer, "--manufacturer"),
         branch_keys=_pairs(args.branch, "--branch"),

@@ -6,9 +6,12 @@ import enum
 import hashlib
 import secrets
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
 AUTHORIZATION = "authorization"
 REQUEST_ID = "x-request-id"
+# The name a manufacturer or branch runs under; a configured key is refused under another name.
+NODE_NAME = "x-node-name"
 
 
 class Role(enum.Enum):
@@ -32,6 +35,19 @@ class Principal:
 def bearer_metadata(token: str) -> tuple[tuple[str, str], ...]:
     """Call metadata that proves the caller's identity."""
     return ((AUTHORIZATION, f"Bearer {token}"),)
+
+
+def node_metadata(key: str, name: str) -> tuple[tuple[str, str], ...]:
+    """Call metadata of a manufacturer or branch: its key and the name it runs under.
+
+    Header values are ASCII, so the name travels percent-encoded (``node_name`` decodes it).
+    """
+    return (*bearer_metadata(key), (NODE_NAME, quote(name, safe="")))
+
+
+def node_name(value: str | bytes) -> str:
+    """The name from a ``NODE_NAME`` header value."""
+    return unquote(value.decode() if isinstance(value, bytes) else value)
 
 
 def parse_bearer(value: str | bytes | None) -> str | None:

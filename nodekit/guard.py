@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import contextvars
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import grpc
 
-from nodekit.auth import AUTHORIZATION, Principal, Role, parse_bearer
+from nodekit.auth import AUTHORIZATION, NODE_NAME, Principal, Role, node_name, parse_bearer
+from nodekit.decoding import Undecodable, malformed, tolerant
+from nodekit.drain import Drain, shutting_down
 from nodekit.errors import DomainError, ErrorKind, denied, unauthenticated
+from nodekit.rate_limit import RateLimit, peer_host
 from nodekit.registrar import Registrar
 from nodekit.status import abort_with
+
+__all__ = ["PUBLIC", "Authenticator", "Guard", "RateLimit", "current_principal", "principal"]
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +27,9 @@ current_principal: contextvars.ContextVar[Principal | None] = contextvars.Contex
 
 PUBLIC: frozenset[Role] = frozenset()
 """Marks an RPC anyone may call without a token."""
+
+# Roles whose key is configured for one name: presented under another name it is refused.
+_NAMED_ROLES = frozenset({Role.MANUFACTURER, Role.BRANCH})
 
 
 class Authenticator(Protocol):
@@ -40,39 +46,22 @@ def principal() -> Principal:
     return who
 
 
-@dataclass
-class RateLimit:
-    """A token bucket per caller: ``rate`` calls per second with bursts of ``burst``."""
-
-    rate: float
-    burst: float
-    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-    def allow(self, key: str) -> bool:
-        """Takes one token from ``key``'s bucket; False when it is empty."""
-        now = time.monotonic()
-        tokens, last = self._buckets.get(key, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        if tokens < 1.0:
-            self._buckets[key] = (tokens, now)
-            return False
-        self._buckets[key] = (tokens - 1.0, now)
-        return True
-
-
 class Guard:
     """Applies the access policy to every RPC and turns exceptions into statuses.
 
     Handlers are wrapped once, when servicers are added through ``around(server)``,
     rather than per call by a server interceptor: the method's roles are looked up
     once, and a call pays only for its own admission. A method missing from the
-    policy is still served, and refused on every call.
+    policy is still served, and refused on every call. Undecodable request bytes
+    are answered INVALID_ARGUMENT (see ``nodekit.decoding``), and the guard's
+    ``drain`` refuses calls and ends streams once shutdown starts.
 
     Args:
         authenticator: Resolves tokens.
         policy: Full method name -> roles allowed; ``PUBLIC`` for no token needed.
             A method missing from the policy is refused, so a new RPC is never open by mistake.
-        rate_limit: Per-principal limit, or None for none.
+        rate_limit: Per-caller limit (per peer address for callers without a token), or None.
+        drain: Shutdown state shared with the server's owner; a fresh one when None.
     """
 
     def __init__(
@@ -80,10 +69,12 @@ class Guard:
         authenticator: Authenticator,
         policy: Mapping[str, frozenset[Role]],
         rate_limit: RateLimit | None = None,
+        drain: Drain | None = None,
     ) -> None:
         self._authenticator = authenticator
         self._policy = dict(policy)
         self._rate_limit = rate_limit
+        self.drain = drain or Drain()
 
     def around(self, server: grpc.aio.Server) -> Registrar:
         """What to pass to ``add_..._to_server`` so the servicer's methods are guarded."""
@@ -94,14 +85,35 @@ class Guard:
         roles = self._policy.get(method)
 
         async def admit(context: grpc.aio.ServicerContext) -> Principal | None:
-            return await self._admit(method, roles, _token(context.invocation_metadata()))
+            return await self._admit(method, roles, context)
 
-        return _wrap(handler, method, admit)
+        return _wrap(handler, method, admit, self.drain)
 
-    async def _admit(self, method: str, roles: frozenset[Role] | None, token: str | None) -> Principal | None:
+    async def _admit(
+        self, method: str, roles: frozenset[Role] | None, context: grpc.aio.ServicerContext
+    ) -> Principal | None:
+        if self.drain.closing:
+            raise shutting_down()
         if roles is None:
             raise denied("METHOD_NOT_ALLOWED", f"{method} is not open to any caller.")
+        token, claimed = _credentials(context.invocation_metadata())
         who = await self._authenticator.authenticate(token) if token else None
+        if self._rate_limit is not None:
+            key = who.subject_id if who is not None else f"peer {peer_host(context.peer())}"
+            if not self._rate_limit.allow(key):
+                caller = who.name if who is not None else "this address"
+                raise DomainError(
+                    ErrorKind.RESOURCE_EXHAUSTED,
+                    "RATE_LIMITED",
+                    f"Too many calls from {caller}; slow down and retry.",
+                    {"name": caller},
+                )
+        if who is not None and claimed is not None and who.role in _NAMED_ROLES and claimed != who.name:
+            raise denied(
+                "KEY_OF_ANOTHER_NAME",
+                f"This key belongs to another {who.role.value}; {claimed!r} may not use it.",
+                name=claimed,
+            )
         if roles == PUBLIC:
             return who
         if token is None:
@@ -116,86 +128,93 @@ class Guard:
                 role=who.role.value,
                 allowed=allowed,
             )
-        if self._rate_limit is not None and not self._rate_limit.allow(who.subject_id):
-            raise DomainError(
-                ErrorKind.RESOURCE_EXHAUSTED,
-                "RATE_LIMITED",
-                f"Too many calls from {who.name}; slow down and retry.",
-                {"name": who.name},
-            )
         return who
 
 
-def _token(metadata: Any) -> str | None:
+def _credentials(metadata: Any) -> tuple[str | None, str | None]:
+    """The bearer token and the claimed node name of a call's metadata."""
+    token = claimed = None
     for key, value in metadata or ():
         if key == AUTHORIZATION:
-            return parse_bearer(value)
-    return None
+            token = parse_bearer(value)
+        elif key == NODE_NAME:
+            claimed = node_name(value)
+    return token, claimed
 
 
 Admit = Callable[[grpc.aio.ServicerContext], Awaitable[Principal | None]]
 
 
-def _wrap(handler: grpc.RpcMethodHandler, method: str, admit: Admit) -> grpc.RpcMethodHandler:
-    """Returns ``handler`` with admission and error mapping around its behaviour."""
+def _wrap(handler: grpc.RpcMethodHandler, method: str, admit: Admit, drain: Drain) -> grpc.RpcMethodHandler:
+    """Returns ``handler`` with admission, draining and error mapping around its behaviour."""
+    deserialize = tolerant(handler.request_deserializer)
     if handler.unary_unary:
         inner_uu = handler.unary_unary
 
         async def unary_unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            drain.enter()
             try:
                 current_principal.set(await admit(context))
+                if isinstance(request, Undecodable):
+                    raise malformed(method)
                 return await inner_uu(request, context)
             except (grpc.aio.AbortError, GeneratorExit):
                 raise
             except Exception as error:
                 await abort_with(context, error, method)
+            finally:
+                drain.leave()
 
-        return grpc.unary_unary_rpc_method_handler(
-            unary_unary, handler.request_deserializer, handler.response_serializer
-        )
+        return grpc.unary_unary_rpc_method_handler(unary_unary, deserialize, handler.response_serializer)
     if handler.unary_stream:
         inner_us = handler.unary_stream
 
         async def unary_stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+            drain.enter()
             try:
                 current_principal.set(await admit(context))
-                async for reply in inner_us(request, context):
+                if isinstance(request, Undecodable):
+                    raise malformed(method)
+                async for reply in drain.replies(inner_us(request, context)):
                     yield reply
             except (grpc.aio.AbortError, GeneratorExit):
                 raise
             except Exception as error:
                 await abort_with(context, error, method)
+            finally:
+                drain.leave()
 
-        return grpc.unary_stream_rpc_method_handler(
-            unary_stream, handler.request_deserializer, handler.response_serializer
-        )
+        return grpc.unary_stream_rpc_method_handler(unary_stream, deserialize, handler.response_serializer)
     if handler.stream_stream:
         inner_ss = handler.stream_stream
 
         async def stream_stream(requests: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+            drain.enter()
             try:
                 current_principal.set(await admit(context))
-                async for reply in inner_ss(requests, context):
+                # The replies end by themselves once the requests end at shutdown.
+                async for reply in inner_ss(drain.requests(requests, method), context):
                     yield reply
             except (grpc.aio.AbortError, GeneratorExit):
                 raise
             except Exception as error:
                 await abort_with(context, error, method)
+            finally:
+                drain.leave()
 
-        return grpc.stream_stream_rpc_method_handler(
-            stream_stream, handler.request_deserializer, handler.response_serializer
-        )
+        return grpc.stream_stream_rpc_method_handler(stream_stream, deserialize, handler.response_serializer)
     inner_su = handler.stream_unary
 
     async def stream_unary(requests: Any, context: grpc.aio.ServicerContext) -> Any:
+        drain.enter()
         try:
             current_principal.set(await admit(context))
-            return await inner_su(requests, context)
+            return await inner_su(drain.requests(requests, method), context)
         except (grpc.aio.AbortError, GeneratorExit):
             raise
         except Exception as error:
             await abort_with(context, error, method)
+        finally:
+            drain.leave()
 
-    return grpc.stream_unary_rpc_method_handler(
-        stream_unary, handler.request_deserializer, handler.response_serializer
-    )
+    return grpc.stream_unary_rpc_method_handler(stream_unary, deserialize, handler.response_serializer)

@@ -51,6 +51,9 @@ def internal_status() -> grpc.Status:
 async def abort_with(context: grpc.aio.ServicerContext, error: BaseException, method: str = "") -> NoReturn:
     """Ends the call with the status for ``error`` (a domain error or anything else)."""
     if isinstance(error, DomainError):
+        if error.kind is ErrorKind.INVALID_ARGUMENT:
+            # One line per bad input: enough to see who sends what, never a traceback.
+            logger.info("%s refused bad input: %s: %s", method or "an RPC", error.reason, error.message)
         await context.abort_with_status(to_status(error))
     logger.error("unexpected error in %s", method or "an RPC", exc_info=error)
     await context.abort_with_status(internal_status())

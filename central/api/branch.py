@@ -34,7 +34,7 @@ def to_sale(message: branch_pb2.SaleTransaction) -> Sale:
     return Sale(
         transaction_id=message.transaction_id,
         sequence=message.sequence,
-        occurred_at=from_timestamp(message.occurred_at),
+        occurred_at=from_timestamp(message.occurred_at, "sale time"),
         business_day=message.business_day,
         items=tuple(SaleItem(item.product, item.quantity, item.unit_price_cents) for item in message.items),
         subtotal_cents=message.subtotal_cents,
@@ -117,7 +117,12 @@ class BranchServicer(branch_pb2_grpc.BranchServiceServicer):
             for item in request.items
         ]
         alerts = [
-            LowStockAlert(alert.product, alert.quantity, alert.reorder_point, from_timestamp(alert.raised_at))
+            LowStockAlert(
+                alert.product,
+                alert.quantity,
+                alert.reorder_point,
+                from_timestamp(alert.raised_at, "alert time"),
+            )
             for alert in request.open_alerts
         ]
         await self._board.replace(branch_id, items, alerts)

@@ -17,7 +17,7 @@ from central.link.messages import OfferAsk, OutboxItem, Outgoing
 from central.link.session import LinkSession
 from central.service.offers import OfferLineInput
 from generated.distribution.v1 import common_pb2, manufacturer_pb2, manufacturer_pb2_grpc, month_pb2
-from nodekit.errors import invalid
+from nodekit.errors import DomainError, invalid
 from nodekit.guard import principal
 from nodekit.timestamps import to_timestamp
 
@@ -83,6 +83,9 @@ class ManufacturerLinkServicer(manufacturer_pb2_grpc.ManufacturerLinkServiceServ
                     self._registry.seen(session)
         except asyncio.CancelledError:
             raise
+        except DomainError as error:
+            # Bad input from the manufacturer (e.g. undecodable bytes): one line, and the link ends.
+            logger.info("stream of %s refused bad input: %s: %s", session.name, error.reason, error.message)
         except Exception:
             # The stream broke from the manufacturer's side; the servicer's finally cleans up.
             logger.info("stream of %s ended", session.name, exc_info=True)

@@ -8,10 +8,9 @@ from datetime import datetime
 from sqlalchemy import delete, insert
 from sqlalchemy.engine import Connection
 
-from central.branches.model import InventoryItem, LowStockAlert
+from central.branches.model import InventoryItem, LowStockAlert, check_inventory
 from central.branches.schema import branch_alerts, branch_inventory
 from central.service.core import Core
-from nodekit.errors import invalid
 
 
 class InventoryBoard:
@@ -24,11 +23,7 @@ class InventoryBoard:
         self, branch_id: int, items: Sequence[InventoryItem], alerts: Sequence[LowStockAlert]
     ) -> None:
         """Stores the branch's snapshot in one transaction."""
-        products = [item.product for item in items]
-        if len(set(products)) != len(products) or len({a.product for a in alerts}) != len(alerts):
-            raise invalid("DUPLICATE_PRODUCT", "A product appears twice in the inventory report.")
-        if any(item.quantity < 0 or item.unit_cost_cents < 0 for item in items):
-            raise invalid("NEGATIVE_FIGURE", "Quantities and costs cannot be negative.")
+        check_inventory(items, alerts)
         now = self._core.clock()
         await self._core.writer.run(lambda c: _replace(c, branch_id, items, alerts, now))
 

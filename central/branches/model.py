@@ -1,17 +1,40 @@
-"""Branch-store domain values and their input rules (plain Python, no gRPC)."""
+"""Branch-store domain values and their input rules (plain Python, no gRPC).
+
+Every figure a branch sends has a bound, so that every sum the central keeps or
+reports fits in a signed 64-bit integer:
+
+- an item: quantity 1 to 1,000,000; unit price 0 to 100,000,000 cents;
+- a sale: 1 to 100 items; subtotal at most 10,000,000,000 cents; tax 0 to the subtotal
+  (so a total is at most 2 * 10^10 cents);
+- a day-end report: revenue and loss 0 to 10^15 cents, 0 to 10^9 transactions;
+- an inventory report: at most 10,000 products and 10,000 alerts; quantity and reorder
+  point 0 to 1,000,000, unit cost 0 to 100,000,000 cents (a branch's inventory value is
+  then at most 10^18 cents);
+- a time: years 1 to 9999 (see ``nodekit.timestamps``).
+
+A day's streamed revenue passes 2^63 cents only after more than 400 million maximal
+sales of one branch on one day, and a product's revenue after more than 900 million
+maximal item lines: far past what one central records.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from central.domain.rules import MAX_PRICE_CENTS, MAX_QUANTITY
 from nodekit.errors import invalid
 
 PAYMENT_METHODS = frozenset({"cash", "debit", "credit", "mobile"})
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_ITEMS = 100
 MAX_ID = 64
+MAX_SALE_CENTS = 10**10
+MAX_DAY_CENTS = 10**15
+MAX_DAY_TRANSACTIONS = 10**9
+MAX_INVENTORY_ITEMS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,14 +135,28 @@ def check_sale(sale: Sale) -> Sale:
             "BAD_ITEMS", f"A sale has 1-{MAX_ITEMS} items; {tid} has {len(sale.items)}.", transaction_id=tid
         )
     for item in sale.items:
-        if item.quantity < 1 or item.unit_price_cents < 0 or not item.product:
+        if (
+            not 1 <= item.quantity <= MAX_QUANTITY
+            or not 0 <= item.unit_price_cents <= MAX_PRICE_CENTS
+            or not item.product
+        ):
             raise invalid(
-                "BAD_ITEM", f"An item of {tid} has a bad product, quantity or price.", transaction_id=tid
+                "BAD_ITEM",
+                f"An item of {tid} has a bad product, quantity (1-{MAX_QUANTITY}) "
+                f"or unit price (0-{MAX_PRICE_CENTS} cents).",
+                transaction_id=tid,
             )
     subtotal = sum(item.quantity * item.unit_price_cents for item in sale.items)
+    if subtotal > MAX_SALE_CENTS:
+        raise invalid(
+            "SALE_TOO_LARGE",
+            f"The subtotal of {tid} is above {MAX_SALE_CENTS} cents.",
+            transaction_id=tid,
+            max_cents=MAX_SALE_CENTS,
+        )
     if (
         subtotal != sale.subtotal_cents
-        or sale.tax_cents < 0
+        or not 0 <= sale.tax_cents <= sale.subtotal_cents
         or sale.total_cents != sale.subtotal_cents + sale.tax_cents
     ):
         raise invalid(
@@ -133,8 +170,45 @@ def check_sale(sale: Sale) -> Sale:
 
 
 def check_report(report: DailyReport) -> DailyReport:
-    """Refuses negative figures and malformed days."""
+    """Refuses negative or too large figures and malformed days."""
     business_day(report.business_day)
     if min(report.revenue_cents, report.loss_cents, report.transaction_count) < 0:
         raise invalid("NEGATIVE_FIGURE", "Revenue, loss and count cannot be negative.")
+    if max(report.revenue_cents, report.loss_cents) > MAX_DAY_CENTS or (
+        report.transaction_count > MAX_DAY_TRANSACTIONS
+    ):
+        raise invalid(
+            "FIGURE_TOO_LARGE",
+            f"A day's revenue and loss are at most {MAX_DAY_CENTS} cents "
+            f"and its transactions at most {MAX_DAY_TRANSACTIONS}.",
+            max_cents=MAX_DAY_CENTS,
+            max_transactions=MAX_DAY_TRANSACTIONS,
+        )
     return report
+
+
+def check_inventory(items: Sequence[InventoryItem], alerts: Sequence[LowStockAlert]) -> None:
+    """Refuses an inventory report with repeated products or figures out of bounds."""
+    if len(items) > MAX_INVENTORY_ITEMS or len(alerts) > MAX_INVENTORY_ITEMS:
+        raise invalid(
+            "TOO_MANY_ITEMS",
+            f"An inventory report holds at most {MAX_INVENTORY_ITEMS} products and as many alerts.",
+            max_items=MAX_INVENTORY_ITEMS,
+        )
+    products = [item.product for item in items]
+    if len(set(products)) != len(products) or len({a.product for a in alerts}) != len(alerts):
+        raise invalid("DUPLICATE_PRODUCT", "A product appears twice in the inventory report.")
+    if any(item.quantity < 0 or item.unit_cost_cents < 0 or item.reorder_point < 0 for item in items) or any(
+        alert.quantity < 0 or alert.reorder_point < 0 for alert in alerts
+    ):
+        raise invalid("NEGATIVE_FIGURE", "Quantities and costs cannot be negative.")
+    counts = [n for item in items for n in (item.quantity, item.reorder_point)]
+    counts += [n for alert in alerts for n in (alert.quantity, alert.reorder_point)]
+    if any(n > MAX_QUANTITY for n in counts) or any(item.unit_cost_cents > MAX_PRICE_CENTS for item in items):
+        raise invalid(
+            "FIGURE_TOO_LARGE",
+            f"Quantities and reorder points are at most {MAX_QUANTITY}, "
+            f"unit costs at most {MAX_PRICE_CENTS} cents.",
+            max_quantity=MAX_QUANTITY,
+            max_cents=MAX_PRICE_CENTS,
+        )

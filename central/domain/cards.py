@@ -11,6 +11,9 @@ from nodekit.errors import invalid, precondition
 
 MIN_DIGITS = 12
 MAX_DIGITS = 19
+# Only ASCII digits are card digits: str.isdigit also takes superscripts, full-width and
+# Arabic-Indic digits, which no card network prints and int() may not even read.
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +61,10 @@ def is_expired(year: int, month: int, today: date) -> bool:
 def accept_card(number: str, expiry_month: int, expiry_year: int, today: date, key: bytes) -> StoredCard:
     """Validates a card and returns what may be stored, or raises INVALID_ARGUMENT."""
     digits = number.replace(" ", "").replace("-", "")
-    if not digits.isdigit() or not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
+    if not _ASCII_DIGITS.issuperset(digits) or not MIN_DIGITS <= len(digits) <= MAX_DIGITS:
         raise invalid(
             "BAD_CARD_NUMBER",
-            f"A card number has {MIN_DIGITS} to {MAX_DIGITS} digits.",
+            f"A card number has {MIN_DIGITS} to {MAX_DIGITS} digits 0-9 (spaces and dashes allowed).",
         )
     if not luhn_valid(digits):
         raise invalid("BAD_CARD_NUMBER", "The card number fails the Luhn check; please re-type it.")

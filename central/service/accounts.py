@@ -45,9 +45,10 @@ class Accounts:
     async def load_configured(self) -> None:
         """Registers the operator key and upserts the configured manufacturers with their keys."""
         settings = self._core.settings
-        self._principals[token_digest(settings.operator_key)] = Principal(
-            Role.OPERATOR, "operator", "operator"
-        )
+        if settings.operator_key:
+            self._principals[token_digest(settings.operator_key)] = Principal(
+                Role.OPERATOR, "operator", "operator"
+            )
         now = self._core.clock()
         keys = dict(settings.manufacturer_keys)
 
