@@ -23,7 +23,7 @@ from generated.distribution.v1 import (
 )
 from nodekit.auth import bearer_metadata
 from nodekit.channel import DEFAULT_TIMEOUT_S
-from nodekit.retry import call_with_retry
+from nodekit.retry import call_keyed_write, call_with_retry
 from nodekit.status import RemoteError, from_rpc_error
 from nodekit.timestamps import to_timestamp
 
@@ -95,7 +95,7 @@ class Headquarters:
             lambda: self._customers.RegisterCustomer(
                 customer_pb2.RegisterCustomerRequest(name=name, card=card), timeout=self._timeout
             ),
-            retry=False,
+            policy=_once,
         )
         return str(reply.token)
 
@@ -116,17 +116,18 @@ class Headquarters:
                 metadata=self._customer(),
                 timeout=self._timeout,
             ),
-            retry=False,
+            policy=_once,
         )
 
     async def checkout(self, idempotency_key: str) -> Purchase:
-        """Checks the cart out; retried safely because the key makes it idempotent."""
+        """Checks the cart out; repeated with the same key when unavailable or cut off (so bought once)."""
         reply = await _call(
             lambda: self._orders.Checkout(
                 order_pb2.CheckoutRequest(idempotency_key=idempotency_key),
                 metadata=self._customer(),
                 timeout=self._timeout,
-            )
+            ),
+            policy=call_keyed_write,
         )
         bought: dict[str, int] = {}
         for line in reply.order.lines:
@@ -181,9 +182,17 @@ class Headquarters:
         return bearer_metadata(self.customer_token)
 
 
-async def _call(call: Callable[[], Awaitable[T]], retry: bool = True) -> T:
+async def _once(call: Callable[[], Awaitable[T]]) -> T:
+    return await call()
+
+
+async def _call(
+    call: Callable[[], Awaitable[T]],
+    policy: Callable[[Callable[[], Awaitable[T]]], Awaitable[T]] = call_with_retry,
+) -> T:
+    """Runs ``call`` under a retry ``policy`` (``_once`` for a keyless write), failing as ``RemoteError``."""
     try:
-        return await (call_with_retry(call) if retry else call())
+        return await policy(call)
     except grpc.aio.AioRpcError as error:
         raise from_rpc_error(error) from error
 
