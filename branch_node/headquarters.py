@@ -41,6 +41,15 @@ class Offer:
 
 
 @dataclass(frozen=True, slots=True)
+class CartItem:
+    """Units of one stock line in the branch's cart."""
+
+    stock_line_id: int
+    product: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
 class Purchase:
     """A placed order: its id and the units bought per product."""
 
@@ -99,14 +108,34 @@ class Headquarters:
         )
         return str(reply.token)
 
-    async def cart_size(self) -> int:
-        """Units in the branch's cart."""
+    async def cart(self) -> list[CartItem]:
+        """What the branch's cart holds (expired reservations too), oldest first."""
         reply = await _call(
             lambda: self._carts.GetCart(
                 cart_pb2.GetCartRequest(), metadata=self._customer(), timeout=self._timeout
             )
         )
-        return sum(line.quantity for line in reply.lines)
+        return [CartItem(line.stock_line_id, line.product, line.quantity) for line in reply.lines]
+
+    async def release(self, stock_line_id: int) -> int:
+        """Takes a stock line out of the cart; returns the units given back (0 if it was not there).
+
+        Not retried: it has no idempotency key (a lost answer is seen in the next ``cart()``).
+        """
+        try:
+            reply = await _call(
+                lambda: self._carts.RemoveCartItem(
+                    cart_pb2.RemoveCartItemRequest(stock_line_id=stock_line_id),
+                    metadata=self._customer(),
+                    timeout=self._timeout,
+                ),
+                policy=_once,
+            )
+        except RemoteError as error:
+            if error.code == grpc.StatusCode.NOT_FOUND:
+                return 0
+            raise
+        return int(reply.released_quantity)
 
     async def reserve(self, stock_line_id: int, quantity: int) -> None:
         """Adds units to the cart (not retried: it has no idempotency key)."""
@@ -197,4 +226,4 @@ async def _call(
         raise from_rpc_error(error) from error
 
 
-__all__ = ["Headquarters", "Offer", "Purchase", "RemoteError", "ReportAnswer"]
+__all__ = ["CartItem", "Headquarters", "Offer", "Purchase", "RemoteError", "ReportAnswer"]
