@@ -23,6 +23,7 @@ from generated.distribution.v1 import (
 )
 from nodekit.auth import bearer_metadata
 from nodekit.channel import DEFAULT_TIMEOUT_S
+from nodekit.refusals import CredentialsRefused, refusal
 from nodekit.retry import call_keyed_write, call_with_retry
 from nodekit.status import RemoteError, from_rpc_error
 from nodekit.timestamps import to_timestamp
@@ -211,6 +212,11 @@ class Headquarters:
         return bearer_metadata(self.customer_token)
 
 
+def branch_refused(branch: str, error: BaseException) -> CredentialsRefused:
+    """The one line for a branch whose key (or its customer account's token) the central refused."""
+    return refusal(f"the credentials of branch {branch!r}", error, "check --key or $DISTRIBUTION_BRANCH_KEY")
+
+
 async def _once(call: Callable[[], Awaitable[T]]) -> T:
     return await call()
 
@@ -226,4 +232,4 @@ async def _call(
         raise from_rpc_error(error) from error
 
 
-__all__ = ["CartItem", "Headquarters", "Offer", "Purchase", "RemoteError", "ReportAnswer"]
+__all__ = ["CartItem", "Headquarters", "Offer", "Purchase", "RemoteError", "ReportAnswer", "branch_refused"]

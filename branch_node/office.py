@@ -11,11 +11,12 @@ from datetime import datetime
 import grpc
 
 from branch_node import business_days, low_stock, stock
-from branch_node.headquarters import Headquarters, RemoteError
+from branch_node.headquarters import Headquarters, RemoteError, branch_refused
 from branch_node.reorder import Reorderer
 from branch_node.settings import BranchSettings
 from branch_node.storage.store import Store
 from branch_node.stream import SalesStream
+from nodekit.refusals import is_refusal
 from nodekit.retry import Backoff
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,12 @@ class BackOffice:
         self._wake.set()
 
     async def run(self) -> None:
-        """Ticks until cancelled; a failed tick is logged and retried with backoff."""
+        """Ticks until cancelled; a failed tick is logged and retried with backoff.
+
+        Raises:
+            nodekit.refusals.CredentialsRefused: When the central refuses the branch's key or
+                account (never retried: the same credentials get the same answer).
+        """
         backoff = Backoff()
         while True:
             self._wake.clear()
@@ -66,6 +72,8 @@ class BackOffice:
                 backoff.reset()
                 delay = TICK_S
             except (RemoteError, grpc.aio.AioRpcError) as error:
+                if is_refusal(error):
+                    raise branch_refused(self._settings.name, error) from error
                 delay = backoff.next_wait()
                 logger.warning("back office tick failed (retrying in %.2fs): %s", delay, error)
             try:
