@@ -17,6 +17,7 @@ from customer_node.simulate import Shopper
 from customer_node.strategy import Limits
 from nodekit.channel import open_channel
 from nodekit.health import wait_until_serving
+from nodekit.reach import ReachNotice
 from nodekit.refusals import is_refusal, refusal
 from nodekit.status import RemoteError
 
@@ -49,7 +50,7 @@ async def run_simulation(settings: SimulateSettings, stop: asyncio.Event) -> int
 
 async def _simulate(settings: SimulateSettings) -> int:
     try:
-        await wait_until_serving(settings.central, settings.startup_timeout_s)
+        await wait_until_serving(settings.central, settings.startup_timeout_s, ReachNotice(settings.central))
     except TimeoutError as error:
         logger.error("%s", error)
         return 1
@@ -77,7 +78,11 @@ async def _simulate(settings: SimulateSettings) -> int:
 
 def customer_refused(name: str, error: BaseException) -> str:
     """The one line for a customer whose token the central refused."""
-    return str(refusal(f"customer {name!r}", error, "start it again with another --token-file (or none) to register anew"))
+    return str(
+        refusal(
+            f"customer {name!r}", error, "start it again with another --token-file (or none) to register anew"
+        )
+    )
 
 
 async def _shop_while_following(shopper: Shopper, follower: CatalogFollower, months: int, name: str) -> int:

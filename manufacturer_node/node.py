@@ -12,6 +12,7 @@ from manufacturer_node.link import CentralLink
 from manufacturer_node.plant import Plant
 from manufacturer_node.settings import ManufacturerSettings
 from nodekit.channel import open_channel
+from nodekit.reach import ReachNotice
 from nodekit.refusals import is_refusal, refusal
 
 logger = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ async def run_manufacturer(settings: ManufacturerSettings, stop: asyncio.Event) 
     plant = Plant(product_lines(settings.name, settings.seed), settings.month_seconds)
     desk = Desk(plant, settings.month_seconds)
     channel = open_channel(settings.central, settings.tls)
-    link = CentralLink(channel, settings.key, plant, desk, settings.give_up_s)
+    link = CentralLink(channel, settings.key, plant, desk, settings.give_up_s, ReachNotice(settings.central))
     lines = ", ".join(
         f"{line.product} @{line.unit_price_cents}c {line.rate_per_s}/s cap {line.capacity}"
         for line in plant.lines.values()
