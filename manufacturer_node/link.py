@@ -106,6 +106,7 @@ class CentralLink:
         backoff = Backoff(give_up_s=self._give_up_s)
         while True:
             connections = self.connections
+            unreachable = False
             try:
                 await self._session(backoff)
                 ended = "the central ended the stream"
@@ -117,17 +118,16 @@ class CentralLink:
                         f"central not reachable for {self._give_up_s:.0f}s ({_describe(error)})"
                     ) from error
                 ended = f"link to the central lost ({_describe(error)})"
-                if self._notice is not None and is_unreachable(error) and self.connections == connections:
-                    # Not reached at all this time: one line every few seconds, the attempts in the debug log.
-                    self._notice.failed()
-                    wait = backoff.next_wait()
-                    logger.debug("%s; reconnecting in %.2fs", ended, wait)
-                    await asyncio.sleep(wait)
-                    continue
-            if self._notice is not None:
-                self._notice.reached()
+                unreachable = is_unreachable(error) and self.connections == connections
             wait = backoff.next_wait()
-            logger.warning("%s; reconnecting in %.2fs", ended, wait)
+            if unreachable and self._notice is not None:
+                # Not reached at all: one line every few seconds; each attempt in the debug log.
+                self._notice.failed()
+                logger.debug("%s; reconnecting in %.2fs", ended, wait)
+            else:
+                if self._notice is not None:
+                    self._notice.reached()
+                logger.warning("%s; reconnecting in %.2fs", ended, wait)
             await asyncio.sleep(wait)
 
     async def _session(self, backoff: Backoff) -> None:
