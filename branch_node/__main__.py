@@ -1,7 +1,8 @@
-"""`python -m branch_node`: runs one branch store until SIGTERM/SIGINT, then exits 0."""
+"""`python -m branch_node`: runs one branch store until SIGTERM/SIGINT (exit 0), or exit 1 if refused."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -10,14 +11,19 @@ from branch_node.settings import BranchSettings, parse_args
 from nodekit.logs import setup_logging
 from nodekit.runtime import run, stop_event_on_signals
 
+logger = logging.getLogger(__name__)
+
 
 async def serve(settings: BranchSettings) -> int:
-    """Starts the branch, waits for a stop signal, drains and exits 0."""
+    """Starts the branch, waits for a stop signal, drains and exits 0; exits 1 when the central refuses it."""
     stop = stop_event_on_signals()
     branch = await start_branch(settings)
     print(f"branch {settings.name} running (db {settings.db_path})", flush=True)
-    await stop.wait()
+    refused = await branch.until_stopped(stop)
     await branch.stop()
+    if refused is not None:
+        logger.error("%s", refused)
+        return 1
     return 0
 
 

@@ -23,7 +23,8 @@ from generated.distribution.v1 import (
 )
 from nodekit.auth import bearer_metadata
 from nodekit.channel import DEFAULT_TIMEOUT_S
-from nodekit.retry import call_with_retry
+from nodekit.refusals import CredentialsRefused, refusal
+from nodekit.retry import call_keyed_write, call_with_retry
 from nodekit.status import RemoteError, from_rpc_error
 from nodekit.timestamps import to_timestamp
 
@@ -38,6 +39,15 @@ class Offer:
     product: str
     unit_price_cents: int
     available: int
+
+
+@dataclass(frozen=True, slots=True)
+class CartItem:
+    """Units of one stock line in the branch's cart."""
+
+    stock_line_id: int
+    product: str
+    quantity: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,18 +105,38 @@ class Headquarters:
             lambda: self._customers.RegisterCustomer(
                 customer_pb2.RegisterCustomerRequest(name=name, card=card), timeout=self._timeout
             ),
-            retry=False,
+            policy=_once,
         )
         return str(reply.token)
 
-    async def cart_size(self) -> int:
-        """Units in the branch's cart."""
+    async def cart(self) -> list[CartItem]:
+        """What the branch's cart holds (expired reservations too), oldest first."""
         reply = await _call(
             lambda: self._carts.GetCart(
                 cart_pb2.GetCartRequest(), metadata=self._customer(), timeout=self._timeout
             )
         )
-        return sum(line.quantity for line in reply.lines)
+        return [CartItem(line.stock_line_id, line.product, line.quantity) for line in reply.lines]
+
+    async def release(self, stock_line_id: int) -> int:
+        """Takes a stock line out of the cart; returns the units given back (0 if it was not there).
+
+        Not retried: it has no idempotency key (a lost answer is seen in the next ``cart()``).
+        """
+        try:
+            reply = await _call(
+                lambda: self._carts.RemoveCartItem(
+                    cart_pb2.RemoveCartItemRequest(stock_line_id=stock_line_id),
+                    metadata=self._customer(),
+                    timeout=self._timeout,
+                ),
+                policy=_once,
+            )
+        except RemoteError as error:
+            if error.code == grpc.StatusCode.NOT_FOUND:
+                return 0
+            raise
+        return int(reply.released_quantity)
 
     async def reserve(self, stock_line_id: int, quantity: int) -> None:
         """Adds units to the cart (not retried: it has no idempotency key)."""
@@ -116,17 +146,18 @@ class Headquarters:
                 metadata=self._customer(),
                 timeout=self._timeout,
             ),
-            retry=False,
+            policy=_once,
         )
 
     async def checkout(self, idempotency_key: str) -> Purchase:
-        """Checks the cart out; retried safely because the key makes it idempotent."""
+        """Checks the cart out; repeated with the same key when unavailable or cut off (so bought once)."""
         reply = await _call(
             lambda: self._orders.Checkout(
                 order_pb2.CheckoutRequest(idempotency_key=idempotency_key),
                 metadata=self._customer(),
                 timeout=self._timeout,
-            )
+            ),
+            policy=call_keyed_write,
         )
         bought: dict[str, int] = {}
         for line in reply.order.lines:
@@ -181,11 +212,24 @@ class Headquarters:
         return bearer_metadata(self.customer_token)
 
 
-async def _call(call: Callable[[], Awaitable[T]], retry: bool = True) -> T:
+def branch_refused(branch: str, error: BaseException) -> CredentialsRefused:
+    """The one line for a branch whose key (or its customer account's token) the central refused."""
+    return refusal(f"the credentials of branch {branch!r}", error, "check --key or $DISTRIBUTION_BRANCH_KEY")
+
+
+async def _once(call: Callable[[], Awaitable[T]]) -> T:
+    return await call()
+
+
+async def _call(
+    call: Callable[[], Awaitable[T]],
+    policy: Callable[[Callable[[], Awaitable[T]]], Awaitable[T]] = call_with_retry,
+) -> T:
+    """Runs ``call`` under a retry ``policy`` (``_once`` for a keyless write), failing as ``RemoteError``."""
     try:
-        return await (call_with_retry(call) if retry else call())
+        return await policy(call)
     except grpc.aio.AioRpcError as error:
         raise from_rpc_error(error) from error
 
 
-__all__ = ["Headquarters", "Offer", "Purchase", "RemoteError", "ReportAnswer"]
+__all__ = ["CartItem", "Headquarters", "Offer", "Purchase", "RemoteError", "ReportAnswer", "branch_refused"]

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import grpc
 
@@ -19,6 +20,7 @@ from branch_node.simulator import PointOfSale
 from branch_node.storage.store import Store, open_store
 from branch_node.stream import SalesStream
 from nodekit.channel import open_channel
+from nodekit.refusals import CredentialsRefused
 from nodekit.timestamps import utcnow
 
 logger = logging.getLogger(__name__)
@@ -40,15 +42,37 @@ class Branch:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     days_done: int = 0
 
+    async def until_stopped(self, stop: asyncio.Event) -> CredentialsRefused | None:
+        """Waits for ``stop``; returns early with the refusal if the central refuses the branch's credentials.
+
+        A part that ends otherwise (the simulator after its days) leaves the others running.
+        """
+        stopping = asyncio.create_task(stop.wait(), name="stop-signal")
+        waiting: set[asyncio.Task[Any]] = {stopping, *self.tasks}
+        try:
+            while not stopping.done():
+                done, waiting = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+                for task in done - {stopping}:
+                    error = None if task.cancelled() else task.exception()
+                    if isinstance(error, CredentialsRefused):
+                        return error
+                    if error is not None:
+                        logger.error("%s stopped: %s", task.get_name(), error, exc_info=error)
+            return None
+        finally:
+            stopping.cancel()
+
     async def stop(self) -> None:
         """Stops selling, gives the stream a moment to deliver what is left, closes everything."""
         for task in self.tasks[1:]:
             task.cancel()
-        last = await self.store.read(sales_outbox.last_sequence)
-        await self.stream.wait_acked(last, DRAIN_S)
+        if not self.tasks[0].done():
+            last = await self.store.read(sales_outbox.last_sequence)
+            await self.stream.wait_acked(last, DRAIN_S)
         self.tasks[0].cancel()
         for task in self.tasks:
-            with contextlib.suppress(asyncio.CancelledError):
+            # A refusal was reported by ``until_stopped``; stopping is what it asked for.
+            with contextlib.suppress(asyncio.CancelledError, CredentialsRefused):
                 await task
         await self.channel.close()
         await self.store.close()
@@ -60,7 +84,7 @@ async def start_branch(settings: BranchSettings, clock: Callable[[], datetime] =
     store = await open_store(settings.db_path)
     channel = open_channel(settings.central)
     hq = Headquarters(channel, settings.key)
-    stream = SalesStream(store, channel, settings.key, clock)
+    stream = SalesStream(store, channel, settings.key, clock, name=settings.name)
     office = BackOffice(store, hq, stream, settings, clock)
     pos = PointOfSale(store, settings, clock, on_sale=stream.notify, on_alert=office.wake)
     branch = Branch(settings, store, channel, hq, stream, office, pos)

@@ -11,11 +11,13 @@ from datetime import datetime
 import grpc
 
 from branch_node import business_days, low_stock, stock
-from branch_node.headquarters import Headquarters, RemoteError
+from branch_node.headquarters import Headquarters, RemoteError, branch_refused
 from branch_node.reorder import Reorderer
 from branch_node.settings import BranchSettings
 from branch_node.storage.store import Store
 from branch_node.stream import SalesStream
+from nodekit.reach import ReachNotice, is_unreachable
+from nodekit.refusals import is_refusal
 from nodekit.retry import Backoff
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ class BackOffice:
         self._clock = clock
         self._reorderer = Reorderer(store, hq, settings.name, settings.card_number, clock)
         self._wake = asyncio.Event()
+        self._notice = ReachNotice(settings.central)
         self._next_sync = 0.0
         self.days_submitted: list[str] = []
         self.flagged_days: list[str] = []
@@ -57,17 +60,29 @@ class BackOffice:
         self._wake.set()
 
     async def run(self) -> None:
-        """Ticks until cancelled; a failed tick is logged and retried with backoff."""
+        """Ticks until cancelled; a failed tick is logged and retried with backoff.
+
+        Raises:
+            nodekit.refusals.CredentialsRefused: When the central refuses the branch's key or
+                account (never retried: the same credentials get the same answer).
+        """
         backoff = Backoff()
         while True:
             self._wake.clear()
             try:
                 await self.tick()
                 backoff.reset()
+                self._notice.reached()
                 delay = TICK_S
             except (RemoteError, grpc.aio.AioRpcError) as error:
+                if is_refusal(error):
+                    raise branch_refused(self._settings.name, error) from error
                 delay = backoff.next_wait()
-                logger.warning("back office tick failed (retrying in %.2fs): %s", delay, error)
+                if _unreachable(error):
+                    self._notice.failed()  # one line every few seconds; each attempt in the debug log
+                    logger.debug("back office tick failed (retrying in %.2fs): %s", delay, error)
+                else:
+                    logger.warning("back office tick failed (retrying in %.2fs): %s", delay, error)
             try:
                 async with asyncio.timeout(delay):
                     await self._wake.wait()
@@ -131,3 +146,8 @@ class BackOffice:
         shelves = await self._store.read(stock.shelves)
         alerts = await self._store.read(low_stock.open_alerts)
         await self._hq.report_inventory(self._settings.name, list(shelves.values()), alerts)
+
+
+def _unreachable(error: BaseException) -> bool:
+    cause = error.__cause__ if isinstance(error, RemoteError) else error
+    return cause is not None and is_unreachable(cause)

@@ -1,22 +1,25 @@
-"""Reorders: each open low-stock alert buys its reorder quantity from the central like a customer.
+"""Reorders: each unfulfilled low-stock alert buys its reorder quantity from the central like a customer.
 
-The checkout's idempotency key is ``reorder:<branch>:<alert id>:<attempt>``,
-stored with the alert before the checkout is sent, so a retry after a crash
-reuses it and the central returns the same order instead of selling twice.
-States: ``open`` (nothing in the cart yet) -> ``checkout`` (cart filled, the
-checkout may have happened) -> ``received`` (stock-in booked). An attempt
-that bought nothing (lines gone, reservation expired) moves to the next
-attempt number, and so to a fresh key.
+The checkout's idempotency key is ``reorder:<branch>:<alert id>:<attempt>``.
+An alert moves to ``checkout`` before its first unit is reserved, so after a
+crash at any point its units in the cart and its possibly sent checkout are
+found again under its key. Each pass settles first: an alert in ``checkout``
+checks out with its key (the central returns the order it made, or makes it
+from the cart) and every unit bought is booked. Only then does an open alert
+fill the cart, which must be empty first: units no alert accounts for are
+given back, never bought. An attempt that bought nothing (lines gone,
+reservation expired) moves to the next attempt number, and so to a fresh key.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from branch_node import business_days, low_stock
-from branch_node.headquarters import Headquarters, RemoteError
+from branch_node.headquarters import Headquarters, Offer, RemoteError
 from branch_node.model import Alert
 from branch_node.storage.store import Store, get_state, put_state
 
@@ -59,21 +62,38 @@ class Reorderer:
         self._hq.customer_token = token
 
     async def run_once(self) -> int:
-        """Works through every open alert, oldest first; returns how many received goods."""
+        """Raises the alerts due, settles the cart, then works the open alerts; returns how many received."""
+        now = self._clock()
+        await self._store.write(lambda c: low_stock.raise_due_alerts(c, now))
+        pending = await self._store.read(low_stock.open_alerts)
         received = 0
-        for alert in await self._store.read(low_stock.open_alerts):
-            if await self._fulfil(alert):
+        for alert in pending:
+            if alert.state == low_stock.BUYING and await self._settle(alert):
+                received += 1
+        offers: list[Offer] | None = None
+        for alert in pending:
+            if alert.state != low_stock.OPEN:
+                continue
+            # One catalog read per pass, and only when something is to be bought.
+            offers = await self._hq.offers() if offers is None else offers
+            if await self._buy(alert, [o for o in offers if o.product == alert.product]):
                 received += 1
         return received
 
-    async def _fulfil(self, alert: Alert) -> bool:
-        if alert.state == "open":
-            # A crash after reserving leaves units in the cart: check out those, do not add more.
-            if await self._hq.cart_size() == 0 and not await self._fill_cart(alert):
-                return False
-            await self._store.write(
-                lambda c: low_stock.set_alert_state(c, alert.alert_id, "checkout", alert.attempt)
-            )
+    async def _buy(self, alert: Alert, lines: Sequence[Offer]) -> bool:
+        """Fills the cart for one open alert and checks it out under the alert's key."""
+        if not any(line.available > 0 for line in lines):
+            return False
+        await self._give_back_cart()
+        await self._set_state(alert, low_stock.BUYING, alert.attempt)
+        if not await self._fill_cart(alert, lines):
+            # Nothing reserved and no checkout sent: the key is still unused.
+            await self._set_state(alert, low_stock.OPEN, alert.attempt)
+            return False
+        return await self._settle(dataclasses.replace(alert, state=low_stock.BUYING))
+
+    async def _settle(self, alert: Alert) -> bool:
+        """Checks out under the alert's key and books what the order holds; False if it bought nothing."""
         key = reorder_key(self._branch, alert)
         try:
             purchase = await self._hq.checkout(key)
@@ -81,27 +101,36 @@ class Reorderer:
             if error.reason not in NOTHING_TO_BUY:
                 raise
             purchase = None
-        bought = purchase.bought.get(alert.product, 0) if purchase else 0
-        if purchase is None or bought == 0:
+        if purchase is None or not any(purchase.bought.values()):
             logger.info("reorder of %s bought nothing; next attempt", alert.product)
-            await self._store.write(
-                lambda c: low_stock.set_alert_state(c, alert.alert_id, "open", alert.attempt + 1)
-            )
+            await self._set_state(alert, low_stock.OPEN, alert.attempt + 1)
             return False
         now = self._clock()
         day = await self._store.read(lambda c: business_days.current_day(c, now.date()))
         done = await self._store.write(
-            lambda c: low_stock.receive(c, alert.alert_id, alert.product, bought, purchase.order_id, day, now)
+            lambda c: low_stock.book_purchase(c, alert.alert_id, purchase.bought, purchase.order_id, day, now)
         )
         if done:
             self.orders += 1
-            logger.info("received %d x %s (order %s, key %s)", bought, alert.product, purchase.order_id, key)
+            logger.info("received %s (order %s, key %s)", purchase.bought, purchase.order_id, key)
         return done
 
-    async def _fill_cart(self, alert: Alert) -> bool:
+    async def _give_back_cart(self) -> None:
+        """Empties the cart of units no alert accounts for (left by a crash before their alert was marked)."""
+        for line_id in dict.fromkeys(item.stock_line_id for item in await self._hq.cart()):
+            released = await self._hq.release(line_id)
+            logger.warning("gave back %d unit(s) of stock line %d left in the cart", released, line_id)
+
+    async def _set_state(self, alert: Alert, state: str, attempt: int) -> None:
+        await self._store.write(lambda c: low_stock.set_alert_state(c, alert.alert_id, state, attempt))
+
+    async def _fill_cart(self, alert: Alert, lines: Sequence[Offer]) -> bool:
+        """Reserves up to the reorder quantity from the cheapest lines; True if anything was reserved."""
         wanted = alert.reorder_quantity
-        for offer in await self._hq.offers(alert.product):
+        for offer in lines:
             take = min(wanted, offer.available)
+            if take <= 0:
+                continue
             try:
                 await self._hq.reserve(offer.stock_line_id, take)
             except RemoteError as error:

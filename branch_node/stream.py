@@ -18,10 +18,12 @@ from functools import partial
 import grpc
 
 from branch_node import sales_outbox
+from branch_node.headquarters import branch_refused
 from branch_node.model import Sale
 from branch_node.storage.store import Store
 from generated.distribution.v1 import branch_pb2, branch_pb2_grpc
 from nodekit.auth import bearer_metadata
+from nodekit.refusals import is_refusal
 from nodekit.retry import Backoff
 from nodekit.timestamps import to_timestamp
 
@@ -68,8 +70,10 @@ class SalesStream:
         channel: grpc.aio.Channel,
         key: str,
         clock: Callable[[], datetime],
+        name: str = "",
     ) -> None:
         self._store = store
+        self._name = name
         self._stub = branch_pb2_grpc.BranchServiceStub(channel)
         self._metadata = bearer_metadata(key)
         self._clock = clock
@@ -92,12 +96,18 @@ class SalesStream:
             return False
 
     async def run(self) -> None:
-        """Streams until cancelled; every session ends in an error, then backs off and reconnects."""
+        """Streams until cancelled; every session ends in an error, then backs off and reconnects.
+
+        Raises:
+            nodekit.refusals.CredentialsRefused: When the central refuses the branch's key.
+        """
         backoff = Backoff()
         while True:
             try:
                 await self._session(backoff)
             except (grpc.aio.AioRpcError, ConnectionError) as error:
+                if is_refusal(error):
+                    raise branch_refused(self._name, error) from error
                 code = error.code().name if isinstance(error, grpc.aio.AioRpcError) else "EOF"
                 wait = backoff.next_wait()
                 logger.warning("sales stream ended (%s); reconnecting in %.2fs", code, wait)

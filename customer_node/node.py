@@ -17,6 +17,8 @@ from customer_node.simulate import Shopper
 from customer_node.strategy import Limits
 from nodekit.channel import open_channel
 from nodekit.health import wait_until_serving
+from nodekit.reach import ReachNotice
+from nodekit.refusals import is_refusal, refusal
 from nodekit.status import RemoteError
 
 logger = logging.getLogger(__name__)
@@ -48,7 +50,7 @@ async def run_simulation(settings: SimulateSettings, stop: asyncio.Event) -> int
 
 async def _simulate(settings: SimulateSettings) -> int:
     try:
-        await wait_until_serving(settings.central, settings.startup_timeout_s)
+        await wait_until_serving(settings.central, settings.startup_timeout_s, ReachNotice(settings.central))
     except TimeoutError as error:
         logger.error("%s", error)
         return 1
@@ -57,7 +59,10 @@ async def _simulate(settings: SimulateSettings) -> int:
         try:
             await sign_in(session, settings)
         except RemoteError as error:
-            logger.error("could not register: %s", error)
+            if is_refusal(error):
+                logger.error("%s", customer_refused(settings.name, error))
+            else:
+                logger.error("could not register: %s", error)
             return 1
         follower = CatalogFollower(session, CatalogView(), settings.watch_timeout_s)
         shopper = Shopper(
@@ -68,10 +73,19 @@ async def _simulate(settings: SimulateSettings) -> int:
             Limits(max_think_ms=settings.think_ms, month_seconds=settings.month_seconds),
             market_seed=settings.market_seed,
         )
-        return await _shop_while_following(shopper, follower, settings.months)
+        return await _shop_while_following(shopper, follower, settings.months, settings.name)
 
 
-async def _shop_while_following(shopper: Shopper, follower: CatalogFollower, months: int) -> int:
+def customer_refused(name: str, error: BaseException) -> str:
+    """The one line for a customer whose token the central refused."""
+    return str(
+        refusal(
+            f"customer {name!r}", error, "start it again with another --token-file (or none) to register anew"
+        )
+    )
+
+
+async def _shop_while_following(shopper: Shopper, follower: CatalogFollower, months: int, name: str) -> int:
     following = asyncio.create_task(follower.run(), name="catalog")
     shopping = asyncio.create_task(shopper.run(months), name="shopping")
     try:
@@ -84,7 +98,11 @@ async def _shop_while_following(shopper: Shopper, follower: CatalogFollower, mon
         logger.info("done after %d month(s)", months)
         return 0
     failed = following if not following.cancelled() else shopping
-    logger.error("customer stopped: %s", failed.exception())
+    error = failed.exception()
+    if error is not None and is_refusal(error):
+        logger.error("%s", customer_refused(name, error))
+    else:
+        logger.error("customer stopped: %s", error)
     return 1
 
 

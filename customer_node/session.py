@@ -22,7 +22,7 @@ from generated.distribution.v1 import (
     order_pb2_grpc,
 )
 from nodekit.auth import bearer_metadata
-from nodekit.retry import call_with_retry
+from nodekit.retry import call_keyed_write, call_with_retry
 from nodekit.status import RemoteError, from_rpc_error
 
 logger = logging.getLogger(__name__)
@@ -68,9 +68,10 @@ def to_card(card: CardInput) -> customer_pb2.PaymentCard:
 class Session:
     """The central's customer-facing services, called with one customer's token.
 
-    Every call has a deadline. Only reads and the checkout (which carries an idempotency key)
-    are retried, and only on UNAVAILABLE; a failed call raises ``RemoteError`` carrying the
-    status code, the human message and the ErrorInfo reason and metadata.
+    Every call has a deadline. Only reads (on UNAVAILABLE) and the checkout (which carries an
+    idempotency key; on UNAVAILABLE or CANCELLED, as a stopping central cuts it) are retried;
+    a failed call raises ``RemoteError`` carrying the status code, the human message and the
+    ErrorInfo reason and metadata.
 
     Args:
         channel: An open channel to the central.
@@ -157,11 +158,14 @@ class Session:
         return reply
 
     async def checkout(self, idempotency_key: str) -> order_pb2.CheckoutResponse:
-        """Turns the cart into an order; retried on UNAVAILABLE with the same key."""
+        """Turns the cart into an order; retried with the same key when unavailable or cut off."""
         request = order_pb2.CheckoutRequest(idempotency_key=idempotency_key)
-        reply: order_pb2.CheckoutResponse = await self._retried(
-            lambda: self._orders.Checkout(request, timeout=self._timeout_s, metadata=self._metadata)
-        )
+        try:
+            reply: order_pb2.CheckoutResponse = await call_keyed_write(
+                lambda: self._orders.Checkout(request, timeout=self._timeout_s, metadata=self._metadata)
+            )
+        except grpc.aio.AioRpcError as error:
+            raise _remote(error) from error
         return reply
 
     async def list_orders(self, limit: int = 50) -> list[order_pb2.Order]:

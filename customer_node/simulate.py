@@ -26,6 +26,7 @@ from customer_node.strategy import (
 )
 from customer_node.tally import MonthTally
 from generated.distribution.v1 import cart_pb2, order_pb2
+from nodekit.refusals import is_refusal
 from nodekit.status import RemoteError
 
 logger = logging.getLogger(__name__)
@@ -178,6 +179,8 @@ class Shopper:
             logger.info("month %d closed while shopping", month)
             return tally
         except RemoteError as error:
+            if is_refusal(error):
+                raise  # the same credentials would be refused next month too
             # Anything else the central refuses ends this month's shopping, not the process.
             logger.warning("month %d: giving up shopping: %s", month, error)
         await self._finish(month)
@@ -245,6 +248,8 @@ class Shopper:
             except RemoteError as error:
                 if error.reason == MONTH_NOT_OPEN:
                     raise MonthOver from error
+                if is_refusal(error):
+                    raise
                 if error.reason != INSUFFICIENT_STOCK:
                     logger.warning("could not add line %d: %s", stock_line_id, error.message)
                     return 0
@@ -267,6 +272,8 @@ class Shopper:
                 logger.info("checkout %s was placed by an earlier run; releasing the cart", key)
                 await self._release_cart()
                 return
+            if is_refusal(error):
+                raise
             logger.warning("checkout %s failed: %s", key, error.message)
             return
         order = reply.order
@@ -298,6 +305,8 @@ class Shopper:
         try:
             finished = await self._session.finish_shopping(month)
         except RemoteError as error:
+            if is_refusal(error):
+                raise
             closed = error.code == grpc.StatusCode.FAILED_PRECONDITION
             logger.log(
                 logging.INFO if closed else logging.WARNING,

@@ -16,6 +16,7 @@ from customer_node.session import Session
 from customer_node.shop import HELP, ShopConsole
 from nodekit.channel import open_channel
 from nodekit.health import wait_until_serving
+from nodekit.reach import ReachNotice
 from nodekit.status import RemoteError
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,8 @@ async def run_shop(settings: ShopSettings, stop: asyncio.Event) -> int:
 async def _shop(settings: ShopSettings) -> int:
     print(f"connecting to {settings.central} ...", flush=True)
     try:
-        await wait_until_serving(settings.central, settings.startup_timeout_s)
+        notice = ReachNotice(settings.central, say=lambda line: print(line, flush=True))
+        await wait_until_serving(settings.central, settings.startup_timeout_s, notice)
     except TimeoutError:
         print(f"The central at {settings.central} is not answering; try again later.")
         return 1

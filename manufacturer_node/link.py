@@ -13,6 +13,7 @@ from manufacturer_node.desk import DepletionNotice, Desk, Notice, ReportNotice, 
 from manufacturer_node.planning import Advice
 from manufacturer_node.plant import Plant
 from nodekit.auth import bearer_metadata
+from nodekit.reach import ReachNotice, is_unreachable
 from nodekit.retry import Backoff
 
 logger = logging.getLogger(__name__)
@@ -78,13 +79,20 @@ class CentralLink:
     """
 
     def __init__(
-        self, channel: grpc.aio.Channel, key: str, plant: Plant, desk: Desk, give_up_s: float
+        self,
+        channel: grpc.aio.Channel,
+        key: str,
+        plant: Plant,
+        desk: Desk,
+        give_up_s: float,
+        notice: ReachNotice | None = None,
     ) -> None:
         self._stub = manufacturer_pb2_grpc.ManufacturerLinkServiceStub(channel)
         self._metadata = bearer_metadata(key)
         self._plant = plant
         self._desk = desk
         self._give_up_s = give_up_s
+        self._notice = notice
         self.connected = asyncio.Event()
         self.connections = 0
 
@@ -97,6 +105,8 @@ class CentralLink:
         """
         backoff = Backoff(give_up_s=self._give_up_s)
         while True:
+            connections = self.connections
+            unreachable = False
             try:
                 await self._session(backoff)
                 ended = "the central ended the stream"
@@ -108,8 +118,16 @@ class CentralLink:
                         f"central not reachable for {self._give_up_s:.0f}s ({_describe(error)})"
                     ) from error
                 ended = f"link to the central lost ({_describe(error)})"
+                unreachable = is_unreachable(error) and self.connections == connections
             wait = backoff.next_wait()
-            logger.warning("%s; reconnecting in %.2fs", ended, wait)
+            if unreachable and self._notice is not None:
+                # Not reached at all: one line every few seconds; each attempt in the debug log.
+                self._notice.failed()
+                logger.debug("%s; reconnecting in %.2fs", ended, wait)
+            else:
+                if self._notice is not None:
+                    self._notice.reached()
+                logger.warning("%s; reconnecting in %.2fs", ended, wait)
             await asyncio.sleep(wait)
 
     async def _session(self, backoff: Backoff) -> None:

@@ -12,6 +12,8 @@ from manufacturer_node.link import CentralLink
 from manufacturer_node.plant import Plant
 from manufacturer_node.settings import ManufacturerSettings
 from nodekit.channel import open_channel
+from nodekit.reach import ReachNotice
+from nodekit.refusals import is_refusal, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +23,7 @@ async def run_manufacturer(settings: ManufacturerSettings, stop: asyncio.Event) 
     plant = Plant(product_lines(settings.name, settings.seed), settings.month_seconds)
     desk = Desk(plant, settings.month_seconds)
     channel = open_channel(settings.central, settings.tls)
-    link = CentralLink(channel, settings.key, plant, desk, settings.give_up_s)
+    link = CentralLink(channel, settings.key, plant, desk, settings.give_up_s, ReachNotice(settings.central))
     lines = ", ".join(
         f"{line.product} @{line.unit_price_cents}c {line.rate_per_s}/s cap {line.capacity}"
         for line in plant.lines.values()
@@ -33,8 +35,7 @@ async def run_manufacturer(settings: ManufacturerSettings, stop: asyncio.Event) 
     try:
         await asyncio.wait({linking, stopping}, return_when=asyncio.FIRST_COMPLETED)
         if linking.done():
-            error = linking.exception()
-            logger.error("link to the central failed for good: %s", error)
+            logger.error("%s", _failure_line(settings, linking.exception()))
             return 1
         logger.info("stopping")
         return 0
@@ -45,3 +46,13 @@ async def run_manufacturer(settings: ManufacturerSettings, stop: asyncio.Event) 
                 await task
         await plant.stop()
         await channel.close()
+
+
+def _failure_line(settings: ManufacturerSettings, error: BaseException | None) -> str:
+    """One line for a person: a refused key names what to check; nothing prints a raw gRPC error."""
+    cause = error.__cause__ if error is not None else None
+    if cause is not None and is_refusal(cause):
+        who = f"the key of manufacturer {settings.name!r}"
+        return str(refusal(who, cause, "check --key or $DISTRIBUTION_MANUFACTURER_KEY"))
+    text = " ".join(str(error).split()) if error is not None else "it ended"
+    return f"link to the central failed for good: {text}"

@@ -9,6 +9,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from nodekit.channel import open_channel
+from nodekit.reach import ReachNotice
 from nodekit.registrar import Registrar
 
 OVERALL = ""
@@ -27,10 +28,11 @@ async def set_serving(servicer: health.aio.HealthServicer, serving: bool) -> Non
     await servicer.set(OVERALL, status)
 
 
-async def wait_until_serving(target: str, timeout_s: float = 30.0) -> None:
+async def wait_until_serving(target: str, timeout_s: float = 30.0, notice: ReachNotice | None = None) -> None:
     """Polls ``target``'s health until SERVING, or raises TimeoutError after ``timeout_s``.
 
-    With several addresses (``A:1,B:2``) one of them SERVING is enough.
+    With several addresses (``A:1,B:2``) one of them SERVING is enough. ``notice`` hears
+    every check that found nothing answering (so a person learns why the node waits).
     """
     deadline = time.monotonic() + timeout_s
     async with open_channel(target) as channel:
@@ -48,5 +50,6 @@ async def wait_until_serving(target: str, timeout_s: float = 30.0) -> None:
                 if reply.status == health_pb2.HealthCheckResponse.SERVING:
                     return
             except grpc.aio.AioRpcError:
-                pass
+                if notice is not None:
+                    notice.failed()
             await asyncio.sleep(0.05)

@@ -1,6 +1,10 @@
 """The one retry and reconnect policy: jittered exponential backoff from 100 ms, bounded.
 
 Unary calls are retried only on UNAVAILABLE, a bounded number of times (``call_with_retry``).
+A write that carries its idempotency key is retried also when the server cut it off (CANCELLED,
+as a central that is stopping does to calls in flight), for long enough to reach a central that
+restarts or another one (``call_keyed_write``): the key makes the central answer a repeat with
+the first outcome, so a cut write that had committed is replayed, never applied twice.
 Long-lived streams reconnect through a ``Backoff``: every reconnect waits, however the last
 stream ended, so a server that ends streams at once is met at a bounded rate.
 """
@@ -28,6 +32,10 @@ MAX_ATTEMPTS = 5
 MAX_DELAY_S = 15.0
 RETRY_MAX_WAIT_S = 2.0
 RETRY_JITTER_S = 0.1
+KEYED_MAX_ATTEMPTS = 12
+# A central restarted after a crash or a shutdown answers again within a few seconds.
+KEYED_MAX_DELAY_S = 20.0
+CUT_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED})
 RECONNECT_MAX_WAIT_S = 3.0
 # Spread over a few hundred milliseconds so that clients cut off together do not return together.
 RECONNECT_JITTER_S = 0.3
@@ -43,10 +51,22 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, grpc.aio.AioRpcError) and error.code() == grpc.StatusCode.UNAVAILABLE
 
 
-def retrying(attempts: int = MAX_ATTEMPTS, max_delay_s: float = MAX_DELAY_S) -> AsyncRetrying:
+def is_cut(error: BaseException) -> bool:
+    """True for errors after which a keyed write is worth repeating: unavailable, or cut off by the server.
+
+    A call the client itself cancels ends in ``asyncio.CancelledError``, never here.
+    """
+    return isinstance(error, grpc.aio.AioRpcError) and error.code() in CUT_CODES
+
+
+def retrying(
+    attempts: int = MAX_ATTEMPTS,
+    max_delay_s: float = MAX_DELAY_S,
+    worth_retrying: Callable[[BaseException], bool] = is_transient,
+) -> AsyncRetrying:
     """A tenacity controller with the house policy for unary calls."""
     return AsyncRetrying(
-        retry=retry_if_exception(is_transient),
+        retry=retry_if_exception(worth_retrying),
         wait=house_wait(RETRY_MAX_WAIT_S, RETRY_JITTER_S),
         stop=stop_after_attempt(attempts) | stop_after_delay(max_delay_s),
         reraise=True,
@@ -60,6 +80,18 @@ async def call_with_retry(call: Callable[[], Awaitable[T]], attempts: int = MAX_
     retried write without one could be applied twice.
     """
     async for attempt in retrying(attempts):
+        with attempt:
+            return await call()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def call_keyed_write(call: Callable[[], Awaitable[T]]) -> T:
+    """Runs a write that carries its idempotency key again while it fails with UNAVAILABLE or CANCELLED.
+
+    ``call`` must send the same key every time: a repeat of a write that committed before its
+    answer was cut then returns that write's outcome.
+    """
+    async for attempt in retrying(KEYED_MAX_ATTEMPTS, KEYED_MAX_DELAY_S, is_cut):
         with attempt:
             return await call()
     raise AssertionError("unreachable")  # pragma: no cover

@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,13 +22,15 @@ def node_env() -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def node_process(module: str, args: Sequence[str], log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """Runs ``python -m module args``, logging to ``log_path``; kills it afterwards if still alive."""
+def node_process(
+    module: str, args: Sequence[str], log_path: Path, env: Mapping[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Runs ``python -m module args`` (plus ``env``), logging to ``log_path``; kills it after if alive."""
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", module, *args],
             cwd=ROOT,
-            env=node_env(),
+            env={**node_env(), **(env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
         )

@@ -112,3 +112,37 @@ async def test_write_off_is_a_loss_at_cost_and_the_day_closes_with_its_figures(s
     )
     assert (figures.transaction_count, figures.last_sequence) == (1, 1)
     assert await store.read(lambda c: business_days.current_day(c, date(2025, 3, 4))) == "2025-03-05"
+
+
+async def test_a_product_at_or_below_its_point_with_nothing_on_order_gets_one_alert(store: Store) -> None:
+    # A reorder filled only in part left apple at 3, its reorder point: no crossing will come.
+    await store.write(lambda c: _set_stock(c, apple=3, pear=4))
+    assert await store.write(lambda c: low_stock.raise_due_alerts(c, NOW)) == 1
+    assert await store.write(lambda c: low_stock.raise_due_alerts(c, NOW)) == 0  # one at a time
+    (alert,) = await store.read(low_stock.open_alerts)
+    assert (alert.product, alert.quantity, alert.reorder_point, alert.state) == ("apple", 3, 3, "open")
+
+
+async def test_a_purchase_books_every_unit_it_holds_and_closes_its_alert_once(store: Store) -> None:
+    await store.write(lambda c: _set_stock(c, apple=2))
+    await store.write(lambda c: low_stock.raise_due_alerts(c, NOW))
+    (alert,) = await store.read(low_stock.open_alerts)
+    bought = {"apple": 10, "pear": 7}
+
+    def book(c: Connection) -> bool:
+        return low_stock.book_purchase(c, alert.alert_id, bought, "o-2", DAY, NOW)
+
+    assert await store.write(book)
+    assert not await store.write(book)
+    shelves = await store.read(stock.shelves)
+    assert (shelves["apple"].quantity, shelves["pear"].quantity) == (12, 13)
+    stock_ins = await store.read(
+        lambda c: sorted(
+            c.execute(
+                select(stock_movements.c.product, stock_movements.c.quantity).where(
+                    stock_movements.c.kind == "stock_in"
+                )
+            ).all()
+        )
+    )
+    assert stock_ins == [("apple", 10), ("pear", 7)]

@@ -267,3 +267,22 @@ async def test_with_a_month_length_baskets_wait_for_their_moments() -> None:
     moments = basket_times(rng, len(plan_baskets(rng, month_wants(3, 2, 1, wants(2)), limits)), limits)
     assert len(central.checkouts) == len(moments) > 1
     assert all(at >= start + moment for at, moment in zip(central.checkouts, moments, strict=True))
+
+
+@pytest.mark.parametrize("code", [grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED])
+@pytest.mark.parametrize("call", ["add", "checkout", "finish"])
+async def test_refused_credentials_end_the_shopping_instead_of_being_shrugged_off(
+    code: grpc.StatusCode, call: str
+) -> None:
+    central = FakeCentral(stock=dict(PLENTY))
+    refused = RemoteError(code, "The bearer token is not known.", "", {})
+
+    async def refuse(*_: object) -> object:
+        central.calls.append(("refused", call))
+        raise refused
+
+    setattr(central, {"add": "add_item", "checkout": "checkout", "finish": "finish_shopping"}[call], refuse)
+    with pytest.raises(RemoteError) as caught:
+        await shopper(central, seed=5, remove_probability=0.0).shop_month(1)
+    assert caught.value is refused
+    assert central.calls.count(("refused", call)) == 1  # asked once, never again

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from nodekit.retry import Backoff
+from collections.abc import Awaitable, Callable
+
+import grpc
+import pytest
+
+from nodekit.retry import Backoff, call_keyed_write, call_with_retry
 
 
 class Clock:
@@ -78,3 +83,32 @@ def test_without_give_up_s_an_outage_never_ends_the_attempts() -> None:
     backoff = Backoff(clock=clock)
     clock.now = 1e6
     assert not backoff.exhausted()
+
+
+def _failing(codes: list[grpc.StatusCode]) -> tuple[Callable[[], Awaitable[str]], list[int]]:
+    """A call that fails with ``codes`` in turn, then answers "done"; and its call count."""
+    calls = [0]
+
+    async def call() -> str:
+        calls[0] += 1
+        if codes:
+            raise grpc.aio.AioRpcError(codes.pop(0), grpc.aio.Metadata(), grpc.aio.Metadata(), "cut")
+        return "done"
+
+    return call, calls
+
+
+async def test_a_keyed_write_is_repeated_when_unavailable_or_cut_off() -> None:
+    call, calls = _failing([grpc.StatusCode.CANCELLED, grpc.StatusCode.UNAVAILABLE])
+    assert await call_keyed_write(call) == "done"
+    assert calls == [3]
+
+
+async def test_a_keyless_call_is_not_repeated_after_a_cancel_nor_a_keyed_write_after_a_refusal() -> None:
+    call, calls = _failing([grpc.StatusCode.CANCELLED])
+    with pytest.raises(grpc.aio.AioRpcError):
+        await call_with_retry(call)
+    refused, refused_calls = _failing([grpc.StatusCode.FAILED_PRECONDITION])
+    with pytest.raises(grpc.aio.AioRpcError):
+        await call_keyed_write(refused)
+    assert (calls, refused_calls) == ([1], [1])
