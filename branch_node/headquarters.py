@@ -21,7 +21,7 @@ from generated.distribution.v1 import (
     order_pb2,
     order_pb2_grpc,
 )
-from nodekit.auth import bearer_metadata
+from nodekit.auth import bearer_metadata, node_metadata
 from nodekit.channel import DEFAULT_TIMEOUT_S
 from nodekit.refusals import CredentialsRefused, refusal
 from nodekit.retry import call_keyed_write, call_with_retry
@@ -71,8 +71,11 @@ class ReportAnswer:
 class Headquarters:
     """Calls the central as the branch (its key) or as the branch's customer account (its token)."""
 
-    def __init__(self, channel: grpc.aio.Channel, key: str, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
-        self._key = bearer_metadata(key)
+    def __init__(
+        self, channel: grpc.aio.Channel, key: str, timeout_s: float = DEFAULT_TIMEOUT_S, name: str = ""
+    ) -> None:
+        # The name goes with the key: the central refuses a key presented under another name.
+        self._key = node_metadata(key, name) if name else bearer_metadata(key)
         self._timeout = timeout_s
         self._catalog = catalog_pb2_grpc.CatalogServiceStub(channel)
         self._customers = customer_pb2_grpc.CustomerServiceStub(channel)

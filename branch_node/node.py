@@ -83,7 +83,7 @@ async def start_branch(settings: BranchSettings, clock: Callable[[], datetime] =
     """Opens the database and starts streaming, the back office and (unless off) the simulator."""
     store = await open_store(settings.db_path)
     channel = open_channel(settings.central)
-    hq = Headquarters(channel, settings.key)
+    hq = Headquarters(channel, settings.key, name=settings.name)
     stream = SalesStream(store, channel, settings.key, clock, name=settings.name)
     office = BackOffice(store, hq, stream, settings, clock)
     pos = PointOfSale(store, settings, clock, on_sale=stream.notify, on_alert=office.wake)

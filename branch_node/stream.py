@@ -22,7 +22,7 @@ from branch_node.headquarters import branch_refused
 from branch_node.model import Sale
 from branch_node.storage.store import Store
 from generated.distribution.v1 import branch_pb2, branch_pb2_grpc
-from nodekit.auth import bearer_metadata
+from nodekit.auth import bearer_metadata, node_metadata
 from nodekit.refusals import is_refusal
 from nodekit.retry import Backoff
 from nodekit.timestamps import to_timestamp
@@ -75,7 +75,8 @@ class SalesStream:
         self._store = store
         self._name = name
         self._stub = branch_pb2_grpc.BranchServiceStub(channel)
-        self._metadata = bearer_metadata(key)
+        # The name goes with the key: the central refuses a key presented under another name.
+        self._metadata = node_metadata(key, name) if name else bearer_metadata(key)
         self._clock = clock
         self._wake = asyncio.Event()
         self._progress = asyncio.Condition()

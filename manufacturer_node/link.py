@@ -12,7 +12,7 @@ from generated.distribution.v1 import common_pb2, manufacturer_pb2, manufacturer
 from manufacturer_node.desk import DepletionNotice, Desk, Notice, ReportNotice, Result
 from manufacturer_node.planning import Advice
 from manufacturer_node.plant import Plant
-from nodekit.auth import bearer_metadata
+from nodekit.auth import bearer_metadata, node_metadata
 from nodekit.reach import ReachNotice, is_unreachable
 from nodekit.retry import Backoff
 
@@ -86,9 +86,11 @@ class CentralLink:
         desk: Desk,
         give_up_s: float,
         notice: ReachNotice | None = None,
+        name: str = "",
     ) -> None:
         self._stub = manufacturer_pb2_grpc.ManufacturerLinkServiceStub(channel)
-        self._metadata = bearer_metadata(key)
+        # The name goes with the key: the central refuses a key presented under another name.
+        self._metadata = node_metadata(key, name) if name else bearer_metadata(key)
         self._plant = plant
         self._desk = desk
         self._give_up_s = give_up_s

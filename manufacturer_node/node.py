@@ -23,7 +23,9 @@ async def run_manufacturer(settings: ManufacturerSettings, stop: asyncio.Event) 
     plant = Plant(product_lines(settings.name, settings.seed), settings.month_seconds)
     desk = Desk(plant, settings.month_seconds)
     channel = open_channel(settings.central, settings.tls)
-    link = CentralLink(channel, settings.key, plant, desk, settings.give_up_s, ReachNotice(settings.central))
+    link = CentralLink(
+        channel, settings.key, plant, desk, settings.give_up_s, ReachNotice(settings.central), settings.name
+    )
     lines = ", ".join(
         f"{line.product} @{line.unit_price_cents}c {line.rate_per_s}/s cap {line.capacity}"
         for line in plant.lines.values()

@@ -14,6 +14,8 @@ from tests.processes import node_process
 START_S = 30.0  # a cold Python start on a busy 2-core machine
 MAKER, MAKER_KEY = "Acme Foods", "acme-foods-key-1"
 BRANCH, BRANCH_KEY = "north", "north-key-1"
+# Keys of another manufacturer and another branch: valid, but not the names the nodes run under.
+OTHER_MAKER_KEY, OTHER_BRANCH_KEY = "bolt-works-key-1", "south-key-1"
 # What must never reach a person: a traceback, a raw gRPC error, the branch retrying its tick.
 # (A manufacturer's Hello may race the refusal and be lost as grpcio's INTERNAL, grpc/grpc#36066;
 # its link then connects once more and hears the refusal itself.)
@@ -37,6 +39,8 @@ def node_argv(module: str, rc: RunningCentral, key: str, tmp_path: Path) -> list
         ("manufacturer_node", BRANCH_KEY, "PERMISSION_DENIED"),
         ("branch_node", "not-a-key-at-all", "UNAUTHENTICATED"),
         ("branch_node", MAKER_KEY, "PERMISSION_DENIED"),
+        ("manufacturer_node", OTHER_MAKER_KEY, "PERMISSION_DENIED"),
+        ("branch_node", OTHER_BRANCH_KEY, "PERMISSION_DENIED"),
         ("customer_node", MAKER_KEY, "PERMISSION_DENIED"),
     ],
 )
@@ -44,7 +48,9 @@ async def test_a_refused_node_exits_1_at_once_with_one_line(
     module: str, key: str, code: str, tmp_path: Path
 ) -> None:
     log = tmp_path / "node.log"
-    async with running_central(manufacturer_keys={MAKER: MAKER_KEY}, branch_keys={BRANCH: BRANCH_KEY}) as rc:
+    makers = {MAKER: MAKER_KEY, "Bolt Works": OTHER_MAKER_KEY}
+    branches = {BRANCH: BRANCH_KEY, "south": OTHER_BRANCH_KEY}
+    async with running_central(manufacturer_keys=makers, branch_keys=branches) as rc:
         started = time.monotonic()
         with node_process(module, node_argv(module, rc, key, tmp_path), log) as process:
             exit_code = await asyncio.to_thread(process.wait, START_S)
