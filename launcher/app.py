@@ -293,6 +293,7 @@ async def _launch(settings: Settings, out: TextIO, err: TextIO) -> int:
             manufacturers=tuple(m.name for m in cast.manufacturers),
             branches=tuple(b.name for b in cast.branches),
             customers=len(cast.customers),
+            customer_names=tuple(c.name for c in cast.customers),
             months=settings.months,
         )
     )

@@ -26,6 +26,7 @@ class Cast:
     branches: tuple[str, ...] = ()
     customers: int = 0
     months: int = 0
+    customer_names: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -127,6 +128,15 @@ class Board:
             )
 
     # What else the launcher learns.
+
+    @property
+    def by_hand(self) -> tuple[str, ...]:
+        """This month's shoppers the launcher did not start: people who joined (a branch is "branch X")."""
+        snapshot = self.month.snapshot
+        if snapshot is None:
+            return ()
+        started = set(self.cast.customer_names) | {f"branch {name}" for name in self.cast.branches}
+        return tuple(name for name in snapshot.shopper_names if name not in started)
 
     def joined(self, info: JoinInfo) -> None:
         """The central serves; this is how people join."""

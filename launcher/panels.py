@@ -15,8 +15,6 @@ from launcher.ticker import Event, Kind
 from nodekit.money import format_cents
 
 BAR_WIDTH = 12
-# No RPC of the central tells its simulated customers from people (see the README).
-BY_HAND = "n/a"
 KIND_STYLES = {
     Kind.MONTH: "bold cyan",
     Kind.SOLD_OUT: "yellow",
@@ -77,7 +75,8 @@ def header_panel(board: Board) -> RenderableType:
         central.append("shop: ", style="dim").append(join.shop_command, style="bold")
     key = Text("operator key: ", style="dim")
     key.append(str(join.key_file) if join else "-")
-    key.append(f"   shoppers by hand: {BY_HAND}   ", style="dim")
+    people = board.by_hand
+    key.append(f"   shoppers by hand: {len(people)}" + (f" ({', '.join(people)})" if people else "") + "   ")
     key.append(f"processes {board.processes}, restarted {board.restarts}", style="dim")
     for line in (title, central, key):
         line.no_wrap = True

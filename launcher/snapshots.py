@@ -89,6 +89,8 @@ class MonthSnapshot:
     closed_at: str | None
     manufacturer_results: tuple[MakerOutcome, ...]
     close_reason: str
+    # Customers who put something in a cart this month (the simulated ones and any person).
+    shopper_names: tuple[str, ...] = ()
 
     @property
     def offered(self) -> int:
@@ -240,6 +242,7 @@ def snapshot_from_proto(status: month_pb2.MonthStatus) -> MonthSnapshot:
             for m in status.manufacturer_results
         ),
         close_reason=status.close_reason,
+        shopper_names=tuple(status.shopper_names),
     )
 
 

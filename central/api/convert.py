@@ -117,4 +117,5 @@ def month_status(view: MonthStatusView) -> month_pb2.MonthStatus:
             for name, outcomes in by_maker.items()
         ],
         close_reason=view.close_reason,
+        shopper_names=view.shoppers,
     )

@@ -13,13 +13,18 @@ from central.domain.months import MonthState, ProductOutcome
 from central.domain.stock import StockLine
 from central.service.offers import load_month_lines
 from central.storage.schema import (
+    customers,
     finished_shoppers,
     manufacturers,
     month_results,
     months,
     orders,
+    reservations,
+    stock_lines,
     unmet_demand,
 )
+
+MAX_SHOPPER_NAMES = 1000
 
 
 @dataclass
@@ -38,6 +43,7 @@ class MonthStatusView:
     closed_at: datetime | None
     close_reason: str
     results: list[ProductOutcome] = field(default_factory=list)
+    shoppers: list[str] = field(default_factory=list)
 
 
 def read_status(connection: Connection, month: int) -> MonthStatusView:
@@ -90,4 +96,19 @@ def read_status(connection: Connection, month: int) -> MonthStatusView:
         row.closed_at,
         row.close_reason,
         results,
+        _shoppers(connection, month),
     )
+
+
+def _shoppers(connection: Connection, month: int) -> list[str]:
+    """Names of the customers who reserved anything in ``month`` (the dashboard tells people by them)."""
+    line_ids = select(stock_lines.c.stock_line_id).where(stock_lines.c.month == month)
+    rows = connection.execute(
+        select(customers.c.name)
+        .distinct()
+        .join(reservations, reservations.c.customer_id == customers.c.customer_id)
+        .where(reservations.c.stock_line_id.in_(line_ids))
+        .order_by(customers.c.name)
+        .limit(MAX_SHOPPER_NAMES)
+    ).scalars()
+    return [str(name) for name in rows]

@@ -236,3 +236,13 @@ async def test_month_closes_when_sold_out(rc: RunningCentral, stubs: Stubs) -> N
         assert (month.state, month.close_reason) == (common_pb2.MONTH_STATE_CLOSED, "sold_out")
 
     await assert_eventually(closed)
+
+
+async def test_the_month_status_names_who_shopped(rc: RunningCentral, stubs: Stubs) -> None:
+    lines = await open_month_with(rc, stubs, {"jam": 10})
+    visitor, idle = await register(stubs, "visitor"), await register(stubs, "idle")
+    assert idle
+    await add(stubs, visitor, lines["jam"], 1)
+    month = await status(rc, stubs)
+    # Who put something in a cart; the dashboard tells people from the simulated cast by them.
+    assert list(month.shopper_names) == ["visitor"]

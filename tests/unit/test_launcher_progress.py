@@ -40,6 +40,8 @@ def snapshot(sold: int, orders: int, reserved: int = 0, hammers_left: int = 100)
         closed_at=None,
         manufacturer_results=(),
         close_reason="",
+        # Two of the cast, the Toronto branch's account, and a person who joined.
+        shopper_names=("Ann", "Bob", "branch Toronto", "visitor"),
     )
 
 
@@ -48,7 +50,13 @@ def links(*pending: tuple[str, bool, int]) -> list[LinkState]:
 
 
 def board_in_month() -> Board:
-    cast = Cast(manufacturers=("Acme Foods", "Borealis Tools"), branches=("Toronto",), customers=3, months=3)
+    cast = Cast(
+        manufacturers=("Acme Foods", "Borealis Tools"),
+        branches=("Toronto",),
+        customers=3,
+        months=3,
+        customer_names=("Ann", "Bob", "Cy"),
+    )
     board = Board(cast)
     board.joined(JoinInfo(ADDRESS, Path("/runs/x/operator.key")))
     board.begin(backstop_s=8, expected_shoppers=3)
@@ -146,7 +154,7 @@ def test_the_dashboard_fits_100_by_30_with_the_figures_on_it() -> None:
     assert "orders 20 (10.0/s)" in lines[0]
     assert f"shop: python -m customer_node shop --central {ADDRESS}" in screen
     assert "/runs/x/operator.key" in screen
-    assert "shoppers by hand: n/a" in screen
+    assert "shoppers by hand: 1 (visitor)" in screen
     for text in ("Acme Foods", "Borealis Tools", "Apples", "Hammer", "Ticker", "Totals so far", "LOST"):
         assert text in screen
 

@@ -67,7 +67,7 @@ class ManufacturerResult(_message.Message):
     def __init__(self, manufacturer_name: _Optional[str] = ..., results: _Optional[_Iterable[_Union[_common_pb2.ProductResult, _Mapping]]] = ...) -> None: ...
 
 class MonthStatus(_message.Message):
-    __slots__ = ("month", "state", "stock_lines", "order_count", "revenue_cents", "skipped_manufacturers", "finished_shoppers", "unmet_demand", "opened_at", "closed_at", "manufacturer_results", "close_reason")
+    __slots__ = ("month", "state", "stock_lines", "order_count", "revenue_cents", "skipped_manufacturers", "finished_shoppers", "unmet_demand", "opened_at", "closed_at", "manufacturer_results", "close_reason", "shopper_names")
     MONTH_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     STOCK_LINES_FIELD_NUMBER: _ClassVar[int]
@@ -80,6 +80,7 @@ class MonthStatus(_message.Message):
     CLOSED_AT_FIELD_NUMBER: _ClassVar[int]
     MANUFACTURER_RESULTS_FIELD_NUMBER: _ClassVar[int]
     CLOSE_REASON_FIELD_NUMBER: _ClassVar[int]
+    SHOPPER_NAMES_FIELD_NUMBER: _ClassVar[int]
     month: int
     state: _common_pb2.MonthState
     stock_lines: _containers.RepeatedCompositeFieldContainer[_common_pb2.StockLine]
@@ -92,7 +93,8 @@ class MonthStatus(_message.Message):
     closed_at: _timestamp_pb2.Timestamp
     manufacturer_results: _containers.RepeatedCompositeFieldContainer[ManufacturerResult]
     close_reason: str
-    def __init__(self, month: _Optional[int] = ..., state: _Optional[_Union[_common_pb2.MonthState, str]] = ..., stock_lines: _Optional[_Iterable[_Union[_common_pb2.StockLine, _Mapping]]] = ..., order_count: _Optional[int] = ..., revenue_cents: _Optional[int] = ..., skipped_manufacturers: _Optional[_Iterable[str]] = ..., finished_shoppers: _Optional[int] = ..., unmet_demand: _Optional[int] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., manufacturer_results: _Optional[_Iterable[_Union[ManufacturerResult, _Mapping]]] = ..., close_reason: _Optional[str] = ...) -> None: ...
+    shopper_names: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, month: _Optional[int] = ..., state: _Optional[_Union[_common_pb2.MonthState, str]] = ..., stock_lines: _Optional[_Iterable[_Union[_common_pb2.StockLine, _Mapping]]] = ..., order_count: _Optional[int] = ..., revenue_cents: _Optional[int] = ..., skipped_manufacturers: _Optional[_Iterable[str]] = ..., finished_shoppers: _Optional[int] = ..., unmet_demand: _Optional[int] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., manufacturer_results: _Optional[_Iterable[_Union[ManufacturerResult, _Mapping]]] = ..., close_reason: _Optional[str] = ..., shopper_names: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class SubmitOfferRequest(_message.Message):
     __slots__ = ("manufacturer_name", "month", "lines")
