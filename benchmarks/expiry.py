@@ -55,11 +55,15 @@ async def measure(rate: float, seconds: float, ttl_s: float) -> dict[str, Any]:
             pending: list[Any] = []
             while (elapsed := loop.time() - started) < seconds:
                 for _ in range(int(elapsed * rate) - made):
-                    pending.append(central.cart.add(customers[made % CUSTOMERS], line_ids[made % LINES], 1))
+                    pending.append(
+                        asyncio.ensure_future(
+                            central.cart.add(customers[made % CUSTOMERS], line_ids[made % LINES], 1)
+                        )
+                    )
                     made += 1
                 await asyncio.sleep(0.002)
             await asyncio.gather(*pending)
-            achieved = made / (loop.time() - started)
+            achieved = made / seconds
             for _ in range(int(seconds * 20) + 200):  # bounded: the load's length plus 10 s
                 if not _live(db_path):
                     break
