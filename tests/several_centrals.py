@@ -13,15 +13,14 @@ import asyncio
 import signal
 import subprocess
 import sys
-import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import asyncpg
 import grpc
 
+from launcher.postgres import fresh_database, raw_url
 from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel
 from nodekit.health import wait_until_serving
@@ -34,22 +33,6 @@ OPERATOR_KEY = "several-centrals-operator-key"
 SERVING_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 5.0
 LOG_TAIL_LINES = 40
-
-
-def raw_url(sqlalchemy_url: str) -> str:
-    """The asyncpg form of a ``postgresql+asyncpg://`` URL."""
-    return sqlalchemy_url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
-async def fresh_database(admin_url: str) -> str:
-    """Creates an empty database on the server of ``admin_url``; returns its SQLAlchemy URL."""
-    name = f"centrals_{uuid.uuid4().hex[:12]}"
-    connection = await asyncpg.connect(raw_url(admin_url), timeout=30)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 @dataclass
@@ -258,7 +241,7 @@ async def several_centrals(
         reservation_ttl_s: Reservation time-to-live of every central (the central's default when None).
         extra_args: More flags for every central.
     """
-    db_url = await fresh_database(admin_url)
+    db_url = await fresh_database(admin_url, "centrals")
     args = list(extra_args)
     for name, key in (manufacturer_keys or {}).items():
         args += ["--manufacturer", f"{name}={key}"]

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.network import Network, buy_when_free, running_network
-from tests.browser.shop_steps import add, cart_row, register
+from tests.browser.shop_steps import add, cart_row, catalog_row, register
 
 pytestmark = pytest.mark.browser
 
@@ -41,3 +41,14 @@ def test_a_dropped_line_is_explained(network: Network, page: Page) -> None:
         "Last ones: you asked for 2, only 0 left — your hold had expired and others bought the units."
     )
     expect(page.locator("#orders li.order .dropped-line")).to_contain_text("Last ones: you asked for 2")
+
+
+def test_what_a_person_typed_survives_a_catalog_update(network: Network, page: Page) -> None:
+    register(page, network.url, "Dora")
+    row = catalog_row(page, network.lines["Plenty"])
+    before = row.locator(".available").inner_text()
+    row.locator("input.qty").fill("7")
+    # Someone else buys: the catalog is pushed again and redrawn while Dora has typed but not added.
+    buy_when_free(network, "Plenty", 1, "typed-other")
+    expect(row.locator(".available")).not_to_have_text(before)
+    expect(row.locator("input.qty")).to_have_value("7")

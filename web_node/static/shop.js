@@ -41,7 +41,18 @@
 
   function renderCatalog(catalog) {
     $("catalog-month").textContent = catalog.month ? `month ${catalog.month} ${catalog.state}` : "";
-    replace($("catalog").tBodies[0], catalog.lines.map(catalogRow));
+    // The catalog is redrawn on every change: what a person typed (and where) survives the redraw.
+    const body = $("catalog").tBodies[0];
+    const typed = new Map();
+    for (const row of body.rows) typed.set(row.dataset.lineId, row.querySelector("input.qty").value);
+    const focused = document.activeElement && document.activeElement.classList.contains("qty")
+      ? document.activeElement.closest("tr").dataset.lineId : null;
+    replace(body, catalog.lines.map(catalogRow));
+    for (const row of body.rows) {
+      const input = row.querySelector("input.qty");
+      if (typed.has(row.dataset.lineId)) input.value = typed.get(row.dataset.lineId);
+      if (row.dataset.lineId === focused) input.focus();
+    }
     $("catalog-empty").hidden = catalog.lines.length > 0;
   }
 
