@@ -13,16 +13,9 @@ from typing import TypeVar
 import grpc
 
 from generated.distribution.v1 import month_pb2, month_pb2_grpc, report_pb2, report_pb2_grpc
+from launcher.from_proto import alerts_from_proto, branch_days_from_proto, snapshot_from_proto, state_name
 from launcher.outage import Outage
-from launcher.snapshots import (
-    BranchAlertFigures,
-    BranchDayFigures,
-    MonthSnapshot,
-    alerts_from_proto,
-    branch_days_from_proto,
-    snapshot_from_proto,
-    state_name,
-)
+from launcher.snapshots import BranchAlertFigures, BranchDayFigures, MonthSnapshot
 from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel
 from nodekit.retry import call_with_retry

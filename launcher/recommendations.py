@@ -1,10 +1,8 @@
-"""The production advice each manufacturer received at a month's close, recomputed for the report.
+"""The production advice each manufacturer received at a month's close, with the figures behind it.
 
-No operator RPC returns the month report notices themselves (GetMonthStatus gives the results;
-the recommendations travel only on the manufacturers' streams), so the report recomputes them
-with the central's own formula (``central.domain.recommend``, pure and free of gRPC) from the
-same inputs the central used: the results of the months in the look-back window, and the units
-held (this month's unsold units, back with the manufacturer on consignment).
+The advice itself comes from the central (GetMonthStatus carries what each month report told
+its manufacturer); the launcher only adds what a reader of the report wants beside it: the units
+held and the months of the window in which the manufacturer offered the product.
 """
 
 from __future__ import annotations
@@ -12,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from central.domain.recommend import HORIZON_DAYS, LOOKBACK_MONTHS, ProductMonth, recommend, window_months
 from launcher.snapshots import MonthRecord
 
 
@@ -28,7 +25,7 @@ class AdviceRow:
         daily_demand_milli: (sold + unmet) per day over the window, in thousandths of a unit.
         horizon_days: Days of demand produced for.
         held: Units the manufacturer still holds (its unsold units of the month).
-        window: The months averaged over.
+        window: The months averaged over: those of the window in which the product was offered.
     """
 
     manufacturer_name: str
@@ -43,34 +40,29 @@ class AdviceRow:
 
 def advice_at(records: Sequence[MonthRecord], index: int) -> list[AdviceRow]:
     """The recommendations sent at the close of ``records[index]``'s month, by manufacturer and product."""
-    month = records[index].status.month
-    window = window_months(month, LOOKBACK_MONTHS)
-    history: dict[str, list[ProductMonth]] = {}
+    status = records[index].status
+    window = set(status.recommendation_window)
+    offered: dict[tuple[str, str], set[int]] = {}
     for record in records[: index + 1]:
         if record.status.month not in window:
             continue
         for maker in record.status.manufacturer_results:
-            history.setdefault(maker.manufacturer_name, []).extend(
-                ProductMonth(record.status.month, p.product, p.sold, p.unmet_demand, p.revenue_cents)
-                for p in maker.products
-            )
+            for product in maker.products:
+                offered.setdefault((maker.manufacturer_name, product.product), set()).add(record.status.month)
     rows: list[AdviceRow] = []
-    for maker in records[index].status.manufacturer_results:
+    for maker in status.manufacturer_results:
         held = {p.product: p.unsold for p in maker.products}
-        for advice in recommend(month, history.get(maker.manufacturer_name, []), held):
-            months = tuple(
-                sorted({h.month for h in history[maker.manufacturer_name] if h.product == advice.product})
-            )
+        for advice in maker.advice:
             rows.append(
                 AdviceRow(
                     maker.manufacturer_name,
                     advice.product,
                     advice.recommended_quantity,
-                    advice.priority.value,
+                    advice.priority,
                     advice.daily_demand_milli,
-                    HORIZON_DAYS,
+                    status.recommendation_horizon_days,
                     held.get(advice.product, 0),
-                    months,
+                    tuple(sorted(offered.get((maker.manufacturer_name, advice.product), ()))),
                 )
             )
     return rows

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-
-from generated.distribution.v1 import common_pb2, month_pb2, report_pb2
 
 OPEN = "OPEN"
 CLOSED = "CLOSED"
@@ -39,11 +36,22 @@ class ProductOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class Advice:
+    """What the central told a manufacturer to produce of one product for the next month."""
+
+    product: str
+    recommended_quantity: int
+    priority: str
+    daily_demand_milli: int
+
+
+@dataclass(frozen=True, slots=True)
 class MakerOutcome:
-    """One manufacturer's results for a closed month."""
+    """One manufacturer's results for a closed month, and the advice its report carried."""
 
     manufacturer_name: str
     products: tuple[ProductOutcome, ...]
+    advice: tuple[Advice, ...] = ()
 
     def total(self, attribute: str) -> int:
         """Sum of one ProductOutcome counter over the products."""
@@ -91,6 +99,9 @@ class MonthSnapshot:
     close_reason: str
     # Customers who put something in a cart this month (the simulated ones and any person).
     shopper_names: tuple[str, ...] = ()
+    # Days of demand the advice produces for, and the months it averages over (once closed).
+    recommendation_horizon_days: int = 0
+    recommendation_window: tuple[int, ...] = ()
 
     @property
     def offered(self) -> int:
@@ -186,82 +197,6 @@ class Totals:
     per_manufacturer_sold: dict[str, int] = field(default_factory=dict)
 
 
-def state_name(state: int) -> str:
-    """``OPEN`` for ``MONTH_STATE_OPEN``."""
-    return str(common_pb2.MonthState.Name(state)).removeprefix("MONTH_STATE_")
-
-
-def _iso(status: month_pb2.MonthStatus, name: str) -> str | None:
-    """An ISO-8601 UTC time from a Timestamp field, or None when the field is unset."""
-    if not status.HasField(name):
-        return None
-    moment: datetime = getattr(status, name).ToDatetime(tzinfo=UTC)
-    return moment.isoformat()
-
-
-def snapshot_from_proto(status: month_pb2.MonthStatus) -> MonthSnapshot:
-    """Converts a MonthStatus message."""
-    return MonthSnapshot(
-        month=status.month,
-        state=state_name(status.state),
-        stock_lines=tuple(
-            Line(
-                stock_line_id=s.stock_line_id,
-                manufacturer_name=s.manufacturer_name,
-                product=s.product,
-                unit_price_cents=s.unit_price_cents,
-                offered=s.offered,
-                reserved=s.reserved,
-                sold=s.sold,
-                available=s.available,
-            )
-            for s in status.stock_lines
-        ),
-        order_count=status.order_count,
-        revenue_cents=status.revenue_cents,
-        skipped_manufacturers=tuple(status.skipped_manufacturers),
-        finished_shoppers=status.finished_shoppers,
-        unmet_demand=status.unmet_demand,
-        opened_at=_iso(status, "opened_at"),
-        closed_at=_iso(status, "closed_at"),
-        manufacturer_results=tuple(
-            MakerOutcome(
-                manufacturer_name=m.manufacturer_name,
-                products=tuple(
-                    ProductOutcome(
-                        product=p.product,
-                        offered=p.offered,
-                        sold=p.sold,
-                        revenue_cents=p.revenue_cents,
-                        unsold=p.unsold,
-                        unmet_demand=p.unmet_demand,
-                    )
-                    for p in m.results
-                ),
-            )
-            for m in status.manufacturer_results
-        ),
-        close_reason=status.close_reason,
-        shopper_names=tuple(status.shopper_names),
-    )
-
-
-def branch_days_from_proto(days: Iterable[report_pb2.BranchDay]) -> tuple[BranchDayFigures, ...]:
-    """Converts GetBranchRevenue rows."""
-    return tuple(
-        BranchDayFigures(
-            branch_name=d.branch_name,
-            business_day=d.business_day,
-            revenue_cents=d.revenue_cents,
-            loss_cents=d.loss_cents,
-            streamed_revenue_cents=d.streamed_revenue_cents,
-            transaction_count=d.transaction_count,
-            flagged=d.flagged,
-        )
-        for d in days
-    )
-
-
 def tally_by_manufacturer(lines: Iterable[Line]) -> dict[str, Tally]:
     """Offered, reserved and sold per manufacturer, in first-seen order."""
     tallies: dict[str, Tally] = {}
@@ -308,24 +243,6 @@ class BranchAlertFigures:
     quantity: int
     reorder_point: int
     raised_at: str | None
-
-
-def alerts_from_proto(alerts: Iterable[report_pb2.BranchAlert]) -> tuple[BranchAlertFigures, ...]:
-    """Converts ListLowStockAlerts rows."""
-    return tuple(
-        BranchAlertFigures(
-            branch_name=a.branch_name,
-            product=a.alert.product,
-            quantity=a.alert.quantity,
-            reorder_point=a.alert.reorder_point,
-            raised_at=(
-                a.alert.raised_at.ToDatetime(tzinfo=UTC).isoformat()
-                if a.alert.HasField("raised_at")
-                else None
-            ),
-        )
-        for a in alerts
-    )
 
 
 @dataclass(frozen=True, slots=True)

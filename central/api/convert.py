@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from central.domain.months import MonthState, ProductOutcome
+from central.domain.recommend import Priority, Recommendation
 from central.domain.stock import StockLine
 from central.service.month_status import MonthStatusView
 from central.service.views import CartLineView, OrderView
@@ -13,6 +14,11 @@ MONTH_STATES = {
     MonthState.COLLECTING: common_pb2.MONTH_STATE_COLLECTING,
     MonthState.OPEN: common_pb2.MONTH_STATE_OPEN,
     MonthState.CLOSED: common_pb2.MONTH_STATE_CLOSED,
+}
+PRIORITIES = {
+    Priority.A: common_pb2.PRIORITY_A,
+    Priority.B: common_pb2.PRIORITY_B,
+    Priority.C: common_pb2.PRIORITY_C,
 }
 DROP_REASONS = {
     "out_of_stock": order_pb2.DROP_REASON_OUT_OF_STOCK,
@@ -94,6 +100,16 @@ def product_result(outcome: ProductOutcome) -> common_pb2.ProductResult:
     )
 
 
+def recommendation(advice: Recommendation) -> common_pb2.ProductionRecommendation:
+    """One product's production advice."""
+    return common_pb2.ProductionRecommendation(
+        product=advice.product,
+        daily_demand_milli=advice.daily_demand_milli,
+        recommended_quantity=advice.recommended_quantity,
+        priority=PRIORITIES[advice.priority],
+    )
+
+
 def month_status(view: MonthStatusView) -> month_pb2.MonthStatus:
     """Everything about one month."""
     by_maker: dict[str, list[ProductOutcome]] = {}
@@ -112,10 +128,14 @@ def month_status(view: MonthStatusView) -> month_pb2.MonthStatus:
         closed_at=to_timestamp(view.closed_at),
         manufacturer_results=[
             month_pb2.ManufacturerResult(
-                manufacturer_name=name, results=[product_result(o) for o in outcomes]
+                manufacturer_name=name,
+                results=[product_result(o) for o in outcomes],
+                recommendations=[recommendation(r) for r in view.advice.get(name, ())],
             )
             for name, outcomes in by_maker.items()
         ],
         close_reason=view.close_reason,
         shopper_names=view.shoppers,
+        recommendation_horizon_days=view.horizon_days,
+        recommendation_window=view.window,
     )

@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 
 import grpc
 
+from central.api.convert import recommendation
 from central.api.month import ManufacturerLister
 from central.domain.notices import DepletionNotice, MonthReportNotice
-from central.domain.recommend import Priority
 from central.link import LinkRegistry
 from central.link.messages import OfferAsk, OutboxItem, Outgoing
 from central.link.session import LinkSession
@@ -22,12 +22,6 @@ from nodekit.guard import principal
 from nodekit.timestamps import to_timestamp
 
 logger = logging.getLogger(__name__)
-
-PRIORITIES = {
-    Priority.A: common_pb2.PRIORITY_A,
-    Priority.B: common_pb2.PRIORITY_B,
-    Priority.C: common_pb2.PRIORITY_C,
-}
 
 # A stream that does not say Hello promptly is not a manufacturer link.
 HELLO_TIMEOUT_S = 10.0
@@ -139,15 +133,7 @@ def month_report(notice: MonthReportNotice) -> common_pb2.MonthReport:
             )
             for r in notice.results
         ],
-        recommendations=[
-            common_pb2.ProductionRecommendation(
-                product=r.product,
-                daily_demand_milli=r.daily_demand_milli,
-                recommended_quantity=r.recommended_quantity,
-                priority=PRIORITIES[r.priority],
-            )
-            for r in notice.recommendations
-        ],
+        recommendations=[recommendation(r) for r in notice.recommendations],
         closed_at=to_timestamp(notice.closed_at),
     )
 

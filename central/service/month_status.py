@@ -1,4 +1,4 @@
-"""The month status read model: state, lines, orders, revenue, shoppers and (once closed) results."""
+"""The month status read model: state, lines, orders, revenue, shoppers; once closed, results and advice."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from sqlalchemy.engine import Connection
 
 from central.domain import failures
 from central.domain.months import MonthState, ProductOutcome
+from central.domain.notices import MonthReportNotice, NoticeKind, decode
+from central.domain.recommend import HORIZON_DAYS, Recommendation, window_months
 from central.domain.stock import StockLine
 from central.service.offers import load_month_lines
 from central.storage.schema import (
@@ -18,6 +20,7 @@ from central.storage.schema import (
     manufacturers,
     month_results,
     months,
+    notifications,
     orders,
     reservations,
     stock_lines,
@@ -44,6 +47,10 @@ class MonthStatusView:
     close_reason: str
     results: list[ProductOutcome] = field(default_factory=list)
     shoppers: list[str] = field(default_factory=list)
+    # What each manufacturer was told to produce, by name; empty before the close.
+    advice: dict[str, list[Recommendation]] = field(default_factory=dict)
+    horizon_days: int = 0
+    window: list[int] = field(default_factory=list)
 
 
 def read_status(connection: Connection, month: int) -> MonthStatusView:
@@ -83,6 +90,7 @@ def read_status(connection: Connection, month: int) -> MonthStatusView:
             .order_by(manufacturers.c.name, month_results.c.product)
         )
     ]
+    closed = row.closed_at is not None
     return MonthStatusView(
         month,
         MonthState(row.state),
@@ -97,7 +105,29 @@ def read_status(connection: Connection, month: int) -> MonthStatusView:
         row.close_reason,
         results,
         _shoppers(connection, month),
+        _advice(connection, month, row.closed_at) if closed else {},
+        HORIZON_DAYS if closed else 0,
+        list(window_months(month)) if closed else [],
     )
+
+
+def _advice(connection: Connection, month: int, closed_at: datetime) -> dict[str, list[Recommendation]]:
+    """The recommendations the close queued for each manufacturer, read back from the outbox.
+
+    The reports are written in the closing transaction, stamped with the close's time, so
+    only notifications from then on can hold this month's.
+    """
+    rows = connection.execute(
+        select(manufacturers.c.name, notifications.c.kind, notifications.c.payload)
+        .join(manufacturers, manufacturers.c.manufacturer_id == notifications.c.manufacturer_id)
+        .where(notifications.c.kind == NoticeKind.MONTH_REPORT.value, notifications.c.created_at >= closed_at)
+    )
+    advice: dict[str, list[Recommendation]] = {}
+    for name, kind, payload in rows:
+        notice = decode(kind, payload)
+        if isinstance(notice, MonthReportNotice) and notice.month == month:
+            advice[str(name)] = sorted(notice.recommendations, key=lambda r: r.product)
+    return advice
 
 
 def _shoppers(connection: Connection, month: int) -> list[str]:

@@ -26,7 +26,7 @@ from central.service.events import Depleted
 from central.service.views import CheckoutResult, DroppedLineView, OrderLineView, OrderView
 from central.storage import changes, movements, statements
 from central.storage.movements import MovementRow
-from central.storage.orders import load_orders
+from central.storage.orders import NewOrder, insert_order, load_orders
 from central.storage.schema import notifications
 from central.storage.statements import ACTIVE
 from nodekit.errors import DomainError, precondition
@@ -149,7 +149,12 @@ def place(connection: Connection, customer_id: str, key: str, now: datetime) -> 
     bought = [line for _, line in sorted(order.bought, key=lambda pair: pair[0])]
     dropped = [drop for _, drop in sorted(order.dropped, key=lambda pair: pair[0])]
     total = sum(line.quantity * line.unit_price_cents for line in bought)
-    _insert_order(connection, order, key, digest, total, card.last4, bought, dropped)
+    insert_order(
+        connection,
+        NewOrder(order.order_id, order.customer_id, month, key, digest, total, card.last4, now),
+        bought,
+        dropped,
+    )
     movements.append(connection, order.moves, now)
     depletions = _mark_depleted(connection, order.sold_out, now)
     view = OrderView(order.order_id, month, key, total, card.last4, now, bought, dropped)
@@ -238,60 +243,6 @@ def _bought(order: _Order, row: _CartRow, after: Counters, reserved: int = 0) ->
         order.sold_out.append(
             Depleted(order.month, row.stock_line_id, row.manufacturer_id, row.product, after.sold)
         )
-
-
-def _insert_order(
-    connection: Connection,
-    order: _Order,
-    key: str,
-    digest: str,
-    total: int,
-    last4: str,
-    bought: list[OrderLineView],
-    dropped: list[DroppedLineView],
-) -> None:
-    statements.INSERT_ORDER.execute(
-        connection,
-        {
-            "order_id": order.order_id,
-            "customer_id": order.customer_id,
-            "month": order.month,
-            "idempotency_key": key,
-            "cart_fingerprint": digest,
-            "total_cents": total,
-            "card_last4": last4,
-            "created_at": order.now,
-        },
-    )
-    statements.INSERT_ORDER_LINE.execute_many(
-        connection,
-        [
-            {
-                "order_id": order.order_id,
-                "position": i,
-                "stock_line_id": line.stock_line_id,
-                "quantity": line.quantity,
-                "unit_price_cents": line.unit_price_cents,
-                "bought": True,
-                "drop_reason": "",
-                "available_at_checkout": 0,
-            }
-            for i, line in enumerate(bought)
-        ]
-        + [
-            {
-                "order_id": order.order_id,
-                "position": len(bought) + i,
-                "stock_line_id": d.stock_line_id,
-                "quantity": d.requested,
-                "unit_price_cents": 0,
-                "bought": False,
-                "drop_reason": d.reason,
-                "available_at_checkout": d.available,
-            }
-            for i, d in enumerate(dropped)
-        ],
-    )
 
 
 def _mark_depleted(connection: Connection, sold_out: list[Depleted], now: datetime) -> list[Depleted]:

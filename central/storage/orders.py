@@ -1,12 +1,78 @@
-"""Reads orders back with their bought and dropped lines (for replays and history)."""
+"""Writes an order with its bought and dropped lines, and reads orders back (for replays and history)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from central.domain.orders import DroppedLineView, OrderLineView, OrderView
+from central.storage import statements
 from central.storage.schema import manufacturers, order_lines, orders, stock_lines
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrder:
+    """An order's own row: who, which month, under which key and for which cart."""
+
+    order_id: str
+    customer_id: str
+    month: int
+    idempotency_key: str
+    cart_fingerprint: str
+    total_cents: int
+    card_last4: str
+    created_at: datetime
+
+
+def insert_order(
+    connection: Connection, order: NewOrder, bought: list[OrderLineView], dropped: list[DroppedLineView]
+) -> None:
+    """Writes the order and its lines: the bought ones first, then the dropped ones, in cart order."""
+    statements.INSERT_ORDER.execute(
+        connection,
+        {
+            "order_id": order.order_id,
+            "customer_id": order.customer_id,
+            "month": order.month,
+            "idempotency_key": order.idempotency_key,
+            "cart_fingerprint": order.cart_fingerprint,
+            "total_cents": order.total_cents,
+            "card_last4": order.card_last4,
+            "created_at": order.created_at,
+        },
+    )
+    statements.INSERT_ORDER_LINE.execute_many(
+        connection,
+        [
+            {
+                "order_id": order.order_id,
+                "position": i,
+                "stock_line_id": line.stock_line_id,
+                "quantity": line.quantity,
+                "unit_price_cents": line.unit_price_cents,
+                "bought": True,
+                "drop_reason": "",
+                "available_at_checkout": 0,
+            }
+            for i, line in enumerate(bought)
+        ]
+        + [
+            {
+                "order_id": order.order_id,
+                "position": len(bought) + i,
+                "stock_line_id": d.stock_line_id,
+                "quantity": d.requested,
+                "unit_price_cents": 0,
+                "bought": False,
+                "drop_reason": d.reason,
+                "available_at_checkout": d.available,
+            }
+            for i, d in enumerate(dropped)
+        ],
+    )
 
 
 def load_orders(connection: Connection, customer_id: str, limit: int, order_id: str = "") -> list[OrderView]:

@@ -301,3 +301,12 @@ async def test_month_report_figures_equal_the_sum_of_the_orders(central: Running
         "bolts": (233, 4, common_pb2.PRIORITY_A),  # 7/30; 7 - 3
         "nuts": (200, 3, common_pb2.PRIORITY_A),  # 6/30; 6 - 3; 1750 of 2550 is under 80% before it
     }
+    # The operator reads the same advice back from the month's status, with its horizon and window.
+    status = (
+        await stubs.months.GetMonthStatus(
+            month_pb2.GetMonthStatusRequest(month=1), metadata=central.operator_metadata, timeout=WAIT_S
+        )
+    ).status
+    (acme_result,) = status.manufacturer_results
+    assert list(acme_result.recommendations) == sorted(report.recommendations, key=lambda r: r.product)
+    assert (status.recommendation_horizon_days, list(status.recommendation_window)) == (30, [1])

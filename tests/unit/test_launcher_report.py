@@ -11,6 +11,7 @@ from typing import Any
 
 from generated.distribution.v1 import common_pb2, month_pb2
 from launcher.faults import FaultRecord
+from launcher.from_proto import snapshot_from_proto
 from launcher.report import RunInfo, build_report, render_markdown, write_reports
 from launcher.snapshots import (
     AlertSeen,
@@ -18,9 +19,15 @@ from launcher.snapshots import (
     MonthRecord,
     Sellout,
     compute_totals,
-    snapshot_from_proto,
     tally_by_manufacturer,
 )
+
+# What the central's month reports advised in the two months these tests run (the central's
+# formula is tested with the central): product -> (daily demand milli, recommended, priority).
+ADVICE = {
+    1: {"apples": (266, 4, common_pb2.PRIORITY_A), "hammer": (233, 7, common_pb2.PRIORITY_A)},
+    2: {"apples": (333, 10, common_pb2.PRIORITY_A), "hammer": (166, 1, common_pb2.PRIORITY_A)},
+}
 
 
 def closed_status(month: int, sold_a: int, sold_b: int) -> month_pb2.MonthStatus:
@@ -60,6 +67,13 @@ def closed_status(month: int, sold_a: int, sold_b: int) -> month_pb2.MonthStatus
             unsold=offered - sold,
             unmet_demand=2,
         )
+        if month in ADVICE:
+            daily, quantity, priority = ADVICE[month][product]
+            result.recommendations.add(
+                product=product, daily_demand_milli=daily, recommended_quantity=quantity, priority=priority
+            )
+    status.recommendation_horizon_days = 30
+    status.recommendation_window.extend(range(max(1, month - 2), month + 1))
     return status
 
 

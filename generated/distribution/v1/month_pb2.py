@@ -26,7 +26,7 @@ from generated.distribution.v1 import common_pb2 as distribution_dot_v1_dot_comm
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x64istribution/v1/month.proto\x12\x0f\x64istribution.v1\x1a\x1c\x64istribution/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"e\n\x10OpenMonthRequest\x12\x19\n\x11offer_deadline_ms\x18\x01 \x01(\x05\x12\x19\n\x11\x65xpected_shoppers\x18\x02 \x01(\x05\x12\x1b\n\x13\x63lose_after_seconds\x18\x03 \x01(\x05\"\xa6\x01\n\x11OpenMonthResponse\x12\r\n\x05month\x18\x01 \x01(\x05\x12*\n\x05state\x18\x02 \x01(\x0e\x32\x1b.distribution.v1.MonthState\x12\x1d\n\x15offered_manufacturers\x18\x03 \x03(\t\x12\x1d\n\x15skipped_manufacturers\x18\x04 \x03(\t\x12\x18\n\x10stock_line_count\x18\x05 \x01(\x05\"\"\n\x11\x43loseMonthRequest\x12\r\n\x05month\x18\x01 \x01(\x05\"B\n\x12\x43loseMonthResponse\x12,\n\x06status\x18\x01 \x01(\x0b\x32\x1c.distribution.v1.MonthStatus\"&\n\x15GetMonthStatusRequest\x12\r\n\x05month\x18\x01 \x01(\x05\"F\n\x16GetMonthStatusResponse\x12,\n\x06status\x18\x01 \x01(\x0b\x32\x1c.distribution.v1.MonthStatus\"`\n\x12ManufacturerResult\x12\x19\n\x11manufacturer_name\x18\x01 \x01(\t\x12/\n\x07results\x18\x02 \x03(\x0b\x32\x1e.distribution.v1.ProductResult\"\xc3\x03\n\x0bMonthStatus\x12\r\n\x05month\x18\x01 \x01(\x05\x12*\n\x05state\x18\x02 \x01(\x0e\x32\x1b.distribution.v1.MonthState\x12/\n\x0bstock_lines\x18\x03 \x03(\x0b\x32\x1a.distribution.v1.StockLine\x12\x13\n\x0border_count\x18\x04 \x01(\x03\x12\x15\n\rrevenue_cents\x18\x05 \x01(\x03\x12\x1d\n\x15skipped_manufacturers\x18\x06 \x03(\t\x12\x19\n\x11\x66inished_shoppers\x18\x07 \x01(\x05\x12\x14\n\x0cunmet_demand\x18\x08 \x01(\x03\x12-\n\topened_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tclosed_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x41\n\x14manufacturer_results\x18\x0b \x03(\x0b\x32#.distribution.v1.ManufacturerResult\x12\x14\n\x0c\x63lose_reason\x18\x0c \x01(\t\x12\x15\n\rshopper_names\x18\r \x03(\t\"i\n\x12SubmitOfferRequest\x12\x19\n\x11manufacturer_name\x18\x01 \x01(\t\x12\r\n\x05month\x18\x02 \x01(\x05\x12)\n\x05lines\x18\x03 \x03(\x0b\x32\x1a.distribution.v1.OfferLine\"F\n\x13SubmitOfferResponse\x12/\n\x0bstock_lines\x18\x01 \x03(\x0b\x32\x1a.distribution.v1.StockLine\"\x1a\n\x18ListManufacturersRequest\"\x9d\x01\n\x10ManufacturerInfo\x12\x17\n\x0fmanufacturer_id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\tconnected\x18\x03 \x01(\x08\x12\x30\n\x0clast_seen_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1d\n\x15pending_notifications\x18\x05 \x01(\x05\"U\n\x19ListManufacturersResponse\x12\x38\n\rmanufacturers\x18\x01 \x03(\x0b\x32!.distribution.v1.ManufacturerInfo2\xe2\x03\n\x0cMonthService\x12R\n\tOpenMonth\x12!.distribution.v1.OpenMonthRequest\x1a\".distribution.v1.OpenMonthResponse\x12U\n\nCloseMonth\x12\".distribution.v1.CloseMonthRequest\x1a#.distribution.v1.CloseMonthResponse\x12\x61\n\x0eGetMonthStatus\x12&.distribution.v1.GetMonthStatusRequest\x1a\'.distribution.v1.GetMonthStatusResponse\x12X\n\x0bSubmitOffer\x12#.distribution.v1.SubmitOfferRequest\x1a$.distribution.v1.SubmitOfferResponse\x12j\n\x11ListManufacturers\x12).distribution.v1.ListManufacturersRequest\x1a*.distribution.v1.ListManufacturersResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x64istribution/v1/month.proto\x12\x0f\x64istribution.v1\x1a\x1c\x64istribution/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"e\n\x10OpenMonthRequest\x12\x19\n\x11offer_deadline_ms\x18\x01 \x01(\x05\x12\x19\n\x11\x65xpected_shoppers\x18\x02 \x01(\x05\x12\x1b\n\x13\x63lose_after_seconds\x18\x03 \x01(\x05\"\xa6\x01\n\x11OpenMonthResponse\x12\r\n\x05month\x18\x01 \x01(\x05\x12*\n\x05state\x18\x02 \x01(\x0e\x32\x1b.distribution.v1.MonthState\x12\x1d\n\x15offered_manufacturers\x18\x03 \x03(\t\x12\x1d\n\x15skipped_manufacturers\x18\x04 \x03(\t\x12\x18\n\x10stock_line_count\x18\x05 \x01(\x05\"\"\n\x11\x43loseMonthRequest\x12\r\n\x05month\x18\x01 \x01(\x05\"B\n\x12\x43loseMonthResponse\x12,\n\x06status\x18\x01 \x01(\x0b\x32\x1c.distribution.v1.MonthStatus\"&\n\x15GetMonthStatusRequest\x12\r\n\x05month\x18\x01 \x01(\x05\"F\n\x16GetMonthStatusResponse\x12,\n\x06status\x18\x01 \x01(\x0b\x32\x1c.distribution.v1.MonthStatus\"\xa4\x01\n\x12ManufacturerResult\x12\x19\n\x11manufacturer_name\x18\x01 \x01(\t\x12/\n\x07results\x18\x02 \x03(\x0b\x32\x1e.distribution.v1.ProductResult\x12\x42\n\x0frecommendations\x18\x03 \x03(\x0b\x32).distribution.v1.ProductionRecommendation\"\x87\x04\n\x0bMonthStatus\x12\r\n\x05month\x18\x01 \x01(\x05\x12*\n\x05state\x18\x02 \x01(\x0e\x32\x1b.distribution.v1.MonthState\x12/\n\x0bstock_lines\x18\x03 \x03(\x0b\x32\x1a.distribution.v1.StockLine\x12\x13\n\x0border_count\x18\x04 \x01(\x03\x12\x15\n\rrevenue_cents\x18\x05 \x01(\x03\x12\x1d\n\x15skipped_manufacturers\x18\x06 \x03(\t\x12\x19\n\x11\x66inished_shoppers\x18\x07 \x01(\x05\x12\x14\n\x0cunmet_demand\x18\x08 \x01(\x03\x12-\n\topened_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tclosed_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x41\n\x14manufacturer_results\x18\x0b \x03(\x0b\x32#.distribution.v1.ManufacturerResult\x12\x14\n\x0c\x63lose_reason\x18\x0c \x01(\t\x12\x15\n\rshopper_names\x18\r \x03(\t\x12#\n\x1brecommendation_horizon_days\x18\x14 \x01(\x05\x12\x1d\n\x15recommendation_window\x18\x15 \x03(\x05\"i\n\x12SubmitOfferRequest\x12\x19\n\x11manufacturer_name\x18\x01 \x01(\t\x12\r\n\x05month\x18\x02 \x01(\x05\x12)\n\x05lines\x18\x03 \x03(\x0b\x32\x1a.distribution.v1.OfferLine\"F\n\x13SubmitOfferResponse\x12/\n\x0bstock_lines\x18\x01 \x03(\x0b\x32\x1a.distribution.v1.StockLine\"\x1a\n\x18ListManufacturersRequest\"\x9d\x01\n\x10ManufacturerInfo\x12\x17\n\x0fmanufacturer_id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\tconnected\x18\x03 \x01(\x08\x12\x30\n\x0clast_seen_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1d\n\x15pending_notifications\x18\x05 \x01(\x05\"U\n\x19ListManufacturersResponse\x12\x38\n\rmanufacturers\x18\x01 \x03(\x0b\x32!.distribution.v1.ManufacturerInfo2\xe2\x03\n\x0cMonthService\x12R\n\tOpenMonth\x12!.distribution.v1.OpenMonthRequest\x1a\".distribution.v1.OpenMonthResponse\x12U\n\nCloseMonth\x12\".distribution.v1.CloseMonthRequest\x1a#.distribution.v1.CloseMonthResponse\x12\x61\n\x0eGetMonthStatus\x12&.distribution.v1.GetMonthStatusRequest\x1a\'.distribution.v1.GetMonthStatusResponse\x12X\n\x0bSubmitOffer\x12#.distribution.v1.SubmitOfferRequest\x1a$.distribution.v1.SubmitOfferResponse\x12j\n\x11ListManufacturers\x12).distribution.v1.ListManufacturersRequest\x1a*.distribution.v1.ListManufacturersResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -45,20 +45,20 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETMONTHSTATUSREQUEST']._serialized_end=525
   _globals['_GETMONTHSTATUSRESPONSE']._serialized_start=527
   _globals['_GETMONTHSTATUSRESPONSE']._serialized_end=597
-  _globals['_MANUFACTURERRESULT']._serialized_start=599
-  _globals['_MANUFACTURERRESULT']._serialized_end=695
-  _globals['_MONTHSTATUS']._serialized_start=698
-  _globals['_MONTHSTATUS']._serialized_end=1149
-  _globals['_SUBMITOFFERREQUEST']._serialized_start=1151
-  _globals['_SUBMITOFFERREQUEST']._serialized_end=1256
-  _globals['_SUBMITOFFERRESPONSE']._serialized_start=1258
-  _globals['_SUBMITOFFERRESPONSE']._serialized_end=1328
-  _globals['_LISTMANUFACTURERSREQUEST']._serialized_start=1330
-  _globals['_LISTMANUFACTURERSREQUEST']._serialized_end=1356
-  _globals['_MANUFACTURERINFO']._serialized_start=1359
-  _globals['_MANUFACTURERINFO']._serialized_end=1516
-  _globals['_LISTMANUFACTURERSRESPONSE']._serialized_start=1518
-  _globals['_LISTMANUFACTURERSRESPONSE']._serialized_end=1603
-  _globals['_MONTHSERVICE']._serialized_start=1606
-  _globals['_MONTHSERVICE']._serialized_end=2088
+  _globals['_MANUFACTURERRESULT']._serialized_start=600
+  _globals['_MANUFACTURERRESULT']._serialized_end=764
+  _globals['_MONTHSTATUS']._serialized_start=767
+  _globals['_MONTHSTATUS']._serialized_end=1286
+  _globals['_SUBMITOFFERREQUEST']._serialized_start=1288
+  _globals['_SUBMITOFFERREQUEST']._serialized_end=1393
+  _globals['_SUBMITOFFERRESPONSE']._serialized_start=1395
+  _globals['_SUBMITOFFERRESPONSE']._serialized_end=1465
+  _globals['_LISTMANUFACTURERSREQUEST']._serialized_start=1467
+  _globals['_LISTMANUFACTURERSREQUEST']._serialized_end=1493
+  _globals['_MANUFACTURERINFO']._serialized_start=1496
+  _globals['_MANUFACTURERINFO']._serialized_end=1653
+  _globals['_LISTMANUFACTURERSRESPONSE']._serialized_start=1655
+  _globals['_LISTMANUFACTURERSRESPONSE']._serialized_end=1740
+  _globals['_MONTHSERVICE']._serialized_start=1743
+  _globals['_MONTHSERVICE']._serialized_end=2225
 # @@protoc_insertion_point(module_scope)

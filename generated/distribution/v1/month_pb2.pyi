@@ -59,15 +59,17 @@ class GetMonthStatusResponse(_message.Message):
     def __init__(self, status: _Optional[_Union[MonthStatus, _Mapping]] = ...) -> None: ...
 
 class ManufacturerResult(_message.Message):
-    __slots__ = ("manufacturer_name", "results")
+    __slots__ = ("manufacturer_name", "results", "recommendations")
     MANUFACTURER_NAME_FIELD_NUMBER: _ClassVar[int]
     RESULTS_FIELD_NUMBER: _ClassVar[int]
+    RECOMMENDATIONS_FIELD_NUMBER: _ClassVar[int]
     manufacturer_name: str
     results: _containers.RepeatedCompositeFieldContainer[_common_pb2.ProductResult]
-    def __init__(self, manufacturer_name: _Optional[str] = ..., results: _Optional[_Iterable[_Union[_common_pb2.ProductResult, _Mapping]]] = ...) -> None: ...
+    recommendations: _containers.RepeatedCompositeFieldContainer[_common_pb2.ProductionRecommendation]
+    def __init__(self, manufacturer_name: _Optional[str] = ..., results: _Optional[_Iterable[_Union[_common_pb2.ProductResult, _Mapping]]] = ..., recommendations: _Optional[_Iterable[_Union[_common_pb2.ProductionRecommendation, _Mapping]]] = ...) -> None: ...
 
 class MonthStatus(_message.Message):
-    __slots__ = ("month", "state", "stock_lines", "order_count", "revenue_cents", "skipped_manufacturers", "finished_shoppers", "unmet_demand", "opened_at", "closed_at", "manufacturer_results", "close_reason", "shopper_names")
+    __slots__ = ("month", "state", "stock_lines", "order_count", "revenue_cents", "skipped_manufacturers", "finished_shoppers", "unmet_demand", "opened_at", "closed_at", "manufacturer_results", "close_reason", "shopper_names", "recommendation_horizon_days", "recommendation_window")
     MONTH_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     STOCK_LINES_FIELD_NUMBER: _ClassVar[int]
@@ -81,6 +83,8 @@ class MonthStatus(_message.Message):
     MANUFACTURER_RESULTS_FIELD_NUMBER: _ClassVar[int]
     CLOSE_REASON_FIELD_NUMBER: _ClassVar[int]
     SHOPPER_NAMES_FIELD_NUMBER: _ClassVar[int]
+    RECOMMENDATION_HORIZON_DAYS_FIELD_NUMBER: _ClassVar[int]
+    RECOMMENDATION_WINDOW_FIELD_NUMBER: _ClassVar[int]
     month: int
     state: _common_pb2.MonthState
     stock_lines: _containers.RepeatedCompositeFieldContainer[_common_pb2.StockLine]
@@ -94,7 +98,9 @@ class MonthStatus(_message.Message):
     manufacturer_results: _containers.RepeatedCompositeFieldContainer[ManufacturerResult]
     close_reason: str
     shopper_names: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, month: _Optional[int] = ..., state: _Optional[_Union[_common_pb2.MonthState, str]] = ..., stock_lines: _Optional[_Iterable[_Union[_common_pb2.StockLine, _Mapping]]] = ..., order_count: _Optional[int] = ..., revenue_cents: _Optional[int] = ..., skipped_manufacturers: _Optional[_Iterable[str]] = ..., finished_shoppers: _Optional[int] = ..., unmet_demand: _Optional[int] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., manufacturer_results: _Optional[_Iterable[_Union[ManufacturerResult, _Mapping]]] = ..., close_reason: _Optional[str] = ..., shopper_names: _Optional[_Iterable[str]] = ...) -> None: ...
+    recommendation_horizon_days: int
+    recommendation_window: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, month: _Optional[int] = ..., state: _Optional[_Union[_common_pb2.MonthState, str]] = ..., stock_lines: _Optional[_Iterable[_Union[_common_pb2.StockLine, _Mapping]]] = ..., order_count: _Optional[int] = ..., revenue_cents: _Optional[int] = ..., skipped_manufacturers: _Optional[_Iterable[str]] = ..., finished_shoppers: _Optional[int] = ..., unmet_demand: _Optional[int] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., manufacturer_results: _Optional[_Iterable[_Union[ManufacturerResult, _Mapping]]] = ..., close_reason: _Optional[str] = ..., shopper_names: _Optional[_Iterable[str]] = ..., recommendation_horizon_days: _Optional[int] = ..., recommendation_window: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class SubmitOfferRequest(_message.Message):
     __slots__ = ("manufacturer_name", "month", "lines")
