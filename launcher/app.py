@@ -19,7 +19,7 @@ from launcher.chaos import Chaos, Target, plan_strikes
 from launcher.display import background, shown
 from launcher.feed import follow_central
 from launcher.join import JoinInfo, key_off_the_command_line, write_join, write_operator_key
-from launcher.loss_check import ACKS_DIR, ACKS_ENV, check_lines, check_run, sqlite_path
+from launcher.loss_check import ACKS_DIR, ACKS_ENV, check_database, check_lines
 from launcher.months import MonthPlan, run_month
 from launcher.outage import Outage
 from launcher.postgres import PostgresMissing, fresh_database, throwaway_postgres
@@ -252,16 +252,13 @@ def _setup_logging(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, handlers=[file_handler, console], force=True)
 
 
-def _loss_check(settings: Settings, cast: Cast, out: TextIO) -> bool:
+async def _loss_check(settings: Settings, cast: Cast, out: TextIO) -> bool:
     """Prints the end-of-run check of the databases; True if it passed (or cannot be run)."""
-    central_db = sqlite_path(settings.db_url)
-    if central_db is None:
-        _say(
-            out, "Loss check: skipped, it reads the central's SQLite file and this run used another database"
-        )
-        return True
     branches = {b.name: settings.run_dir / f"{b.slug}.sqlite3" for b in cast.branches}
-    checks = check_run(central_db, settings.run_dir, branches)
+    checks = await asyncio.to_thread(check_database, settings.db_url, settings.run_dir, branches)
+    if checks is None:
+        _say(out, "Loss check: skipped, it reads SQLite and PostgreSQL and this run used another database")
+        return True
     _say(out, *check_lines(checks))
     return all(check.ok for check in checks)
 
@@ -325,7 +322,7 @@ async def _launch(settings: Settings, out: TextIO, err: TextIO) -> int:
             f"stopped {len(codes)} processes" + (f"; unclean exits: {unclean}" if unclean else ""),
         )
     # Read once every process has stopped: the databases hold all they will ever hold.
-    if code == EXIT_OK and not _loss_check(settings, cast, out):
+    if code == EXIT_OK and not await _loss_check(settings, cast, out):
         code = EXIT_FAILED
     return code
 

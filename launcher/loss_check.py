@@ -1,6 +1,7 @@
 """After a run: nothing acknowledged was lost, and the stock invariant holds, read from the databases.
 
-Read-only, after every process has stopped:
+Read-only, after every process has stopped, from the central's SQLite file or its PostgreSQL
+database (several centrals) and the branches' SQLite files:
 
 - orders: every order id a simulated customer was answered OK for (``acks/<customer>.txt``,
   one id per line, written by ``customer_node.acks``) is in the central's ``orders``;
@@ -13,17 +14,25 @@ Read-only, after every process has stopped:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from launcher.postgres import raw_url
 
 ACKS_DIR = "acks"
 # Each simulated customer appends to the file this names (customer_node.acks.ENV_ACKS_FILE).
 ACKS_ENV = "DISTRIBUTION_ACKS_FILE"
 SQLITE_PREFIX = "sqlite+aiosqlite:///"
 EXAMPLES = 3
+
+
+# Runs one parameterless SELECT against the central's database and returns its rows.
+Query = Callable[[str], list[tuple[Any, ...]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,40 +76,35 @@ def _missing(what: str, wanted: set[str], found: set[str]) -> tuple[bool, str]:
     return True, f"all {len(wanted)} {what} present"
 
 
-def check_orders(central: sqlite3.Connection, acks_dir: Path) -> Check:
+def check_orders(central: Query, acks_dir: Path) -> Check:
     """Every order a customer was answered OK for exists in the central."""
     acked = acknowledged_orders(acks_dir)
-    stored = {row[0] for row in central.execute("SELECT order_id FROM orders")}
+    stored = {row[0] for row in central("SELECT order_id FROM orders")}
     ok, detail = _missing("acknowledged orders", acked, stored)
     return Check("orders", ok, detail)
 
 
-def check_branch_sales(central: sqlite3.Connection, branch_dbs: Mapping[str, Path]) -> Check:
+def check_branch_sales(central: Query, branch_dbs: Mapping[str, Path]) -> Check:
     """Every sale a branch holds as acknowledged is in the central's sales of that branch."""
     wanted: set[str] = set()
-    found: set[str] = set()
     for name, path in sorted(branch_dbs.items()):
         with read_only(path) as branch:
             acked = {
                 row[0]
                 for row in branch.execute("SELECT transaction_id FROM outbox WHERE acked_at IS NOT NULL")
             }
-        stored = central.execute(
-            "SELECT s.transaction_id FROM branch_sales s JOIN branches b ON b.branch_id = s.branch_id "
-            "WHERE b.name = ?",
-            (name,),
-        )
         wanted |= {f"{name}/{tid}" for tid in acked}
-        found |= {f"{name}/{row[0]}" for row in stored}
+    stored = central(
+        "SELECT b.name, s.transaction_id FROM branch_sales s JOIN branches b ON b.branch_id = s.branch_id"
+    )
+    found = {f"{name}/{tid}" for name, tid in stored if name in branch_dbs}
     ok, detail = _missing("acknowledged branch sales", wanted, found)
     return Check("branch sales", ok, detail)
 
 
-def check_notices(central: sqlite3.Connection) -> Check:
+def check_notices(central: Query) -> Check:
     """Every notification the central recorded was acknowledged by its manufacturer."""
-    rows = central.execute(
-        "SELECT kind, COUNT(*), COUNT(acked_at) FROM notifications GROUP BY kind ORDER BY kind"
-    ).fetchall()
+    rows = central("SELECT kind, COUNT(*), COUNT(acked_at) FROM notifications GROUP BY kind ORDER BY kind")
     unacked = {kind: total - acked for kind, total, acked in rows if total != acked}
     counts = ", ".join(f"{total} {kind}" for kind, total, _ in rows) or "none"
     if unacked:
@@ -109,9 +113,9 @@ def check_notices(central: sqlite3.Connection) -> Check:
     return Check("notices", True, f"all acknowledged ({counts})")
 
 
-def check_stock(central: sqlite3.Connection) -> Check:
+def check_stock(central: Query) -> Check:
     """The stock invariant on every line, and its counters against reservations and orders."""
-    rows = central.execute(
+    rows = central(
         """
         SELECT l.stock_line_id, l.offered, l.reserved, l.sold,
                COALESCE((SELECT SUM(r.quantity) FROM reservations r
@@ -120,7 +124,7 @@ def check_stock(central: sqlite3.Connection) -> Check:
                          WHERE o.stock_line_id = l.stock_line_id AND o.bought), 0)
         FROM stock_lines l ORDER BY l.stock_line_id
         """
-    ).fetchall()
+    )
     broken = []
     for line_id, offered, reserved, sold, active, ordered in rows:
         problems = []
@@ -142,12 +146,43 @@ def check_stock(central: sqlite3.Connection) -> Check:
 def check_run(central_db: Path, run_dir: Path, branch_dbs: Mapping[str, Path]) -> list[Check]:
     """Every check, against the central's SQLite file and the branches' files."""
     with read_only(central_db) as central:
-        return [
-            check_orders(central, run_dir / ACKS_DIR),
-            check_branch_sales(central, branch_dbs),
-            check_notices(central),
-            check_stock(central),
-        ]
+        return check_all(lambda sql: central.execute(sql).fetchall(), run_dir, branch_dbs)
+
+
+def check_all(central: Query, run_dir: Path, branch_dbs: Mapping[str, Path]) -> list[Check]:
+    """Every check, with ``central`` reading the central's database."""
+    return [
+        check_orders(central, run_dir / ACKS_DIR),
+        check_branch_sales(central, branch_dbs),
+        check_notices(central),
+        check_stock(central),
+    ]
+
+
+def check_database(db_url: str, run_dir: Path, branch_dbs: Mapping[str, Path]) -> list[Check] | None:
+    """Every check against the central's database at ``db_url``; None for a kind it cannot read.
+
+    Blocking (PostgreSQL is read through asyncio.run per query): call it off the event loop.
+    """
+    central_db = sqlite_path(db_url)
+    if central_db is not None:
+        return check_run(central_db, run_dir, branch_dbs)
+    if db_url.startswith("postgresql+asyncpg://"):
+        dsn = raw_url(db_url)
+        return check_all(lambda sql: asyncio.run(_fetch_postgres(dsn, sql)), run_dir, branch_dbs)
+    return None
+
+
+async def _fetch_postgres(dsn: str, sql: str) -> list[tuple[Any, ...]]:
+    import asyncpg  # only runs on PostgreSQL need the driver
+
+    connection = await asyncpg.connect(dsn, timeout=30)
+    try:
+        # Read-only: the check must not change what it checks.
+        async with connection.transaction(readonly=True):
+            return [tuple(row) for row in await connection.fetch(sql)]
+    finally:
+        await connection.close()
 
 
 def check_lines(checks: list[Check]) -> list[str]:

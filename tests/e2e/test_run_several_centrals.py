@@ -44,6 +44,8 @@ def test_two_centrals_on_a_throwaway_postgres_run_the_months(tmp_path: Path) -> 
     addresses = central_line.removeprefix("central: ").split(",")
     assert len(addresses) == 2
     assert "PostgreSQL: a throwaway server" in run.stdout
+    # The loss check reads the central's PostgreSQL database like it reads SQLite.
+    assert "Loss check: nothing acknowledged was lost" in run.stdout
     months = run.report["months"]
     assert [m["month"] for m in months] == [1, 2]
     assert sum(m["order_count"] for m in months) > 0

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 from pathlib import Path
 
-from launcher.loss_check import check_lines, check_run, sqlite_path
+from launcher.loss_check import check_database, check_lines, check_run, sqlite_path
+from launcher.postgres import fresh_database, raw_url
+from tests.postgres import postgres_server
 
 CENTRAL = """
 CREATE TABLE orders (order_id TEXT PRIMARY KEY);
@@ -76,3 +79,37 @@ def test_a_lost_order_a_lost_sale_an_unacked_notice_and_a_broken_line_all_fail(t
 def test_only_sqlite_urls_have_a_file() -> None:
     assert sqlite_path("sqlite+aiosqlite:////tmp/x/central.sqlite3") == Path("/tmp/x/central.sqlite3")
     assert sqlite_path("postgresql+asyncpg://u@h/db") is None
+
+
+async def _load_postgres(url: str, script: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(raw_url(url), timeout=30)
+    try:
+        await connection.execute(script)
+    finally:
+        await connection.close()
+
+
+def test_the_same_checks_read_a_postgresql_central(tmp_path: Path) -> None:
+    _, branch = make_run(tmp_path, acked_orders="o-1\no-3\n")
+    # PostgreSQL numbers rows with identity columns and takes booleans as true and false.
+    script = CENTRAL.replace(
+        "notification_id INTEGER PRIMARY KEY", "notification_id SERIAL PRIMARY KEY"
+    ).replace("(1, 5, 1), (1, 3, 0)", "(1, 5, true), (1, 3, false)")
+    with postgres_server() as admin_url:
+        url = asyncio.run(fresh_database(admin_url, "loss"))
+        asyncio.run(_load_postgres(url, script))
+
+        checks = {check.name: check for check in check_database(url, tmp_path, {"Toronto": branch}) or []}
+        assert set(checks) == {"orders", "branch sales", "notices", "stock"}
+        assert "1 of 2 acknowledged orders missing, e.g. o-3" in checks["orders"].detail
+        assert checks["branch sales"].ok and checks["notices"].ok and checks["stock"].ok
+
+        asyncio.run(_load_postgres(url, "UPDATE stock_lines SET sold = 9;"))
+        (stock,) = [c for c in check_database(url, tmp_path, {"Toronto": branch}) or [] if c.name == "stock"]
+        assert not stock.ok and "sold 9 but 5 ordered" in stock.detail
+
+
+def test_a_database_it_cannot_read_is_not_checked(tmp_path: Path) -> None:
+    assert check_database("mysql+aiomysql://u@127.0.0.1/db", tmp_path, {}) is None
