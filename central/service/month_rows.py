@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Row
 from central.domain import failures
 from central.domain.months import MonthState
 from central.storage import changes
-from central.storage.schema import finished_shoppers, months
+from central.storage.schema import finished_shoppers, manufacturers, months, stock_lines
 from central.storage.serialize import Exclusive, one_at_a_time
 from nodekit.errors import precondition
 
@@ -58,23 +58,49 @@ def begin_month(
     return month
 
 
-def mark_open(connection: Connection, month: int, skipped: Collection[str] | None = None) -> bool:
+def mark_open(connection: Connection, month: int, skipped: Collection[str] | None = None) -> list[str] | None:
     """Moves ``month`` from COLLECTING to OPEN, noting the manufacturers skipped (kept when None).
 
-    Returns whether this call opened it (False when it was no longer COLLECTING).
+    Returns the names recorded as skipped, or None when this call did not open the month (it was
+    no longer COLLECTING). A name with stock lines in the month is not skipped: its offer was
+    recorded after the collector last looked, and it is on sale.
     """
-    values: dict[str, str] = {"state": MonthState.OPEN.value}
-    if skipped is not None:
-        values["skipped_manufacturers"] = "\n".join(sorted(skipped))
     opened = connection.execute(
         update(months)
         .where(months.c.month == month, months.c.state == MonthState.COLLECTING.value)
-        .values(**values)
-        .returning(months.c.month)
+        .values(state=MonthState.OPEN.value)
+        .returning(months.c.skipped_manufacturers)
     ).first()
-    if opened is not None:
+    if opened is None:
+        return None
+    changes.month(connection)
+    if skipped is None:
+        return [name for name in opened.skipped_manufacturers.split("\n") if name]
+    # The update holds the month's row, so an offer still being recorded waits for this
+    # transaction, finds the month open and takes its name off the list itself.
+    offered = set(
+        connection.execute(
+            select(manufacturers.c.name)
+            .join(stock_lines, stock_lines.c.manufacturer_id == manufacturers.c.manufacturer_id)
+            .where(stock_lines.c.month == month)
+        ).scalars()
+    )
+    names = sorted(set(skipped) - offered)
+    connection.execute(
+        update(months).where(months.c.month == month).values(skipped_manufacturers="\n".join(names))
+    )
+    return names
+
+
+def not_skipped(connection: Connection, month: int, name: str, skipped_text: str) -> None:
+    """Takes ``name`` off the month's skipped manufacturers (``skipped_text``, read under the row's lock)."""
+    names = [n for n in skipped_text.split("\n") if n]
+    if name in names:
+        names.remove(name)
+        connection.execute(
+            update(months).where(months.c.month == month).values(skipped_manufacturers="\n".join(names))
+        )
         changes.month(connection)
-    return opened is not None
 
 
 @dataclass(frozen=True, slots=True)

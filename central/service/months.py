@@ -184,9 +184,11 @@ class MonthDesk:
             offered, skipped = [], []
         finally:
             self._opening = None
+        recorded = await self._core.writer.run(lambda c: mark_open(c, month, skipped))
+        if recorded is not None:
+            skipped = recorded
         for name in skipped:
             logger.warning("month %d: manufacturer %s skipped (no offer in time)", month, name)
-        await self._core.writer.run(lambda c: mark_open(c, month, skipped))
         await self.reload()
         self._core.events.publish(MonthOpened(month))
         lines = len(self._core.book.lines) if self._core.book.month == month else 0
@@ -200,7 +202,7 @@ class MonthDesk:
 
     async def _open_late(self, month: int) -> None:
         """Opens a month whose opener is gone, with the offers that arrived."""
-        if await self._core.writer.run(lambda c: mark_open(c, month)):
+        if await self._core.writer.run(lambda c: mark_open(c, month)) is not None:
             logger.info("month %d was still collecting past its deadline; opened with what arrived", month)
         await self.reload()
 

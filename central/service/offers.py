@@ -13,6 +13,7 @@ from central.domain import rules
 from central.domain.months import MonthState
 from central.domain.stock import Movement, StockLine
 from central.service.core import Core
+from central.service.month_rows import not_skipped
 from central.storage import changes, movements
 from central.storage.movements import MovementRow
 from central.storage.schema import manufacturers, months, stock_lines
@@ -98,7 +99,14 @@ def record_offer(
     now: datetime,
 ) -> list[StockLine]:
     """Creates the stock lines of an offer; the same offer again is a no-op, a different one is refused."""
-    state = connection.execute(select(months.c.state).where(months.c.month == month)).scalar()
+    # The month's row is held to the commit: an open racing this offer either sees its lines or
+    # waits, and this offer then takes its name off the skipped list the open wrote.
+    row = connection.execute(
+        select(months.c.state, months.c.skipped_manufacturers)
+        .where(months.c.month == month)
+        .with_for_update()
+    ).first()
+    state = row.state if row is not None else None
     if state not in (MonthState.COLLECTING.value, MonthState.OPEN.value):
         raise precondition(
             "MONTH_NOT_ACCEPTING_OFFERS",
@@ -166,6 +174,8 @@ def record_offer(
         )
     movements.append(connection, moves, now)
     changes.lines(connection, (line.stock_line_id for line in created))
+    if row is not None and state == MonthState.OPEN.value:
+        not_skipped(connection, month, manufacturer_name, row.skipped_manufacturers)
     return created
 
 
