@@ -118,4 +118,9 @@ def month_status(view: MonthStatusView) -> month_pb2.MonthStatus:
         ],
         close_reason=view.close_reason,
         shopper_names=view.shoppers,
+        paused=view.paused,
+        paused_at=to_timestamp(view.paused_at),
+        paused_ms=view.paused_ms,
+        close_after_seconds=view.close_after_seconds,
+        closes_at=to_timestamp(view.closes_at),
     )
