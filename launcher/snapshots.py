@@ -91,6 +91,9 @@ class MonthSnapshot:
     close_reason: str
     # Customers who put something in a cart this month (the simulated ones and any person).
     shopper_names: tuple[str, ...] = ()
+    # The month's clock: whether the operator has it paused, and the time paused so far.
+    paused: bool = False
+    paused_ms: int = 0
 
     @property
     def offered(self) -> int:
@@ -243,6 +246,8 @@ def snapshot_from_proto(status: month_pb2.MonthStatus) -> MonthSnapshot:
         ),
         close_reason=status.close_reason,
         shopper_names=tuple(status.shopper_names),
+        paused=status.paused,
+        paused_ms=status.paused_ms,
     )
 
 
