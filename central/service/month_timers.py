@@ -80,10 +80,13 @@ class MonthTimers:
         self._timer = None
 
     def _arm(self, at: datetime, action: Callable[[], Awaitable[None]]) -> None:
-        delay_s = max(0.0, (at - self._clock()).total_seconds())
-
         async def fire() -> None:
-            await asyncio.sleep(delay_s)
+            # The event loop's sleep may end a little before the wall clock gets there; the
+            # deadline close checks the wall clock, so the timer waits until it has passed.
+            delay_s = (at - self._clock()).total_seconds()
+            while delay_s > 0:
+                await asyncio.sleep(delay_s)
+                delay_s = (at - self._clock()).total_seconds()
             try:
                 await action()
             except Exception:
