@@ -122,7 +122,8 @@ class MonthDesk:
     def _follow_clock(self, row: Any) -> None:
         """The timers re-arm from the row (none while paused); watchers hear of a pause by a snapshot."""
         self._timers.follow(row)
-        book, clock = self._core.book, (row.paused_at is not None, int(row.close_after_seconds))
+        paused = row.state == MonthState.OPEN.value and row.paused_at is not None
+        book, clock = self._core.book, (paused, int(row.close_after_seconds))
         if book.month == row.month and (book.paused, book.month_seconds) != clock:
             book.paused, book.month_seconds = clock
             self._core.hub.month_changed()
