@@ -98,6 +98,16 @@ class Headquarters:
         ]
         return sorted(lines, key=lambda line: (line.unit_price_cents, line.stock_line_id))
 
+    async def month_paused(self, timeout_s: float) -> bool:
+        """Whether the central has the month paused (from the catalog listing; asked once, no retry)."""
+        reply = await _call(
+            lambda: self._catalog.ListStockLines(
+                catalog_pb2.ListStockLinesRequest(), metadata=self._key, timeout=timeout_s
+            ),
+            policy=_once,
+        )
+        return bool(reply.month_paused)
+
     async def register(self, name: str, card_number: str, expiry_year: int) -> str:
         """Registers the branch's customer account with the company card; returns its token.
 

@@ -14,6 +14,7 @@ import grpc
 
 from branch_node import sales_outbox
 from branch_node.headquarters import Headquarters
+from branch_node.month_gate import MonthGate
 from branch_node.office import BackOffice
 from branch_node.settings import BranchSettings
 from branch_node.simulator import PointOfSale
@@ -86,7 +87,7 @@ async def start_branch(settings: BranchSettings, clock: Callable[[], datetime] =
     hq = Headquarters(channel, settings.key, name=settings.name)
     stream = SalesStream(store, channel, settings.key, clock, name=settings.name)
     office = BackOffice(store, hq, stream, settings, clock)
-    pos = PointOfSale(store, settings, clock, on_sale=stream.notify, on_alert=office.wake)
+    pos = PointOfSale(store, settings, clock, on_sale=stream.notify, on_alert=office.wake, gate=MonthGate(hq))
     branch = Branch(settings, store, channel, hq, stream, office, pos)
     branch.tasks.append(asyncio.create_task(stream.run(), name="sales-stream"))
     branch.tasks.append(asyncio.create_task(office.run(), name="back-office"))

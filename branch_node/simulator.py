@@ -11,6 +11,7 @@ from datetime import datetime
 
 from branch_node import business_days, stock
 from branch_node.model import PAYMENT_METHODS, DayFigures, SaleOutcome
+from branch_node.month_gate import MonthGate
 from branch_node.settings import BranchSettings
 from branch_node.storage.store import Store
 from branch_node.till import Till, sell
@@ -41,7 +42,9 @@ class PointOfSale:
         clock: Callable[[], datetime],
         on_sale: Callable[[], None],
         on_alert: Callable[[], None],
+        gate: MonthGate | None = None,
     ) -> None:
+        self._gate = gate
         self._store = store
         self._settings = settings
         self._clock = clock
@@ -59,6 +62,9 @@ class PointOfSale:
         tally = DayTally()
         for _ in range(count):
             await asyncio.sleep(gap)
+            if self._gate is not None:
+                # While the lecturer has the month paused, nobody walks in (the day lasts longer).
+                await self._gate.wait_until_running()
             outcome = await self.serve(rng, day)
             tally.sales += outcome.sale is not None
             tally.lost_items += len(outcome.lost)

@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import grpc
 from grpc_health.v1 import health
@@ -29,6 +30,7 @@ from central.service.coherence import Coherence
 from central.service.core import Core
 from central.service.expiry import ExpirySweeper
 from central.service.feed import ChangeFeed, asyncpg_dsn
+from central.service.month_pause import PauseDesk
 from central.service.months import MonthDesk, OfferCollector
 from central.service.offers import OfferDesk
 from central.settings import CentralSettings
@@ -58,6 +60,7 @@ from nodekit.health import add_health, set_serving
 from nodekit.ids import new_id
 from nodekit.rate_limit import RateLimit
 from nodekit.registrar import Registrar
+from nodekit.timestamps import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +131,7 @@ async def create_server(
     settings: CentralSettings,
     list_manufacturers: ManufacturerLister | None = None,
     collector: CollectorFactory | None = None,
+    clock: Callable[[], datetime] = utcnow,
 ) -> Central:
     """Builds and starts the central on ``settings.port`` (0 = a free port); SERVING when it returns.
 
@@ -135,6 +139,7 @@ async def create_server(
         settings: The central's settings.
         list_manufacturers: The operator's manufacturer list; the links' view when None.
         collector: Builds the offer collector; the manufacturer links when None.
+        clock: Aware UTC now of the central's months, reservations and records (tests set it).
 
     Raises:
         StartupError: The port is in use or the database cannot be opened (one line).
@@ -155,7 +160,9 @@ async def create_server(
     shared = not is_sqlite(engine)
     writer = WriteQueue(engine, hooks=central_batch_hooks(engine, central_id))
     await writer.start()
-    core = Core(settings=settings, engine=engine, writer=writer, central_id=central_id, shared=shared)
+    core = Core(
+        settings=settings, engine=engine, writer=writer, central_id=central_id, shared=shared, clock=clock
+    )
     accounts = Accounts(core)
     await accounts.load_configured()
     # The links record the offers they collect with the offer desk, which needs only the core; so
@@ -190,7 +197,13 @@ async def create_server(
         ManufacturerLinkServicer(links), guarded
     )
     month_pb2_grpc.add_MonthServiceServicer_to_server(
-        MonthServicer(months, offers, list_manufacturers or manufacturer_lister(links)), guarded
+        MonthServicer(
+            months,
+            offers,
+            list_manufacturers or manufacturer_lister(links),
+            PauseDesk(core, months.reload, months.status),
+        ),
+        guarded,
     )
     await install_branch_stores(core, accounts, guarded)
     # Health and reflection are open to all, and also kept out of grpc's registered methods.

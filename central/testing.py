@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from central.settings import CentralSettings
 from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel
 from nodekit.db.engine import sqlite_url
+from nodekit.timestamps import utcnow
 
 OPERATOR_KEY = "test-operator-key"
 
@@ -39,13 +41,17 @@ class RunningCentral:
 
 @contextlib.asynccontextmanager
 async def running_central(
-    db_path: Path | None = None, collector: CollectorFactory | None = None, **overrides: Any
+    db_path: Path | None = None,
+    collector: CollectorFactory | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    **overrides: Any,
 ) -> AsyncIterator[RunningCentral]:
     """Starts the central on 127.0.0.1:0 and stops it afterwards.
 
     Args:
         db_path: SQLite file to use; a temporary one when None.
         collector: Builds the month desk's offer collector; the manufacturer links when None.
+        clock: The central's aware UTC now (a test moves it to skip time).
         **overrides: Any ``CentralSettings`` field, e.g. ``reservation_ttl_s=0.5`` or ``db_url``.
     """
     with contextlib.ExitStack() as stack:
@@ -59,7 +65,7 @@ async def running_central(
         }
         # Any field may be overridden, the database too (e.g. a PostgreSQL URL).
         settings = dataclasses.replace(CentralSettings(), **{**fields, **overrides})
-        central = await create_server(settings, collector=collector)
+        central = await create_server(settings, collector=collector, clock=clock)
         channel = open_channel(f"127.0.0.1:{central.port}")
         try:
             yield RunningCentral(f"127.0.0.1:{central.port}", OPERATOR_KEY, channel, central, db_path)

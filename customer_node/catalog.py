@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -37,22 +38,32 @@ class CatalogUpdate:
         month: Month the lines belong to.
         state: State of that month.
         lines: All lines (snapshot) or the changed ones; ``available == 0`` means gone.
+        paused: Whether the operator paused the month (simulated shoppers hold).
+        month_seconds: The month's length as the central opened it (0: no deadline).
     """
 
     snapshot: bool
     month: int
     state: MonthState
     lines: tuple[CatalogLine, ...]
+    paused: bool = False
+    month_seconds: int = 0
 
 
 class CatalogView:
     """The catalog as last reported by the central: month, its state and the lines on sale."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.month = 0
         self.state = MonthState.UNSPECIFIED
         self.loaded = False
+        self.paused = False
+        self.month_seconds = 0
         self._lines: dict[int, CatalogLine] = {}
+        # Time spent paused, as the messages told it: a shopper's month clock leaves it out.
+        self._clock = clock
+        self._paused_since = 0.0
+        self._paused_total = 0.0
 
     @property
     def is_open(self) -> bool:
@@ -71,6 +82,13 @@ class CatalogView:
             self._lines.clear()
         self.month = update.month
         self.state = update.state
+        if update.paused != self.paused:
+            if update.paused:
+                self._paused_since = self._clock()
+            else:
+                self._paused_total += self._clock() - self._paused_since
+        self.paused = update.paused
+        self.month_seconds = update.month_seconds
         self.loaded = True
         self._upsert(update.lines)
 
@@ -82,6 +100,11 @@ class CatalogView:
                 self._lines[line.stock_line_id] = line
             else:
                 self._lines.pop(line.stock_line_id, None)
+
+    def paused_seconds(self) -> float:
+        """Seconds spent paused since the view was made, the pause in progress included."""
+        running = self._clock() - self._paused_since if self.paused else 0.0
+        return self._paused_total + running
 
     def get(self, stock_line_id: int) -> CatalogLine | None:
         """The line with this id if it is still on sale."""

@@ -43,6 +43,8 @@ def to_update(message: catalog_pb2.WatchCatalogResponse) -> CatalogUpdate:
         month=message.month,
         state=_STATES.get(message.month_state, MonthState.UNSPECIFIED),
         lines=tuple(to_line(line, message.month) for line in message.stock_lines),
+        paused=message.month_paused,
+        month_seconds=message.month_seconds,
     )
 
 

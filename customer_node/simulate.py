@@ -1,4 +1,4 @@
-"""A simulated customer's months: plan its wants into baskets, buy them over the month, say it is done."""
+"""A simulated customer's months: plan its wants into baskets, buy them over the month, hold while paused."""
 
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ import contextlib
 import dataclasses
 import logging
 import random
-from typing import Protocol
 
-import grpc
-
-from customer_node.acks import record_ack
-from customer_node.catalog import CatalogLine, CatalogView
-from customer_node.keys import checkout_key
+from customer_node.catalog import CatalogLine
+from customer_node.checkouts import checkout_basket, finish_month
 from customer_node.market import DEFAULT_MARKET_SEED, Want, month_wants
+from customer_node.month_time import MonthTime
+from customer_node.shopping_api import INSUFFICIENT_STOCK, MONTH_NOT_OPEN, LiveCatalog, MonthOver, ShoppingApi
 from customer_node.strategy import (
     Limits,
     basket_times,
@@ -25,7 +23,6 @@ from customer_node.strategy import (
     think_seconds,
 )
 from customer_node.tally import MonthTally
-from generated.distribution.v1 import cart_pb2, order_pb2
 from nodekit.refusals import is_refusal
 from nodekit.status import RemoteError
 
@@ -35,37 +32,6 @@ logger = logging.getLogger(__name__)
 # still arrive while a month is open (e.g. an operator's SubmitOffer), and an empty month should
 # not be finished before anything had a chance to appear.
 EMPTY_GRACE_S = 1.0
-
-INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
-MONTH_NOT_OPEN = "MONTH_NOT_OPEN"
-KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
-
-
-class ShoppingApi(Protocol):
-    """The calls a shopper makes (``Session`` in the product, a fake in unit tests)."""
-
-    async def add_item(self, stock_line_id: int, quantity: int) -> cart_pb2.CartLine: ...
-
-    async def remove_item(self, stock_line_id: int) -> int: ...
-
-    async def get_cart(self) -> cart_pb2.GetCartResponse: ...
-
-    async def checkout(self, idempotency_key: str) -> order_pb2.CheckoutResponse: ...
-
-    async def finish_shopping(self, month: int) -> int: ...
-
-
-class LiveCatalog(Protocol):
-    """The live catalog a shopper reads (``CatalogFollower`` in the product)."""
-
-    @property
-    def view(self) -> CatalogView: ...
-
-    async def wait_for_change(self) -> None: ...
-
-
-class MonthOver(Exception):
-    """The month stopped being open while the customer was still shopping."""
 
 
 class Shopper:
@@ -109,6 +75,9 @@ class Shopper:
         # the central learns of demand it could not serve.
         self._seen: dict[int, CatalogLine] = {}
         self.last_month = 0
+        # This month's clock and tempo, set as each month begins.
+        self._time = MonthTime(follower, 0, 0.0)
+        self._tempo = limits
 
     async def run(self, months: int = 0) -> None:
         """Shops each month that opens; returns after ``months`` months (0: never)."""
@@ -151,7 +120,8 @@ class Shopper:
             What was bought, left unmet and spent.
         """
         loop = asyncio.get_running_loop()
-        start = loop.time() if opened_at is None else opened_at
+        self._time = MonthTime(self._follower, month, loop.time() if opened_at is None else opened_at)
+        self._tempo = self._month_tempo()
         self.last_month = month
         self._seen = {}
         tally = MonthTally(month)
@@ -159,22 +129,21 @@ class Shopper:
         rng = month_rng(self._seed, month)
         products = {line.product for line in self._seen.values()}
         wants = month_wants(self._market_seed, self._seed, month, products)
-        baskets = plan_baskets(rng, wants, self._limits)
-        moments = basket_times(rng, len(baskets), self._limits)
+        baskets = plan_baskets(rng, wants, self._tempo)
+        moments = basket_times(rng, len(baskets), self._tempo)
         # Impulse items depend on live stock, so they draw from their own generator: the plan
         # above stays the same whatever the timing.
         impulses = random.Random(f"impulse/{self._seed}/{month}")
         try:
             for attempt, (basket, moment) in enumerate(zip(baskets, moments, strict=True)):
-                delay = start + moment - loop.time()
-                if delay > 0:
-                    await asyncio.sleep(delay)
+                await self._time.sleep_until(moment)
                 if not self._still_open(month):
                     raise MonthOver
                 self._remember()
                 logger.debug("month %d basket %d: %s", month, attempt, basket)
                 if await self._fill_cart(basket, impulses, tally) > 0:
-                    await self._checkout(month, attempt, tally)
+                    await self._time.hold()
+                    await checkout_basket(self._session, self._name, month, attempt, tally)
         except MonthOver:
             logger.info("month %d closed while shopping", month)
             return tally
@@ -183,7 +152,7 @@ class Shopper:
                 raise  # the same credentials would be refused next month too
             # Anything else the central refuses ends this month's shopping, not the process.
             logger.warning("month %d: giving up shopping: %s", month, error)
-        await self._finish(month)
+        await finish_month(self._session, month)
         return tally
 
     def _still_open(self, month: int) -> bool:
@@ -198,8 +167,22 @@ class Shopper:
                 self._seen[line_id] = dataclasses.replace(line, available=0)
         self._seen.update(on_sale)
 
+    def _month_tempo(self) -> Limits:
+        """The limits for this month: spread over the month's length as the central opened it.
+
+        A shopper started with a month length follows the central's (the lecturer may change the
+        pace between months); its think time scales with it. Without one it does not spread.
+        """
+        told, started = self._follower.view.month_seconds, self._limits.month_seconds
+        if told <= 0 or started <= 0 or told == started:
+            return self._limits
+        think_ms = round(self._limits.max_think_ms * told / started)
+        return dataclasses.replace(self._limits, month_seconds=float(told), max_think_ms=think_ms)
+
     async def _think(self) -> None:
-        pause = think_seconds(self._pauses, self._limits)
+        # Every call waits while the month is paused: the simulated shopper stops buying.
+        await self._time.hold()
+        pause = think_seconds(self._pauses, self._tempo)
         if pause > 0:
             await asyncio.sleep(pause)
 
@@ -210,7 +193,7 @@ class Shopper:
         for wanted in basket:
             in_cart += await self._reserve_want(wanted, lines_for(wanted.product, lines), tally)
         impulse = impulse_line(
-            impulses, self._follower.view.lines(), {w.product for w in basket}, self._limits
+            impulses, self._follower.view.lines(), {w.product for w in basket}, self._tempo
         )
         if impulse is not None and await self._take(impulse.stock_line_id, 1) > 0:
             # Put back at once: the unit is held as briefly as the calls allow.
@@ -258,64 +241,6 @@ class Shopper:
                 return 0
             ask = available
         return 0
-
-    async def _checkout(self, month: int, attempt: int, tally: MonthTally) -> None:
-        key = checkout_key(self._name, month, attempt)
-        try:
-            reply = await self._session.checkout(key)
-        except RemoteError as error:
-            if error.reason == MONTH_NOT_OPEN:
-                raise MonthOver from error
-            if error.reason == KEY_REUSED:
-                # An earlier run of this customer (restarted with its token file) already placed
-                # this checkout with another basket; that order stands, this basket is let go.
-                logger.info("checkout %s was placed by an earlier run; releasing the cart", key)
-                await self._release_cart()
-                return
-            if is_refusal(error):
-                raise
-            logger.warning("checkout %s failed: %s", key, error.message)
-            return
-        order = reply.order
-        record_ack(order.order_id)
-        if reply.replayed:
-            # The key was used before (our own retry, or a run before a restart): that order is
-            # ours, but anything reserved since would sit in the cart until it expires.
-            logger.info("checkout %s replayed order %s", key, order.order_id)
-            await self._release_cart()
-        for dropped in order.dropped_lines:
-            tally.unmet += dropped.requested
-            logger.info(
-                "checkout dropped %s: requested %d, available %d",
-                dropped.product,
-                dropped.requested,
-                dropped.available,
-            )
-        if order.lines:
-            tally.orders += 1
-            tally.units_bought += sum(line.quantity for line in order.lines)
-            tally.spent_cents += order.total_cents
-
-    async def _release_cart(self) -> None:
-        cart = await self._session.get_cart()
-        for line_id in {line.stock_line_id for line in cart.lines}:
-            await self._session.remove_item(line_id)
-
-    async def _finish(self, month: int) -> None:
-        try:
-            finished = await self._session.finish_shopping(month)
-        except RemoteError as error:
-            if is_refusal(error):
-                raise
-            closed = error.code == grpc.StatusCode.FAILED_PRECONDITION
-            logger.log(
-                logging.INFO if closed else logging.WARNING,
-                "could not finish month %d: %s",
-                month,
-                error.message,
-            )
-            return
-        logger.debug("finished month %d (%d shoppers done)", month, finished)
 
 
 def _int(value: str | None) -> int:

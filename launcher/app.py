@@ -27,9 +27,10 @@ from launcher.processes import ChildExit, ChildSpec, Supervisor
 from launcher.report import RunInfo, write_reports
 from launcher.settings import Settings, parse_settings
 from launcher.signals import StopSignals
+from launcher.simulation_control import PaceChoice, SimulationControl
 from launcher.snapshots import MonthRecord, compute_totals
 from launcher.summary import month_summary, totals_summary
-from launcher.web import start_web
+from launcher.web import WebRun, start_web
 from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
 
@@ -125,25 +126,30 @@ async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run:
     board = run.board
     # Several centrals: every node gets them all and spreads its calls (gRPC's round_robin).
     target = ",".join(await _start_centrals(settings, cast, supervisor))
-    # The web node (and the endpoint of its lecturer's controls), when asked for.
-    web = (
-        await start_web(
-            supervisor, controllable(cast), target, cast.operator_key, settings.web_port, STARTUP_TIMEOUT_S
-        )
-        if settings.web
-        else None
-    )
-    key_file = write_operator_key(settings.run_dir, cast.operator_key)
-    join = JoinInfo(target, key_file, web.url if web else "")
-    write_join(settings.run_dir, join)
-    board.joined(join)
-    # On a terminal the dashboard's header shows the same (and join.txt keeps it).
-    if not run.on_screen:
-        _say(out, f"central serving on {target}; logs in {settings.run_dir / 'logs'}", *join.lines())
-    await _start_children(settings, cast, supervisor, target)
-    board.children_started(len(supervisor.pids))
     client = CentralClient(target, cast.operator_key, run.outage)
+    pace = PaceChoice.starting(settings.tempo)
+    web: WebRun | None = None
     try:
+        if settings.web:
+            # The web node and the endpoint of its lecturer's controls (nodes, pause, resume, pace).
+            web = await start_web(
+                supervisor,
+                controllable(cast),
+                target,
+                cast.operator_key,
+                settings.web_port,
+                STARTUP_TIMEOUT_S,
+                SimulationControl(client, pace),
+            )
+        key_file = write_operator_key(settings.run_dir, cast.operator_key)
+        join = JoinInfo(target, key_file, web.url if web else "")
+        write_join(settings.run_dir, join)
+        board.joined(join)
+        # On a terminal the dashboard's header shows the same (and join.txt keeps it).
+        if not run.on_screen:
+            _say(out, f"central serving on {target}; logs in {settings.run_dir / 'logs'}", *join.lines())
+        await _start_children(settings, cast, supervisor, target)
+        board.children_started(len(supervisor.pids))
         async with background(follow_central(client, board, with_branches=bool(cast.branches))):
             await client.wait_for_manufacturers(
                 [m.name for m in cast.manufacturers], timeout_s=STARTUP_TIMEOUT_S
@@ -154,7 +160,7 @@ async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run:
                     f"{len(cast.manufacturers)} manufacturers connected, "
                     f"{len(cast.customers)} customers, {len(cast.branches)} branches started",
                 )
-            await _run_months(settings, cast, supervisor, run, client, target, out)
+            await _run_months(settings, cast, supervisor, run, client, target, out, pace)
     finally:
         await client.close()
         if web is not None:
@@ -169,6 +175,7 @@ async def _run_months(
     client: CentralClient,
     target: str,
     out: TextIO,
+    pace: PaceChoice,
 ) -> None:
     board = run.board
     plan = MonthPlan(settings.month_seconds, cast.shoppers, with_branches=bool(cast.branches))
@@ -181,7 +188,9 @@ async def _run_months(
         chaos = Chaos(strikes, supervisor, board, run.outage, target)
     async with background(*([chaos.run()] if chaos else [])) as tasks:
         for _ in range(settings.months):
-            record = await run_month(client, plan, board)
+            # The lecturer may have chosen another pace: it applies from the month opened now.
+            month_plan = replace(plan, month_seconds=pace.next_month().month_seconds)
+            record = await run_month(client, month_plan, board)
             run.records.append(record)
             board.month_closed(record)
             summary = month_summary(record)

@@ -184,6 +184,22 @@ class CentralClient:
         )
         return snapshot_from_proto(reply.status)
 
+    async def pause_month(self) -> MonthSnapshot:
+        """Stops the current month's clock (the lecturer's pause); not retried, like every write here."""
+        await self._outage.wait_over()
+        reply = await self._months.PauseMonth(
+            month_pb2.PauseMonthRequest(), metadata=self._metadata, timeout=WRITE_TIMEOUT_S
+        )
+        return snapshot_from_proto(reply.status)
+
+    async def resume_month(self) -> MonthSnapshot:
+        """Restarts the current month's clock."""
+        await self._outage.wait_over()
+        reply = await self._months.ResumeMonth(
+            month_pb2.ResumeMonthRequest(), metadata=self._metadata, timeout=WRITE_TIMEOUT_S
+        )
+        return snapshot_from_proto(reply.status)
+
     async def branch_revenue(self) -> tuple[BranchDayFigures, ...]:
         """Every branch's reported days; empty if the central has no report service."""
         try:

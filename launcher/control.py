@@ -3,7 +3,8 @@
 Bound to 127.0.0.1 on a free port and guarded by a per-run bearer token that only the web
 node gets (by environment). ``GET /nodes`` lists what can be controlled; ``POST
 /nodes/<slug>/kill`` and ``POST /nodes/<slug>/restart`` act through the supervisor, whose
-deliberate kills the watchdog does not count as failures. The central is not offered: its
+deliberate kills the watchdog does not count as failures; ``/simulation/...`` pauses, resumes
+and paces the run (``launcher.simulation_control``). The central is not offered: its
 outage must be coordinated with the month driver (``--chaos`` does that).
 """
 
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from launcher.processes import Supervisor
+from launcher.simulation_control import SimulationControl
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,8 @@ class Controls:
     labels: Mapping[str, str]
     down: set[str] = field(default_factory=set)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Pause, resume and pace (``launcher.simulation_control``), when the run offers them.
+    simulation: SimulationControl | None = None
 
     def nodes(self) -> list[dict[str, object]]:
         """Every controllable node and whether it runs."""
@@ -98,4 +102,6 @@ async def _answer(
         return 200, {"nodes": controls.nodes()}
     if method == "POST" and len(parts) == 3 and parts[0] == "nodes":
         return await controls.act(parts[1], parts[2])
+    if parts[0] == "simulation" and controls.simulation is not None:
+        return await controls.simulation.answer(method, parts[1:])
     return 404, {"error": "not found"}

@@ -85,6 +85,8 @@ def snapshot_from_proto(status: month_pb2.MonthStatus) -> MonthSnapshot:
         shopper_names=tuple(status.shopper_names),
         recommendation_horizon_days=status.recommendation_horizon_days,
         recommendation_window=tuple(status.recommendation_window),
+        paused=status.paused,
+        paused_ms=status.paused_ms,
     )
 
 

@@ -95,7 +95,8 @@ async def run_month(
     closed_by_us = False
     while True:
         status = await client.month_status(opened.month)
-        elapsed = clock() - trading_since
+        # The month's running time: the lecturer's pauses stop its clock (and move its close).
+        elapsed = clock() - trading_since - status.paused_ms / 1000
         view.update(status, elapsed)
         watch.saw_status(status, elapsed, wall_clock())
         if watch.untold():
@@ -106,7 +107,7 @@ async def run_month(
             alerts_due = clock() + ALERTS_EVERY_S
         if status.state == CLOSED:
             break
-        if not closed_by_us and elapsed > plan.month_seconds + CLOSE_GRACE_S:
+        if not closed_by_us and not status.paused and elapsed > plan.month_seconds + CLOSE_GRACE_S:
             logger.warning("month %d still %s past its length; closing it", opened.month, status.state)
             await client.close_month(opened.month)
             closed_by_us = True

@@ -102,6 +102,9 @@ class MonthSnapshot:
     # Days of demand the advice produces for, and the months it averages over (once closed).
     recommendation_horizon_days: int = 0
     recommendation_window: tuple[int, ...] = ()
+    # The month's clock: whether the operator has it paused, and the time paused so far.
+    paused: bool = False
+    paused_ms: int = 0
 
     @property
     def offered(self) -> int:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from launcher.control import Controls, serve_controls
 from launcher.join import OPERATOR_KEY_ENV
 from launcher.processes import ChildSpec, Supervisor
+from launcher.simulation_control import SimulationControl
 from nodekit.ports import free_port
 
 WEB_SLUG = "web"
@@ -71,10 +72,11 @@ async def start_web(
     operator_key: str,
     port: int,
     timeout_s: float,
+    simulation: SimulationControl | None = None,
 ) -> WebRun:
     """Opens the control endpoint for ``labels`` (slug -> label), starts the web node, waits for it."""
     token = new_control_token()
-    control = await serve_controls(Controls(supervisor, labels), token)
+    control = await serve_controls(Controls(supervisor, labels, simulation=simulation), token)
     control_port = int(control.sockets[0].getsockname()[1])
     web_port = port or free_port()
     await supervisor.start(

@@ -25,6 +25,7 @@ from web_node.pages import page_routes
 from web_node.security import Guard
 from web_node.settings import WebSettings
 from web_node.shop_api import shop_routes
+from web_node.simulation import simulation_routes
 from web_node.streams import stream_routes
 
 logger = logging.getLogger(__name__)
@@ -140,7 +141,7 @@ async def start(settings: WebSettings) -> WebNode:
     guard = Guard(settings.operator_key)
     control = ControlClient(settings.control_url, settings.control_token) if settings.control_url else None
     live = Live(gateway, settings.poll_interval_s, control)
-    routes = control_routes(control, guard) if control else None
+    routes = [*control_routes(control, guard), *simulation_routes(control, guard)] if control else None
     app = create_app(gateway, live, guard, routes)
     sock = bind(settings.host, settings.port)
     port = int(sock.getsockname()[1])

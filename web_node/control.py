@@ -47,6 +47,10 @@ class ControlClient:
         """Kills or restarts a node; the endpoint's status and reply."""
         return await self._call("POST", f"/nodes/{urllib.parse.quote(slug)}/{action}")
 
+    async def request(self, method: str, path: str) -> tuple[int, dict[str, Any]]:
+        """Any request to the endpoint (``/simulation/...``); its status and reply."""
+        return await self._call(method, path)
+
     async def _call(self, method: str, path: str) -> tuple[int, dict[str, Any]]:
         try:
             return await asyncio.wait_for(self._exchange(method, path), TIMEOUT_S)

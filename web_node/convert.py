@@ -118,6 +118,9 @@ def month_status(status: month_pb2.MonthStatus) -> Json:
         "opened_at": iso(status.opened_at, status.HasField("opened_at")),
         "closed_at": iso(status.closed_at, status.HasField("closed_at")),
         "close_reason": status.close_reason,
+        "paused": status.paused,
+        "paused_ms": status.paused_ms,
+        "closes_at": iso(status.closes_at, status.HasField("closes_at")),
         "lines": [stock_line(line) for line in status.stock_lines],
     }
 

@@ -3,8 +3,8 @@
 The central has no event stream for an operator, so the feed is derived from what the
 reads show: a line whose available units reach 0 is sold out; its manufacturer counts as
 told once it has no unacknowledged notification left; a manufacturer's link going down or
-up, a low-stock alert raised or closed, a month opening or closing and the central itself
-not answering are the other events. Pure functions, so the rules are tested without a central.
+up, a low-stock alert raised or closed, a month opening, pausing, resuming or closing and the
+central itself not answering are the other events. Pure functions, so the rules are tested without a central.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class View:
         lines: Stock lines by id.
         links: Manufacturer name -> (connected, unacknowledged notifications).
         alerts: Open low-stock alerts as (branch, product).
+        paused: Whether the operator has the month's clock stopped.
     """
 
     central_up: bool
@@ -40,6 +41,7 @@ class View:
     lines: dict[int, Line] = field(default_factory=dict)
     links: dict[str, tuple[bool, int]] = field(default_factory=dict)
     alerts: frozenset[tuple[str, str]] = frozenset()
+    paused: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,8 @@ class Feed:
 
 def _month_events(before: View, view: View) -> list[Event]:
     if (before.month, before.state) == (view.month, view.state) or not view.state:
+        if view.month == before.month and view.paused != before.paused:
+            return [Event("month", f"month {view.month} {'paused' if view.paused else 'resumed'}")]
         return []
     return [Event("month", f"month {view.month} {view.state.lower()}")]
 

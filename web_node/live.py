@@ -145,6 +145,7 @@ class Live:
             },
             links={m["name"]: (m["connected"], m["pending_notifications"]) for m in makers},
             alerts=frozenset((a["branch"], a["product"]) for a in alerts),
+            paused=bool(month and month["paused"]),
         )
         self._record(view)
         if month is not None:

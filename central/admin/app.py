@@ -22,6 +22,8 @@ from central.admin.commands import (
     Manufacturers,
     MonthStatus,
     OpenMonth,
+    PauseMonth,
+    ResumeMonth,
     TopProducts,
 )
 from central.admin.key import loose_permissions_warning
@@ -39,6 +41,10 @@ async def answer(client: AdminClient, command: Command) -> RenderableType:
             return tables.opened(await client.open_month(command))
         case CloseMonth(month=month):
             return tables.month(await client.close_month(month))
+        case PauseMonth(month=month):
+            return tables.month(await client.pause_month(month))
+        case ResumeMonth(month=month):
+            return tables.month(await client.resume_month(month))
         case MonthStatus(month=month):
             return tables.month(await client.month_status(month))
         case Manufacturers():

@@ -91,6 +91,18 @@ class AdminClient:
         reply: month_pb2.CloseMonthResponse = await self._unary(self._months.CloseMonth, request)
         return convert.month_report(reply.status)
 
+    async def pause_month(self, month: int = 0) -> MonthReport:
+        """Stops ``month``'s clock (0: the current one)."""
+        request = month_pb2.PauseMonthRequest(month=month)
+        reply: month_pb2.PauseMonthResponse = await self._unary(self._months.PauseMonth, request)
+        return convert.month_report(reply.status)
+
+    async def resume_month(self, month: int = 0) -> MonthReport:
+        """Restarts ``month``'s clock (0: the current one)."""
+        request = month_pb2.ResumeMonthRequest(month=month)
+        reply: month_pb2.ResumeMonthResponse = await self._unary(self._months.ResumeMonth, request)
+        return convert.month_report(reply.status)
+
     async def manufacturers(self) -> list[ManufacturerRow]:
         """The configured manufacturers and their links."""
         reply = await self._unary(self._months.ListManufacturers, month_pb2.ListManufacturersRequest())

@@ -19,6 +19,8 @@ from central.admin.commands import (
     Manufacturers,
     MonthStatus,
     OpenMonth,
+    PauseMonth,
+    ResumeMonth,
     TopProducts,
 )
 from central.admin.key import KeyProblem, read_key
@@ -96,6 +98,10 @@ def _command(args: argparse.Namespace) -> Command:
             return OpenMonth(args.offer_deadline_ms, args.expected_shoppers, args.close_after_seconds)
         case "close":
             return CloseMonth(args.month)
+        case "pause":
+            return PauseMonth(args.month)
+        case "resume":
+            return ResumeMonth(args.month)
         case "status":
             return MonthStatus(args.month)
         case "manufacturers":
@@ -173,6 +179,10 @@ def _build_parser(env: Mapping[str, str]) -> _Parser:
     months = {
         "close": "Close a month: the central releases open reservations and settles each manufacturer's "
         "results; the closed month is shown.",
+        "pause": "Pause an open month: its clock stops (no deadline close), simulated shoppers and "
+        "branches hold; the month is shown.",
+        "resume": "Resume a paused month: its deadline moves later by the time it was paused; the month "
+        "is shown.",
         "status": "Show a month: its state, orders, revenue, stock lines and, once closed, each "
         "manufacturer's results.",
     }

@@ -22,6 +22,20 @@ class CloseMonth:
 
 
 @dataclass(frozen=True, slots=True)
+class PauseMonth:
+    """Stop a month's clock; 0 means the current one."""
+
+    month: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeMonth:
+    """Restart a paused month's clock; 0 means the current one."""
+
+    month: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class MonthStatus:
     """Show a month; 0 means the current one."""
 
@@ -60,6 +74,8 @@ class LowStock:
 Command = (
     OpenMonth
     | CloseMonth
+    | PauseMonth
+    | ResumeMonth
     | MonthStatus
     | Manufacturers
     | BranchRevenue

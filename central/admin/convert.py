@@ -59,6 +59,8 @@ def month_report(status: month_pb2.MonthStatus) -> MonthReport:
         opened_at=_moment(status, "opened_at"),
         closed_at=_moment(status, "closed_at"),
         close_reason=status.close_reason,
+        paused=status.paused,
+        closes_at=_moment(status, "closes_at"),
         order_count=status.order_count,
         revenue_cents=status.revenue_cents,
         finished_shoppers=status.finished_shoppers,

@@ -59,6 +59,8 @@ class MonthReport:
     skipped_manufacturers: tuple[str, ...]
     stock_lines: tuple[StockLineRow, ...]
     results: tuple[ResultRow, ...]
+    paused: bool = False
+    closes_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

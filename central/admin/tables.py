@@ -66,8 +66,9 @@ def month(report: MonthReport) -> RenderableType:
     if report.month == 0:
         return Text("No month has been opened yet.")
     facts = [
-        ("Month", f"{report.month} ({report.state})"),
+        ("Month", f"{report.month} ({report.state}{', paused' if report.paused else ''})"),
         ("Opened", local_time(report.opened_at)),
+        *([("Closes at", local_time(report.closes_at))] if report.closes_at and not report.closed_at else []),
         (
             "Closed",
             local_time(report.closed_at) + (f" ({report.close_reason})" if report.close_reason else ""),

@@ -21,10 +21,13 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
         self, request: catalog_pb2.ListStockLinesRequest, context: grpc.aio.ServicerContext
     ) -> catalog_pb2.ListStockLinesResponse:
         month, state, lines = self._catalog.list(CatalogFilter(request.product, request.manufacturer_name))
+        paused, month_seconds = self._catalog.clock()
         return catalog_pb2.ListStockLinesResponse(
             month=month,
             month_state=MONTH_STATES[state],
             stock_lines=[stock_line(line) for line in lines],
+            month_paused=paused,
+            month_seconds=month_seconds,
         )
 
     async def WatchCatalog(
@@ -37,4 +40,6 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
                 month=update.month,
                 month_state=MONTH_STATES[update.state],
                 stock_lines=[stock_line(line) for line in update.lines],
+                month_paused=update.paused,
+                month_seconds=update.month_seconds,
             )

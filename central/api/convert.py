@@ -138,4 +138,9 @@ def month_status(view: MonthStatusView) -> month_pb2.MonthStatus:
         shopper_names=view.shoppers,
         recommendation_horizon_days=view.horizon_days,
         recommendation_window=view.window,
+        paused=view.paused,
+        paused_at=to_timestamp(view.paused_at),
+        paused_ms=view.paused_ms,
+        close_after_seconds=view.close_after_seconds,
+        closes_at=to_timestamp(view.closes_at),
     )

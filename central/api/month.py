@@ -8,6 +8,7 @@ import grpc
 
 from central.api.convert import MONTH_STATES, month_status, stock_line
 from central.domain.months import CloseReason
+from central.service.month_pause import PauseDesk
 from central.service.months import MonthDesk
 from central.service.offers import OfferDesk, OfferLineInput
 from generated.distribution.v1 import month_pb2, month_pb2_grpc
@@ -21,10 +22,17 @@ ManufacturerLister = Callable[[], Awaitable[list[month_pb2.ManufacturerInfo]]]
 class MonthServicer(month_pb2_grpc.MonthServiceServicer):
     """Parses, calls one use case, answers."""
 
-    def __init__(self, months: MonthDesk, offers: OfferDesk, list_manufacturers: ManufacturerLister) -> None:
+    def __init__(
+        self,
+        months: MonthDesk,
+        offers: OfferDesk,
+        list_manufacturers: ManufacturerLister,
+        pauses: PauseDesk,
+    ) -> None:
         self._months = months
         self._offers = offers
         self._list_manufacturers = list_manufacturers
+        self._pauses = pauses
 
     async def OpenMonth(
         self, request: month_pb2.OpenMonthRequest, context: grpc.aio.ServicerContext
@@ -70,3 +78,15 @@ class MonthServicer(month_pb2_grpc.MonthServiceServicer):
         self, request: month_pb2.ListManufacturersRequest, context: grpc.aio.ServicerContext
     ) -> month_pb2.ListManufacturersResponse:
         return month_pb2.ListManufacturersResponse(manufacturers=await self._list_manufacturers())
+
+    async def PauseMonth(
+        self, request: month_pb2.PauseMonthRequest, context: grpc.aio.ServicerContext
+    ) -> month_pb2.PauseMonthResponse:
+        status = await self._pauses.pause(request.month)
+        return month_pb2.PauseMonthResponse(status=month_status(status))
+
+    async def ResumeMonth(
+        self, request: month_pb2.ResumeMonthRequest, context: grpc.aio.ServicerContext
+    ) -> month_pb2.ResumeMonthResponse:
+        status = await self._pauses.resume(request.month)
+        return month_pb2.ResumeMonthResponse(status=month_status(status))

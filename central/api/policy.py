@@ -29,6 +29,8 @@ POLICY: dict[str, frozenset[Role]] = {
     f"{_P}MonthService/GetMonthStatus": OPERATOR,
     f"{_P}MonthService/SubmitOffer": OPERATOR | MANUFACTURER,
     f"{_P}MonthService/ListManufacturers": OPERATOR,
+    f"{_P}MonthService/PauseMonth": OPERATOR,
+    f"{_P}MonthService/ResumeMonth": OPERATOR,
     f"{_P}ManufacturerLinkService/Connect": MANUFACTURER,
     f"{_P}BranchService/StreamSales": BRANCH,
     f"{_P}BranchService/SubmitDailyReport": BRANCH,

@@ -28,6 +28,9 @@ class StockBook:
         self.state = MonthState.CLOSED
         self.lines: dict[int, StockLine] = {}
         self.repairs = 0
+        # The month's clock as its row says (the catalog tells simulated buyers to hold while paused).
+        self.paused = False
+        self.month_seconds = 0
 
     def reset(self, month: int, state: MonthState, lines: Iterable[StockLine]) -> None:
         """Replaces the book with ``month``'s lines, as read from the database.

@@ -34,6 +34,9 @@ class CatalogUpdate:
     month: int
     state: MonthState
     lines: list[StockLine]
+    # The month's clock: simulated buyers hold while paused and spread their buying over its length.
+    paused: bool = False
+    month_seconds: int = 0
 
 
 class Catalog:
@@ -51,21 +54,27 @@ class Catalog:
         lines.sort(key=lambda line: (line.product, line.manufacturer_name))
         return book.month, book.state, lines
 
+    def clock(self) -> tuple[bool, int]:
+        """Whether the month is paused, and its length in seconds (0: no deadline)."""
+        return self._core.book.paused, self._core.book.month_seconds
+
     async def watch(self, where: CatalogFilter) -> AsyncIterator[CatalogUpdate]:
         """A snapshot, then coalesced changes (a line with available 0 has left the catalog)."""
         hub, book = self._core.hub, self._core.book
         coalesce_s = self._core.settings.watch_coalesce_s
         seen = hub.version
         month, state, lines = self.list(where)
-        yield CatalogUpdate(True, month, state, lines)
+        paused = book.paused
+        yield CatalogUpdate(True, month, state, lines, paused, book.month_seconds)
         while True:
             await hub.wait(seen)
             # Let a burst of changes on a busy line collapse into one message.
             await asyncio.sleep(coalesce_s)
-            if book.month != month or book.state is not state:
+            if book.month != month or book.state is not state or book.paused != paused:
                 seen = hub.version
                 month, state, lines = self.list(where)
-                yield CatalogUpdate(True, month, state, lines)
+                paused = book.paused
+                yield CatalogUpdate(True, month, state, lines, paused, book.month_seconds)
                 continue
             changed = hub.since(seen)
             seen = hub.version
@@ -75,7 +84,7 @@ class Catalog:
                 if i in book.lines and where.matches(book.lines[i])
             ]
             if lines:
-                yield CatalogUpdate(False, month, state, lines)
+                yield CatalogUpdate(False, month, state, lines, paused, book.month_seconds)
 
 
 def _copy(line: StockLine) -> StockLine:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from central.domain import failures
+from central.domain.month_clock import clock_of
 from central.domain.months import MonthState, ProductOutcome
 from central.domain.notices import MonthReportNotice, NoticeKind, decode
 from central.domain.recommend import HORIZON_DAYS, Recommendation, window_months
@@ -51,10 +53,23 @@ class MonthStatusView:
     advice: dict[str, list[Recommendation]] = field(default_factory=dict)
     horizon_days: int = 0
     window: list[int] = field(default_factory=list)
+    # The month's clock (see ``central.domain.month_clock``).
+    paused_at: datetime | None = None
+    paused_ms: int = 0
+    close_after_seconds: int = 0
+    closes_at: datetime | None = None
+
+    @property
+    def paused(self) -> bool:
+        """Whether the month's clock is stopped (only an open month is ever paused)."""
+        return self.paused_at is not None
 
 
-def read_status(connection: Connection, month: int) -> MonthStatusView:
-    """The status of ``month``, or of the latest month when ``month`` is 0 (an empty CLOSED view if none)."""
+def read_status(connection: Connection, month: int, now: datetime) -> MonthStatusView:
+    """The status of ``month``, or of the latest month when ``month`` is 0 (an empty CLOSED view if none).
+
+    ``now`` counts the pause in progress into ``paused_ms`` and ``closes_at``.
+    """
     query = select(months)
     query = query.where(months.c.month == month) if month else query.order_by(months.c.month.desc()).limit(1)
     row = connection.execute(query).first()
@@ -108,6 +123,7 @@ def read_status(connection: Connection, month: int) -> MonthStatusView:
         _advice(connection, month, row.closed_at) if closed else {},
         HORIZON_DAYS if closed else 0,
         list(window_months(month)) if closed else [],
+        **_clock_fields(row, now),
     )
 
 
@@ -128,6 +144,19 @@ def _advice(connection: Connection, month: int, closed_at: datetime) -> dict[str
         if isinstance(notice, MonthReportNotice) and notice.month == month:
             advice[str(name)] = sorted(notice.recommendations, key=lambda r: r.product)
     return advice
+
+
+def _clock_fields(row: Any, now: datetime) -> dict[str, Any]:
+    clock = clock_of(row)
+    if row.state != MonthState.OPEN.value and clock.paused_at is not None:
+        # Closed while paused: the pause ended with the month.
+        now = clock.paused_at
+    return {
+        "paused_at": clock.paused_at if row.state == MonthState.OPEN.value else None,
+        "paused_ms": clock.resumed_ms(now),
+        "close_after_seconds": clock.close_after_seconds,
+        "closes_at": clock.deadline(now),
+    }
 
 
 def _shoppers(connection: Connection, month: int) -> list[str]:

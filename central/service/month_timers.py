@@ -4,7 +4,8 @@ With one central it always owns the month. With several, one at a time does
 (``ChangeFeed``); the timers are armed again from the months row whenever the
 month changes or another central takes over, so they survive the owner's
 crash. Each transition they start checks the state itself, so a timer that
-fires after another central already acted changes nothing.
+fires after another central already acted changes nothing. A paused month has no
+deadline timer; its resume's row arms one at the deadline moved by the time paused.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from central.domain.month_clock import clock_of
 from central.domain.months import CloseReason, MonthState
 from nodekit.timestamps import utcnow
 
@@ -56,13 +58,15 @@ class MonthTimers:
             return
         if row.state == MonthState.COLLECTING.value and row.offers_due_at is not None:
             self._arm(row.offers_due_at + LATE_OPEN_GRACE, lambda: self._open_late(row.month))
-        elif row.state == MonthState.OPEN.value and row.close_after_seconds:
-            month = row.month
+        elif row.state == MonthState.OPEN.value and row.close_after_seconds and row.paused_at is None:
+            # Paused: no deadline until resumed; the resume's row arms it at the moved time.
+            month, deadline = row.month, clock_of(row).deadline(self._clock())
 
             async def close() -> None:
                 self._close_soon(month, CloseReason.DEADLINE)
 
-            self._arm(row.opened_at + timedelta(seconds=row.close_after_seconds), close)
+            if deadline is not None:
+                self._arm(deadline, close)
 
     def set_owner(self, owner: bool) -> None:
         """This central took over the month (arm from the last row seen), or lost it (disarm)."""
@@ -76,10 +80,13 @@ class MonthTimers:
         self._timer = None
 
     def _arm(self, at: datetime, action: Callable[[], Awaitable[None]]) -> None:
-        delay_s = max(0.0, (at - self._clock()).total_seconds())
-
         async def fire() -> None:
-            await asyncio.sleep(delay_s)
+            # The event loop's sleep may end a little before the wall clock gets there; the
+            # deadline close checks the wall clock, so the timer waits until it has passed.
+            delay_s = (at - self._clock()).total_seconds()
+            while delay_s > 0:
+                await asyncio.sleep(delay_s)
+                delay_s = (at - self._clock()).total_seconds()
             try:
                 await action()
             except Exception:

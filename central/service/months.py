@@ -114,10 +114,19 @@ class MonthDesk:
             await self._load_book(row.month, state)
             if state is MonthState.CLOSED and was_open:
                 self._core.events.publish(MonthClosed(row.month, row.close_reason))
-        self._timers.follow(row)
+        self._follow_clock(row)
         if state is MonthState.COLLECTING and row.month != self._opening and row.month not in self._relayed:
             self._relayed.add(row.month)
             self._collector.relay(row.month, row.offers_due_at or self._core.clock())
+
+    def _follow_clock(self, row: Any) -> None:
+        """The timers re-arm from the row (none while paused); watchers hear of a pause by a snapshot."""
+        self._timers.follow(row)
+        paused = row.state == MonthState.OPEN.value and row.paused_at is not None
+        book, clock = self._core.book, (paused, int(row.close_after_seconds))
+        if book.month == row.month and (book.paused, book.month_seconds) != clock:
+            book.paused, book.month_seconds = clock
+            self._core.hub.month_changed()
 
     def set_owner(self, owner: bool) -> None:
         """This central took over the month's timers, or gave them up."""
@@ -278,4 +287,4 @@ class MonthDesk:
         if month < 0:
             raise invalid("BAD_MONTH", f"Month must be 0 (current) or positive; got {month}.", month=month)
         async with self._core.engine.connect() as connection:
-            return await connection.run_sync(read_status, month)
+            return await connection.run_sync(read_status, month, self._core.clock())

@@ -11,6 +11,7 @@ from central.domain import failures
 from central.domain.months import CloseReason, MonthState, ProductOutcome
 from central.domain.reservations import ReservationState
 from central.domain.stock import Movement
+from central.service.month_pause import deadline_conditions
 from central.service.offers import load_month_lines
 from central.storage import changes, movements, statements
 from central.storage.movements import MovementRow
@@ -23,12 +24,15 @@ def settle_month(
     """Closes an OPEN ``month`` inside the caller's transaction; returns every line's result.
 
     Raises:
-        DomainError: MONTH_NOT_OPEN when the month is unknown or not OPEN.
+        DomainError: MONTH_NOT_OPEN when the month is unknown or not OPEN; for a deadline close,
+            MONTH_PAUSED or DEADLINE_NOT_REACHED when the month's clock says it is not due.
     """
+    # A deadline close also checks the month's clock: not while paused, not before a moved deadline.
+    clock = deadline_conditions(connection, month, now) if reason is CloseReason.DEADLINE else []
     # The transition comes first and checks the state: only the close that made it settles the month.
     closed = connection.execute(
         update(months)
-        .where(months.c.month == month, months.c.state == MonthState.OPEN.value)
+        .where(months.c.month == month, months.c.state == MonthState.OPEN.value, *clock)
         .values(state=MonthState.CLOSED.value, closed_at=now, close_reason=reason.value)
         .returning(months.c.month)
     ).first()

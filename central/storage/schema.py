@@ -41,6 +41,10 @@ months = Table(
     Column("skipped_manufacturers", Text, nullable=False, default=""),
     # While COLLECTING: when the offers are due, so any central can open the month if its opener is gone.
     _ts("offers_due_at", nullable=True),
+    # The month's clock: when the pause in progress began (NULL while running) and the time
+    # paused before it; the deadline is opened_at + close_after_seconds + paused_ms.
+    _ts("paused_at", nullable=True),
+    Column("paused_ms", BigInteger, nullable=False, default=0, server_default="0"),
 )
 
 # Each manufacturer's answer to a month's offer request, at whichever central it arrived (even "nothing").

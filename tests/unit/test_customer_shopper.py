@@ -11,11 +11,12 @@ import pytest
 
 from customer_node.catalog import CatalogLine, CatalogUpdate, CatalogView, MonthState
 from customer_node.keys import checkout_key
-from customer_node.market import month_wants
+from customer_node.market import DEFAULT_MARKET_SEED, month_wants
 from customer_node.simulate import Shopper
 from customer_node.strategy import Limits, basket_times, month_rng, plan_baskets
 from generated.distribution.v1 import cart_pb2, order_pb2
 from nodekit.status import RemoteError
+from tests.helpers import assert_eventually
 
 LINES = (
     CatalogLine(1, 1, "apples", "Acme", 100, 50),
@@ -286,3 +287,51 @@ async def test_refused_credentials_end_the_shopping_instead_of_being_shrugged_of
         await shopper(central, seed=5, remove_probability=0.0).shop_month(1)
     assert caught.value is refused
     assert central.calls.count(("refused", call)) == 1  # asked once, never again
+
+
+@dataclass
+class PausingCatalog:
+    """An open month the central pauses; the test resumes it once the shopper holds."""
+
+    view: CatalogView = field(default_factory=CatalogView)
+    waits: int = 0
+    resumed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.view.apply(CatalogUpdate(True, 1, MonthState.OPEN, LINES, paused=True))
+
+    async def wait_for_change(self) -> None:
+        self.waits += 1
+        await self.resumed.wait()
+        self.view.apply(CatalogUpdate(True, 1, MonthState.OPEN, LINES, paused=False))
+
+
+async def test_a_paused_month_holds_every_call_until_it_resumes() -> None:
+    central, catalog = FakeCentral(), PausingCatalog()
+    shopping = asyncio.create_task(
+        Shopper("pat", 1, central, catalog, Limits(max_picks=1, max_think_ms=0)).shop_month(1)
+    )
+
+    async def holding() -> None:
+        assert catalog.waits > 0
+
+    await assert_eventually(holding, timeout_s=5)
+    assert central.calls == []
+    catalog.resumed.set()
+    await asyncio.wait_for(shopping, 5)
+    assert central.calls and central.calls[-1] == ("finish", 1)
+
+
+async def test_the_month_length_the_central_opened_with_spreads_the_baskets() -> None:
+    catalog = FakeCatalog()
+    catalog.view.apply(CatalogUpdate(True, 1, MonthState.OPEN, LINES, month_seconds=1))
+    central = FakeCentral()
+    start = asyncio.get_running_loop().time()
+    # Started with a 0.2 s month, the shopper follows the 1 s month the central opened.
+    await Shopper("sam", 4, central, catalog, Limits(max_picks=1, month_seconds=0.2)).shop_month(1, start)
+    rng = month_rng(4, 1)
+    wants = month_wants(DEFAULT_MARKET_SEED, 4, 1, {line.product for line in LINES})
+    baskets = plan_baskets(rng, wants, Limits(max_picks=1, month_seconds=1))
+    last = basket_times(rng, len(baskets), Limits(max_picks=1, month_seconds=1))[-1]
+    assert asyncio.get_running_loop().time() - start >= last
+    assert last > 0.2

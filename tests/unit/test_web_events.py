@@ -51,6 +51,16 @@ def test_a_new_month_is_an_event_and_not_a_sell_out() -> None:
     assert [e.text for e in feed.observe(nxt)] == ["month 2 open"]
 
 
+def test_a_pause_and_a_resume_are_events() -> None:
+    feed = Feed()
+    running = View(central_up=True, month=2, state="OPEN")
+    feed.observe(running)
+    assert [e.text for e in feed.observe(View(central_up=True, month=2, state="OPEN", paused=True))] == [
+        "month 2 paused"
+    ]
+    assert [e.text for e in feed.observe(running)] == ["month 2 resumed"]
+
+
 def test_the_order_rate_starts_over_each_month_and_keeps_a_minute() -> None:
     rate = OrderRate()
     rate.observe(1, 0, 100.0)

@@ -52,7 +52,10 @@
     $("central-state").className = board.central_up ? "up" : "down";
     const month = board.month;
     if (month) {
-      $("month-title").textContent = `Month ${month.month} ${month.state}`;
+      // The month's clock is the central's: every open page shows its pause at the same moment.
+      $("month-title").textContent = `Month ${month.month} ${month.state}${month.paused ? " · paused" : ""}`;
+      $("month-clock").textContent = month.paused ? "paused" : month.state === "OPEN" ? "running" : "stopped";
+      $("month-clock").className = month.paused ? "paused" : "";
       const offered = month.lines.reduce((total, line) => total + line.offered, 0);
       const sold = month.lines.reduce((total, line) => total + line.sold, 0);
       const reserved = month.lines.reduce((total, line) => total + line.reserved, 0);
@@ -64,7 +67,7 @@
       $("progress-reserved").style.width = `${offered ? (100 * reserved) / offered : 0}%`;
       const end = month.closed_at ? new Date(month.closed_at) : new Date();
       $("elapsed").textContent = month.opened_at
-        ? `${Math.max(0, (end - new Date(month.opened_at)) / 1000).toFixed(0)} s` : "–";
+        ? `${Math.max(0, (end - new Date(month.opened_at) - month.paused_ms) / 1000).toFixed(0)} s` : "–";
       replace($("stock").tBodies[0], stockRows(month.lines));
     } else if (board.central_up) {
       $("month-title").textContent = "No month opened yet";

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from generated.distribution.v1 import common_pb2 as distribution_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x64istribution/v1/catalog.proto\x12\x0f\x64istribution.v1\x1a\x1c\x64istribution/v1/common.proto\"C\n\x15ListStockLinesRequest\x12\x0f\n\x07product\x18\x01 \x01(\t\x12\x19\n\x11manufacturer_name\x18\x02 \x01(\t\"\x8a\x01\n\x16ListStockLinesResponse\x12\r\n\x05month\x18\x01 \x01(\x05\x12\x30\n\x0bmonth_state\x18\x02 \x01(\x0e\x32\x1b.distribution.v1.MonthState\x12/\n\x0bstock_lines\x18\x03 \x03(\x0b\x32\x1a.distribution.v1.StockLine\"A\n\x13WatchCatalogRequest\x12\x0f\n\x07product\x18\x01 \x01(\t\x12\x19\n\x11manufacturer_name\x18\x02 \x01(\t\"\x9a\x01\n\x14WatchCatalogResponse\x12\x10\n\x08snapshot\x18\x01 \x01(\x08\x12\r\n\x05month\x18\x02 \x01(\x05\x12\x30\n\x0bmonth_state\x18\x03 \x01(\x0e\x32\x1b.distribution.v1.MonthState\x12/\n\x0bstock_lines\x18\x04 \x03(\x0b\x32\x1a.distribution.v1.StockLine2\xd2\x01\n\x0e\x43\x61talogService\x12\x61\n\x0eListStockLines\x12&.distribution.v1.ListStockLinesRequest\x1a\'.distribution.v1.ListStockLinesResponse\x12]\n\x0cWatchCatalog\x12$.distribution.v1.WatchCatalogRequest\x1a%.distribution.v1.WatchCatalogResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x64istribution/v1/catalog.proto\x12\x0f\x64istribution.v1\x1a\x1c\x64istribution/v1/common.proto\"C\n\x15ListStockLinesRequest\x12\x0f\n\x07product\x18\x01 \x01(\t\x12\x19\n\x11manufacturer_name\x18\x02 \x01(\t\"\xb7\x01\n\x16ListStockLinesResponse\x12\r\n\x05month\x18\x01 \x01(\x05\x12\x30\n\x0bmonth_state\x18\x02 \x01(\x0e\x32\x1b.distribution.v1.MonthState\x12/\n\x0bstock_lines\x18\x03 \x03(\x0b\x32\x1a.distribution.v1.StockLine\x12\x14\n\x0cmonth_paused\x18\x04 \x01(\x08\x12\x15\n\rmonth_seconds\x18\x05 \x01(\x05\"A\n\x13WatchCatalogRequest\x12\x0f\n\x07product\x18\x01 \x01(\t\x12\x19\n\x11manufacturer_name\x18\x02 \x01(\t\"\xc7\x01\n\x14WatchCatalogResponse\x12\x10\n\x08snapshot\x18\x01 \x01(\x08\x12\r\n\x05month\x18\x02 \x01(\x05\x12\x30\n\x0bmonth_state\x18\x03 \x01(\x0e\x32\x1b.distribution.v1.MonthState\x12/\n\x0bstock_lines\x18\x04 \x03(\x0b\x32\x1a.distribution.v1.StockLine\x12\x14\n\x0cmonth_paused\x18\x05 \x01(\x08\x12\x15\n\rmonth_seconds\x18\x06 \x01(\x05\x32\xd2\x01\n\x0e\x43\x61talogService\x12\x61\n\x0eListStockLines\x12&.distribution.v1.ListStockLinesRequest\x1a\'.distribution.v1.ListStockLinesResponse\x12]\n\x0cWatchCatalog\x12$.distribution.v1.WatchCatalogRequest\x1a%.distribution.v1.WatchCatalogResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,11 +35,11 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTSTOCKLINESREQUEST']._serialized_start=80
   _globals['_LISTSTOCKLINESREQUEST']._serialized_end=147
   _globals['_LISTSTOCKLINESRESPONSE']._serialized_start=150
-  _globals['_LISTSTOCKLINESRESPONSE']._serialized_end=288
-  _globals['_WATCHCATALOGREQUEST']._serialized_start=290
-  _globals['_WATCHCATALOGREQUEST']._serialized_end=355
-  _globals['_WATCHCATALOGRESPONSE']._serialized_start=358
-  _globals['_WATCHCATALOGRESPONSE']._serialized_end=512
-  _globals['_CATALOGSERVICE']._serialized_start=515
-  _globals['_CATALOGSERVICE']._serialized_end=725
+  _globals['_LISTSTOCKLINESRESPONSE']._serialized_end=333
+  _globals['_WATCHCATALOGREQUEST']._serialized_start=335
+  _globals['_WATCHCATALOGREQUEST']._serialized_end=400
+  _globals['_WATCHCATALOGRESPONSE']._serialized_start=403
+  _globals['_WATCHCATALOGRESPONSE']._serialized_end=602
+  _globals['_CATALOGSERVICE']._serialized_start=605
+  _globals['_CATALOGSERVICE']._serialized_end=815
 # @@protoc_insertion_point(module_scope)

@@ -69,7 +69,7 @@ class ManufacturerResult(_message.Message):
     def __init__(self, manufacturer_name: _Optional[str] = ..., results: _Optional[_Iterable[_Union[_common_pb2.ProductResult, _Mapping]]] = ..., recommendations: _Optional[_Iterable[_Union[_common_pb2.ProductionRecommendation, _Mapping]]] = ...) -> None: ...
 
 class MonthStatus(_message.Message):
-    __slots__ = ("month", "state", "stock_lines", "order_count", "revenue_cents", "skipped_manufacturers", "finished_shoppers", "unmet_demand", "opened_at", "closed_at", "manufacturer_results", "close_reason", "shopper_names", "recommendation_horizon_days", "recommendation_window")
+    __slots__ = ("month", "state", "stock_lines", "order_count", "revenue_cents", "skipped_manufacturers", "finished_shoppers", "unmet_demand", "opened_at", "closed_at", "manufacturer_results", "close_reason", "shopper_names", "paused", "paused_at", "paused_ms", "close_after_seconds", "closes_at", "recommendation_horizon_days", "recommendation_window")
     MONTH_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     STOCK_LINES_FIELD_NUMBER: _ClassVar[int]
@@ -83,6 +83,11 @@ class MonthStatus(_message.Message):
     MANUFACTURER_RESULTS_FIELD_NUMBER: _ClassVar[int]
     CLOSE_REASON_FIELD_NUMBER: _ClassVar[int]
     SHOPPER_NAMES_FIELD_NUMBER: _ClassVar[int]
+    PAUSED_FIELD_NUMBER: _ClassVar[int]
+    PAUSED_AT_FIELD_NUMBER: _ClassVar[int]
+    PAUSED_MS_FIELD_NUMBER: _ClassVar[int]
+    CLOSE_AFTER_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
     RECOMMENDATION_HORIZON_DAYS_FIELD_NUMBER: _ClassVar[int]
     RECOMMENDATION_WINDOW_FIELD_NUMBER: _ClassVar[int]
     month: int
@@ -98,9 +103,14 @@ class MonthStatus(_message.Message):
     manufacturer_results: _containers.RepeatedCompositeFieldContainer[ManufacturerResult]
     close_reason: str
     shopper_names: _containers.RepeatedScalarFieldContainer[str]
+    paused: bool
+    paused_at: _timestamp_pb2.Timestamp
+    paused_ms: int
+    close_after_seconds: int
+    closes_at: _timestamp_pb2.Timestamp
     recommendation_horizon_days: int
     recommendation_window: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, month: _Optional[int] = ..., state: _Optional[_Union[_common_pb2.MonthState, str]] = ..., stock_lines: _Optional[_Iterable[_Union[_common_pb2.StockLine, _Mapping]]] = ..., order_count: _Optional[int] = ..., revenue_cents: _Optional[int] = ..., skipped_manufacturers: _Optional[_Iterable[str]] = ..., finished_shoppers: _Optional[int] = ..., unmet_demand: _Optional[int] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., manufacturer_results: _Optional[_Iterable[_Union[ManufacturerResult, _Mapping]]] = ..., close_reason: _Optional[str] = ..., shopper_names: _Optional[_Iterable[str]] = ..., recommendation_horizon_days: _Optional[int] = ..., recommendation_window: _Optional[_Iterable[int]] = ...) -> None: ...
+    def __init__(self, month: _Optional[int] = ..., state: _Optional[_Union[_common_pb2.MonthState, str]] = ..., stock_lines: _Optional[_Iterable[_Union[_common_pb2.StockLine, _Mapping]]] = ..., order_count: _Optional[int] = ..., revenue_cents: _Optional[int] = ..., skipped_manufacturers: _Optional[_Iterable[str]] = ..., finished_shoppers: _Optional[int] = ..., unmet_demand: _Optional[int] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., manufacturer_results: _Optional[_Iterable[_Union[ManufacturerResult, _Mapping]]] = ..., close_reason: _Optional[str] = ..., shopper_names: _Optional[_Iterable[str]] = ..., paused: _Optional[bool] = ..., paused_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., paused_ms: _Optional[int] = ..., close_after_seconds: _Optional[int] = ..., closes_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., recommendation_horizon_days: _Optional[int] = ..., recommendation_window: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class SubmitOfferRequest(_message.Message):
     __slots__ = ("manufacturer_name", "month", "lines")
@@ -141,3 +151,27 @@ class ListManufacturersResponse(_message.Message):
     MANUFACTURERS_FIELD_NUMBER: _ClassVar[int]
     manufacturers: _containers.RepeatedCompositeFieldContainer[ManufacturerInfo]
     def __init__(self, manufacturers: _Optional[_Iterable[_Union[ManufacturerInfo, _Mapping]]] = ...) -> None: ...
+
+class PauseMonthRequest(_message.Message):
+    __slots__ = ("month",)
+    MONTH_FIELD_NUMBER: _ClassVar[int]
+    month: int
+    def __init__(self, month: _Optional[int] = ...) -> None: ...
+
+class PauseMonthResponse(_message.Message):
+    __slots__ = ("status",)
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    status: MonthStatus
+    def __init__(self, status: _Optional[_Union[MonthStatus, _Mapping]] = ...) -> None: ...
+
+class ResumeMonthRequest(_message.Message):
+    __slots__ = ("month",)
+    MONTH_FIELD_NUMBER: _ClassVar[int]
+    month: int
+    def __init__(self, month: _Optional[int] = ...) -> None: ...
+
+class ResumeMonthResponse(_message.Message):
+    __slots__ = ("status",)
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    status: MonthStatus
+    def __init__(self, status: _Optional[_Union[MonthStatus, _Mapping]] = ...) -> None: ...

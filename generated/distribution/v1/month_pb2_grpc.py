@@ -60,6 +60,16 @@ class MonthServiceStub:
                 request_serializer=distribution_dot_v1_dot_month__pb2.ListManufacturersRequest.SerializeToString,
                 response_deserializer=distribution_dot_v1_dot_month__pb2.ListManufacturersResponse.FromString,
                 _registered_method=True)
+        self.PauseMonth = channel.unary_unary(
+                '/distribution.v1.MonthService/PauseMonth',
+                request_serializer=distribution_dot_v1_dot_month__pb2.PauseMonthRequest.SerializeToString,
+                response_deserializer=distribution_dot_v1_dot_month__pb2.PauseMonthResponse.FromString,
+                _registered_method=True)
+        self.ResumeMonth = channel.unary_unary(
+                '/distribution.v1.MonthService/ResumeMonth',
+                request_serializer=distribution_dot_v1_dot_month__pb2.ResumeMonthRequest.SerializeToString,
+                response_deserializer=distribution_dot_v1_dot_month__pb2.ResumeMonthResponse.FromString,
+                _registered_method=True)
 
 
 class MonthServiceServicer:
@@ -101,6 +111,20 @@ class MonthServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PauseMonth(self, request, context):
+        """Stops the open month's clock: no deadline close while paused; simulated shoppers and branches hold.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResumeMonth(self, request, context):
+        """Restarts a paused month's clock: its close moves later by the time it was paused.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MonthServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -128,6 +152,16 @@ def add_MonthServiceServicer_to_server(servicer, server):
                     servicer.ListManufacturers,
                     request_deserializer=distribution_dot_v1_dot_month__pb2.ListManufacturersRequest.FromString,
                     response_serializer=distribution_dot_v1_dot_month__pb2.ListManufacturersResponse.SerializeToString,
+            ),
+            'PauseMonth': grpc.unary_unary_rpc_method_handler(
+                    servicer.PauseMonth,
+                    request_deserializer=distribution_dot_v1_dot_month__pb2.PauseMonthRequest.FromString,
+                    response_serializer=distribution_dot_v1_dot_month__pb2.PauseMonthResponse.SerializeToString,
+            ),
+            'ResumeMonth': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResumeMonth,
+                    request_deserializer=distribution_dot_v1_dot_month__pb2.ResumeMonthRequest.FromString,
+                    response_serializer=distribution_dot_v1_dot_month__pb2.ResumeMonthResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -266,6 +300,60 @@ class MonthService:
             '/distribution.v1.MonthService/ListManufacturers',
             distribution_dot_v1_dot_month__pb2.ListManufacturersRequest.SerializeToString,
             distribution_dot_v1_dot_month__pb2.ListManufacturersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PauseMonth(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/distribution.v1.MonthService/PauseMonth',
+            distribution_dot_v1_dot_month__pb2.PauseMonthRequest.SerializeToString,
+            distribution_dot_v1_dot_month__pb2.PauseMonthResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResumeMonth(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/distribution.v1.MonthService/ResumeMonth',
+            distribution_dot_v1_dot_month__pb2.ResumeMonthRequest.SerializeToString,
+            distribution_dot_v1_dot_month__pb2.ResumeMonthResponse.FromString,
             options,
             channel_credentials,
             insecure,
