@@ -1,6 +1,7 @@
 """One configuration scheme for every node: each ``--some-flag`` also reads ``$DISTRIBUTION_SOME_FLAG``.
 
-A flag on the command line wins over its variable, which wins over the built-in default.
+A flag on the command line wins over its variable, which wins over the built-in default;
+the values of a repeated flag are added to those of its variable.
 Values in the environment are read as on the command line, through the option's own type:
 
 - a plain option takes the value as it would follow the flag;
@@ -38,15 +39,19 @@ class Option:
     """One option of a parser as the configuration table shows it.
 
     Attributes:
+        command: The subcommand the option belongs to ("" for the program's own options).
         flag: The long flag, e.g. ``--month-seconds``.
         variable: Its environment variable, e.g. ``DISTRIBUTION_MONTH_SECONDS``.
         default: The default as text ("" when there is none); a secret's is never shown.
+        required: True when the option must be given (by flag or variable).
         help: The option's own help text, without the appended default and variable.
     """
 
+    command: str
     flag: str
     variable: str
     default: str
+    required: bool
     help: str
 
 
@@ -79,7 +84,7 @@ def apply_environment(
     Raises:
         SystemExit: With code 2 and one line on stderr when a variable holds a bad value.
     """
-    for owner, action in _actions(parser):
+    for owner, _, action in _actions(parser):
         flag = _long_flag(action)
         if flag is None:
             continue
@@ -100,27 +105,31 @@ def apply_environment(
 def options(parser: argparse.ArgumentParser) -> list[Option]:
     """Every long option of ``parser`` and its subcommands (after ``apply_environment``), in order."""
     rows = []
-    for _, action in _actions(parser):
+    for _, command, action in _actions(parser):
         flag = _long_flag(action)
         if flag is None:
             continue
         variable = getattr(action, _ENV_ATTRIBUTE, "")
         secret = bool(getattr(action, _SECRET_ATTRIBUTE, False))
         own = getattr(action, _OWN_HELP_ATTRIBUTE, action.help or "")
-        rows.append(Option(flag, variable, "" if secret else _shown(action), own))
+        shown = "" if secret else _shown(action)
+        rows.append(Option(command, flag, variable, shown, action.required, own))
     return rows
 
 
-def _actions(parser: argparse.ArgumentParser) -> Iterator[tuple[argparse.ArgumentParser, argparse.Action]]:
+def _actions(
+    parser: argparse.ArgumentParser, command: str = ""
+) -> Iterator[tuple[argparse.ArgumentParser, str, argparse.Action]]:
+    """Each action with its parser and subcommand name; a subcommand's aliases are walked once."""
     seen: set[int] = set()
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            for sub in action.choices.values():
+            for name, sub in action.choices.items():
                 if id(sub) not in seen:
                     seen.add(id(sub))
-                    yield from _actions(sub)
+                    yield from _actions(sub, f"{command} {name}".strip())
         else:
-            yield parser, action
+            yield parser, command, action
 
 
 def _long_flag(action: argparse.Action) -> str | None:
