@@ -14,8 +14,6 @@ from nodekit.addresses import central_argument
 from nodekit.config import apply_environment
 from nodekit.key_files import key_argument
 
-# The operator key travels by environment or file (never argv), as for the central.
-OPERATOR_KEY_ENV = "DISTRIBUTION_OPERATOR_KEY"
 # A launcher that offers the lecturer's controls names its local control endpoint here.
 CONTROL_URL_ENV = "DISTRIBUTION_CONTROL_URL"
 CONTROL_TOKEN_ENV = "DISTRIBUTION_CONTROL_TOKEN"
