@@ -59,7 +59,8 @@ def _pairs(values: Sequence[str], flag: str) -> dict[str, str]:
     for value in values:
         name, sep, key = value.partition("=")
         if not sep or not name.strip() or not key:
-            raise SystemExit(f"{flag} takes NAME=KEY, got {value!r}")
+            # The value is not echoed: it may be a key typed without its name.
+            raise SystemExit(f"{flag} takes NAME=KEY; one value has no NAME= or no KEY")
         pairs[name.strip()] = key
     return pairs
 
@@ -141,9 +142,12 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
         db_url=database_url(args.db),
         operator_key=key_argument(parser, args.operator_key, args.operator_key_file),
         manufacturer_keys=_pairs(
-            pairs_argument(parser, args.manufacturer, args.manufacturer_keys_file), "--manufacturer"
+            pairs_argument(parser, args.manufacturer, args.manufacturer_keys_file),
+            "--manufacturer (and its file)",
         ),
-        branch_keys=_pairs(pairs_argument(parser, args.branch, args.branch_keys_file), "--branch"),
+        branch_keys=_pairs(
+            pairs_argument(parser, args.branch, args.branch_keys_file), "--branch (and its file)"
+        ),
         card_key=args.card_key.encode(),
         reservation_ttl_s=args.reservation_ttl_seconds,
         offer_deadline_ms=args.offer_deadline_ms,

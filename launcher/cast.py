@@ -164,6 +164,12 @@ OPERATOR_KEY_ENV = "DISTRIBUTION_OPERATOR_KEY"
 MANUFACTURER_KEYS_ENV = "DISTRIBUTION_MANUFACTURER_KEYS"
 BRANCH_KEYS_ENV = "DISTRIBUTION_BRANCH_KEYS"
 MEMBER_KEY_ENV = {Role.MANUFACTURER: "DISTRIBUTION_MANUFACTURER_KEY", Role.BRANCH: "DISTRIBUTION_BRANCH_KEY"}
+# Every variable a node reads a key from; a run hands out its own keys, so none is inherited.
+KEY_VARIABLES: frozenset[str] = frozenset(
+    name + suffix
+    for name in (OPERATOR_KEY_ENV, MANUFACTURER_KEYS_ENV, BRANCH_KEYS_ENV, *MEMBER_KEY_ENV.values())
+    for suffix in ("", "_FILE")
+)
 # Joins the NAME=KEY pairs in one variable (nodekit.config.LIST_SEPARATOR); no name or key holds it.
 _PAIRS_SEPARATOR = ","
 

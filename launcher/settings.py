@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from launcher.cast import KEY_VARIABLES
 from launcher.pace import DEFAULT_PACE, PACES, Pace, pace_for
 from nodekit.config import apply_environment, options
 
@@ -216,12 +217,12 @@ def parse_settings(
 
 
 def children_environment(env: Mapping[str, str]) -> dict[str, str]:
-    """``env`` without the launcher's own variables and without any key or key file.
+    """``env`` without the launcher's own variables and without any key variable.
 
     A child's flag of the same name is not the run's: ``DISTRIBUTION_MONTHS`` sets the run's
     months, and a customer reading it would leave after them. Keys are the run's own, handed
     to each child by ``launcher.cast``; one left in the shell (``DISTRIBUTION_MANUFACTURER_KEY_FILE``)
     would win over them.
     """
-    own = {option.variable for option in options(build_parser({}))}
-    return {name: value for name, value in env.items() if name not in own and "_KEY" not in name}
+    dropped = KEY_VARIABLES | {option.variable for option in options(build_parser({}))}
+    return {name: value for name, value in env.items() if name not in dropped}

@@ -89,6 +89,11 @@ def test_each_node_reads_its_other_flags_from_the_environment() -> None:
 
 def test_the_launcher_keeps_its_own_variables_and_any_key_from_its_children() -> None:
     env = {"DISTRIBUTION_MONTHS": "2", "DISTRIBUTION_LOG_LEVEL": "DEBUG", "PATH": "/bin"}
-    env |= {"DISTRIBUTION_MANUFACTURER_KEY_FILE": "/k", "DISTRIBUTION_OPERATOR_KEY": "k"}
+    env |= {"DISTRIBUTION_MANUFACTURER_KEY_FILE": "/k", "DISTRIBUTION_BRANCH_KEYS": "x=k"}
+    env |= {"DISTRIBUTION_CARD_KEY": "card-secret"}
 
-    assert children_environment(env) == {"DISTRIBUTION_LOG_LEVEL": "DEBUG", "PATH": "/bin"}
+    assert children_environment(env) == {
+        "DISTRIBUTION_LOG_LEVEL": "DEBUG",
+        "PATH": "/bin",
+        "DISTRIBUTION_CARD_KEY": "card-secret",
+    }

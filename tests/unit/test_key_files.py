@@ -82,3 +82,12 @@ def test_a_node_without_any_key_says_where_one_can_come_from(capsys: pytest.Capt
 
     assert stop.value.code == 2
     assert "--key-file, DISTRIBUTION_MANUFACTURER_KEY or --key is required" in capsys.readouterr().err
+
+
+def test_a_malformed_pair_is_refused_without_echoing_what_may_be_a_key(tmp_path: Path) -> None:
+    branches = secret_file(tmp_path / "branches.keys", "north=k3\nsecret-without-a-name\n")
+
+    with pytest.raises(SystemExit) as stop:
+        parse_central(["--branch-keys-file", str(branches)], {})
+
+    assert str(stop.value) == "--branch (and its file) takes NAME=KEY; one value has no NAME= or no KEY"
