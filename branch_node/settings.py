@@ -10,6 +10,8 @@ from pathlib import Path
 
 from branch_node.tax import province
 from nodekit import addresses
+from nodekit.config import apply_environment
+from nodekit.key_files import key_argument
 
 
 @dataclass(frozen=True)
@@ -60,33 +62,51 @@ class BranchSettings:
             raise ValueError("a day needs a positive length and at least one shopper")
 
 
-def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.environ) -> BranchSettings:
-    """Builds settings from flags; the key may also come from DISTRIBUTION_BRANCH_KEY."""
+# The branch's --db is its own SQLite file: DISTRIBUTION_DB is the central's database.
+ENV_NAMES = {
+    "--key": "DISTRIBUTION_BRANCH_KEY",
+    "--key-file": "DISTRIBUTION_BRANCH_KEY_FILE",
+    "--db": "DISTRIBUTION_BRANCH_DB",
+}
+
+
+def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
+    """The command line of ``python -m branch_node``; every flag also reads its variable."""
     parser = argparse.ArgumentParser(prog="python -m branch_node", description="A branch store.")
     parser.add_argument("--central", required=True, metavar=addresses.METAVAR, help=addresses.HELP)
-    parser.add_argument("--name", required=True)
-    parser.add_argument("--key", default=env.get("DISTRIBUTION_BRANCH_KEY"))
+    parser.add_argument("--name", required=True, help="the name configured at the central")
+    parser.add_argument("--key", help="its key (shows in ps: prefer the variable or --key-file)")
+    parser.add_argument("--key-file", type=Path, metavar="FILE", help="owner-only file holding its key")
     parser.add_argument("--db", required=True, type=Path, help="the branch's SQLite file")
-    parser.add_argument("--province", default="ON")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--day-seconds", type=float, default=5.0)
+    parser.add_argument("--province", default="ON", help="two-letter province code; decides the sales tax")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the point-of-sale simulator")
+    parser.add_argument("--day-seconds", type=float, default=5.0, help="real length of one business day")
     parser.add_argument("--days", type=int, default=0, help="simulated days; 0 = until stopped")
-    parser.add_argument("--shoppers-per-day", type=int, default=20)
-    parser.add_argument("--write-off-chance", type=float, default=0.05)
-    parser.add_argument("--reorder-point", type=int, default=5)
-    parser.add_argument("--reorder-quantity", type=int, default=20)
-    parser.add_argument("--markup-percent", type=int, default=40)
+    parser.add_argument("--shoppers-per-day", type=int, default=20, help="walk-in shoppers per day")
+    parser.add_argument(
+        "--write-off-chance", type=float, default=0.05, help="chance per shopper that units are written off"
+    )
+    parser.add_argument("--reorder-point", type=int, default=5, help="level at which a product is reordered")
+    parser.add_argument("--reorder-quantity", type=int, default=20, help="units bought per reorder")
+    parser.add_argument("--markup-percent", type=int, default=40, help="shelf price over the central's price")
     parser.add_argument("--no-simulate", action="store_true", help="stream and reorder only")
-    parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--log-level", default="INFO", help="logging level")
+    return apply_environment(parser, env, names=ENV_NAMES, secret=("--key",))
+
+
+def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.environ) -> BranchSettings:
+    """Builds settings from flags and their variables; the key may come from ``--key-file``."""
+    parser = build_parser(env)
     args = parser.parse_args(argv)
     central = addresses.central_argument(parser, args.central)
-    if not args.key:
-        parser.error("--key (or DISTRIBUTION_BRANCH_KEY) is required")
+    key = key_argument(parser, args.key, args.key_file)
+    if not key:
+        parser.error("--key-file, DISTRIBUTION_BRANCH_KEY or --key is required")
     try:
         return BranchSettings(
             central=central,
             name=args.name,
-            key=args.key,
+            key=key,
             db_path=args.db,
             province=args.province.upper(),
             seed=args.seed,

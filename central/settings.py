@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from central.startup import database_url
+from nodekit.config import apply_environment
+from nodekit.key_files import key_argument, pairs_argument
 from nodekit.tls import TlsServerConfig
 
 
@@ -57,36 +59,77 @@ def _pairs(values: Sequence[str], flag: str) -> dict[str, str]:
     for value in values:
         name, sep, key = value.partition("=")
         if not sep or not name.strip() or not key:
-            raise SystemExit(f"{flag} takes NAME=KEY, got {value!r}")
+            # The value is not echoed: it may be a key typed without its name.
+            raise SystemExit(f"{flag} takes NAME=KEY; one value has no NAME= or no KEY")
         pairs[name.strip()] = key
     return pairs
 
 
-def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.environ) -> CentralSettings:
-    """Builds settings from flags; secrets may also come from DISTRIBUTION_* variables."""
-    parser = argparse.ArgumentParser(prog="python -m central", description="The central distributor.")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=50051)
+# Names kept where ``DISTRIBUTION_<FLAG>`` would mislead: these hold keys, not one name.
+ENV_NAMES = {
+    "--manufacturer": "DISTRIBUTION_MANUFACTURER_KEYS",
+    "--manufacturer-keys-file": "DISTRIBUTION_MANUFACTURER_KEYS_FILE",
+    "--branch": "DISTRIBUTION_BRANCH_KEYS",
+    "--branch-keys-file": "DISTRIBUTION_BRANCH_KEYS_FILE",
+}
+SECRET_FLAGS = ("--operator-key", "--manufacturer", "--branch", "--card-key")
+
+
+def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
+    """The command line of ``python -m central``; every flag also reads its ``DISTRIBUTION_*`` variable."""
+    parser = argparse.ArgumentParser(
+        prog="python -m central",
+        description="The central distributor. Keys given as flags show in ps: prefer the *-file flags "
+        "or the environment.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    parser.add_argument("--port", type=int, default=50051, help="port to listen on; 0 takes a free one")
     parser.add_argument(
         "--db",
-        default=env.get("DISTRIBUTION_DB", "sqlite+aiosqlite:///central.sqlite3"),
+        default="sqlite+aiosqlite:///central.sqlite3",
         help="database URL, or the path of a SQLite file",
     )
     parser.add_argument(
         "--operator-key",
-        default=env.get("DISTRIBUTION_OPERATOR_KEY", ""),
-        help="the operator's key (better: $DISTRIBUTION_OPERATOR_KEY); made and kept in a file when unset",
+        default="",
+        help="the operator's key (shows in ps: prefer the variable or --operator-key-file); "
+        "made and kept in a file when unset",
     )
-    parser.add_argument("--manufacturer", action="append", default=[], metavar="NAME=KEY")
-    parser.add_argument("--branch", action="append", default=[], metavar="NAME=KEY")
-    parser.add_argument("--card-key", default=env.get("DISTRIBUTION_CARD_KEY", "dev-card-fingerprint-key"))
-    parser.add_argument("--reservation-ttl-seconds", type=float, default=900.0)
-    parser.add_argument("--offer-deadline-ms", type=int, default=3000)
+    parser.add_argument(
+        "--operator-key-file", type=Path, metavar="FILE", help="owner-only file holding the operator's key"
+    )
+    parser.add_argument(
+        "--manufacturer", action="append", default=[], metavar="NAME=KEY", help="a manufacturer and its key"
+    )
+    parser.add_argument(
+        "--manufacturer-keys-file", type=Path, metavar="FILE", help="owner-only file of NAME=KEY lines"
+    )
+    parser.add_argument(
+        "--branch", action="append", default=[], metavar="NAME=KEY", help="a branch store and its key"
+    )
+    parser.add_argument(
+        "--branch-keys-file", type=Path, metavar="FILE", help="owner-only file of NAME=KEY lines"
+    )
+    parser.add_argument(
+        "--card-key", default="dev-card-fingerprint-key", help="secret of the card fingerprints (HMAC)"
+    )
+    parser.add_argument(
+        "--reservation-ttl-seconds", type=float, default=900.0, help="how long an add-to-cart holds units"
+    )
+    parser.add_argument(
+        "--offer-deadline-ms", type=int, default=3000, help="default wait for the manufacturers' offers"
+    )
     parser.add_argument("--rate-limit", type=float, default=0.0, help="calls/s per caller; 0 = off")
-    parser.add_argument("--tls-cert", type=Path)
-    parser.add_argument("--tls-key", type=Path)
+    parser.add_argument("--tls-cert", type=Path, help="server certificate: serve TLS")
+    parser.add_argument("--tls-key", type=Path, help="server private key")
     parser.add_argument("--tls-client-ca", type=Path, help="require client certificates (mTLS)")
-    parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--log-level", default="INFO", help="logging level")
+    return apply_environment(parser, env, names=ENV_NAMES, secret=SECRET_FLAGS)
+
+
+def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.environ) -> CentralSettings:
+    """Builds settings from flags, their ``DISTRIBUTION_*`` variables and the key files."""
+    parser = build_parser(env)
     args = parser.parse_args(argv)
     tls = None
     if args.tls_cert or args.tls_key:
@@ -97,9 +140,14 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
         host=args.host,
         port=args.port,
         db_url=database_url(args.db),
-        operator_key=args.operator_key,
-        manufacturer_keys=_pairs(args.manufacturer, "--manufacturer"),
-        branch_keys=_pairs(args.branch, "--branch"),
+        operator_key=key_argument(parser, args.operator_key, args.operator_key_file),
+        manufacturer_keys=_pairs(
+            pairs_argument(parser, args.manufacturer, args.manufacturer_keys_file),
+            "--manufacturer (and its file)",
+        ),
+        branch_keys=_pairs(
+            pairs_argument(parser, args.branch, args.branch_keys_file), "--branch (and its file)"
+        ),
         card_key=args.card_key.encode(),
         reservation_ttl_s=args.reservation_ttl_seconds,
         offer_deadline_ms=args.offer_deadline_ms,

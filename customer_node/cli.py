@@ -14,6 +14,7 @@ from pathlib import Path
 from customer_node.market import DEFAULT_MARKET_SEED
 from nodekit import addresses
 from nodekit.channel import DEFAULT_TIMEOUT_S
+from nodekit.config import apply_environment
 
 ENV_CENTRAL = "DISTRIBUTION_CENTRAL"
 ENV_LOG_LEVEL = "DISTRIBUTION_LOG_LEVEL"
@@ -148,15 +149,8 @@ def parse_args(argv: Sequence[str], env: Mapping[str, str] | None = None) -> Set
     return _parse_simulate(argv, env)
 
 
-def _common(parser: argparse.ArgumentParser, env: Mapping[str, str], level: str) -> None:
-    central = env.get(ENV_CENTRAL)
-    parser.add_argument(
-        "--central",
-        default=central,
-        required=central is None,
-        metavar=addresses.METAVAR,
-        help=f"{addresses.HELP} (default: ${ENV_CENTRAL})",
-    )
+def _common(parser: argparse.ArgumentParser, level: str) -> None:
+    parser.add_argument("--central", required=True, metavar=addresses.METAVAR, help=addresses.HELP)
     parser.add_argument(
         "--timeout", type=_positive_float, default=DEFAULT_TIMEOUT_S, help="per-call deadline, s"
     )
@@ -166,15 +160,16 @@ def _common(parser: argparse.ArgumentParser, env: Mapping[str, str], level: str)
         default=STARTUP_TIMEOUT_S,
         help="how long to wait for the central at start, s",
     )
-    parser.add_argument("--log-level", default=env.get(ENV_LOG_LEVEL, level))
+    parser.add_argument("--log-level", default=level, help="logging level")
 
 
-def _parse_simulate(argv: Sequence[str], env: Mapping[str, str]) -> SimulateSettings:
+def simulate_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
+    """The command line of a simulated customer; every flag also reads its variable."""
     parser = argparse.ArgumentParser(
         prog="python -m customer_node",
         description="A simulated customer (use 'python -m customer_node shop' for a person).",
     )
-    _common(parser, env, "INFO")
+    _common(parser, "INFO")
     parser.add_argument("--name", required=True, help="display name to register under")
     parser.add_argument("--seed", type=int, default=None, help="seed (default: from the name)")
     parser.add_argument("--token-file", type=Path, default=None, help="keep/reuse the token here")
@@ -190,8 +185,24 @@ def _parse_simulate(argv: Sequence[str], env: Mapping[str, str]) -> SimulateSett
         "--market-seed",
         type=int,
         default=DEFAULT_MARKET_SEED,
-        help=f"seed of the market's demand per product ({DEFAULT_MARKET_SEED})",
+        help="seed of the market's demand per product",
     )
+    return apply_environment(parser, env)
+
+
+def shop_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
+    """The command line of the terminal shop; every flag also reads its variable."""
+    parser = argparse.ArgumentParser(
+        prog="python -m customer_node shop", description="Shop at the central from a terminal."
+    )
+    _common(parser, "WARNING")
+    parser.add_argument("--name", default=None, help="display name (default: your user name)")
+    parser.add_argument("--card", default=None, metavar="'NUMBER MM/YYYY'", help="payment card")
+    return apply_environment(parser, env)
+
+
+def _parse_simulate(argv: Sequence[str], env: Mapping[str, str]) -> SimulateSettings:
+    parser = simulate_parser(env)
     args = parser.parse_args(argv)
     central = addresses.central_argument(parser, args.central)
     _check_name(parser, args.name)
@@ -211,12 +222,7 @@ def _parse_simulate(argv: Sequence[str], env: Mapping[str, str]) -> SimulateSett
 
 
 def _parse_shop(argv: Sequence[str], env: Mapping[str, str]) -> ShopSettings:
-    parser = argparse.ArgumentParser(
-        prog="python -m customer_node shop", description="Shop at the central from a terminal."
-    )
-    _common(parser, env, "WARNING")
-    parser.add_argument("--name", default=None, help="display name (default: your user name)")
-    parser.add_argument("--card", default=None, metavar="'NUMBER MM/YYYY'", help="payment card")
+    parser = shop_parser(env)
     args = parser.parse_args(argv)
     central = addresses.central_argument(parser, args.central)
     name = args.name or env.get("USER") or "shopper"

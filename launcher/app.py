@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Mapping, Sequence
@@ -13,19 +14,19 @@ from typing import TextIO
 
 from launcher.board import Board
 from launcher.board import Cast as BoardCast
-from launcher.cast import Cast, Member, Role, build_cast, central_argv, member_argv
+from launcher.cast import Cast, Member, Role, build_cast, central_argv, central_env, member_argv, member_env
 from launcher.central_client import CentralClient
 from launcher.chaos import Chaos, Target, plan_strikes
 from launcher.display import background, shown
 from launcher.feed import follow_central
-from launcher.join import JoinInfo, key_off_the_command_line, write_join, write_operator_key
+from launcher.join import JoinInfo, write_join, write_operator_key
 from launcher.loss_check import ACKS_DIR, ACKS_ENV, check_database, check_lines
 from launcher.months import MonthPlan, run_month
 from launcher.outage import Outage
 from launcher.postgres import PostgresMissing, fresh_database, throwaway_postgres
 from launcher.processes import ChildExit, ChildSpec, Supervisor
 from launcher.report import RunInfo, write_reports
-from launcher.settings import Settings, parse_settings
+from launcher.settings import Settings, children_environment, parse_settings
 from launcher.signals import StopSignals
 from launcher.simulation_control import PaceChoice, SimulationControl
 from launcher.snapshots import MonthRecord, compute_totals
@@ -97,12 +98,13 @@ async def _start_children(settings: Settings, cast: Cast, supervisor: Supervisor
     acks = settings.run_dir / ACKS_DIR
     acks.mkdir(parents=True, exist_ok=True)
     for member in cast.manufacturers:
-        await supervisor.start(_spec(member, member_argv(member, target)))
+        await supervisor.start(_spec(member, member_argv(member, target), member_env(member)))
     for member in cast.customers:
         env = {ACKS_ENV: str(acks / f"{member.slug}.txt")}
         await supervisor.start(_spec(member, member_argv(member, target), env))
     for branch in cast.branches:
-        await supervisor.start(_spec(branch, member_argv(branch, target, _branch_db(settings, branch))))
+        argv = member_argv(branch, target, _branch_db(settings, branch))
+        await supervisor.start(_spec(branch, argv, member_env(branch)))
 
 
 async def _start_centrals(settings: Settings, cast: Cast, supervisor: Supervisor) -> list[str]:
@@ -110,8 +112,7 @@ async def _start_centrals(settings: Settings, cast: Cast, supervisor: Supervisor
     addresses = []
     for index in range(settings.centrals):
         port = (settings.port if index == 0 else 0) or free_port()
-        argv, env = key_off_the_command_line(central_argv(cast, port, settings.db_url), cast.operator_key)
-        spec = _spec(cast.central, argv, env)
+        spec = _spec(cast.central, central_argv(port, settings.db_url), central_env(cast))
         if index:
             # The first keeps the slug "central" (chaos kills that one); the others are numbered.
             spec = replace(spec, slug=f"central-{index + 1}", label=f"central {index + 1}")
@@ -304,7 +305,7 @@ async def _launch(settings: Settings, out: TextIO, err: TextIO) -> int:
         )
     )
     run = _Run(board, Outage())
-    supervisor = Supervisor(settings.run_dir, cwd=settings.node_root)
+    supervisor = Supervisor(settings.run_dir, cwd=settings.node_root, env=children_environment(os.environ))
     _say(out, f"run dir {settings.run_dir} (seed {settings.seed})" + (", chaos on" if settings.chaos else ""))
     with StopSignals() as stops:
         try:

@@ -1,4 +1,4 @@
-"""Who takes part in a run: names, keys, derived seeds and each child's command line."""
+"""Who takes part in a run: names, keys, derived seeds, each child's command line and key variables."""
 
 from __future__ import annotations
 
@@ -159,32 +159,58 @@ def build_cast(
     )
 
 
-def central_argv(cast: Cast, port: int, db_url: str) -> list[str]:
-    """``python -m central ...`` with every configured manufacturer and branch key."""
-    # Secrets go as "--flag=value": a random key may start with "-" and would read as a flag.
+# The variables that carry the keys, so no key is on a command line (``ps`` shows those to all).
+OPERATOR_KEY_ENV = "DISTRIBUTION_OPERATOR_KEY"
+MANUFACTURER_KEYS_ENV = "DISTRIBUTION_MANUFACTURER_KEYS"
+BRANCH_KEYS_ENV = "DISTRIBUTION_BRANCH_KEYS"
+MEMBER_KEY_ENV = {Role.MANUFACTURER: "DISTRIBUTION_MANUFACTURER_KEY", Role.BRANCH: "DISTRIBUTION_BRANCH_KEY"}
+# Every variable a node reads a key from; a run hands out its own keys, so none is inherited.
+KEY_VARIABLES: frozenset[str] = frozenset(
+    name + suffix
+    for name in (OPERATOR_KEY_ENV, MANUFACTURER_KEYS_ENV, BRANCH_KEYS_ENV, *MEMBER_KEY_ENV.values())
+    for suffix in ("", "_FILE")
+)
+# Joins the NAME=KEY pairs in one variable (nodekit.config.LIST_SEPARATOR); no name or key holds it.
+_PAIRS_SEPARATOR = ","
+
+
+def central_argv(port: int, db_url: str) -> list[str]:
+    """``python -m central ...``; the keys go by ``central_env``, never on this line."""
     argv = [sys.executable, "-m", "central", "--host", "127.0.0.1", "--port", str(port)]
-    argv += ["--db", db_url, f"--operator-key={cast.operator_key}"]
-    argv += ["--reservation-ttl-seconds", str(RESERVATION_TTL_SECONDS)]
-    for maker in cast.manufacturers:
-        argv += [f"--manufacturer={maker.name}={maker.key}"]
-    for branch in cast.branches:
-        argv += [f"--branch={branch.name}={branch.key}"]
-    return argv
+    return [*argv, "--db", db_url, "--reservation-ttl-seconds", str(RESERVATION_TTL_SECONDS)]
+
+
+def central_env(cast: Cast) -> dict[str, str]:
+    """The central's environment: the operator key and every configured manufacturer and branch key."""
+
+    def pairs(members: tuple[Member, ...]) -> str:
+        return _PAIRS_SEPARATOR.join(f"{member.name}={member.key}" for member in members)
+
+    env = {OPERATOR_KEY_ENV: cast.operator_key}
+    if cast.manufacturers:
+        env[MANUFACTURER_KEYS_ENV] = pairs(cast.manufacturers)
+    if cast.branches:
+        env[BRANCH_KEYS_ENV] = pairs(cast.branches)
+    return env
+
+
+def member_env(member: Member) -> dict[str, str]:
+    """A manufacturer's or branch's environment: its key; nothing for a customer."""
+    variable = MEMBER_KEY_ENV.get(member.role)
+    return {variable: member.key} if variable else {}
 
 
 def member_argv(member: Member, central: str, branch_db: str = "") -> list[str]:
-    """The command line of a manufacturer, customer or branch talking to ``central``."""
+    """The command line of a manufacturer, customer or branch talking to ``central`` (no key on it)."""
     argv = [sys.executable, "-m", f"{member.role.value}_node", "--central", central]
     argv += ["--name", member.name]
-    if member.role is Role.MANUFACTURER:
-        argv += [f"--key={member.key}"]
-    elif member.role is Role.BRANCH:
-        argv += [f"--key={member.key}", "--db", branch_db, "--province", BRANCH_PROVINCE, *BRANCH_FLAGS]
+    if member.role is Role.BRANCH:
+        argv += ["--db", branch_db, "--province", BRANCH_PROVINCE, *BRANCH_FLAGS]
     elif member.role is Role.CUSTOMER:
         # Shoppers spread their baskets over the month and pause like people between clicks.
         shopping = member.shopping or Shopping(PACES[DEFAULT_PACE].month_seconds, 0, 1)
         argv += ["--think-ms", str(shopping.think_ms), "--month-seconds", str(shopping.month_seconds)]
         argv += ["--market-seed", str(shopping.market_seed)]
-    else:
+    elif member.role is not Role.MANUFACTURER:
         raise ValueError(f"no member command line for {member.role}")
     return [*argv, "--seed", str(member.seed)]

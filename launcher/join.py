@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 JOIN_FILE = "join.txt"
 OPERATOR_KEY_FILE = "operator.key"
-# The central reads its operator key from here, so the key stays off its command line.
+# The central and the web node read the operator key from here, so it stays off their command lines.
 OPERATOR_KEY_ENV = "DISTRIBUTION_OPERATOR_KEY"
 
 
@@ -40,12 +39,6 @@ class JoinInfo:
             f"operator command: {self.admin_command}",
         ]
         return [*lines, f"web: {self.web_url}"] if self.web_url else lines
-
-
-def key_off_the_command_line(argv: Sequence[str], key: str) -> tuple[list[str], dict[str, str]]:
-    """The central's command line without ``--operator-key=...``, and the environment that carries it."""
-    kept = [arg for arg in argv if not arg.startswith("--operator-key=")]
-    return kept, {OPERATOR_KEY_ENV: key}
 
 
 def write_operator_key(run_dir: Path, key: str) -> Path:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from launcher.cast import KEY_VARIABLES
 from launcher.pace import DEFAULT_PACE, PACES, Pace, pace_for
+from nodekit.config import apply_environment, options
 
 # run.py sits at the repository root, next to the node packages it starts.
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -107,45 +110,47 @@ def _count(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
     return parse
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The command line of ``python run.py``."""
+def build_parser(env: Mapping[str, str] | None = None) -> argparse.ArgumentParser:
+    """The command line of ``python run.py``; every flag also reads its ``DISTRIBUTION_*`` variable."""
     parser = argparse.ArgumentParser(
         prog="run.py",
         description="Start the distribution network as separate processes, run the months "
         "and write the report.",
     )
-    parser.add_argument("--months", type=_count(1), default=3, help="trading months (3)")
+    parser.add_argument("--months", type=_count(1), default=3, help="trading months")
     parser.add_argument(
         "--manufacturers",
         type=_count(1, MAX_MANUFACTURERS),
         default=3,
-        help="manufacturer processes (3)",
+        help="manufacturer processes",
     )
-    parser.add_argument("--customers", type=_count(0), default=8, help="customer processes (8)")
-    parser.add_argument("--branches", type=_count(0), default=2, help="branch stores (2)")
-    parser.add_argument("--seed", type=int, default=1, help="base seed of every child (1)")
-    parser.add_argument("--db", default="", help="central database URL (default: SQLite file in the run dir)")
+    parser.add_argument("--customers", type=_count(0), default=8, help="customer processes")
+    parser.add_argument("--branches", type=_count(0), default=2, help="branch stores")
+    parser.add_argument("--seed", type=int, default=1, help="base seed of every child")
     parser.add_argument(
-        "--run-dir", type=Path, default=None, help="output directory (default: runs/<timestamp>/)"
+        "--db", default="", help="central database URL; a fresh SQLite file in the run dir when unset"
+    )
+    parser.add_argument(
+        "--run-dir", type=Path, default=None, help="output directory; runs/<timestamp>/ when unset"
     )
     parser.add_argument(
         "--pace",
         choices=sorted(PACES),
         default=DEFAULT_PACE,
-        help="tempo: brisk (5 s months), normal (12 s), slow (60 s, a lecture's); default normal",
+        help="tempo: brisk (5 s months), normal (12 s), slow (60 s, a lecture's)",
     )
     parser.add_argument(
         "--month-seconds",
         type=_count(1),
         default=None,
-        help="the month's real length in seconds (default: the pace's); it closes earlier "
+        help="the month's real length in seconds (the pace's when unset); it closes earlier "
         "once every line is sold out",
     )
     parser.add_argument(
         "--quiet", action="store_true", help="no live dashboard: plain lines, one summary per month"
     )
     parser.add_argument(
-        "--port", type=_count(0, 65535), default=0, help="the central's port (default: a free one)"
+        "--port", type=_count(0, 65535), default=0, help="the central's port; 0 takes a free one"
     )
     parser.add_argument(
         "--chaos",
@@ -157,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--centrals",
         type=_count(1, MAX_CENTRALS),
         default=1,
-        help="central processes sharing one database; several need --postgres or a PostgreSQL --db (1)",
+        help="central processes sharing one database; several need --postgres or a PostgreSQL --db",
     )
     parser.add_argument(
         "--postgres",
@@ -170,14 +175,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="start the web node too: dashboard, shop, headquarters and the lecturer's controls",
     )
     parser.add_argument(
-        "--web-port", type=_count(0, 65535), default=0, help="the web node's port (default: a free one)"
+        "--web-port", type=_count(0, 65535), default=0, help="the web node's port; 0 takes a free one"
     )
-    return parser
+    return apply_environment(parser, os.environ if env is None else env)
 
 
-def parse_settings(argv: Sequence[str] | None = None, now: datetime | None = None) -> Settings:
-    """Settings from command-line flags; defaults filled in for the run dir and database."""
-    parser = build_parser()
+def parse_settings(
+    argv: Sequence[str] | None = None, now: datetime | None = None, env: Mapping[str, str] | None = None
+) -> Settings:
+    """Settings from flags and their variables; defaults filled in for the run dir and database."""
+    parser = build_parser(env)
     args = parser.parse_args(argv)
     on_postgres = args.postgres or args.db.startswith("postgresql")
     if args.centrals > 1 and not on_postgres:
@@ -207,3 +214,15 @@ def parse_settings(argv: Sequence[str] | None = None, now: datetime | None = Non
         web=args.web or bool(args.web_port),
         web_port=args.web_port,
     )
+
+
+def children_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without the launcher's own variables and without any key variable.
+
+    A child's flag of the same name is not the run's: ``DISTRIBUTION_MONTHS`` sets the run's
+    months, and a customer reading it would leave after them. Keys are the run's own, handed
+    to each child by ``launcher.cast``; one left in the shell (``DISTRIBUTION_MANUFACTURER_KEY_FILE``)
+    would win over them.
+    """
+    dropped = KEY_VARIABLES | {option.variable for option in options(build_parser({}))}
+    return {name: value for name, value in env.items() if name not in dropped}

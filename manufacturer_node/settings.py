@@ -10,6 +10,8 @@ from pathlib import Path
 
 from nodekit import addresses
 from nodekit.channel import TlsClientConfig
+from nodekit.config import apply_environment
+from nodekit.key_files import key_argument
 
 
 @dataclass(frozen=True)
@@ -38,32 +40,50 @@ class ManufacturerSettings:
     log_level: str = "INFO"
 
 
+ENV_NAMES = {"--key": "DISTRIBUTION_MANUFACTURER_KEY", "--key-file": "DISTRIBUTION_MANUFACTURER_KEY_FILE"}
+
+
+def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
+    """The command line of ``python -m manufacturer_node``; every flag also reads its variable."""
+    parser = argparse.ArgumentParser(prog="python -m manufacturer_node", description="A manufacturer.")
+    parser.add_argument("--central", required=True, metavar=addresses.METAVAR, help=addresses.HELP)
+    parser.add_argument("--name", required=True, help="the name configured at the central")
+    parser.add_argument("--key", help="its key (shows in ps: prefer the variable or --key-file)")
+    parser.add_argument("--key-file", type=Path, metavar="FILE", help="owner-only file holding its key")
+    parser.add_argument("--seed", type=int, default=0, help="seeds its products, prices and capacities")
+    parser.add_argument(
+        "--month-seconds",
+        type=float,
+        default=6.0,
+        help="expected month length the production plan spreads over",
+    )
+    parser.add_argument(
+        "--give-up-seconds", type=float, default=300.0, help="how long to reconnect to an absent central"
+    )
+    parser.add_argument("--tls-ca", type=Path, help="CA certificate: talk TLS")
+    parser.add_argument("--tls-cert", type=Path, help="client certificate (mTLS)")
+    parser.add_argument("--tls-key", type=Path, help="client private key (mTLS)")
+    parser.add_argument("--log-level", default="INFO", help="logging level")
+    return apply_environment(parser, env, names=ENV_NAMES, secret=("--key",))
+
+
 def parse_args(
     argv: Sequence[str] | None = None, env: Mapping[str, str] = os.environ
 ) -> ManufacturerSettings:
-    """Builds settings from flags; the key may also come from DISTRIBUTION_MANUFACTURER_KEY."""
-    parser = argparse.ArgumentParser(prog="python -m manufacturer_node", description="A manufacturer.")
-    parser.add_argument("--central", required=True, metavar=addresses.METAVAR, help=addresses.HELP)
-    parser.add_argument("--name", required=True)
-    parser.add_argument("--key", default=env.get("DISTRIBUTION_MANUFACTURER_KEY"))
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--month-seconds", type=float, default=6.0)
-    parser.add_argument("--give-up-seconds", type=float, default=300.0)
-    parser.add_argument("--tls-ca", type=Path)
-    parser.add_argument("--tls-cert", type=Path, help="client certificate (mTLS)")
-    parser.add_argument("--tls-key", type=Path, help="client private key (mTLS)")
-    parser.add_argument("--log-level", default="INFO")
+    """Builds settings from flags and their variables; the key may come from ``--key-file``."""
+    parser = build_parser(env)
     args = parser.parse_args(argv)
     central = addresses.central_argument(parser, args.central)
-    if not args.key:
-        parser.error("--key (or DISTRIBUTION_MANUFACTURER_KEY) is required")
+    key = key_argument(parser, args.key, args.key_file)
+    if not key:
+        parser.error("--key-file, DISTRIBUTION_MANUFACTURER_KEY or --key is required")
     if args.month_seconds <= 0 or args.give_up_seconds <= 0:
         parser.error("--month-seconds and --give-up-seconds must be positive")
     tls = TlsClientConfig(args.tls_ca, args.tls_cert, args.tls_key) if args.tls_ca else None
     return ManufacturerSettings(
         central=central,
         name=args.name,
-        key=args.key,
+        key=key,
         seed=args.seed,
         month_seconds=args.month_seconds,
         give_up_s=args.give_up_seconds,

@@ -6,13 +6,14 @@ import argparse
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from nodekit.addresses import HELP as CENTRAL_HELP
 from nodekit.addresses import METAVAR as CENTRAL_METAVAR
 from nodekit.addresses import central_argument
+from nodekit.config import apply_environment
+from nodekit.key_files import key_argument
 
-# The operator key travels by environment (never argv), as for the central.
-OPERATOR_KEY_ENV = "DISTRIBUTION_OPERATOR_KEY"
 # A launcher that offers the lecturer's controls names its local control endpoint here.
 CONTROL_URL_ENV = "DISTRIBUTION_CONTROL_URL"
 CONTROL_TOKEN_ENV = "DISTRIBUTION_CONTROL_TOKEN"
@@ -47,20 +48,39 @@ class WebSettings:
     log_level: str = "INFO"
 
 
-def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.environ) -> WebSettings:
-    """Builds the settings from ``argv`` and ``env``."""
+# The web node listens where a browser goes: its own names, apart from the central's --host/--port.
+ENV_NAMES = {"--host": "DISTRIBUTION_WEB_HOST", "--port": "DISTRIBUTION_WEB_PORT"}
+
+
+def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
+    """The command line of ``python -m web_node``; every flag also reads its variable."""
     parser = argparse.ArgumentParser(prog="python -m web_node", description="The network's web front end.")
     parser.add_argument("--central", required=True, metavar=CENTRAL_METAVAR, help=CENTRAL_HELP)
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="HTTP port; 0 takes a free one")
+    parser.add_argument(
+        "--operator-key",
+        default="",
+        help="the operator's key, for headquarters and the dashboard's reads "
+        "(shows in ps: prefer the variable or --operator-key-file)",
+    )
+    parser.add_argument(
+        "--operator-key-file", type=Path, metavar="FILE", help="owner-only file holding the operator's key"
+    )
     parser.add_argument("--poll-interval", type=float, default=0.5, help="seconds between operator reads")
-    parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--log-level", default="INFO", help="logging level")
+    return apply_environment(parser, env, names=ENV_NAMES, secret=("--operator-key",))
+
+
+def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.environ) -> WebSettings:
+    """Builds the settings from ``argv``, the ``DISTRIBUTION_*`` variables in ``env`` and key files."""
+    parser = build_parser(env)
     args = parser.parse_args(argv)
     return WebSettings(
         central=central_argument(parser, args.central),
         host=args.host,
         port=args.port,
-        operator_key=env.get(OPERATOR_KEY_ENV, ""),
+        operator_key=key_argument(parser, args.operator_key, args.operator_key_file),
         control_url=env.get(CONTROL_URL_ENV, ""),
         control_token=env.get(CONTROL_TOKEN_ENV, ""),
         poll_interval_s=args.poll_interval,

@@ -26,10 +26,12 @@ from central.admin.commands import (
 from central.admin.key import KeyProblem, read_key
 from nodekit import addresses
 from nodekit.channel import DEFAULT_TIMEOUT_S, TlsClientConfig
+from nodekit.config import apply_environment
 
 PROG = "python -m central.admin"
 ENV_CENTRAL = "DISTRIBUTION_CENTRAL"
 ENV_KEY = "DISTRIBUTION_OPERATOR_KEY"
+ENV_KEY_FILE = "DISTRIBUTION_OPERATOR_KEY_FILE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,7 @@ def parse_args(argv: Sequence[str], env: Mapping[str, str] | None = None) -> Adm
             or a missing or unreadable key; with code 0 after ``--help``.
     """
     env = os.environ if env is None else env
-    parser = _build_parser(env)
+    parser = build_parser(env)
     args = parser.parse_args(argv)
     try:
         central = ",".join(addresses.parse_central_addresses(args.central))
@@ -116,8 +118,8 @@ def _command(args: argparse.Namespace) -> Command:
             return LowStock()
 
 
-def _build_parser(env: Mapping[str, str]) -> _Parser:
-    central = env.get(ENV_CENTRAL)
+def build_parser(env: Mapping[str, str]) -> _Parser:
+    """The command line of ``python -m central.admin``; every flag also reads its variable."""
     parser = _Parser(
         prog=PROG,
         description="Operate a running central: open and close months, read the month and branch reports.",
@@ -125,22 +127,19 @@ def _build_parser(env: Mapping[str, str]) -> _Parser:
         epilog=f"The operator key comes from --key-file or ${ENV_KEY}, never from the command line.\n"
         f"Example: {PROG} --central 127.0.0.1:50051 --key-file operator.key status",
     )
+    parser.add_argument("--central", required=True, metavar=addresses.METAVAR, help=addresses.HELP)
     parser.add_argument(
-        "--central",
-        default=central,
-        required=central is None,
-        metavar=addresses.METAVAR,
-        help=f"{addresses.HELP} (default: ${ENV_CENTRAL}" + (f", now {central})" if central else ")"),
-    )
-    parser.add_argument(
-        "--key-file", type=Path, metavar="FILE", help=f"file holding the operator key (default: ${ENV_KEY})"
+        "--key-file",
+        type=Path,
+        metavar="FILE",
+        help=f"owner-only file holding the operator key (else ${ENV_KEY})",
     )
     parser.add_argument(
         "--timeout",
         type=_positive_float,
         default=DEFAULT_TIMEOUT_S,
         metavar="SECONDS",
-        help="deadline of each call (default: %(default)s)",
+        help="deadline of each call",
     )
     parser.add_argument(
         "--tls-ca", type=Path, metavar="FILE", help="CA certificate: talk TLS (default: plaintext)"
@@ -160,21 +159,21 @@ def _build_parser(env: Mapping[str, str]) -> _Parser:
         type=_non_negative_int,
         default=0,
         metavar="MS",
-        help="how long to wait for offers, 0-60000; 0 = the central's default (default: %(default)s)",
+        help="how long to wait for offers, 0-60000; 0 = the central's default",
     )
     opening.add_argument(
         "--expected-shoppers",
         type=_non_negative_int,
         default=0,
         metavar="N",
-        help="close once N shoppers have finished; 0 = never (default: %(default)s)",
+        help="close once N shoppers have finished; 0 = never",
     )
     opening.add_argument(
         "--close-after-seconds",
         type=_non_negative_int,
         default=0,
         metavar="S",
-        help="close after S seconds as a backstop; 0 = never (default: %(default)s)",
+        help="close after S seconds as a backstop; 0 = never",
     )
     months = {
         "close": "Close a month: the central releases open reservations and settles each manufacturer's "
@@ -207,7 +206,7 @@ def _build_parser(env: Mapping[str, str]) -> _Parser:
         help="revenue and loss per branch and day",
         description="Revenue and loss per branch and day, beside what the sales stream shows.",
     )
-    revenue.add_argument("--branch", default="", help="only this branch (default: every branch)")
+    revenue.add_argument("--branch", default="", help="only this branch; every branch when unset")
     commands.add_parser(
         "inventory", help="inventory value per branch", description="Each branch's inventory at unit cost."
     )
@@ -219,12 +218,12 @@ def _build_parser(env: Mapping[str, str]) -> _Parser:
         type=_non_negative_int,
         default=10,
         metavar="N",
-        help="how many, 1-100 (default: %(default)s)",
+        help="how many, 1-100",
     )
     commands.add_parser(
         "low-stock", help="open low-stock alerts", description="Open low-stock alerts across the branches."
     )
-    return parser
+    return apply_environment(parser, env, names={"--key-file": ENV_KEY_FILE})
 
 
 def _positive_float(text: str) -> float:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
+
+from nodekit.key_files import KeyFileProblem, loose_permissions_warning, read_key_file
+
+__all__ = ["KeyProblem", "loose_permissions_warning", "read_key"]
 
 
 class KeyProblem(Exception):
@@ -18,27 +21,9 @@ def read_key(key_file: Path | None, from_env: str | None) -> str:
     """
     if key_file is not None:
         try:
-            key = key_file.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else "not readable text"
-            raise KeyProblem(f"cannot read the key file {key_file}: {reason}") from None
-        if not key:
-            raise KeyProblem(f"the key file {key_file} is empty")
-        return key
+            return read_key_file(key_file)
+        except KeyFileProblem as error:
+            raise KeyProblem(str(error)) from None
     if from_env and from_env.strip():
         return from_env.strip()
     raise KeyProblem("no operator key: give --key-file FILE or set DISTRIBUTION_OPERATOR_KEY")
-
-
-def loose_permissions_warning(key_file: Path) -> str | None:
-    """One line of warning when others than the owner may read ``key_file``, else None."""
-    try:
-        mode = key_file.stat().st_mode
-    except OSError:
-        return None
-    if not mode & (stat.S_IRGRP | stat.S_IROTH):
-        return None
-    return (
-        f"warning: the key file {key_file} is readable by group or others "
-        f"(mode {stat.S_IMODE(mode):04o}); chmod 600 it"
-    )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import sys
 
+from central.settings import parse_args as parse_central
 from launcher.cast import (
     BRANCH_FLAGS,
     Cast,
@@ -13,10 +13,13 @@ from launcher.cast import (
     branch_name,
     build_cast,
     central_argv,
+    central_env,
     derive_seed,
     member_argv,
+    member_env,
 )
 from launcher.pace import PACES, pace_for
+from manufacturer_node.settings import parse_args as parse_manufacturer
 
 
 def test_seeds_follow_the_run_seed_and_differ_per_child() -> None:
@@ -61,36 +64,41 @@ def test_every_keyed_member_has_a_key_and_customers_have_none() -> None:
     assert all(c.key == "" for c in cast.customers)
 
 
-def test_central_command_line_configures_every_manufacturer_and_branch() -> None:
+def test_central_command_line_holds_no_key_and_its_environment_every_key() -> None:
     cast = build_cast(1, manufacturers=2, customers=1, branches=1)
 
-    argv = central_argv(cast, 5555, "sqlite+aiosqlite:///x.sqlite3")
+    argv = central_argv(5555, "sqlite+aiosqlite:///x.sqlite3")
+    env = central_env(cast)
 
     assert argv == [
         sys.executable, "-m", "central", "--host", "127.0.0.1", "--port", "5555",
-        "--db", "sqlite+aiosqlite:///x.sqlite3", f"--operator-key={cast.operator_key}",
-        "--reservation-ttl-seconds", "30",
-        f"--manufacturer=Acme Foods={cast.manufacturers[0].key}",
-        f"--manufacturer=Borealis Tools={cast.manufacturers[1].key}",
-        f"--branch=Toronto={cast.branches[0].key}",
+        "--db", "sqlite+aiosqlite:///x.sqlite3", "--reservation-ttl-seconds", "30",
     ]  # fmt: skip
+    assert env == {
+        "DISTRIBUTION_OPERATOR_KEY": cast.operator_key,
+        "DISTRIBUTION_MANUFACTURER_KEYS": f"Acme Foods={cast.manufacturers[0].key},"
+        f"Borealis Tools={cast.manufacturers[1].key}",
+        "DISTRIBUTION_BRANCH_KEYS": f"Toronto={cast.branches[0].key}",
+    }
+    settings = parse_central(["--db", "x.sqlite3"], env)
+    assert settings.operator_key == cast.operator_key
+    assert settings.manufacturer_keys == {m.name: m.key for m in cast.manufacturers}
+    assert settings.branch_keys == {"Toronto": cast.branches[0].key}
 
 
-def test_a_key_starting_with_a_dash_is_not_read_as_a_flag() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--key")
-    parser.add_argument("--operator-key")
-    cast = build_cast(1, manufacturers=1, customers=0, branches=0)
+def test_a_key_starting_with_a_dash_reaches_the_node_whole() -> None:
+    cast = build_cast(1, manufacturers=1, customers=0, branches=1)
     maker = dataclasses.replace(cast.manufacturers[0], key="-starts-with-a-dash")
-    cast = dataclasses.replace(cast, operator_key="--also-dashed", manufacturers=(maker,))
+    branch = dataclasses.replace(cast.branches[0], key="--also-dashed")
+    cast = dataclasses.replace(cast, operator_key="--dashed-too", manufacturers=(maker,), branches=(branch,))
 
-    maker_args = member_argv(maker, "127.0.0.1:9")
-    central_args = central_argv(cast, 1, "db")
+    central = parse_central([], central_env(cast))
+    argv = member_argv(maker, "127.0.0.1:9")[3:]
 
-    key = [a for a in maker_args if a.startswith("--key")]
-    assert parser.parse_args(key).key == "-starts-with-a-dash"
-    operator = [a for a in central_args if a.startswith("--operator-key")]
-    assert parser.parse_args(operator).operator_key == "--also-dashed"
+    assert parse_manufacturer(argv, member_env(maker)).key == "-starts-with-a-dash"
+    assert central.operator_key == "--dashed-too"
+    assert central.manufacturer_keys == {"Acme Foods": "-starts-with-a-dash"}
+    assert central.branch_keys == {"Toronto": "--also-dashed"}
 
 
 def test_member_command_lines() -> None:
@@ -99,7 +107,7 @@ def test_member_command_lines() -> None:
 
     assert member_argv(maker, "127.0.0.1:9") == [
         sys.executable, "-m", "manufacturer_node", "--central", "127.0.0.1:9",
-        "--name", "Acme Foods", f"--key={maker.key}", "--seed", str(maker.seed),
+        "--name", "Acme Foods", "--seed", str(maker.seed),
     ]  # fmt: skip
     # Customers shop at the default pace (12 s months) in the market of the run's seed.
     assert member_argv(customer, "127.0.0.1:9") == [
@@ -109,10 +117,13 @@ def test_member_command_lines() -> None:
     ]  # fmt: skip
     assert member_argv(branch, "127.0.0.1:9", "/r/branch-toronto.sqlite3") == [
         sys.executable, "-m", "branch_node", "--central", "127.0.0.1:9",
-        "--name", "Toronto", f"--key={branch.key}", "--db", "/r/branch-toronto.sqlite3",
+        "--name", "Toronto", "--db", "/r/branch-toronto.sqlite3",
         "--province", "ON", *BRANCH_FLAGS, "--seed", str(branch.seed),
     ]  # fmt: skip
     assert branch.role is Role.BRANCH
+    assert member_env(maker) == {"DISTRIBUTION_MANUFACTURER_KEY": maker.key}
+    assert member_env(branch) == {"DISTRIBUTION_BRANCH_KEY": branch.key}
+    assert member_env(customer) == {}
 
 
 def test_branch_names_are_towns_numbered_once_they_run_out() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from customer_node.acks import ENV_ACKS_FILE, record_ack
 from launcher.board import Board
-from launcher.cast import build_cast, central_argv
+from launcher.cast import build_cast, central_argv, central_env
 from launcher.chaos import HANDED_ON_S, Strike, Target, is_due, plan_strikes
-from launcher.join import JoinInfo, key_off_the_command_line, write_join, write_operator_key
+from launcher.join import JoinInfo, write_join, write_operator_key
 from launcher.loss_check import ACKS_ENV, acknowledged_orders
 from launcher.snapshots import MonthSnapshot
 
@@ -66,7 +66,8 @@ def test_a_strike_is_due_at_its_moment_or_early_in_a_later_month() -> None:
 
 def test_the_operator_key_goes_to_an_owner_only_file_and_the_environment(tmp_path: Path) -> None:
     cast = build_cast(1, 1, 1, 1)
-    argv, env = key_off_the_command_line(central_argv(cast, 5000, "sqlite+aiosqlite:///x"), cast.operator_key)
+    argv = central_argv(5000, "sqlite+aiosqlite:///x")
+    env = {k: v for k, v in central_env(cast).items() if k == "DISTRIBUTION_OPERATOR_KEY"}
     path = write_operator_key(tmp_path, cast.operator_key)
     info = JoinInfo("127.0.0.1:5000", path)
     join = write_join(tmp_path, info).read_text()

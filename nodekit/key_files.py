@@ -1,0 +1,102 @@
+"""Keys kept off the command line: read from owner-only files, with one line when a file is wrong.
+
+A key given as ``--key=...`` shows in ``ps`` to every local user; a file (or the environment,
+which only the owner can read in ``/proc``) does not. A key file others may read is warned
+about in one line and still used, as the operator command always did: refusing would stop a
+running network over a mode a person can fix while it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import stat
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+
+class KeyFileProblem(Exception):
+    """A key file is missing, unreadable, empty or malformed; the message says which, in one line."""
+
+
+def read_key_file(path: Path) -> str:
+    """The key in ``path`` (its content, stripped).
+
+    Raises:
+        KeyFileProblem: When the file cannot be read or is empty.
+    """
+    key = _read(path).strip()
+    if not key:
+        raise KeyFileProblem(f"the key file {path} is empty")
+    return key
+
+
+def read_pairs_file(path: Path) -> list[str]:
+    """The ``NAME=KEY`` lines of ``path``; blank lines and ``#`` comments are skipped.
+
+    Raises:
+        KeyFileProblem: When the file cannot be read.
+    """
+    return list(_pairs(_read(path).splitlines()))
+
+
+def loose_permissions_warning(path: Path) -> str | None:
+    """One line of warning when others than the owner may read ``path``, else None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if not mode & (stat.S_IRGRP | stat.S_IROTH):
+        return None
+    return (
+        f"warning: the key file {path} is readable by group or others "
+        f"(mode {stat.S_IMODE(mode):04o}); chmod 600 it"
+    )
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else "not readable text"
+        raise KeyFileProblem(f"cannot read the key file {path}: {reason}") from None
+
+
+def _pairs(lines: Iterable[str]) -> Iterable[str]:
+    for line in lines:
+        text = line.strip()
+        if text and not text.startswith("#"):
+            yield text
+
+
+def key_argument(parser: argparse.ArgumentParser, key: str | None, key_file: Path | None) -> str:
+    """The key in ``key_file`` when one is given, else ``key`` ("" for none).
+
+    A file that cannot be used exits 2 with one line; one others may read is warned about.
+    """
+    if key_file is None:
+        return key or ""
+    try:
+        value = read_key_file(key_file)
+    except KeyFileProblem as error:
+        parser.exit(2, f"{parser.prog}: error: {error}\n")
+    warn_if_loose(parser.prog, key_file)
+    return value
+
+
+def pairs_argument(parser: argparse.ArgumentParser, pairs: list[str], pairs_file: Path | None) -> list[str]:
+    """``pairs`` (``NAME=KEY`` from flags or the environment) followed by those in ``pairs_file``."""
+    if pairs_file is None:
+        return pairs
+    try:
+        from_file = read_pairs_file(pairs_file)
+    except KeyFileProblem as error:
+        parser.exit(2, f"{parser.prog}: error: {error}\n")
+    warn_if_loose(parser.prog, pairs_file)
+    return [*pairs, *from_file]
+
+
+def warn_if_loose(prog: str, path: Path) -> None:
+    """Prints the one-line warning of ``loose_permissions_warning`` on stderr, if there is one."""
+    if warning := loose_permissions_warning(path):
+        print(f"{prog}: {warning}", file=sys.stderr)
