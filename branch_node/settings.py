@@ -10,6 +10,7 @@ from pathlib import Path
 
 from branch_node.tax import province
 from nodekit import addresses
+from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_from_args
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class BranchSettings:
         markup_percent: Shelf price over the central's unit price.
         card_number: The company card used to buy from the central.
         simulate: False runs the stream and reorders without the shopper simulator.
+        tls: CA (and client certificate for mTLS), or None for plaintext.
         log_level: Logging level name.
     """
 
@@ -50,6 +52,7 @@ class BranchSettings:
     markup_percent: int = 40
     card_number: str = "4242424242424242"
     simulate: bool = True
+    tls: TlsClientConfig | None = None
     log_level: str = "INFO"
 
     def __post_init__(self) -> None:
@@ -77,11 +80,13 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
     parser.add_argument("--reorder-quantity", type=int, default=20)
     parser.add_argument("--markup-percent", type=int, default=40)
     parser.add_argument("--no-simulate", action="store_true", help="stream and reorder only")
+    add_client_tls_arguments(parser)
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
     central = addresses.central_argument(parser, args.central)
     if not args.key:
         parser.error("--key (or DISTRIBUTION_BRANCH_KEY) is required")
+    tls = client_tls_from_args(parser, args)
     try:
         return BranchSettings(
             central=central,
@@ -98,6 +103,7 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
             reorder_quantity=args.reorder_quantity,
             markup_percent=args.markup_percent,
             simulate=not args.no_simulate,
+            tls=tls,
             log_level=args.log_level,
         )
     except ValueError as error:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from central.startup import database_url
-from nodekit.tls import TlsServerConfig
+from nodekit.tls import TlsConfigError, TlsServerConfig, server_tls_config
 
 
 @dataclass(frozen=True)
@@ -83,16 +83,22 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
     parser.add_argument("--reservation-ttl-seconds", type=float, default=900.0)
     parser.add_argument("--offer-deadline-ms", type=int, default=3000)
     parser.add_argument("--rate-limit", type=float, default=0.0, help="calls/s per caller; 0 = off")
-    parser.add_argument("--tls-cert", type=Path)
-    parser.add_argument("--tls-key", type=Path)
-    parser.add_argument("--tls-client-ca", type=Path, help="require client certificates (mTLS)")
+    parser.add_argument("--tls-cert", type=Path, metavar="FILE", help="server certificate (PEM): serve TLS")
+    parser.add_argument(
+        "--tls-key", type=Path, metavar="FILE", help="the server certificate's private key (PEM)"
+    )
+    parser.add_argument(
+        "--tls-client-ca",
+        type=Path,
+        metavar="FILE",
+        help="CA certificate (PEM): every client must present a certificate it signed (mutual TLS)",
+    )
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
-    tls = None
-    if args.tls_cert or args.tls_key:
-        if not (args.tls_cert and args.tls_key):
-            raise SystemExit("--tls-cert and --tls-key go together")
-        tls = TlsServerConfig(args.tls_cert, args.tls_key, args.tls_client_ca)
+    try:
+        tls = server_tls_config(args.tls_cert, args.tls_key, args.tls_client_ca)
+    except TlsConfigError as error:
+        parser.exit(2, f"{parser.prog}: error: {error}\n")
     return CentralSettings(
         host=args.host,
         port=args.port,

@@ -42,6 +42,7 @@ class Settings:
             tests point it at fake nodes.
         web: Start the web node (dashboard, shop, headquarters, the lecturer's controls).
         web_port: The web node's port on 127.0.0.1 (0: a free one).
+        tls: Mutual TLS on every link, with a throwaway CA made for the run (see ``launcher.tls_run``).
     """
 
     months: int = 3
@@ -61,6 +62,7 @@ class Settings:
     node_root: Path = REPO_ROOT
     web: bool = False
     web_port: int = 0
+    tls: bool = False
 
     def to_json(self) -> dict[str, object]:
         """The settings as the report records them."""
@@ -172,6 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--web-port", type=_count(0, 65535), default=0, help="the web node's port (default: a free one)"
     )
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="mutual TLS on every link: a throwaway CA, certificates and keys (0600) in the run dir",
+    )
     return parser
 
 
@@ -206,4 +213,5 @@ def parse_settings(argv: Sequence[str] | None = None, now: datetime | None = Non
         postgres=args.postgres,
         web=args.web or bool(args.web_port),
         web_port=args.web_port,
+        tls=args.tls,
     )

@@ -6,10 +6,9 @@ import argparse
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from nodekit import addresses
-from nodekit.channel import TlsClientConfig
+from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_from_args
 
 
 @dataclass(frozen=True)
@@ -49,9 +48,7 @@ def parse_args(
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--month-seconds", type=float, default=6.0)
     parser.add_argument("--give-up-seconds", type=float, default=300.0)
-    parser.add_argument("--tls-ca", type=Path)
-    parser.add_argument("--tls-cert", type=Path, help="client certificate (mTLS)")
-    parser.add_argument("--tls-key", type=Path, help="client private key (mTLS)")
+    add_client_tls_arguments(parser)
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
     central = addresses.central_argument(parser, args.central)
@@ -59,7 +56,7 @@ def parse_args(
         parser.error("--key (or DISTRIBUTION_MANUFACTURER_KEY) is required")
     if args.month_seconds <= 0 or args.give_up_seconds <= 0:
         parser.error("--month-seconds and --give-up-seconds must be positive")
-    tls = TlsClientConfig(args.tls_ca, args.tls_cert, args.tls_key) if args.tls_ca else None
+    tls = client_tls_from_args(parser, args)
     return ManufacturerSettings(
         central=central,
         name=args.name,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from nodekit.addresses import HELP as CENTRAL_HELP
 from nodekit.addresses import METAVAR as CENTRAL_METAVAR
 from nodekit.addresses import central_argument
+from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_from_args
 
 # The operator key travels by environment (never argv), as for the central.
 OPERATOR_KEY_ENV = "DISTRIBUTION_OPERATOR_KEY"
@@ -33,6 +34,7 @@ class WebSettings:
         control_token: The bearer token of that endpoint.
         poll_interval_s: How often the operator reads behind the dashboard are made.
         timeout_s: Deadline of each call to the central.
+        tls: CA (and client certificate for mTLS) to reach the central, or None for plaintext.
         log_level: Python logging level.
     """
 
@@ -44,6 +46,7 @@ class WebSettings:
     control_token: str = field(default="", repr=False)
     poll_interval_s: float = 0.5
     timeout_s: float = 5.0
+    tls: TlsClientConfig | None = None
     log_level: str = "INFO"
 
 
@@ -54,6 +57,7 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="HTTP port; 0 takes a free one")
     parser.add_argument("--poll-interval", type=float, default=0.5, help="seconds between operator reads")
+    add_client_tls_arguments(parser)
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
     return WebSettings(
@@ -64,5 +68,6 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
         control_url=env.get(CONTROL_URL_ENV, ""),
         control_token=env.get(CONTROL_TOKEN_ENV, ""),
         poll_interval_s=args.poll_interval,
+        tls=client_tls_from_args(parser, args),
         log_level=args.log_level,
     )
