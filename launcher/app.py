@@ -29,7 +29,7 @@ from launcher.settings import Settings, parse_settings
 from launcher.signals import StopSignals
 from launcher.snapshots import MonthRecord, compute_totals
 from launcher.summary import month_summary, totals_summary
-from launcher.tls_run import LAUNCHER, WEB, RunTls, make_run_tls
+from launcher.tls_run import BY_HAND, LAUNCHER, WEB, RunTls, make_run_tls
 from launcher.web import start_web
 from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
@@ -147,7 +147,7 @@ async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run:
         else None
     )
     key_file = write_operator_key(settings.run_dir, cast.operator_key)
-    join = JoinInfo(target, key_file, web.url if web else "")
+    join = JoinInfo(target, key_file, web.url if web else "", tls.client_args(BY_HAND))
     write_join(settings.run_dir, join)
     board.joined(join)
     # On a terminal the dashboard's header shows the same (and join.txt keeps it).

@@ -1,10 +1,11 @@
 """``run.py --tls``: a throwaway CA for the run, a certificate per process, and the flags that name them.
 
 Everything lives in ``RUN_DIR/tls``: the CA certificate, one server pair per central (for
-``localhost``, ``127.0.0.1`` and ``::1``) and one client pair per child, the launcher and
-the web node. The CA's own key is never written: nobody can sign another certificate
-for the run once the launcher is done with it. Keys are owner-only files; the children
-get their paths on the command line, never the key material.
+``localhost``, ``127.0.0.1`` and ``::1``) and one client pair per child, the launcher, the
+web node, and one that the join lines name for people joining by hand. The CA's own key is
+never written: nobody can sign another certificate for the run once the launcher is done
+with it. Keys are owner-only files; the children get their paths on the command line,
+never the key material.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from nodekit.tls import TlsClientConfig
 TLS_DIR = "tls"
 LAUNCHER = "launcher"
 WEB = "web"
+# The pair the join lines name, for people who shop or operate by hand during the run.
+BY_HAND = "by-hand"
 
 
 def central_name(index: int) -> str:
@@ -74,9 +77,10 @@ class RunTls:
 def make_run_tls(run_dir: Path, centrals: int, clients: Iterable[str]) -> RunTls:
     """A new CA in ``run_dir/tls`` with server pairs for ``centrals`` centrals and client pairs.
 
-    ``clients`` are the children's slugs; the launcher's and the web node's pairs are added.
+    ``clients`` are the children's slugs; the launcher's, the web node's and one for people
+    joining by hand are added.
     """
     ca = CertificateAuthority(run_dir / TLS_DIR, name=f"run {run_dir.name} CA")
     servers = {central_name(i): ca.issue_server(central_name(i)) for i in range(centrals)}
-    names = dict.fromkeys([*clients, LAUNCHER, WEB])
+    names = dict.fromkeys([*clients, LAUNCHER, WEB, BY_HAND])
     return RunTls(ca.cert_file, servers, {name: ca.issue_client(f"client-{name}") for name in names})
