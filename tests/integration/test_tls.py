@@ -177,3 +177,15 @@ async def test_the_operator_command_talks_mutual_tls_and_a_refusal_is_one_line(
     assert len(err) == 2, err
     assert "refused the TLS handshake: it wants a client certificate" in err[0]
     assert "does not accept the client certificate" in err[1]
+
+
+async def test_a_tls_node_of_a_plaintext_central_is_told_so(pki: Pki, tmp_path: Path) -> None:
+    log = tmp_path / "node.log"
+    async with running_central(manufacturer_keys={MAKER: MAKER_KEY}) as rc:
+        argv = node_argv("manufacturer_node", rc, tmp_path) + pki.client_flags("maker")
+        with node_process("manufacturer_node", argv, log) as process:
+            code = await asyncio.to_thread(process.wait, START_S)
+    text = log.read_text()
+    assert code == 1, text
+    assert "does not talk TLS (started without --tls-cert?)" in text, text
+    assert not [noise for noise in NOISE if noise in text], text
