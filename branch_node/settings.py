@@ -12,6 +12,7 @@ from branch_node.tax import province
 from nodekit import addresses
 from nodekit.config import apply_environment
 from nodekit.key_files import key_argument
+from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_from_args
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class BranchSettings:
         markup_percent: Shelf price over the central's unit price.
         card_number: The company card used to buy from the central.
         simulate: False runs the stream and reorders without the shopper simulator.
+        tls: CA (and client certificate for mTLS), or None for plaintext.
         log_level: Logging level name.
     """
 
@@ -52,6 +54,7 @@ class BranchSettings:
     markup_percent: int = 40
     card_number: str = "4242424242424242"
     simulate: bool = True
+    tls: TlsClientConfig | None = None
     log_level: str = "INFO"
 
     def __post_init__(self) -> None:
@@ -90,6 +93,7 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     parser.add_argument("--reorder-quantity", type=int, default=20, help="units bought per reorder")
     parser.add_argument("--markup-percent", type=int, default=40, help="shelf price over the central's price")
     parser.add_argument("--no-simulate", action="store_true", help="stream and reorder only")
+    add_client_tls_arguments(parser)
     parser.add_argument("--log-level", default="INFO", help="logging level")
     return apply_environment(parser, env, names=ENV_NAMES, secret=("--key",))
 
@@ -102,6 +106,7 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
     key = key_argument(parser, args.key, args.key_file)
     if not key:
         parser.error("--key-file, DISTRIBUTION_BRANCH_KEY or --key is required")
+    tls = client_tls_from_args(parser, args)
     try:
         return BranchSettings(
             central=central,
@@ -118,6 +123,7 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
             reorder_quantity=args.reorder_quantity,
             markup_percent=args.markup_percent,
             simulate=not args.no_simulate,
+            tls=tls,
             log_level=args.log_level,
         )
     except ValueError as error:

@@ -11,7 +11,7 @@ from pathlib import Path
 from central.startup import database_url
 from nodekit.config import apply_environment
 from nodekit.key_files import key_argument, pairs_argument
-from nodekit.tls import TlsServerConfig
+from nodekit.tls import TlsConfigError, TlsServerConfig, server_tls_config
 
 
 @dataclass(frozen=True)
@@ -120,9 +120,16 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         "--offer-deadline-ms", type=int, default=3000, help="default wait for the manufacturers' offers"
     )
     parser.add_argument("--rate-limit", type=float, default=0.0, help="calls/s per caller; 0 = off")
-    parser.add_argument("--tls-cert", type=Path, help="server certificate: serve TLS")
-    parser.add_argument("--tls-key", type=Path, help="server private key")
-    parser.add_argument("--tls-client-ca", type=Path, help="require client certificates (mTLS)")
+    parser.add_argument("--tls-cert", type=Path, metavar="FILE", help="server certificate (PEM): serve TLS")
+    parser.add_argument(
+        "--tls-key", type=Path, metavar="FILE", help="the server certificate's private key (PEM)"
+    )
+    parser.add_argument(
+        "--tls-client-ca",
+        type=Path,
+        metavar="FILE",
+        help="CA certificate (PEM): every client must present a certificate it signed (mutual TLS)",
+    )
     parser.add_argument("--log-level", default="INFO", help="logging level")
     return apply_environment(parser, env, names=ENV_NAMES, secret=SECRET_FLAGS)
 
@@ -131,11 +138,10 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
     """Builds settings from flags, their ``DISTRIBUTION_*`` variables and the key files."""
     parser = build_parser(env)
     args = parser.parse_args(argv)
-    tls = None
-    if args.tls_cert or args.tls_key:
-        if not (args.tls_cert and args.tls_key):
-            raise SystemExit("--tls-cert and --tls-key go together")
-        tls = TlsServerConfig(args.tls_cert, args.tls_key, args.tls_client_ca)
+    try:
+        tls = server_tls_config(args.tls_cert, args.tls_key, args.tls_client_ca)
+    except TlsConfigError as error:
+        parser.exit(2, f"{parser.prog}: error: {error}\n")
     return CentralSettings(
         host=args.host,
         port=args.port,

@@ -19,6 +19,7 @@ from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel
 from nodekit.db.engine import sqlite_url
 from nodekit.timestamps import utcnow
+from nodekit.tls import TlsClientConfig
 
 OPERATOR_KEY = "test-operator-key"
 
@@ -44,6 +45,7 @@ async def running_central(
     db_path: Path | None = None,
     collector: CollectorFactory | None = None,
     clock: Callable[[], datetime] = utcnow,
+    client_tls: TlsClientConfig | None = None,
     **overrides: Any,
 ) -> AsyncIterator[RunningCentral]:
     """Starts the central on 127.0.0.1:0 and stops it afterwards.
@@ -52,6 +54,7 @@ async def running_central(
         db_path: SQLite file to use; a temporary one when None.
         collector: Builds the month desk's offer collector; the manufacturer links when None.
         clock: The central's aware UTC now (a test moves it to skip time).
+        client_tls: How the test's own channel talks TLS, for a central given ``tls=``.
         **overrides: Any ``CentralSettings`` field, e.g. ``reservation_ttl_s=0.5`` or ``db_url``.
     """
     with contextlib.ExitStack() as stack:
@@ -66,7 +69,7 @@ async def running_central(
         # Any field may be overridden, the database too (e.g. a PostgreSQL URL).
         settings = dataclasses.replace(CentralSettings(), **{**fields, **overrides})
         central = await create_server(settings, collector=collector, clock=clock)
-        channel = open_channel(f"127.0.0.1:{central.port}")
+        channel = open_channel(f"127.0.0.1:{central.port}", client_tls)
         try:
             yield RunningCentral(f"127.0.0.1:{central.port}", OPERATOR_KEY, channel, central, db_path)
         finally:

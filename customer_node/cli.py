@@ -15,6 +15,7 @@ from customer_node.market import DEFAULT_MARKET_SEED
 from nodekit import addresses
 from nodekit.channel import DEFAULT_TIMEOUT_S
 from nodekit.config import apply_environment
+from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_from_args
 
 ENV_CENTRAL = "DISTRIBUTION_CENTRAL"
 ENV_LOG_LEVEL = "DISTRIBUTION_LOG_LEVEL"
@@ -54,6 +55,7 @@ class SimulateSettings:
         timeout_s: Deadline of each unary call.
         startup_timeout_s: How long to wait for the central to be SERVING at start.
         watch_timeout_s: Deadline of one catalog watch; the watch reconnects when it passes.
+        tls: CA (and client certificate for mTLS), or None for plaintext.
         log_level: Logging level name.
     """
 
@@ -68,6 +70,7 @@ class SimulateSettings:
     timeout_s: float = DEFAULT_TIMEOUT_S
     startup_timeout_s: float = STARTUP_TIMEOUT_S
     watch_timeout_s: float = WATCH_TIMEOUT_S
+    tls: TlsClientConfig | None = None
     log_level: str = "INFO"
 
 
@@ -82,6 +85,7 @@ class ShopSettings:
         timeout_s: Deadline of each unary call.
         startup_timeout_s: How long to wait for the central to be SERVING at start.
         watch_timeout_s: Deadline of one catalog watch; the watch reconnects when it passes.
+        tls: CA (and client certificate for mTLS), or None for plaintext.
         log_level: Logging level name (WARNING by default, so logs do not mix into the dialogue).
     """
 
@@ -91,6 +95,7 @@ class ShopSettings:
     timeout_s: float = DEFAULT_TIMEOUT_S
     startup_timeout_s: float = STARTUP_TIMEOUT_S
     watch_timeout_s: float = WATCH_TIMEOUT_S
+    tls: TlsClientConfig | None = None
     log_level: str = "WARNING"
 
 
@@ -160,6 +165,7 @@ def _common(parser: argparse.ArgumentParser, level: str) -> None:
         default=STARTUP_TIMEOUT_S,
         help="how long to wait for the central at start, s",
     )
+    add_client_tls_arguments(parser)
     parser.add_argument("--log-level", default=level, help="logging level")
 
 
@@ -217,6 +223,7 @@ def _parse_simulate(argv: Sequence[str], env: Mapping[str, str]) -> SimulateSett
         market_seed=args.market_seed,
         timeout_s=args.timeout,
         startup_timeout_s=args.startup_timeout,
+        tls=client_tls_from_args(parser, args),
         log_level=args.log_level,
     )
 
@@ -239,6 +246,7 @@ def _parse_shop(argv: Sequence[str], env: Mapping[str, str]) -> ShopSettings:
         card=card,
         timeout_s=args.timeout,
         startup_timeout_s=args.startup_timeout,
+        tls=client_tls_from_args(parser, args),
         log_level=args.log_level,
     )
 

@@ -16,6 +16,7 @@ from customer_node.session import Session
 from customer_node.simulate import Shopper
 from customer_node.strategy import Limits
 from nodekit.channel import open_channel
+from nodekit.handshake import HandshakeRefused
 from nodekit.health import wait_until_serving
 from nodekit.reach import ReachNotice
 from nodekit.refusals import is_refusal, refusal
@@ -50,11 +51,12 @@ async def run_simulation(settings: SimulateSettings, stop: asyncio.Event) -> int
 
 async def _simulate(settings: SimulateSettings) -> int:
     try:
-        await wait_until_serving(settings.central, settings.startup_timeout_s, ReachNotice(settings.central))
-    except TimeoutError as error:
+        notice = ReachNotice(settings.central)
+        await wait_until_serving(settings.central, settings.startup_timeout_s, notice, settings.tls)
+    except (TimeoutError, HandshakeRefused) as error:
         logger.error("%s", error)
         return 1
-    async with open_channel(settings.central) as channel:
+    async with open_channel(settings.central, settings.tls) as channel:
         session = Session(channel, settings.timeout_s)
         try:
             await sign_in(session, settings)

@@ -15,6 +15,7 @@ from customer_node.follow import CatalogFollower
 from customer_node.session import Session
 from customer_node.shop import HELP, ShopConsole
 from nodekit.channel import open_channel
+from nodekit.handshake import HandshakeRefused
 from nodekit.health import wait_until_serving
 from nodekit.reach import ReachNotice
 from nodekit.status import RemoteError
@@ -92,12 +93,15 @@ async def _shop(settings: ShopSettings) -> int:
     print(f"connecting to {settings.central} ...", flush=True)
     try:
         notice = ReachNotice(settings.central, say=lambda line: print(line, flush=True))
-        await wait_until_serving(settings.central, settings.startup_timeout_s, notice)
+        await wait_until_serving(settings.central, settings.startup_timeout_s, notice, settings.tls)
     except TimeoutError:
         print(f"The central at {settings.central} is not answering; try again later.")
         return 1
+    except HandshakeRefused as error:
+        print(f"Cannot shop: {error}.")
+        return 1
     reader = LineReader()
-    async with open_channel(settings.central) as channel:
+    async with open_channel(settings.central, settings.tls) as channel:
         session = Session(channel, settings.timeout_s)
         customer_id = await _register(session, settings, reader)
         if customer_id is None:

@@ -31,6 +31,7 @@ from launcher.signals import StopSignals
 from launcher.simulation_control import PaceChoice, SimulationControl
 from launcher.snapshots import MonthRecord, compute_totals
 from launcher.summary import month_summary, totals_summary
+from launcher.tls_run import BY_HAND, LAUNCHER, WEB, RunTls, make_run_tls
 from launcher.web import WebRun, start_web
 from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
@@ -94,40 +95,46 @@ def _targets(cast: Cast) -> tuple[Target, list[Target], list[Target]]:
     return target(cast.central), [target(m) for m in cast.manufacturers], [target(b) for b in cast.branches]
 
 
-async def _start_children(settings: Settings, cast: Cast, supervisor: Supervisor, target: str) -> None:
+async def _start_children(
+    settings: Settings, cast: Cast, supervisor: Supervisor, target: str, tls: RunTls
+) -> None:
     acks = settings.run_dir / ACKS_DIR
     acks.mkdir(parents=True, exist_ok=True)
     for member in cast.manufacturers:
-        await supervisor.start(_spec(member, member_argv(member, target), member_env(member)))
+        await supervisor.start(
+            _spec(member, member_argv(member, target) + tls.client_args(member.slug), member_env(member))
+        )
     for member in cast.customers:
         env = {ACKS_ENV: str(acks / f"{member.slug}.txt")}
-        await supervisor.start(_spec(member, member_argv(member, target), env))
+        await supervisor.start(_spec(member, member_argv(member, target) + tls.client_args(member.slug), env))
     for branch in cast.branches:
-        argv = member_argv(branch, target, _branch_db(settings, branch))
+        argv = member_argv(branch, target, _branch_db(settings, branch)) + tls.client_args(branch.slug)
         await supervisor.start(_spec(branch, argv, member_env(branch)))
 
 
-async def _start_centrals(settings: Settings, cast: Cast, supervisor: Supervisor) -> list[str]:
+async def _start_centrals(settings: Settings, cast: Cast, supervisor: Supervisor, tls: RunTls) -> list[str]:
     """Starts the central processes on one database; returns their addresses once each serves."""
     addresses = []
     for index in range(settings.centrals):
         port = (settings.port if index == 0 else 0) or free_port()
-        spec = _spec(cast.central, central_argv(port, settings.db_url), central_env(cast))
+        argv = central_argv(port, settings.db_url) + tls.server_args(index)
+        spec = _spec(cast.central, argv, central_env(cast))
         if index:
             # The first keeps the slug "central" (chaos kills that one); the others are numbered.
             spec = replace(spec, slug=f"central-{index + 1}", label=f"central {index + 1}")
         await supervisor.start(spec)
         addresses.append(f"127.0.0.1:{port}")
     for address in addresses:
-        await wait_until_serving(address, timeout_s=STARTUP_TIMEOUT_S)
+        await wait_until_serving(address, timeout_s=STARTUP_TIMEOUT_S, tls=tls.client(LAUNCHER))
     return addresses
 
 
 async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run: _Run, out: TextIO) -> None:
     board = run.board
+    tls = _run_tls(settings, cast)
     # Several centrals: every node gets them all and spreads its calls (gRPC's round_robin).
-    target = ",".join(await _start_centrals(settings, cast, supervisor))
-    client = CentralClient(target, cast.operator_key, run.outage)
+    target = ",".join(await _start_centrals(settings, cast, supervisor, tls))
+    client = CentralClient(target, cast.operator_key, run.outage, tls.client(LAUNCHER))
     pace = PaceChoice.starting(settings.tempo)
     web: WebRun | None = None
     try:
@@ -141,15 +148,16 @@ async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run:
                 settings.web_port,
                 STARTUP_TIMEOUT_S,
                 SimulationControl(client, pace),
+                tls.client_args(WEB),
             )
         key_file = write_operator_key(settings.run_dir, cast.operator_key)
-        join = JoinInfo(target, key_file, web.url if web else "")
+        join = JoinInfo(target, key_file, web.url if web else "", tls.client_args(BY_HAND))
         write_join(settings.run_dir, join)
         board.joined(join)
         # On a terminal the dashboard's header shows the same (and join.txt keeps it).
         if not run.on_screen:
             _say(out, f"central serving on {target}; logs in {settings.run_dir / 'logs'}", *join.lines())
-        await _start_children(settings, cast, supervisor, target)
+        await _start_children(settings, cast, supervisor, target, tls)
         board.children_started(len(supervisor.pids))
         async with background(follow_central(client, board, with_branches=bool(cast.branches))):
             await client.wait_for_manufacturers(
@@ -161,7 +169,7 @@ async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run:
                     f"{len(cast.manufacturers)} manufacturers connected, "
                     f"{len(cast.customers)} customers, {len(cast.branches)} branches started",
                 )
-            await _run_months(settings, cast, supervisor, run, client, target, out, pace)
+            await _run_months(settings, cast, supervisor, run, client, target, out, pace, tls)
     finally:
         await client.close()
         if web is not None:
@@ -177,6 +185,7 @@ async def _run_months(
     target: str,
     out: TextIO,
     pace: PaceChoice,
+    tls: RunTls,
 ) -> None:
     board = run.board
     plan = MonthPlan(settings.month_seconds, cast.shoppers, with_branches=bool(cast.branches))
@@ -186,7 +195,7 @@ async def _run_months(
         strikes = plan_strikes(
             settings.seed, settings.months, settings.month_seconds, central, makers, branches
         )
-        chaos = Chaos(strikes, supervisor, board, run.outage, target)
+        chaos = Chaos(strikes, supervisor, board, run.outage, target, tls=tls.client(LAUNCHER))
     async with background(*([chaos.run()] if chaos else [])) as tasks:
         for _ in range(settings.months):
             # The lecturer may have chosen another pace: it applies from the month opened now.
@@ -201,6 +210,14 @@ async def _run_months(
             await chaos.settle(tasks[0])
             for strike in chaos.pending:
                 logger.warning("chaos: %s was not killed, its month closed first", strike.target.name)
+
+
+def _run_tls(settings: Settings, cast: Cast) -> RunTls:
+    """The run's certificates (``--tls``): one per child, the web node and the launcher itself."""
+    if not settings.tls:
+        return RunTls.plaintext()
+    children = [m.slug for m in (*cast.manufacturers, *cast.customers, *cast.branches)]
+    return make_run_tls(settings.run_dir, settings.centrals, children)
 
 
 def _print_failure(failure: ChildExit, err: TextIO) -> None:

@@ -19,6 +19,7 @@ from launcher.snapshots import BranchAlertFigures, BranchDayFigures, MonthSnapsh
 from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel
 from nodekit.retry import call_with_retry
+from nodekit.tls import TlsClientConfig
 
 T = TypeVar("T")
 
@@ -73,8 +74,10 @@ class CentralClient:
     to be back, and a read cut by that outage is made again.
     """
 
-    def __init__(self, target: str, operator_key: str, outage: Outage | None = None) -> None:
-        self._channel = open_channel(target)
+    def __init__(
+        self, target: str, operator_key: str, outage: Outage | None = None, tls: TlsClientConfig | None = None
+    ) -> None:
+        self._channel = open_channel(target, tls)
         self._months = month_pb2_grpc.MonthServiceStub(self._channel)
         self._reports = report_pb2_grpc.ReportServiceStub(self._channel)
         self._metadata = bearer_metadata(operator_key)

@@ -24,6 +24,7 @@ from launcher.outage import Outage
 from launcher.processes import Supervisor
 from launcher.snapshots import OPEN
 from nodekit.health import wait_until_serving
+from nodekit.tls import TlsClientConfig
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +110,10 @@ class Chaos:
         outage: Outage,
         central_target: str,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        tls: TlsClientConfig | None = None,
     ) -> None:
         self._strikes = list(strikes)
+        self._tls = tls
         self._supervisor = supervisor
         self._board = board
         self._outage = outage
@@ -182,7 +185,7 @@ class Chaos:
         return self._stream_back(target.name, branch_transactions)
 
     async def _central_back(self) -> str:
-        await wait_until_serving(self._central_target, timeout_s=RECOVERY_TIMEOUT_S)
+        await wait_until_serving(self._central_target, timeout_s=RECOVERY_TIMEOUT_S, tls=self._tls)
         self._board.central_seen(True)
         return "health SERVING"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,16 +20,24 @@ class JoinInfo:
     address: str
     key_file: Path
     web_url: str = ""
+    # A TLS run's client flags (CA, a certificate and key for people joining by hand).
+    tls_args: Sequence[str] = ()
 
     @property
     def shop_command(self) -> str:
         """The command a person runs to shop in this run."""
-        return f"python -m customer_node shop --central {self.address}"
+        return f"python -m customer_node shop --central {self.address}{self._tls}"
 
     @property
     def admin_command(self) -> str:
         """The operator command for this run, with the key from its file."""
-        return f"python -m central.admin --central {self.address} --key-file {self.key_file} status"
+        return (
+            f"python -m central.admin --central {self.address}{self._tls} --key-file {self.key_file} status"
+        )
+
+    @property
+    def _tls(self) -> str:
+        return "".join(f" {arg}" for arg in self.tls_args)
 
     def lines(self) -> list[str]:
         """The lines printed at start and written to ``join.txt``."""

@@ -45,6 +45,7 @@ class Settings:
             tests point it at fake nodes.
         web: Start the web node (dashboard, shop, headquarters, the lecturer's controls).
         web_port: The web node's port on 127.0.0.1 (0: a free one).
+        tls: Mutual TLS on every link, with a throwaway CA made for the run (see ``launcher.tls_run``).
     """
 
     months: int = 3
@@ -64,6 +65,7 @@ class Settings:
     node_root: Path = REPO_ROOT
     web: bool = False
     web_port: int = 0
+    tls: bool = False
 
     def to_json(self) -> dict[str, object]:
         """The settings as the report records them."""
@@ -177,6 +179,11 @@ def build_parser(env: Mapping[str, str] | None = None) -> argparse.ArgumentParse
     parser.add_argument(
         "--web-port", type=_count(0, 65535), default=0, help="the web node's port; 0 takes a free one"
     )
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="mutual TLS on every link: a throwaway CA, certificates and keys (0600) in the run dir",
+    )
     return apply_environment(parser, os.environ if env is None else env)
 
 
@@ -213,6 +220,7 @@ def parse_settings(
         postgres=args.postgres,
         web=args.web or bool(args.web_port),
         web_port=args.web_port,
+        tls=args.tls,
     )
 
 

@@ -6,7 +6,7 @@ import asyncio
 import secrets
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from launcher.control import Controls, serve_controls
 from launcher.join import OPERATOR_KEY_ENV
@@ -27,9 +27,16 @@ def new_control_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def web_spec(central: str, port: int, operator_key: str, control_url: str, control_token: str) -> ChildSpec:
-    """``python -m web_node`` on 127.0.0.1:``port``; the keys go by environment, never argv."""
-    argv = (sys.executable, "-m", "web_node", "--central", central, "--port", str(port))
+def web_spec(
+    central: str,
+    port: int,
+    operator_key: str,
+    control_url: str,
+    control_token: str,
+    tls_args: Sequence[str] = (),
+) -> ChildSpec:
+    """``python -m web_node`` on 127.0.0.1:``port``; keys go by environment, never argv (TLS files: paths)."""
+    argv = (sys.executable, "-m", "web_node", "--central", central, "--port", str(port), *tls_args)
     env = {OPERATOR_KEY_ENV: operator_key, CONTROL_URL_ENV: control_url, CONTROL_TOKEN_ENV: control_token}
     return ChildSpec(WEB_SLUG, "web node", argv, WEB_TIER, env)
 
@@ -73,6 +80,7 @@ async def start_web(
     port: int,
     timeout_s: float,
     simulation: SimulationControl | None = None,
+    tls_args: Sequence[str] = (),
 ) -> WebRun:
     """Opens the control endpoint for ``labels`` (slug -> label), starts the web node, waits for it."""
     token = new_control_token()
@@ -80,7 +88,7 @@ async def start_web(
     control_port = int(control.sockets[0].getsockname()[1])
     web_port = port or free_port()
     await supervisor.start(
-        web_spec(central, web_port, operator_key, f"http://127.0.0.1:{control_port}", token)
+        web_spec(central, web_port, operator_key, f"http://127.0.0.1:{control_port}", token, tls_args)
     )
     try:
         await wait_for_web(web_port, timeout_s)

@@ -12,6 +12,7 @@ from manufacturer_node.link import CentralLink
 from manufacturer_node.plant import Plant
 from manufacturer_node.settings import ManufacturerSettings
 from nodekit.channel import open_channel
+from nodekit.handshake import HandshakeRefused, check_handshake
 from nodekit.reach import ReachNotice
 from nodekit.refusals import is_refusal, refusal
 
@@ -20,6 +21,11 @@ logger = logging.getLogger(__name__)
 
 async def run_manufacturer(settings: ManufacturerSettings, stop: asyncio.Event) -> int:
     """Produces and keeps the link up until ``stop`` is set (exit 0) or the link fails (exit 1)."""
+    try:
+        await check_handshake(settings.central, settings.tls)
+    except HandshakeRefused as error:
+        logger.error("%s", error)
+        return 1
     plant = Plant(product_lines(settings.name, settings.seed), settings.month_seconds)
     desk = Desk(plant, settings.month_seconds)
     channel = open_channel(settings.central, settings.tls)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nodekit import addresses
-from nodekit.channel import TlsClientConfig
 from nodekit.config import apply_environment
 from nodekit.key_files import key_argument
+from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_from_args
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,7 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     parser.add_argument(
         "--give-up-seconds", type=float, default=300.0, help="how long to reconnect to an absent central"
     )
-    parser.add_argument("--tls-ca", type=Path, help="CA certificate: talk TLS")
-    parser.add_argument("--tls-cert", type=Path, help="client certificate (mTLS)")
-    parser.add_argument("--tls-key", type=Path, help="client private key (mTLS)")
+    add_client_tls_arguments(parser)
     parser.add_argument("--log-level", default="INFO", help="logging level")
     return apply_environment(parser, env, names=ENV_NAMES, secret=("--key",))
 
@@ -79,7 +77,7 @@ def parse_args(
         parser.error("--key-file, DISTRIBUTION_MANUFACTURER_KEY or --key is required")
     if args.month_seconds <= 0 or args.give_up_seconds <= 0:
         parser.error("--month-seconds and --give-up-seconds must be positive")
-    tls = TlsClientConfig(args.tls_ca, args.tls_cert, args.tls_key) if args.tls_ca else None
+    tls = client_tls_from_args(parser, args)
     return ManufacturerSettings(
         central=central,
         name=args.name,

@@ -11,12 +11,13 @@ from __future__ import annotations
 import ipaddress
 import json
 import socket
-from dataclasses import dataclass
-from pathlib import Path
 
 import grpc
 
 from nodekit.addresses import parse_central_addresses, split_host_port
+from nodekit.tls import TlsClientConfig, client_channel_credentials
+
+__all__ = ["CHANNEL_OPTIONS", "DEFAULT_TIMEOUT_S", "TlsClientConfig", "channel_target", "open_channel"]
 
 DEFAULT_TIMEOUT_S = 10.0
 
@@ -34,15 +35,6 @@ ROUND_ROBIN = json.dumps({"loadBalancingConfig": [{"round_robin": {}}]})
 # gRPC backs off up to 120 s between attempts to reach a down address; a restarted central
 # should rejoin the rotation within seconds.
 MAX_RECONNECT_BACKOFF_MS = 5_000
-
-
-@dataclass(frozen=True, slots=True)
-class TlsClientConfig:
-    """Files for a TLS (or mutual TLS, with cert and key) client."""
-
-    ca_file: Path
-    cert_file: Path | None = None
-    key_file: Path | None = None
 
 
 def channel_target(target: str) -> tuple[str, tuple[ChannelOption, ...]]:
@@ -90,12 +82,7 @@ def open_channel(target: str, tls: TlsClientConfig | None = None) -> grpc.aio.Ch
     options = CHANNEL_OPTIONS + extra
     if tls is None:
         return grpc.aio.insecure_channel(grpc_target, options=options)
-    credentials = grpc.ssl_channel_credentials(
-        root_certificates=tls.ca_file.read_bytes(),
-        private_key=tls.key_file.read_bytes() if tls.key_file else None,
-        certificate_chain=tls.cert_file.read_bytes() if tls.cert_file else None,
-    )
-    return grpc.aio.secure_channel(grpc_target, credentials, options=options)
+    return grpc.aio.secure_channel(grpc_target, client_channel_credentials(tls), options=options)
 
 
 def _resolve(address: str) -> dict[int, list[str]]:

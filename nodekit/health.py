@@ -9,8 +9,10 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from nodekit.channel import open_channel
+from nodekit.handshake import probe
 from nodekit.reach import ReachNotice
 from nodekit.registrar import Registrar
+from nodekit.tls import TlsClientConfig
 
 OVERALL = ""
 
@@ -28,14 +30,23 @@ async def set_serving(servicer: health.aio.HealthServicer, serving: bool) -> Non
     await servicer.set(OVERALL, status)
 
 
-async def wait_until_serving(target: str, timeout_s: float = 30.0, notice: ReachNotice | None = None) -> None:
+async def wait_until_serving(
+    target: str,
+    timeout_s: float = 30.0,
+    notice: ReachNotice | None = None,
+    tls: TlsClientConfig | None = None,
+) -> None:
     """Polls ``target``'s health until SERVING, or raises TimeoutError after ``timeout_s``.
 
     With several addresses (``A:1,B:2``) one of them SERVING is enough. ``notice`` hears
     every check that found nothing answering (so a person learns why the node waits).
+
+    Raises:
+        TimeoutError: Not SERVING within ``timeout_s``.
+        nodekit.handshake.HandshakeRefused: The central answers but refuses our TLS (or plaintext).
     """
     deadline = time.monotonic() + timeout_s
-    async with open_channel(target) as channel:
+    async with open_channel(target, tls) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
         while True:
             remaining = deadline - time.monotonic()
@@ -50,6 +61,8 @@ async def wait_until_serving(target: str, timeout_s: float = 30.0, notice: Reach
                 if reply.status == health_pb2.HealthCheckResponse.SERVING:
                     return
             except grpc.aio.AioRpcError:
+                # wait_for_ready hides why the connection failed; one plain check shows it.
+                await probe(stub, target, tls)
                 if notice is not None:
                     notice.failed()
             await asyncio.sleep(0.05)

@@ -136,7 +136,7 @@ def bind(host: str, port: int) -> socket.socket:
 
 async def start(settings: WebSettings) -> WebNode:
     """Starts the web node on its port; returns once it accepts requests."""
-    channel = open_channel(settings.central)
+    channel = open_channel(settings.central, settings.tls)
     gateway = Gateway(channel, settings.operator_key, settings.timeout_s)
     guard = Guard(settings.operator_key)
     control = ControlClient(settings.control_url, settings.control_token) if settings.control_url else None

@@ -13,6 +13,7 @@ from nodekit.addresses import METAVAR as CENTRAL_METAVAR
 from nodekit.addresses import central_argument
 from nodekit.config import apply_environment
 from nodekit.key_files import key_argument
+from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_from_args
 
 # A launcher that offers the lecturer's controls names its local control endpoint here.
 CONTROL_URL_ENV = "DISTRIBUTION_CONTROL_URL"
@@ -34,6 +35,7 @@ class WebSettings:
         control_token: The bearer token of that endpoint.
         poll_interval_s: How often the operator reads behind the dashboard are made.
         timeout_s: Deadline of each call to the central.
+        tls: CA (and client certificate for mTLS) to reach the central, or None for plaintext.
         log_level: Python logging level.
     """
 
@@ -45,6 +47,7 @@ class WebSettings:
     control_token: str = field(default="", repr=False)
     poll_interval_s: float = 0.5
     timeout_s: float = 5.0
+    tls: TlsClientConfig | None = None
     log_level: str = "INFO"
 
 
@@ -68,6 +71,7 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         "--operator-key-file", type=Path, metavar="FILE", help="owner-only file holding the operator's key"
     )
     parser.add_argument("--poll-interval", type=float, default=0.5, help="seconds between operator reads")
+    add_client_tls_arguments(parser)
     parser.add_argument("--log-level", default="INFO", help="logging level")
     return apply_environment(parser, env, names=ENV_NAMES, secret=("--operator-key",))
 
@@ -84,5 +88,6 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
         control_url=env.get(CONTROL_URL_ENV, ""),
         control_token=env.get(CONTROL_TOKEN_ENV, ""),
         poll_interval_s=args.poll_interval,
+        tls=client_tls_from_args(parser, args),
         log_level=args.log_level,
     )

@@ -28,6 +28,7 @@ from central.admin.commands import (
 )
 from central.admin.key import loose_permissions_warning
 from nodekit.channel import open_channel
+from nodekit.handshake import HandshakeRefused, check_handshake
 
 OK, FAILED, USAGE = 0, 1, 2
 # Piped output is read by scripts and people with wide windows: do not wrap table rows at 80 columns.
@@ -82,9 +83,10 @@ async def execute(settings: AdminSettings, out: TextIO, err: TextIO) -> int:
         print(f"{PROG}: {error}", file=err)
         return FAILED
     try:
+        await check_handshake(settings.central, settings.tls)
         client = AdminClient(channel, settings.central, settings.key, settings.timeout_s)
         rendered = await answer(client, settings.command)
-    except CallFailed as failure:
+    except (CallFailed, HandshakeRefused) as failure:
         print(f"{PROG}: {failure}", file=err)
         return FAILED
     except Exception as error:  # a person gets one line, never a traceback

@@ -25,8 +25,9 @@ from central.admin.commands import (
 )
 from central.admin.key import KeyProblem, read_key
 from nodekit import addresses
-from nodekit.channel import DEFAULT_TIMEOUT_S, TlsClientConfig
+from nodekit.channel import DEFAULT_TIMEOUT_S
 from nodekit.config import apply_environment
+from nodekit.tls import TlsClientConfig, TlsConfigError, add_client_tls_arguments, client_tls_config
 
 PROG = "python -m central.admin"
 ENV_CENTRAL = "DISTRIBUTION_CENTRAL"
@@ -76,10 +77,10 @@ def parse_args(argv: Sequence[str], env: Mapping[str, str] | None = None) -> Adm
         central = ",".join(addresses.parse_central_addresses(args.central))
     except ValueError as error:
         parser.error(str(error))
-    if (args.tls_cert is None) != (args.tls_key is None):
-        parser.error("--tls-cert and --tls-key go together")
-    if args.tls_cert is not None and args.tls_ca is None:
-        parser.error("--tls-cert and --tls-key need --tls-ca")
+    try:
+        tls = client_tls_config(args.tls_ca, args.tls_cert, args.tls_key)
+    except TlsConfigError as error:
+        parser.error(str(error))
     try:
         key = read_key(args.key_file, env.get(ENV_KEY))
     except KeyProblem as error:
@@ -90,7 +91,7 @@ def parse_args(argv: Sequence[str], env: Mapping[str, str] | None = None) -> Adm
         command=_command(args),
         key_file=args.key_file,
         timeout_s=args.timeout,
-        tls=TlsClientConfig(args.tls_ca, args.tls_cert, args.tls_key) if args.tls_ca else None,
+        tls=tls,
     )
 
 
@@ -141,11 +142,7 @@ def build_parser(env: Mapping[str, str]) -> _Parser:
         metavar="SECONDS",
         help="deadline of each call",
     )
-    parser.add_argument(
-        "--tls-ca", type=Path, metavar="FILE", help="CA certificate: talk TLS (default: plaintext)"
-    )
-    parser.add_argument("--tls-cert", type=Path, metavar="FILE", help="client certificate for mutual TLS")
-    parser.add_argument("--tls-key", type=Path, metavar="FILE", help="client private key for mutual TLS")
+    add_client_tls_arguments(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     opening = commands.add_parser(
