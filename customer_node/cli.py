@@ -78,6 +78,8 @@ class ShopSettings:
         central: The central's ``host:port``, or several comma-separated (calls spread over them).
         name: Display name to register under.
         card: Card given on the command line; None means ask at start.
+        account_file: Where the account is kept to log back in; None means the default per name
+            (``customer_node.account.default_path``).
         timeout_s: Deadline of each unary call.
         startup_timeout_s: How long to wait for the central to be SERVING at start.
         watch_timeout_s: Deadline of one catalog watch; the watch reconnects when it passes.
@@ -87,6 +89,7 @@ class ShopSettings:
     central: str
     name: str
     card: CardInput | None = None
+    account_file: Path | None = None
     timeout_s: float = DEFAULT_TIMEOUT_S
     startup_timeout_s: float = STARTUP_TIMEOUT_S
     watch_timeout_s: float = WATCH_TIMEOUT_S
@@ -217,6 +220,13 @@ def _parse_shop(argv: Sequence[str], env: Mapping[str, str]) -> ShopSettings:
     _common(parser, env, "WARNING")
     parser.add_argument("--name", default=None, help="display name (default: your user name)")
     parser.add_argument("--card", default=None, metavar="'NUMBER MM/YYYY'", help="payment card")
+    parser.add_argument(
+        "--account-file",
+        type=Path,
+        default=None,
+        help="owner-only file keeping your account to log back in "
+        "(default: $XDG_STATE_HOME/distribution/shop/<name>-<crc>.json)",
+    )
     args = parser.parse_args(argv)
     central = addresses.central_argument(parser, args.central)
     name = args.name or env.get("USER") or "shopper"
@@ -231,6 +241,7 @@ def _parse_shop(argv: Sequence[str], env: Mapping[str, str]) -> ShopSettings:
         central=central,
         name=name,
         card=card,
+        account_file=args.account_file,
         timeout_s=args.timeout,
         startup_timeout_s=args.startup_timeout,
         log_level=args.log_level,
