@@ -179,7 +179,8 @@ class ShopConsole:
             raise ValueError(f"No catalog line {number}; 'list' shows the numbers.")
         chosen = self._listed[number - 1]
         line = await self._session.add_item(chosen.stock_line_id, quantities[0])
-        self._cart = []  # a new row: 'cart' shows the numbers again
+        if self._cart:  # the new row comes last, as 'cart' shows it; the shown numbers stay
+            self._cart.append(line)
         self._notices.chosen([chosen])
         self._notices.reserved(line)
         self._write(

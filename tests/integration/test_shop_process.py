@@ -155,8 +155,10 @@ async def test_remove_puts_back_exactly_the_row_named(
     assert "  1. 2 x apple" in cart and "  2. 3 x apple" in cart, cart
     assert "put back 3 x apple (row 2)" in await shop.ask("remove 2", "put back")
     assert "already removed" in await shop.ask("remove 2", "already removed")
+    await shop.ask("add 2 1", "reserved 1 x pear")
+    assert "put back 1 x pear (row 3)" in await shop.ask("remove 3", "put back")  # numbered as shown
     cart = await shop.ask("cart", "total")
-    assert "  1. 2 x apple" in cart and "3 x apple" not in cart, cart
+    assert "  1. 2 x apple" in cart and "3 x apple" not in cart and "pear" not in cart, cart
     month = await status(central, Stubs.on(central.channel))
     assert {line.product: line.reserved for line in month.stock_lines} == {"apple": 2, "pear": 0}
     shop.send("quit")
