@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 
+from customer_node import account as accounts
 from customer_node.account import AccountFileError
 from customer_node.catalog import CatalogView, MonthState
 from customer_node.cli import ShopSettings
@@ -42,6 +43,12 @@ async def run_shop(settings: ShopSettings, stop: asyncio.Event) -> int:
 
 
 async def _shop(settings: ShopSettings) -> int:
+    try:
+        # A bad account file is the person's to fix: said at once, before any wait for the central.
+        accounts.load(settings.account_file or accounts.default_path(settings.name))
+    except AccountFileError as error:
+        print(error)
+        return 1
     print(f"connecting to {settings.central} ...", flush=True)
     try:
         notice = ReachNotice(settings.central, say=lambda line: print(line, flush=True))
