@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from customer_node.cli import ShopSettings, SimulateSettings, parse_args
 from customer_node.node import run_simulation
-from customer_node.terminal import run_shop
 from nodekit.logs import setup_logging
 from nodekit.runtime import run, stop_event_on_signals
 
@@ -36,6 +35,10 @@ async def _simulate(settings: SimulateSettings) -> int:
 
 
 async def _shop(settings: ShopSettings) -> int:
+    # Imported here: prompt-toolkit takes a while to load, and the simulated customers started
+    # by the launcher by the dozen must not wait for a terminal library they never use.
+    from customer_node.terminal import run_shop
+
     return await run_shop(settings, stop_event_on_signals())
 
 

@@ -82,6 +82,8 @@ class ShopSettings:
         central: The central's ``host:port``, or several comma-separated (calls spread over them).
         name: Display name to register under.
         card: Card given on the command line; None means ask at start.
+        account_file: Where the account is kept to log back in; None means the default per name
+            (``customer_node.account.default_path``).
         timeout_s: Deadline of each unary call.
         startup_timeout_s: How long to wait for the central to be SERVING at start.
         watch_timeout_s: Deadline of one catalog watch; the watch reconnects when it passes.
@@ -92,6 +94,7 @@ class ShopSettings:
     central: str
     name: str
     card: CardInput | None = None
+    account_file: Path | None = None
     timeout_s: float = DEFAULT_TIMEOUT_S
     startup_timeout_s: float = STARTUP_TIMEOUT_S
     watch_timeout_s: float = WATCH_TIMEOUT_S
@@ -204,6 +207,13 @@ def shop_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     _common(parser, "WARNING")
     parser.add_argument("--name", default=None, help="display name (default: your user name)")
     parser.add_argument("--card", default=None, metavar="'NUMBER MM/YYYY'", help="payment card")
+    parser.add_argument(
+        "--account-file",
+        type=Path,
+        default=None,
+        help="owner-only file keeping your account to log back in "
+        "(default: $XDG_STATE_HOME/distribution/shop/<name>-<crc>.json)",
+    )
     return apply_environment(parser, env)
 
 
@@ -244,6 +254,7 @@ def _parse_shop(argv: Sequence[str], env: Mapping[str, str]) -> ShopSettings:
         central=central,
         name=name,
         card=card,
+        account_file=args.account_file,
         timeout_s=args.timeout,
         startup_timeout_s=args.startup_timeout,
         tls=client_tls_from_args(parser, args),

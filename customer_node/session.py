@@ -143,9 +143,9 @@ class Session:
         )
         return reply.line
 
-    async def remove_item(self, stock_line_id: int) -> int:
-        """Releases the stock line's reservations in the cart; returns the units released."""
-        request = cart_pb2.RemoveCartItemRequest(stock_line_id=stock_line_id)
+    async def remove_item(self, stock_line_id: int, reservation_id: str = "") -> int:
+        """Releases the stock line's reservations in the cart (or only the one named); returns the units."""
+        request = cart_pb2.RemoveCartItemRequest(stock_line_id=stock_line_id, reservation_id=reservation_id)
         reply: cart_pb2.RemoveCartItemResponse = await self._once(
             lambda: self._carts.RemoveCartItem(request, timeout=self._timeout_s, metadata=self._metadata)
         )

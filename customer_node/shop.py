@@ -1,16 +1,18 @@
-"""The interactive shop's commands: list, add, remove, cart, checkout, history, card, help, quit."""
+"""The interactive shop's commands: list, add, remove, cart, checkout, history, card, done, help, quit."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC
 
 import grpc
 
 from customer_node.catalog import CatalogLine, CatalogView
 from customer_node.cli import parse_card
 from customer_node.keys import checkout_key
+from customer_node.notices import Notices, local_time
 from customer_node.session import Session
 from generated.distribution.v1 import cart_pb2, order_pb2
 from nodekit.money import format_cents
@@ -22,11 +24,12 @@ HELP = """\
 commands:
   list               show the live catalog, numbered
   add N [QTY]        reserve QTY (default 1) units of catalog line N
-  remove N           put back line N of your cart (numbers from 'cart')
+  remove N           put back row N of your cart (numbers from 'cart'; one reservation a row)
   cart               show your cart
   checkout           buy what is in your cart
   history            show your orders
   card NUMBER MM/YYYY  replace your payment card
+  done               tell the central you are done shopping this month, and leave
   help               show this text
   quit               leave (your reservations expire on their own)"""
 
@@ -40,7 +43,7 @@ class Command:
     text: str = ""
 
 
-VERBS = {"list", "add", "remove", "cart", "checkout", "history", "card", "help", "quit"}
+VERBS = {"list", "add", "remove", "cart", "checkout", "history", "card", "done", "help", "quit"}
 ALIASES = {
     "ls": "list",
     "rm": "remove",
@@ -95,6 +98,8 @@ class ShopConsole:
         view: The live catalog (kept fresh by a CatalogFollower).
         identity: Stable text naming this shopper (its customer id), used in idempotency keys.
         write: Where output lines go (``print`` in the terminal).
+        notices: Told of what the person reserves, removes, buys and looks at, to notice later
+            when a reservation expires or a line sells out.
     """
 
     def __init__(
@@ -103,20 +108,32 @@ class ShopConsole:
         view: CatalogView,
         identity: str,
         write: Callable[[str], None] = print,
+        notices: Notices | None = None,
     ) -> None:
         self._session = session
         self._view = view
         self._identity = identity
         self._write = write
+        self._notices = notices or Notices(lambda _: None)
         self._listed: list[CatalogLine] = []
-        self._cart: list[cart_pb2.CartLine] = []
-        self._checkouts = 0
+        # The rows as last shown; a removed row stays None so the others keep their numbers.
+        self._cart: list[cart_pb2.CartLine | None] = []
+        self._checkouts: int | None = None  # counted from the history at the first checkout
+
+    def words(self) -> list[str]:
+        """What the prompt completes: the commands, the numbers shown, the products on sale."""
+        shown = max(len(self._listed), len(self._cart))
+        products = sorted({line.product for line in self._view.lines()})
+        return [*sorted(VERBS), *(str(number) for number in range(1, shown + 1)), *products]
 
     async def handle(self, line: str) -> bool:
         """Runs one input line; returns False when the person wants to leave."""
         try:
             command = parse_command(line)
             if command.verb == "quit":
+                return False
+            if command.verb == "done":
+                await self._done()
                 return False
             await self._run(command)
         except ValueError as error:
@@ -136,6 +153,7 @@ class ShopConsole:
                     self._write("The catalog has not arrived yet; try again in a moment.")
                     return
                 self._listed = self._view.lines()
+                self._notices.chosen(self._listed)
                 for text in format_catalog(self._view, self._listed):
                     self._write(text)
             case "add":
@@ -161,37 +179,51 @@ class ShopConsole:
             raise ValueError(f"No catalog line {number}; 'list' shows the numbers.")
         chosen = self._listed[number - 1]
         line = await self._session.add_item(chosen.stock_line_id, quantities[0])
-        expires = line.expires_at.ToDatetime().strftime("%H:%M:%S")
+        if self._cart:  # the new row comes last, as 'cart' shows it; the shown numbers stay
+            self._cart.append(line)
+        self._notices.chosen([chosen])
+        self._notices.reserved(line)
         self._write(
             f"reserved {line.quantity} x {line.product} from {line.manufacturer_name} "
-            f"at {format_cents(line.unit_price_cents)} until {expires} UTC"
+            f"at {format_cents(line.unit_price_cents)} until {local_time(line.expires_at.ToDatetime())}"
         )
 
     async def _remove(self, number: int) -> None:
         if not self._cart:
             self._cart = list((await self._session.get_cart()).lines)
         if not 1 <= number <= len(self._cart):
-            raise ValueError(f"No cart line {number}; 'cart' shows the numbers.")
+            raise ValueError(f"No cart row {number}; 'cart' shows the numbers.")
         chosen = self._cart[number - 1]
-        released = await self._session.remove_item(chosen.stock_line_id)
-        self._cart = []  # numbers shift after a removal; 'cart' shows the new ones
-        self._write(f"put back {released} x {chosen.product}")
+        if chosen is None:
+            raise ValueError(f"Row {number} is already removed; 'cart' shows your cart now.")
+        released = await self._session.remove_item(chosen.stock_line_id, chosen.reservation_id)
+        self._cart[number - 1] = None
+        self._notices.released(chosen.reservation_id)
+        self._write(f"put back {released} x {chosen.product} (row {number})")
 
     async def _show_cart(self) -> None:
         cart = await self._session.get_cart()
         self._cart = list(cart.lines)
-        if not self._cart:
+        self._notices.cart_is(cart.lines)
+        if not cart.lines:
             self._write("your cart is empty")
             return
-        for number, line in enumerate(self._cart, start=1):
-            expired = " (expired)" if line.state == cart_pb2.CART_LINE_STATE_EXPIRED else ""
+        for number, line in enumerate(cart.lines, start=1):
+            expired = line.state == cart_pb2.CART_LINE_STATE_EXPIRED
+            until = local_time(line.expires_at.ToDatetime())
             self._write(
                 f"{number:3d}. {line.quantity} x {line.product} from {line.manufacturer_name} "
-                f"at {format_cents(line.unit_price_cents)}{expired}"
+                f"at {format_cents(line.unit_price_cents)} "
+                + (f"(expired at {until})" if expired else f"(until {until})")
             )
         self._write(f"total {format_cents(cart.total_cents)}")
 
     async def _checkout(self) -> None:
+        if self._checkouts is None:
+            # A person logging back in has checked out before under the same identity: start
+            # past this month's earlier orders, or the key would replay an old order.
+            orders = await self._session.list_orders()
+            self._checkouts = sum(1 for order in orders if order.month == self._view.month)
         key = checkout_key(f"shop/{self._identity}", self._view.month, self._checkouts)
         try:
             reply = await self._session.checkout(key)
@@ -208,8 +240,16 @@ class ShopConsole:
         # key asks the central again for the same order instead of buying twice.
         self._checkouts += 1
         self._cart = []
+        self._notices.cart_is(())
         for text in format_order(reply.order):
             self._write(text)
+
+    async def _done(self) -> None:
+        """Tells the central this person is done with the month (a refusal keeps the shop open)."""
+        if not self._view.loaded:
+            raise ValueError("The catalog has not arrived yet; try again in a moment.")
+        finished = await self._session.finish_shopping(self._view.month)
+        self._write(f"done with month {self._view.month} ({finished} shopper(s) done so far)")
 
     async def _history(self) -> None:
         orders = await self._session.list_orders()
@@ -224,7 +264,7 @@ def format_order(order: order_pb2.Order) -> list[str]:
     """An order as printed after checkout and by ``history``."""
     lines = [
         f"order {order.order_id} (month {order.month}): {format_cents(order.total_cents)}"
-        f" on card ending {order.card_last4}"
+        f" on card ending {order.card_last4}, placed {_local_stamp(order)}"
     ]
     lines += [
         f"    {line.quantity} x {line.product} from {line.manufacturer_name} "
@@ -236,6 +276,11 @@ def format_order(order: order_pb2.Order) -> list[str]:
         for dropped in order.dropped_lines
     ]
     return lines
+
+
+def _local_stamp(order: order_pb2.Order) -> str:
+    placed = order.created_at.ToDatetime(tzinfo=UTC).astimezone()
+    return placed.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _explain(error: RemoteError) -> str:

@@ -25,7 +25,9 @@ class CartServicer(cart_pb2_grpc.CartServiceServicer):
     async def RemoveCartItem(
         self, request: cart_pb2.RemoveCartItemRequest, context: grpc.aio.ServicerContext
     ) -> cart_pb2.RemoveCartItemResponse:
-        released = await self._cart.remove(principal().subject_id, request.stock_line_id)
+        released = await self._cart.remove(
+            principal().subject_id, request.stock_line_id, request.reservation_id
+        )
         return cart_pb2.RemoveCartItemResponse(released_quantity=released)
 
     async def GetCart(

@@ -18,9 +18,11 @@ from central.service.views import CartLineView
 from central.storage import statements
 from central.storage.schema import manufacturers, reservations, stock_lines
 from central.storage.statements import ACTIVE, EXPIRED
+from nodekit.errors import invalid
 from nodekit.ids import new_id
 
 IN_CART = (ACTIVE, EXPIRED)
+MAX_RESERVATION_ID = 32  # the column's width: a longer id names no reservation
 
 
 class Cart:
@@ -109,12 +111,14 @@ class Cart:
         }
         self._core.writer.submit(lambda connection: statements.INSERT_UNMET.execute(connection, row))
 
-    async def remove(self, customer_id: str, stock_line_id: int) -> int:
-        """Releases every reservation of the line in the cart; returns the units released."""
+    async def remove(self, customer_id: str, stock_line_id: int, reservation_id: str = "") -> int:
+        """Releases the line's reservations in the cart (or only the one named); returns the units."""
         rules.positive_id(stock_line_id, "stock line id")
+        if len(reservation_id) > MAX_RESERVATION_ID:
+            raise invalid("BAD_ID", f"A reservation id has at most {MAX_RESERVATION_ID} characters.")
         now = self._core.clock()
         released = await self._core.writer.run(
-            lambda connection: cart_writes.release(connection, customer_id, stock_line_id, now),
+            lambda c: cart_writes.release(c, customer_id, stock_line_id, now, reservation_id),
             self._follow_release,
             locks=(stock_line_id,),
         )

@@ -105,11 +105,28 @@ def reserve(connection: Connection, request: ReserveRequest) -> Reserved | Refus
     return Reserved(statements.changed(connection, taken), now + request.ttl)
 
 
-def release(connection: Connection, customer_id: str, line_id: int, now: datetime) -> Released:
-    """Ends every reservation of the line in the customer's cart; gives back the units of live ones."""
-    params = {"customer": customer_id, "line": line_id}
-    live = statements.RELEASE_ACTIVE.rows(connection, params)
-    lapsed = statements.RELEASE_EXPIRED.rows(connection, params)
+def release(
+    connection: Connection, customer_id: str, line_id: int, now: datetime, reservation_id: str = ""
+) -> Released:
+    """Ends the line's reservations in the customer's cart (or only ``reservation_id``).
+
+    Gives back the units of the live ones; an expired one holds no units any more.
+    """
+    params: dict[str, object] = {"customer": customer_id, "line": line_id}
+    if reservation_id:
+        params["reservation"] = reservation_id
+        live = statements.RELEASE_ONE_ACTIVE.rows(connection, params)
+        lapsed = statements.RELEASE_ONE_EXPIRED.rows(connection, params)
+    else:
+        live = statements.RELEASE_ACTIVE.rows(connection, params)
+        lapsed = statements.RELEASE_EXPIRED.rows(connection, params)
+    if not live and not lapsed and reservation_id:
+        raise not_found(
+            "NOT_IN_CART",
+            f"Reservation {reservation_id} of stock line {line_id} is not in your cart.",
+            stock_line_id=line_id,
+            reservation_id=reservation_id,
+        )
     if not live and not lapsed:
         raise not_found("NOT_IN_CART", f"Stock line {line_id} is not in your cart.", stock_line_id=line_id)
     units = sum(int(quantity) for _, quantity in live)

@@ -180,6 +180,20 @@ RELEASE_EXPIRED = Prepared(
     .values(state=ReservationState.RELEASED.value)
     .returning(reservations.c.reservation_id)
 )
+# The same two releases narrowed to one reservation (a person removing one row of the cart).
+_customers_reservation = and_(_customers_line, reservations.c.reservation_id == bindparam("reservation"))
+RELEASE_ONE_ACTIVE = Prepared(
+    update(reservations)
+    .where(_customers_reservation, reservations.c.state == ACTIVE)
+    .values(state=ReservationState.RELEASED.value)
+    .returning(reservations.c.reservation_id, reservations.c.quantity)
+)
+RELEASE_ONE_EXPIRED = Prepared(
+    update(reservations)
+    .where(_customers_reservation, reservations.c.state == EXPIRED)
+    .values(state=ReservationState.RELEASED.value)
+    .returning(reservations.c.reservation_id)
+)
 INSERT_ORDER = prepared_insert(
     orders,
     "order_id",

@@ -246,3 +246,42 @@ async def test_the_month_status_names_who_shopped(rc: RunningCentral, stubs: Stu
     month = await status(rc, stubs)
     # Who put something in a cart; the dashboard tells people from the simulated cast by them.
     assert list(month.shopper_names) == ["visitor"]
+
+
+async def test_removing_one_reservation_leaves_the_others_of_the_line(
+    rc: RunningCentral, stubs: Stubs
+) -> None:
+    lines = await open_month_with(rc, stubs, {"bolts": 50})
+    ann = await register(stubs, "ann")
+    first = (await add(stubs, ann, lines["bolts"], 2)).line
+    second = (await add(stubs, ann, lines["bolts"], 5)).line
+    removed = await stubs.cart.RemoveCartItem(
+        cart_pb2.RemoveCartItemRequest(stock_line_id=lines["bolts"], reservation_id=first.reservation_id),
+        metadata=ann,
+        timeout=5,
+    )
+    assert removed.released_quantity == 2
+    cart = await stubs.cart.GetCart(cart_pb2.GetCartRequest(), metadata=ann, timeout=5)
+    assert [(line.reservation_id, line.quantity) for line in cart.lines] == [(second.reservation_id, 5)]
+    month = await status(rc, stubs)
+    assert [(line.offered, line.reserved) for line in month.stock_lines] == [(50, 5)]
+
+    again = await fails(
+        stubs.cart.RemoveCartItem(
+            cart_pb2.RemoveCartItemRequest(stock_line_id=lines["bolts"], reservation_id=first.reservation_id),
+            metadata=ann,
+            timeout=5,
+        )
+    )
+    assert again.code == grpc.StatusCode.NOT_FOUND and again.reason == "NOT_IN_CART"
+    bob = await register(stubs, "bob")
+    others = await fails(
+        stubs.cart.RemoveCartItem(
+            cart_pb2.RemoveCartItemRequest(
+                stock_line_id=lines["bolts"], reservation_id=second.reservation_id
+            ),
+            metadata=bob,
+            timeout=5,
+        )
+    )
+    assert others.code == grpc.StatusCode.NOT_FOUND  # another's reservation is not in your cart

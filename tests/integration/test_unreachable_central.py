@@ -19,7 +19,7 @@ START_S = 30.0  # a cold Python start on a busy 2-core machine
 def node_argv(module: str, address: str, tmp_path: Path) -> tuple[str, list[str]]:
     central = ["--central", address]
     if module == "customer_node shop":
-        card = ["--card", "4242424242424242 12/2031"]
+        card = ["--card", "4242424242424242 12/2031", "--account-file", str(tmp_path / "bea.json")]
         return "customer_node", ["shop", *central, "--name", "bea", *card, "--startup-timeout", "60"]
     if module == "manufacturer_node":
         return module, [*central, "--name", "acme", "--key", "acme-key"]

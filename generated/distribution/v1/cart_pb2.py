@@ -25,15 +25,15 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x64istribution/v1/cart.proto\x12\x0f\x64istribution.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf0\x01\n\x08\x43\x61rtLine\x12\x16\n\x0ereservation_id\x18\x01 \x01(\t\x12\x15\n\rstock_line_id\x18\x02 \x01(\x03\x12\x0f\n\x07product\x18\x03 \x01(\t\x12\x19\n\x11manufacturer_name\x18\x04 \x01(\t\x12\x10\n\x08quantity\x18\x05 \x01(\x03\x12\x18\n\x10unit_price_cents\x18\x06 \x01(\x03\x12-\n\x05state\x18\x07 \x01(\x0e\x32\x1e.distribution.v1.CartLineState\x12.\n\nexpires_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"=\n\x12\x41\x64\x64\x43\x61rtItemRequest\x12\x15\n\rstock_line_id\x18\x01 \x01(\x03\x12\x10\n\x08quantity\x18\x02 \x01(\x03\">\n\x13\x41\x64\x64\x43\x61rtItemResponse\x12\'\n\x04line\x18\x01 \x01(\x0b\x32\x19.distribution.v1.CartLine\".\n\x15RemoveCartItemRequest\x12\x15\n\rstock_line_id\x18\x01 \x01(\x03\"3\n\x16RemoveCartItemResponse\x12\x19\n\x11released_quantity\x18\x01 \x01(\x03\"\x10\n\x0eGetCartRequest\"P\n\x0fGetCartResponse\x12(\n\x05lines\x18\x01 \x03(\x0b\x32\x19.distribution.v1.CartLine\x12\x13\n\x0btotal_cents\x18\x02 \x01(\x03*k\n\rCartLineState\x12\x1f\n\x1b\x43\x41RT_LINE_STATE_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43\x41RT_LINE_STATE_RESERVED\x10\x01\x12\x1b\n\x17\x43\x41RT_LINE_STATE_EXPIRED\x10\x02\x32\x98\x02\n\x0b\x43\x61rtService\x12X\n\x0b\x41\x64\x64\x43\x61rtItem\x12#.distribution.v1.AddCartItemRequest\x1a$.distribution.v1.AddCartItemResponse\x12\x61\n\x0eRemoveCartItem\x12&.distribution.v1.RemoveCartItemRequest\x1a\'.distribution.v1.RemoveCartItemResponse\x12L\n\x07GetCart\x12\x1f.distribution.v1.GetCartRequest\x1a .distribution.v1.GetCartResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x64istribution/v1/cart.proto\x12\x0f\x64istribution.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf0\x01\n\x08\x43\x61rtLine\x12\x16\n\x0ereservation_id\x18\x01 \x01(\t\x12\x15\n\rstock_line_id\x18\x02 \x01(\x03\x12\x0f\n\x07product\x18\x03 \x01(\t\x12\x19\n\x11manufacturer_name\x18\x04 \x01(\t\x12\x10\n\x08quantity\x18\x05 \x01(\x03\x12\x18\n\x10unit_price_cents\x18\x06 \x01(\x03\x12-\n\x05state\x18\x07 \x01(\x0e\x32\x1e.distribution.v1.CartLineState\x12.\n\nexpires_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"=\n\x12\x41\x64\x64\x43\x61rtItemRequest\x12\x15\n\rstock_line_id\x18\x01 \x01(\x03\x12\x10\n\x08quantity\x18\x02 \x01(\x03\">\n\x13\x41\x64\x64\x43\x61rtItemResponse\x12\'\n\x04line\x18\x01 \x01(\x0b\x32\x19.distribution.v1.CartLine\"F\n\x15RemoveCartItemRequest\x12\x15\n\rstock_line_id\x18\x01 \x01(\x03\x12\x16\n\x0ereservation_id\x18\x02 \x01(\t\"3\n\x16RemoveCartItemResponse\x12\x19\n\x11released_quantity\x18\x01 \x01(\x03\"\x10\n\x0eGetCartRequest\"P\n\x0fGetCartResponse\x12(\n\x05lines\x18\x01 \x03(\x0b\x32\x19.distribution.v1.CartLine\x12\x13\n\x0btotal_cents\x18\x02 \x01(\x03*k\n\rCartLineState\x12\x1f\n\x1b\x43\x41RT_LINE_STATE_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x43\x41RT_LINE_STATE_RESERVED\x10\x01\x12\x1b\n\x17\x43\x41RT_LINE_STATE_EXPIRED\x10\x02\x32\x98\x02\n\x0b\x43\x61rtService\x12X\n\x0b\x41\x64\x64\x43\x61rtItem\x12#.distribution.v1.AddCartItemRequest\x1a$.distribution.v1.AddCartItemResponse\x12\x61\n\x0eRemoveCartItem\x12&.distribution.v1.RemoveCartItemRequest\x1a\'.distribution.v1.RemoveCartItemResponse\x12L\n\x07GetCart\x12\x1f.distribution.v1.GetCartRequest\x1a .distribution.v1.GetCartResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'distribution.v1.cart_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CARTLINESTATE']._serialized_start=651
-  _globals['_CARTLINESTATE']._serialized_end=758
+  _globals['_CARTLINESTATE']._serialized_start=675
+  _globals['_CARTLINESTATE']._serialized_end=782
   _globals['_CARTLINE']._serialized_start=81
   _globals['_CARTLINE']._serialized_end=321
   _globals['_ADDCARTITEMREQUEST']._serialized_start=323
@@ -41,13 +41,13 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ADDCARTITEMRESPONSE']._serialized_start=386
   _globals['_ADDCARTITEMRESPONSE']._serialized_end=448
   _globals['_REMOVECARTITEMREQUEST']._serialized_start=450
-  _globals['_REMOVECARTITEMREQUEST']._serialized_end=496
-  _globals['_REMOVECARTITEMRESPONSE']._serialized_start=498
-  _globals['_REMOVECARTITEMRESPONSE']._serialized_end=549
-  _globals['_GETCARTREQUEST']._serialized_start=551
-  _globals['_GETCARTREQUEST']._serialized_end=567
-  _globals['_GETCARTRESPONSE']._serialized_start=569
-  _globals['_GETCARTRESPONSE']._serialized_end=649
-  _globals['_CARTSERVICE']._serialized_start=761
-  _globals['_CARTSERVICE']._serialized_end=1041
+  _globals['_REMOVECARTITEMREQUEST']._serialized_end=520
+  _globals['_REMOVECARTITEMRESPONSE']._serialized_start=522
+  _globals['_REMOVECARTITEMRESPONSE']._serialized_end=573
+  _globals['_GETCARTREQUEST']._serialized_start=575
+  _globals['_GETCARTREQUEST']._serialized_end=591
+  _globals['_GETCARTRESPONSE']._serialized_start=593
+  _globals['_GETCARTRESPONSE']._serialized_end=673
+  _globals['_CARTSERVICE']._serialized_start=785
+  _globals['_CARTSERVICE']._serialized_end=1065
 # @@protoc_insertion_point(module_scope)

@@ -54,10 +54,12 @@ class AddCartItemResponse(_message.Message):
     def __init__(self, line: _Optional[_Union[CartLine, _Mapping]] = ...) -> None: ...
 
 class RemoveCartItemRequest(_message.Message):
-    __slots__ = ("stock_line_id",)
+    __slots__ = ("stock_line_id", "reservation_id")
     STOCK_LINE_ID_FIELD_NUMBER: _ClassVar[int]
+    RESERVATION_ID_FIELD_NUMBER: _ClassVar[int]
     stock_line_id: int
-    def __init__(self, stock_line_id: _Optional[int] = ...) -> None: ...
+    reservation_id: str
+    def __init__(self, stock_line_id: _Optional[int] = ..., reservation_id: _Optional[str] = ...) -> None: ...
 
 class RemoveCartItemResponse(_message.Message):
     __slots__ = ("released_quantity",)

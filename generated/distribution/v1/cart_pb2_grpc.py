@@ -64,7 +64,7 @@ class CartServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RemoveCartItem(self, request, context):
-        """Releases every reservation of a stock line in the caller's cart.
+        """Releases every reservation of a stock line in the caller's cart, or the one named.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
