@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import grpc
 
@@ -27,7 +28,7 @@ class MonthServicer(month_pb2_grpc.MonthServiceServicer):
         self._list_manufacturers = list_manufacturers
 
     async def OpenMonth(
-        self, request: month_pb2.OpenMonthRequest, context: grpc.aio.ServicerContext
+        self, request: month_pb2.OpenMonthRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> month_pb2.OpenMonthResponse:
         opened = await self._months.open_month(
             request.offer_deadline_ms, request.expected_shoppers, request.close_after_seconds
@@ -41,19 +42,19 @@ class MonthServicer(month_pb2_grpc.MonthServiceServicer):
         )
 
     async def CloseMonth(
-        self, request: month_pb2.CloseMonthRequest, context: grpc.aio.ServicerContext
+        self, request: month_pb2.CloseMonthRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> month_pb2.CloseMonthResponse:
         status = await self._months.close_month(request.month, CloseReason.OPERATOR)
         return month_pb2.CloseMonthResponse(status=month_status(status))
 
     async def GetMonthStatus(
-        self, request: month_pb2.GetMonthStatusRequest, context: grpc.aio.ServicerContext
+        self, request: month_pb2.GetMonthStatusRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> month_pb2.GetMonthStatusResponse:
         status = await self._months.status(request.month)
         return month_pb2.GetMonthStatusResponse(status=month_status(status))
 
     async def SubmitOffer(
-        self, request: month_pb2.SubmitOfferRequest, context: grpc.aio.ServicerContext
+        self, request: month_pb2.SubmitOfferRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> month_pb2.SubmitOfferResponse:
         caller = principal()
         if caller.role is Role.MANUFACTURER and request.manufacturer_name != caller.name:
@@ -67,6 +68,6 @@ class MonthServicer(month_pb2_grpc.MonthServiceServicer):
         return month_pb2.SubmitOfferResponse(stock_lines=[stock_line(line) for line in created])
 
     async def ListManufacturers(
-        self, request: month_pb2.ListManufacturersRequest, context: grpc.aio.ServicerContext
+        self, request: month_pb2.ListManufacturersRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> month_pb2.ListManufacturersResponse:
         return month_pb2.ListManufacturersResponse(manufacturers=await self._list_manufacturers())
