@@ -18,6 +18,18 @@ PACKAGES = ["central", "manufacturer_node", "customer_node", "branch_node", "nod
 PROTOS = sorted(p.name for p in (ROOT / "protos" / "distribution" / "v1").glob("*.proto"))
 BUILD_TIMEOUT_S = 240.0
 RUN_TIMEOUT_S = 120.0
+# A client of the installed package: strict mypy must know what a call returns.
+PROBE = """\
+import grpc
+
+from generated.distribution.v1 import month_pb2, month_pb2_grpc
+
+
+async def status(channel: grpc.aio.Channel) -> int:
+    reply = await month_pb2_grpc.MonthServiceStub(channel).GetMonthStatus(month_pb2.GetMonthStatusRequest())
+    reveal_type(reply)
+    return reply.status.month
+"""
 
 # Building the wheel in an isolated setuptools environment is slow on a busy machine.
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
@@ -60,15 +72,36 @@ def test_grpcio_tools_is_only_needed_to_generate_and_the_launcher_has_a_command(
     assert "distribution-run = launcher.__main__:main" in archive.read(entry_points).decode()
 
 
-def test_the_installed_command_runs_without_grpcio_tools_and_writes_runs_where_it_is_run(
-    wheel: Path, tmp_path: Path
-) -> None:
-    site = tmp_path / "site"
+@pytest.fixture(scope="module")
+def site(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel installed (without its dependencies, which this environment has) into a folder."""
+    target = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target", str(site),
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target", str(target),
          str(wheel)],
         check=True, capture_output=True, timeout=BUILD_TIMEOUT_S,
     )  # fmt: skip
+    return target
+
+
+def test_mypy_sees_the_installed_stubs_types(site: Path, tmp_path: Path) -> None:
+    (tmp_path / "client.py").write_text(PROBE)
+    env = {**os.environ, "PYTHONPATH": str(site)}
+
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--python-executable",
+         sys.executable, "client.py"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stdout
+    revealed = 'Revealed type is "generated.distribution.v1.month_pb2.GetMonthStatusResponse"'
+    assert revealed in done.stdout, done.stdout
+
+
+def test_the_installed_command_runs_without_grpcio_tools_and_writes_runs_where_it_is_run(
+    site: Path, tmp_path: Path
+) -> None:
     # Any import of grpc_tools at run time fails the run.
     shadow = tmp_path / "shadow" / "grpc_tools"
     shadow.mkdir(parents=True)
