@@ -65,7 +65,8 @@ async def start_echo(log_dir: Path) -> tuple[Child, str]:
     address = f"127.0.0.1:{port}"
     try:
         async with grpc.aio.insecure_channel(address) as channel:
-            await channel.unary_unary(UNARY)(b"ping", timeout=READY_TIMEOUT_S, wait_for_ready=True)
+            ping: grpc.aio.UnaryUnaryMultiCallable[bytes, bytes] = channel.unary_unary(UNARY)
+            await ping(b"ping", timeout=READY_TIMEOUT_S, wait_for_ready=True)
     except BaseException:
         child.stop()
         raise

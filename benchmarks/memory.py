@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import grpc
+
 from benchmarks.echo import STREAM
 from benchmarks.market import Metadata
 from benchmarks.process import vm_rss_kib
@@ -77,7 +79,8 @@ async def echo_streams(pid: int, channels: Channels, metadata: Metadata, count: 
     """``count`` bidi echo streams, each having echoed one message, left open."""
 
     async def open_one(index: int) -> Any:
-        call = channels[index].stream_stream(STREAM)(metadata=metadata, timeout=STREAM_TIMEOUT_S)
+        echo: grpc.aio.StreamStreamMultiCallable[bytes, bytes] = channels[index].stream_stream(STREAM)
+        call = echo(metadata=metadata, timeout=STREAM_TIMEOUT_S)
         await call.write(b"hello")
         await call.read()
         return call

@@ -50,7 +50,9 @@ class Ledger:
 
 def echo_op(channels: Channels, payload: bytes, metadata: Metadata) -> Op:
     """One bare unary echo of ``payload`` (same metadata as a customer call)."""
-    calls = [channels[i].unary_unary(UNARY) for i in range(len(channels.channels))]
+    calls: list[grpc.aio.UnaryUnaryMultiCallable[bytes, bytes]] = [
+        channels[i].unary_unary(UNARY) for i in range(len(channels.channels))
+    ]
 
     async def op(worker: int) -> None:
         await calls[worker % len(calls)](payload, metadata=metadata, timeout=CALL_TIMEOUT_S)

@@ -88,7 +88,8 @@ async def echo_stream(
     channel: grpc.aio.Channel, payload: bytes, metadata: Metadata, window: int, duration_s: float
 ) -> LoadResult:
     """Bare bidi echo of ``payload``."""
-    call = channel.stream_stream(STREAM)(metadata=metadata, timeout=STREAM_TIMEOUT_S)
+    echo: grpc.aio.StreamStreamMultiCallable[bytes, bytes] = channel.stream_stream(STREAM)
+    call = echo(metadata=metadata, timeout=STREAM_TIMEOUT_S)
     return await pipelined(call, lambda _: payload, lambda _: 1, window, duration_s)
 
 
@@ -126,7 +127,7 @@ async def sales_stream(
     stub = branch_pb2_grpc.BranchServiceStub(channel)
     call = stub.StreamSales(metadata=metadata, timeout=STREAM_TIMEOUT_S)
     first = await call.read()
-    if first is grpc.aio.EOF or first.WhichOneof("message") != "resume":
+    if not isinstance(first, branch_pb2.StreamSalesResponse) or first.WhichOneof("message") != "resume":
         call.cancel()
         raise RuntimeError(f"the sales stream did not start with a resume point: {first!r}")
     after = first.resume.last_sequence

@@ -119,7 +119,7 @@ class SalesStream:
         sender: asyncio.Task[None] | None = None
         try:
             first = await call.read()
-            if first is grpc.aio.EOF:
+            if not isinstance(first, branch_pb2.StreamSalesResponse):  # grpc.aio.EOF
                 raise ConnectionError("the central closed the stream before resuming")
             resume = int(first.resume.last_sequence)
             self.sessions += 1
@@ -129,7 +129,7 @@ class SalesStream:
             sender = asyncio.create_task(self._send(call, resume), name="sales-sender")
             while True:
                 reply = await call.read()
-                if reply is grpc.aio.EOF:
+                if not isinstance(reply, branch_pb2.StreamSalesResponse):  # grpc.aio.EOF
                     break
                 if reply.acks.acks:
                     # Acks come in sequence order: the last one covers the whole message.
@@ -142,7 +142,11 @@ class SalesStream:
                     await sender
             call.cancel()
 
-    async def _send(self, call: grpc.aio.StreamStreamCall, after: int) -> None:
+    async def _send(
+        self,
+        call: grpc.aio.StreamStreamCall[branch_pb2.StreamSalesRequest, branch_pb2.StreamSalesResponse],
+        after: int,
+    ) -> None:
         sent = after
         while True:
             self._wake.clear()

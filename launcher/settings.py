@@ -13,8 +13,10 @@ from launcher.cast import KEY_VARIABLES
 from launcher.pace import DEFAULT_PACE, PACES, Pace, pace_for
 from nodekit.config import apply_environment, options
 
-# run.py sits at the repository root, next to the node packages it starts.
+# The directory the node packages are importable from: the repository root, or site-packages.
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Each run's output goes under the directory the command is run from, never into the installation.
+RUNS_DIR = Path("runs")
 
 MAX_MANUFACTURERS = 26
 MAX_CENTRALS = 8
@@ -31,7 +33,8 @@ class Settings:
         branches: Branch-store processes (default 2); started only if branch_node is runnable.
         seed: Base seed; every child's seed is derived from it, so a run can be repeated.
         db_url: The central's database URL (default: a fresh SQLite file in the run dir).
-        run_dir: Where logs, pids.json, the databases and the reports go.
+        run_dir: Where logs, pids.json, the databases and the reports go (default: under
+            ``runs/`` in the current directory).
         month_seconds: The month's real length (default: the pace's, 12 s for ``normal``):
             shoppers spread their buying over it and the central closes the month then, or
             earlier once every line is sold out.
@@ -54,7 +57,7 @@ class Settings:
     branches: int = 2
     seed: int = 1
     db_url: str = ""
-    run_dir: Path = REPO_ROOT / "runs" / "latest"
+    run_dir: Path = RUNS_DIR / "latest"
     month_seconds: int = PACES[DEFAULT_PACE].month_seconds
     pace: str = DEFAULT_PACE
     quiet: bool = False
@@ -89,8 +92,8 @@ class Settings:
 
 
 def default_run_dir(now: datetime) -> Path:
-    """``runs/<timestamp>/`` under the repository, one per run."""
-    return REPO_ROOT / "runs" / now.strftime("%Y%m%d-%H%M%S-%f")
+    """``runs/<timestamp>/`` under the current directory, one per run."""
+    return Path.cwd() / RUNS_DIR / now.strftime("%Y%m%d-%H%M%S-%f")
 
 
 def sqlite_url(run_dir: Path) -> str:

@@ -76,21 +76,21 @@ class Guard:
         self._rate_limit = rate_limit
         self.drain = drain or Drain()
 
-    def around(self, server: grpc.aio.Server) -> Registrar:
+    def around(self, server: grpc.aio.Server) -> grpc.aio.Server:
         """What to pass to ``add_..._to_server`` so the servicer's methods are guarded."""
-        return Registrar(server, self.wrap)
+        return Registrar(server, self.wrap).as_server()
 
-    def wrap(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
+    def wrap(self, handler: grpc.RpcMethodHandler[Any, Any], method: str) -> grpc.RpcMethodHandler[Any, Any]:
         """``handler`` with admission and error mapping around its behaviour."""
         roles = self._policy.get(method)
 
-        async def admit(context: grpc.aio.ServicerContext) -> Principal | None:
+        async def admit(context: grpc.aio.ServicerContext[Any, Any]) -> Principal | None:
             return await self._admit(method, roles, context)
 
         return _wrap(handler, method, admit, self.drain)
 
     async def _admit(
-        self, method: str, roles: frozenset[Role] | None, context: grpc.aio.ServicerContext
+        self, method: str, roles: frozenset[Role] | None, context: grpc.aio.ServicerContext[Any, Any]
     ) -> Principal | None:
         if self.drain.closing:
             raise shutting_down()
@@ -142,16 +142,24 @@ def _credentials(metadata: Any) -> tuple[str | None, str | None]:
     return token, claimed
 
 
-Admit = Callable[[grpc.aio.ServicerContext], Awaitable[Principal | None]]
+# Quoted: grpc's classes are generic only in their type information.
+Admit = Callable[["grpc.aio.ServicerContext[Any, Any]"], Awaitable[Principal | None]]
 
 
-def _wrap(handler: grpc.RpcMethodHandler, method: str, admit: Admit, drain: Drain) -> grpc.RpcMethodHandler:
+def _wrap(
+    handler: grpc.RpcMethodHandler[Any, Any], method: str, admit: Admit, drain: Drain
+) -> grpc.RpcMethodHandler[Any, Any]:
     """Returns ``handler`` with admission, draining and error mapping around its behaviour."""
     deserialize = tolerant(handler.request_deserializer)
+    # grpc's handler type describes synchronous behaviours; on a grpc.aio server they are coroutines.
+    inner_uu: Any
+    inner_us: Any
+    inner_ss: Any
+    inner_su: Any
     if handler.unary_unary:
         inner_uu = handler.unary_unary
 
-        async def unary_unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        async def unary_unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             drain.enter()
             try:
                 current_principal.set(await admit(context))
@@ -169,7 +177,9 @@ def _wrap(handler: grpc.RpcMethodHandler, method: str, admit: Admit, drain: Drai
     if handler.unary_stream:
         inner_us = handler.unary_stream
 
-        async def unary_stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+        async def unary_stream(
+            request: Any, context: grpc.aio.ServicerContext[Any, Any]
+        ) -> AsyncIterator[Any]:
             drain.enter()
             try:
                 current_principal.set(await admit(context))
@@ -188,7 +198,9 @@ def _wrap(handler: grpc.RpcMethodHandler, method: str, admit: Admit, drain: Drai
     if handler.stream_stream:
         inner_ss = handler.stream_stream
 
-        async def stream_stream(requests: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+        async def stream_stream(
+            requests: Any, context: grpc.aio.ServicerContext[Any, Any]
+        ) -> AsyncIterator[Any]:
             drain.enter()
             try:
                 current_principal.set(await admit(context))
@@ -205,7 +217,7 @@ def _wrap(handler: grpc.RpcMethodHandler, method: str, admit: Admit, drain: Drai
         return grpc.stream_stream_rpc_method_handler(stream_stream, deserialize, handler.response_serializer)
     inner_su = handler.stream_unary
 
-    async def stream_unary(requests: Any, context: grpc.aio.ServicerContext) -> Any:
+    async def stream_unary(requests: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         drain.enter()
         try:
             current_principal.set(await admit(context))

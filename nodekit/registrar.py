@@ -12,14 +12,16 @@ any method with one dict lookup, and nothing is registered.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
 
 import grpc
 
 # Wraps a method's handler once (for example with the guard); gets the full method name.
-Wrap = Callable[[grpc.RpcMethodHandler, str], grpc.RpcMethodHandler]
+# Quoted: grpc's classes are generic only in their type information.
+Wrap = Callable[["grpc.RpcMethodHandler[Any, Any]", str], "grpc.RpcMethodHandler[Any, Any]"]
 
 
-def _unchanged(handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
+def _unchanged(handler: grpc.RpcMethodHandler[Any, Any], method: str) -> grpc.RpcMethodHandler[Any, Any]:
     return handler
 
 
@@ -27,9 +29,11 @@ class MethodTable(grpc.GenericRpcHandler):
     """Full method name -> handler, for every service added through a registrar."""
 
     def __init__(self) -> None:
-        self.methods: dict[str, grpc.RpcMethodHandler] = {}
+        self.methods: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
 
-    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
+    def service(
+        self, handler_call_details: grpc.HandlerCallDetails
+    ) -> grpc.RpcMethodHandler[Any, Any] | None:
         return self.methods.get(handler_call_details.method)
 
 
@@ -43,8 +47,15 @@ class Registrar:
         # Added first, so it answers before any generic handler added later.
         server.add_generic_rpc_handlers((self._table,))
 
+    def as_server(self) -> grpc.aio.Server:
+        """This registrar, typed as the server that ``add_..._to_server`` takes.
+
+        Those functions call only the two methods below, which it has.
+        """
+        return cast(grpc.aio.Server, self)
+
     def add_registered_method_handlers(
-        self, service: str, handlers: Mapping[str, grpc.RpcMethodHandler]
+        self, service: str, handlers: Mapping[str, grpc.RpcMethodHandler[Any, Any]]
     ) -> None:
         """Puts the service's methods in the table, each wrapped once."""
         for name, handler in handlers.items():
@@ -62,9 +73,11 @@ class _WrappedGeneric(grpc.GenericRpcHandler):
     def __init__(self, inner: grpc.GenericRpcHandler, wrap: Wrap) -> None:
         self._inner = inner
         self._wrap = wrap
-        self._wrapped: dict[str, grpc.RpcMethodHandler] = {}
+        self._wrapped: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
 
-    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
+    def service(
+        self, handler_call_details: grpc.HandlerCallDetails
+    ) -> grpc.RpcMethodHandler[Any, Any] | None:
         method = handler_call_details.method
         wrapped = self._wrapped.get(method)
         if wrapped is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import grpc
 from google.protobuf import any_pb2
@@ -39,16 +39,21 @@ def to_status(error: DomainError) -> grpc.Status:
     detail = any_pb2.Any()
     detail.Pack(info)
     status = status_pb2.Status(code=code.value[0], message=error.message, details=[detail])
-    return rpc_status.to_status(status)
+    # grpcio-status ships no type information.
+    rich: grpc.Status = rpc_status.to_status(status)
+    return rich
 
 
 def internal_status() -> grpc.Status:
     """The generic status for an unexpected exception: no Python text reaches the caller."""
     status = status_pb2.Status(code=code_pb2.INTERNAL, message=INTERNAL_MESSAGE)
-    return rpc_status.to_status(status)
+    rich: grpc.Status = rpc_status.to_status(status)
+    return rich
 
 
-async def abort_with(context: grpc.aio.ServicerContext, error: BaseException, method: str = "") -> NoReturn:
+async def abort_with(
+    context: grpc.aio.ServicerContext[Any, Any], error: BaseException, method: str = ""
+) -> NoReturn:
     """Ends the call with the status for ``error`` (a domain error or anything else)."""
     if isinstance(error, DomainError):
         if error.kind is ErrorKind.INVALID_ARGUMENT:

@@ -63,17 +63,18 @@ class CuttingProxy:
             await self._server.stop(0)
         await self._upstream.close()
 
-    async def forward(self, method: str, request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+    async def forward(
+        self, method: str, request: bytes, context: grpc.aio.ServicerContext[bytes, bytes]
+    ) -> bytes:
         """Forwards one call; cuts its answer when ``method`` is due a cut."""
         self.calls[method] += 1
         metadata = tuple(
-            (m.key, m.value) for m in context.invocation_metadata() or () if not m.key.startswith(":")
+            (key, value) for key, value in context.invocation_metadata() or () if not key.startswith(":")
         )
         remaining = context.time_remaining()
         try:
-            answer: bytes = await self._upstream.unary_unary(method)(
-                request, metadata=metadata, timeout=remaining
-            )
+            upstream: grpc.aio.UnaryUnaryMultiCallable[bytes, bytes] = self._upstream.unary_unary(method)
+            answer = await upstream(request, metadata=metadata, timeout=remaining)
         except grpc.aio.AioRpcError as error:
             await context.abort(error.code(), error.details() or "", tuple(error.trailing_metadata() or ()))
         cuts = self._cuts[method]
@@ -90,10 +91,10 @@ class _Forwarder(grpc.GenericRpcHandler):
     def __init__(self, proxy: CuttingProxy) -> None:
         self._proxy = proxy
 
-    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler:
+    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler[bytes, bytes]:
         method = str(handler_call_details.method)
 
-        async def forward(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
+        async def forward(request: bytes, context: grpc.aio.ServicerContext[bytes, bytes]) -> bytes:
             return await self._proxy.forward(method, request, context)
 
         return grpc.unary_unary_rpc_method_handler(forward)

@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 import grpc
 
@@ -126,6 +126,13 @@ async def status(rc: RunningCentral, stubs: Stubs, month: int = 0) -> month_pb2.
         month_pb2.GetMonthStatusRequest(month=month), metadata=rc.operator_metadata, timeout=TIMEOUT
     )
     return reply.status
+
+
+async def next_reply(call: grpc.aio.UnaryStreamCall[Any, T] | grpc.aio.StreamStreamCall[Any, T]) -> T:
+    """The stream's next reply; the test fails if the stream ended instead."""
+    reply = await call.read()
+    assert reply is not grpc.aio.EOF, "the stream ended before its next reply"
+    return cast(T, reply)
 
 
 async def fails(call: Awaitable[object]) -> RemoteError:

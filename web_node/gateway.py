@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterable, Awaitable, Callable
 from typing import TypeVar
 
 import grpc
@@ -110,9 +110,9 @@ class Gateway:
         )
         return [convert.order(placed) for placed in reply.orders]
 
-    def watch_catalog(self) -> AsyncIterator[catalog_pb2.WatchCatalogResponse]:
+    def watch_catalog(self) -> AsyncIterable[catalog_pb2.WatchCatalogResponse]:
         """The catalog stream (no deadline: it lasts until cancelled)."""
-        stream: AsyncIterator[catalog_pb2.WatchCatalogResponse] = self._catalog.WatchCatalog(
+        stream: AsyncIterable[catalog_pb2.WatchCatalogResponse] = self._catalog.WatchCatalog(
             catalog_pb2.WatchCatalogRequest(), metadata=self._operator, wait_for_ready=True
         )
         return stream

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator
+from typing import Any
 
 import grpc
 
@@ -13,7 +14,6 @@ from central.service.accounts import Accounts
 from central.service.core import Core
 from generated.distribution.v1 import branch_pb2, branch_pb2_grpc, report_pb2, report_pb2_grpc
 from nodekit.guard import principal
-from nodekit.registrar import Registrar
 from nodekit.timestamps import from_timestamp
 
 PAYMENT_METHODS = {
@@ -68,7 +68,7 @@ class BranchServicer(branch_pb2_grpc.BranchServiceServicer):
     async def StreamSales(
         self,
         request_iterator: AsyncIterable[branch_pb2.StreamSalesRequest],
-        context: grpc.aio.ServicerContext,
+        context: grpc.aio.ServicerContext[Any, Any],
     ) -> AsyncIterator[branch_pb2.StreamSalesResponse]:
         branch_id = self._directory.caller_branch(principal())
         async for event in self._ledger.stream(branch_id, _sales(request_iterator)):
@@ -89,7 +89,7 @@ class BranchServicer(branch_pb2_grpc.BranchServiceServicer):
                 )
 
     async def SubmitDailyReport(
-        self, request: branch_pb2.SubmitDailyReportRequest, context: grpc.aio.ServicerContext
+        self, request: branch_pb2.SubmitDailyReportRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> branch_pb2.SubmitDailyReportResponse:
         branch_id = self._directory.tenant(principal(), request.branch_name)
         receipt = await self._daily.submit(
@@ -109,7 +109,7 @@ class BranchServicer(branch_pb2_grpc.BranchServiceServicer):
         )
 
     async def ReportInventory(
-        self, request: branch_pb2.ReportInventoryRequest, context: grpc.aio.ServicerContext
+        self, request: branch_pb2.ReportInventoryRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> branch_pb2.ReportInventoryResponse:
         branch_id = self._directory.tenant(principal(), request.branch_name)
         items = [
@@ -129,7 +129,7 @@ class BranchServicer(branch_pb2_grpc.BranchServiceServicer):
         return branch_pb2.ReportInventoryResponse()
 
 
-async def install_branch_stores(core: Core, accounts: Accounts, server: Registrar) -> None:
+async def install_branch_stores(core: Core, accounts: Accounts, server: grpc.aio.Server) -> None:
     """Loads the configured branches and adds BranchService and ReportService to ``server``."""
     directory = BranchDirectory(core, accounts)
     await directory.load_configured()

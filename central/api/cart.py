@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
 
 from central.api.convert import cart_line
@@ -17,13 +19,13 @@ class CartServicer(cart_pb2_grpc.CartServiceServicer):
         self._cart = cart
 
     async def AddCartItem(
-        self, request: cart_pb2.AddCartItemRequest, context: grpc.aio.ServicerContext
+        self, request: cart_pb2.AddCartItemRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cart_pb2.AddCartItemResponse:
         line = await self._cart.add(principal().subject_id, request.stock_line_id, request.quantity)
         return cart_pb2.AddCartItemResponse(line=cart_line(line))
 
     async def RemoveCartItem(
-        self, request: cart_pb2.RemoveCartItemRequest, context: grpc.aio.ServicerContext
+        self, request: cart_pb2.RemoveCartItemRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cart_pb2.RemoveCartItemResponse:
         released = await self._cart.remove(
             principal().subject_id, request.stock_line_id, request.reservation_id
@@ -31,7 +33,7 @@ class CartServicer(cart_pb2_grpc.CartServiceServicer):
         return cart_pb2.RemoveCartItemResponse(released_quantity=released)
 
     async def GetCart(
-        self, request: cart_pb2.GetCartRequest, context: grpc.aio.ServicerContext
+        self, request: cart_pb2.GetCartRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> cart_pb2.GetCartResponse:
         lines = await self._cart.view(principal().subject_id)
         total = sum(line.quantity * line.unit_price_cents for line in lines)

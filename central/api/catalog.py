@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import grpc
 
@@ -18,7 +19,7 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
         self._catalog = catalog
 
     async def ListStockLines(
-        self, request: catalog_pb2.ListStockLinesRequest, context: grpc.aio.ServicerContext
+        self, request: catalog_pb2.ListStockLinesRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> catalog_pb2.ListStockLinesResponse:
         month, state, lines = self._catalog.list(CatalogFilter(request.product, request.manufacturer_name))
         paused, month_seconds = self._catalog.clock()
@@ -31,7 +32,7 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
         )
 
     async def WatchCatalog(
-        self, request: catalog_pb2.WatchCatalogRequest, context: grpc.aio.ServicerContext
+        self, request: catalog_pb2.WatchCatalogRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> AsyncIterator[catalog_pb2.WatchCatalogResponse]:
         where = CatalogFilter(request.product, request.manufacturer_name)
         async for update in self._catalog.watch(where):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
 
 from central.service.accounts import Accounts, CardInput
@@ -22,7 +24,7 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
         self._months = months
 
     async def RegisterCustomer(
-        self, request: customer_pb2.RegisterCustomerRequest, context: grpc.aio.ServicerContext
+        self, request: customer_pb2.RegisterCustomerRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> customer_pb2.RegisterCustomerResponse:
         card = _card(request.card) if request.HasField("card") else None
         done = await self._accounts.register(request.name, card)
@@ -31,13 +33,13 @@ class CustomerServicer(customer_pb2_grpc.CustomerServiceServicer):
         )
 
     async def UpdatePaymentCard(
-        self, request: customer_pb2.UpdatePaymentCardRequest, context: grpc.aio.ServicerContext
+        self, request: customer_pb2.UpdatePaymentCardRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> customer_pb2.UpdatePaymentCardResponse:
         last4 = await self._accounts.update_card(principal().subject_id, _card(request.card))
         return customer_pb2.UpdatePaymentCardResponse(card_last4=last4)
 
     async def FinishShopping(
-        self, request: customer_pb2.FinishShoppingRequest, context: grpc.aio.ServicerContext
+        self, request: customer_pb2.FinishShoppingRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> customer_pb2.FinishShoppingResponse:
         count = await self._months.finish_shopping(principal().subject_id, request.month)
         return customer_pb2.FinishShoppingResponse(finished_shoppers=count)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 import grpc
 
@@ -36,7 +37,7 @@ class ManufacturerLinkServicer(manufacturer_pb2_grpc.ManufacturerLinkServiceServ
     async def Connect(
         self,
         request_iterator: AsyncIterator[manufacturer_pb2.ConnectRequest],
-        context: grpc.aio.ServicerContext,
+        context: grpc.aio.ServicerContext[Any, Any],
     ) -> AsyncIterator[manufacturer_pb2.ConnectResponse]:
         caller = principal()
         try:

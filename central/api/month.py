@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import grpc
 
@@ -35,7 +36,7 @@ class MonthServicer(month_pb2_grpc.MonthServiceServicer):
         self._pauses = pauses
 
     async def OpenMonth(
-        self, request: month_pb2.OpenMonthRequest, context: grpc.aio.ServicerContext
+        self, request: month_pb2.OpenMonthRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> month_pb2.OpenMonthResponse:
         opened = await self._months.open_month(
             request.offer_deadline_ms, request.expected_shoppers, request.close_after_seconds
@@ -49,19 +50,19 @@ class MonthServicer(month_pb2_grpc.MonthServiceServicer):
         )
 
     async def CloseMonth(
-        self, request: month_pb2.CloseMonthRequest, context: grpc.aio.ServicerContext
+        self, request: month_pb2.CloseMonthRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> month_pb2.CloseMonthResponse:
         status = await self._months.close_month(request.month, CloseReason.OPERATOR)
         return month_pb2.CloseMonthResponse(status=month_status(status))
 
     async def GetMonthStatus(
-        self, request: month_pb2.GetMonthStatusRequest, context: grpc.aio.ServicerContext
+        self, request: month_pb2.GetMonthStatusRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> month_pb2.GetMonthStatusResponse:
         status = await self._months.status(request.month)
         return month_pb2.GetMonthStatusResponse(status=month_status(status))
 
     async def SubmitOffer(
-        self, request: month_pb2.SubmitOfferRequest, context: grpc.aio.ServicerContext
+        self, request: month_pb2.SubmitOfferRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> month_pb2.SubmitOfferResponse:
         caller = principal()
         if caller.role is Role.MANUFACTURER and request.manufacturer_name != caller.name:
@@ -75,18 +76,18 @@ class MonthServicer(month_pb2_grpc.MonthServiceServicer):
         return month_pb2.SubmitOfferResponse(stock_lines=[stock_line(line) for line in created])
 
     async def ListManufacturers(
-        self, request: month_pb2.ListManufacturersRequest, context: grpc.aio.ServicerContext
+        self, request: month_pb2.ListManufacturersRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> month_pb2.ListManufacturersResponse:
         return month_pb2.ListManufacturersResponse(manufacturers=await self._list_manufacturers())
 
     async def PauseMonth(
-        self, request: month_pb2.PauseMonthRequest, context: grpc.aio.ServicerContext
+        self, request: month_pb2.PauseMonthRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> month_pb2.PauseMonthResponse:
         status = await self._pauses.pause(request.month)
         return month_pb2.PauseMonthResponse(status=month_status(status))
 
     async def ResumeMonth(
-        self, request: month_pb2.ResumeMonthRequest, context: grpc.aio.ServicerContext
+        self, request: month_pb2.ResumeMonthRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> month_pb2.ResumeMonthResponse:
         status = await self._pauses.resume(request.month)
         return month_pb2.ResumeMonthResponse(status=month_status(status))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
 
 from central.api.convert import order
@@ -17,13 +19,13 @@ class OrderServicer(order_pb2_grpc.OrderServiceServicer):
         self._checkout = checkout
 
     async def Checkout(
-        self, request: order_pb2.CheckoutRequest, context: grpc.aio.ServicerContext
+        self, request: order_pb2.CheckoutRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> order_pb2.CheckoutResponse:
         result = await self._checkout.checkout(principal().subject_id, request.idempotency_key)
         return order_pb2.CheckoutResponse(order=order(result.order), replayed=result.replayed)
 
     async def ListOrders(
-        self, request: order_pb2.ListOrdersRequest, context: grpc.aio.ServicerContext
+        self, request: order_pb2.ListOrdersRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> order_pb2.ListOrdersResponse:
         views = await self._checkout.history(principal().subject_id, request.limit)
         return order_pb2.ListOrdersResponse(orders=[order(view) for view in views])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
 
 from central.branches import BranchReports
@@ -16,7 +18,7 @@ class ReportServicer(report_pb2_grpc.ReportServiceServicer):
         self._reports = reports
 
     async def GetBranchRevenue(
-        self, request: report_pb2.GetBranchRevenueRequest, context: grpc.aio.ServicerContext
+        self, request: report_pb2.GetBranchRevenueRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> report_pb2.GetBranchRevenueResponse:
         days = await self._reports.revenue(request.branch_name)
         return report_pb2.GetBranchRevenueResponse(
@@ -35,7 +37,7 @@ class ReportServicer(report_pb2_grpc.ReportServiceServicer):
         )
 
     async def GetInventoryValue(
-        self, request: report_pb2.GetInventoryValueRequest, context: grpc.aio.ServicerContext
+        self, request: report_pb2.GetInventoryValueRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> report_pb2.GetInventoryValueResponse:
         rows = await self._reports.inventory_value()
         return report_pb2.GetInventoryValueResponse(
@@ -48,7 +50,7 @@ class ReportServicer(report_pb2_grpc.ReportServiceServicer):
         )
 
     async def ListTopProducts(
-        self, request: report_pb2.ListTopProductsRequest, context: grpc.aio.ServicerContext
+        self, request: report_pb2.ListTopProductsRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> report_pb2.ListTopProductsResponse:
         rows = await self._reports.top_products(request.limit)
         return report_pb2.ListTopProductsResponse(
@@ -59,7 +61,7 @@ class ReportServicer(report_pb2_grpc.ReportServiceServicer):
         )
 
     async def ListLowStockAlerts(
-        self, request: report_pb2.ListLowStockAlertsRequest, context: grpc.aio.ServicerContext
+        self, request: report_pb2.ListLowStockAlertsRequest, context: grpc.aio.ServicerContext[Any, Any]
     ) -> report_pb2.ListLowStockAlertsResponse:
         rows = await self._reports.open_alerts()
         return report_pb2.ListLowStockAlertsResponse(

@@ -15,7 +15,7 @@ from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel
 from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
-from tests.helpers import Stubs, register
+from tests.helpers import Stubs, next_reply, register
 from tests.processes import node_process, stop
 
 pytestmark = pytest.mark.e2e
@@ -112,7 +112,7 @@ async def test_sigterm_with_an_open_catalog_watch_exits_promptly(tmp_path: Path)
             watch = catalog_pb2_grpc.CatalogServiceStub(channel).WatchCatalog(
                 catalog_pb2.WatchCatalogRequest(), metadata=ann, timeout=60
             )
-            assert (await watch.read()).snapshot
+            assert (await next_reply(watch)).snapshot
             started = time.monotonic()
             proc.send_signal(signal.SIGTERM)
             # Well inside the 5 s grace: the watch ends when shutdown starts.

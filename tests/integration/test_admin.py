@@ -19,7 +19,7 @@ from generated.distribution.v1 import branch_pb2, branch_pb2_grpc, common_pb2, m
 from nodekit.auth import bearer_metadata
 from nodekit.ports import free_port
 from nodekit.timestamps import to_timestamp
-from tests.helpers import Stubs, add, checkout, register
+from tests.helpers import Stubs, add, checkout, next_reply, register
 from tests.processes import ROOT, node_env
 
 NORTH = bearer_metadata("north-key")
@@ -157,7 +157,7 @@ async def stream_sales(central: RunningCentral, prices: list[int]) -> None:
             payment_method=branch_pb2.PAYMENT_METHOD_CASH,
         )
         await call.write(branch_pb2.StreamSalesRequest(sale=sale))
-        reply = await call.read()
+        reply = await next_reply(call)
         assert [ack.sequence for ack in reply.acks.acks] == [sequence]
     await call.done_writing()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import grpc
@@ -28,7 +28,7 @@ def _snapshot(rc: RunningCentral) -> tuple[list[tuple[Any, ...]], int, int, int]
     return lines, moves, orders, customers
 
 
-Case = Callable[[Stubs, Md, int], Coroutine[Any, Any, object]]
+Case = Callable[[Stubs, Md, int], Awaitable[object]]
 
 CASES: dict[str, tuple[Case, grpc.StatusCode, str]] = {
     "quantity zero": (
@@ -178,7 +178,7 @@ async def test_unexpected_errors_do_not_leak_python_text(rc: RunningCentral, stu
     async def broken(*_: object) -> object:
         raise RuntimeError("secret internal detail /etc/passwd")
 
-    rc.central.checkout.history = broken  # type: ignore[method-assign]
+    rc.central.checkout.history = broken  # type: ignore[method-assign, assignment]
     error = await fails(stubs.orders.ListOrders(order_pb2.ListOrdersRequest(), metadata=ann, timeout=5))
     assert error.code == grpc.StatusCode.INTERNAL
     assert "secret" not in error.message and "RuntimeError" not in error.message

@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import sys
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -61,7 +62,7 @@ async def sell_steadily(branch: Branch, count: int, sold: list[int]) -> None:
     """Rings up ``count`` one-item sales, a few milliseconds apart so the stream is busy."""
     for n in range(count):
         till = Till(utcnow(), "2025-06-01", "ON", PAYMENT_METHODS[n % 4], "")
-        outcome = await branch.store.write(lambda c, t=till: sell(c, [("apple", 1)], t))
+        outcome = await branch.store.write(partial(sell, basket=[("apple", 1)], till=till))
         assert outcome.sale is not None
         sold.append(outcome.sale.sequence)
         branch.stream.notify()

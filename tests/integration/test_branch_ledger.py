@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import cast
 
 import grpc
 import pytest
@@ -24,7 +25,7 @@ from generated.distribution.v1 import (
 )
 from nodekit.auth import bearer_metadata
 from nodekit.timestamps import to_timestamp
-from tests.helpers import fails
+from tests.helpers import fails, next_reply
 
 NORTH, SOUTH = bearer_metadata("north-key"), bearer_metadata("south-key")
 DAY = "2025-05-06"
@@ -59,12 +60,12 @@ async def stream(
 ) -> tuple[int, list[branch_pb2.SaleAck]]:
     """Sends ``messages`` on one stream; returns the resume point and the acks."""
     call = branch_pb2_grpc.BranchServiceStub(rc.channel).StreamSales(metadata=metadata, timeout=10)
-    first = await call.read()
+    first = await next_reply(call)
     for message in messages:
         await call.write(message)
     await call.done_writing()
-    acks = []
-    while (reply := await call.read()) is not grpc.aio.EOF:
+    acks: list[branch_pb2.SaleAck] = []
+    while isinstance(reply := await call.read(), branch_pb2.StreamSalesResponse):
         acks.extend(reply.acks.acks)
     return first.resume.last_sequence, acks
 
@@ -115,8 +116,9 @@ async def test_sales_read_while_the_writer_is_busy_share_one_commit_and_one_mess
     events = [event async for event in ledger.stream(1, arriving_at_once())]
     # The window (256) fills before the writer runs: one run, then the rest as the next.
     assert events[0] == 0
-    assert [len(acks) for acks in events[1:]] == [WINDOW, 300 - WINDOW]
-    assert [ack.sequence for acks in events[1:] for ack in acks] == list(range(1, 301))
+    batches = cast(list[list[branch_pb2.SaleAck]], events[1:])
+    assert [len(acks) for acks in batches] == [WINDOW, 300 - WINDOW]
+    assert [ack.sequence for acks in batches for ack in acks] == list(range(1, 301))
 
 
 async def test_a_used_transaction_id_is_refused_and_the_sales_before_it_are_kept(

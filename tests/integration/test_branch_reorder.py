@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ async def test_crossing_the_reorder_point_yields_exactly_one_reorder(tmp_path: P
             day = "2025-06-01"
             for _ in range(6):  # 10 -> 8 -> 6 -> 4 -> 2 (crossed) -> 0 -> lost sale
                 till = Till(utcnow(), day, "ON", "cash", "")
-                await branch.store.write(lambda c, t=till: sell(c, [("apple", 2)], t))
+                await branch.store.write(partial(sell, basket=[("apple", 2)], till=till))
             branch.office.wake()
             await assert_eventually(lambda: shelf(10), 15, "apple restocked after the crossing")
             await branch.office.tick()  # another pass finds nothing to reorder
@@ -94,23 +95,25 @@ async def test_a_reorder_retried_after_a_crash_reuses_its_key_and_buys_once(tmp_
                 )
 
             await assert_eventually(stocked, 15, "first stock of apple")
+
             # The crash: an alert whose checkout went through, but the branch died before booking it.
-            alert_id = await branch.store.write(
-                lambda c: int(
-                    c.execute(
-                        insert(alerts).values(
-                            product="apple",
-                            quantity=2,
-                            reorder_point=3,
-                            raised_at=utcnow(),
-                            state="checkout",
-                            attempt=1,
-                            order_id="",
-                            received=0,
-                        )
-                    ).inserted_primary_key[0]
-                )
-            )
+            def raise_alert(c: Connection) -> int:
+                key = c.execute(
+                    insert(alerts).values(
+                        product="apple",
+                        quantity=2,
+                        reorder_point=3,
+                        raised_at=utcnow(),
+                        state="checkout",
+                        attempt=1,
+                        order_id="",
+                        received=0,
+                    )
+                ).inserted_primary_key
+                assert key is not None
+                return int(key[0])
+
+            alert_id = await branch.store.write(raise_alert)
             (alert,) = await branch.store.read(low_stock.open_alerts)
             hq = branch.hq
             offer = (await hq.offers("apple"))[0]
@@ -207,7 +210,7 @@ async def test_units_left_in_the_cart_by_a_crash_are_settled_first_and_every_uni
         day = "2025-06-01"
         for product in ("apple", "pear"):
             till = Till(utcnow(), day, "ON", "cash", "")
-            await store.write(lambda c, t=till, p=product: sell(c, [(p, 8)], t))
+            await store.write(partial(sell, basket=[(product, 8)], till=till))
         if marked:
             await store.write(
                 lambda c: c.execute(

@@ -15,7 +15,7 @@ from central.testing import running_central
 from generated.distribution.v1 import branch_pb2_grpc, cart_pb2, catalog_pb2, catalog_pb2_grpc
 from nodekit.auth import bearer_metadata
 from nodekit.status import from_rpc_error
-from tests.helpers import Stubs, assert_eventually, open_month_with, register
+from tests.helpers import Stubs, assert_eventually, next_reply, open_month_with, register
 
 WORKERS = 24
 
@@ -69,7 +69,7 @@ async def test_open_streams_end_at_once_when_the_central_stops() -> None:
         watch = catalog_pb2_grpc.CatalogServiceStub(rc.channel).WatchCatalog(
             catalog_pb2.WatchCatalogRequest(), metadata=ann, timeout=30
         )
-        assert (await watch.read()).snapshot
+        assert (await next_reply(watch)).snapshot
         sales: Any = branch_pb2_grpc.BranchServiceStub(rc.channel).StreamSales(
             metadata=bearer_metadata("north-key-123"), timeout=30
         )

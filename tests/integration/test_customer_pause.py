@@ -8,6 +8,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,9 @@ class Offering:
     async def collect(self, month: int, deadline_s: float) -> tuple[list[str], list[str]]:
         await self._desk.submit_offer("Acme", month, OFFERS)
         return ["Acme"], []
+
+    def relay(self, month: int, due_at: datetime) -> None:
+        """Nothing to relay: the test runs one central."""
 
 
 @pytest.fixture

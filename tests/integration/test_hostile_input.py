@@ -77,10 +77,12 @@ async def _send_raw(channel: grpc.aio.Channel, method: str, data: bytes, metadat
             while await call.read() is not grpc.aio.EOF:
                 pass
         elif name in SERVER_STREAMS:
-            async for _ in channel.unary_stream(method)(data, metadata=metadata, timeout=10):
+            watch: grpc.aio.UnaryStreamMultiCallable[bytes, bytes] = channel.unary_stream(method)
+            async for _ in watch(data, metadata=metadata, timeout=10):
                 pass
         else:
-            await channel.unary_unary(method)(data, metadata=metadata, timeout=10)
+            unary: grpc.aio.UnaryUnaryMultiCallable[bytes, bytes] = channel.unary_unary(method)
+            await unary(data, metadata=metadata, timeout=10)
     except grpc.aio.AioRpcError as error:
         remote = from_rpc_error(error)
         assert (remote.reason, remote.message) == (
@@ -173,7 +175,7 @@ async def _stream(rc: RunningCentral, messages: list[branch_pb2.StreamSalesReque
         await call.write(message)
     await call.done_writing()
     acked: list[int] = []
-    while (reply := await call.read()) is not grpc.aio.EOF:
+    while isinstance(reply := await call.read(), branch_pb2.StreamSalesResponse):
         acked.extend(ack.sequence for ack in reply.acks.acks)
     return acked
 

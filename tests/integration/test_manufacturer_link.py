@@ -22,7 +22,7 @@ from generated.distribution.v1 import (
     order_pb2,
 )
 from nodekit.auth import bearer_metadata
-from tests.helpers import Stubs, add, assert_eventually, checkout, fails, register
+from tests.helpers import Stubs, add, assert_eventually, checkout, fails, next_reply, register
 
 KEYS = {"Acme": "acme-key-1", "Bolt": "bolt-key-1", "Silent": "silent-key-1", "Absent": "absent-key-1"}
 WAIT_S = 10.0
@@ -39,13 +39,13 @@ class FakeManufacturer:
 
     async def hello(self) -> manufacturer_pb2.Welcome:
         await self.call.write(manufacturer_pb2.ConnectRequest(hello=manufacturer_pb2.Hello()))
-        first = await asyncio.wait_for(self.call.read(), WAIT_S)
+        first = await asyncio.wait_for(next_reply(self.call), WAIT_S)
         assert first.WhichOneof("message") == "welcome", first
         self._reader = asyncio.create_task(self._read())
         return first.welcome
 
     async def _read(self) -> None:
-        while (message := await self.call.read()) is not grpc.aio.EOF:
+        while isinstance(message := await self.call.read(), manufacturer_pb2.ConnectResponse):
             await self.inbox.put(message)
 
     async def next(self, kind: str) -> manufacturer_pb2.ConnectResponse:

@@ -11,7 +11,16 @@ import pytest
 
 from central.testing import RunningCentral, running_central
 from generated.distribution.v1 import catalog_pb2, common_pb2, month_pb2
-from tests.helpers import TIMEOUT, Stubs, assert_eventually, fails, open_month_with, register, status
+from tests.helpers import (
+    TIMEOUT,
+    Stubs,
+    assert_eventually,
+    fails,
+    next_reply,
+    open_month_with,
+    register,
+    status,
+)
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -151,13 +160,13 @@ async def test_the_catalog_tells_watchers_and_listers_of_the_pause(rc: RunningCe
     await open_month_with(rc, stubs, {"jam": 5})
     ann = await register(stubs, "ann")
     watch = stubs.catalog.WatchCatalog(catalog_pb2.WatchCatalogRequest(), metadata=ann, timeout=TIMEOUT)
-    first = await watch.read()
+    first = await next_reply(watch)
     assert first.snapshot and not first.month_paused
     await pause(rc, stubs)
     started = time.monotonic()
-    message = await watch.read()
+    message = await next_reply(watch)
     while not message.month_paused and time.monotonic() - started < TIMEOUT:
-        message = await watch.read()
+        message = await next_reply(watch)
     assert message.snapshot and message.month_paused
     assert [line.product for line in message.stock_lines] == ["jam"]
     listed = await stubs.catalog.ListStockLines(
@@ -165,8 +174,8 @@ async def test_the_catalog_tells_watchers_and_listers_of_the_pause(rc: RunningCe
     )
     assert listed.month_paused
     await resume(rc, stubs)
-    message = await watch.read()
+    message = await next_reply(watch)
     while message.month_paused and time.monotonic() - started < TIMEOUT:
-        message = await watch.read()
+        message = await next_reply(watch)
     assert message.snapshot and not message.month_paused
     watch.cancel()

@@ -28,7 +28,17 @@ from generated.distribution.v1 import (
     order_pb2,
 )
 from nodekit.auth import bearer_metadata
-from tests.helpers import Stubs, add, assert_eventually, checkout, fails, open_month_with, register, status
+from tests.helpers import (
+    Stubs,
+    add,
+    assert_eventually,
+    checkout,
+    fails,
+    next_reply,
+    open_month_with,
+    register,
+    status,
+)
 
 CUT_S = 0.3
 
@@ -230,7 +240,7 @@ async def test_a_cut_open_month_still_opens_with_the_offers_that_arrived(tmp_pat
         silent = link.Connect(metadata=bearer_metadata(keys["Silent"]))
         try:
             await silent.write(manufacturer_pb2.ConnectRequest(hello=manufacturer_pb2.Hello()))
-            welcome = await asyncio.wait_for(silent.read(), 10)
+            welcome = await asyncio.wait_for(next_reply(silent), 10)
             assert welcome.WhichOneof("message") == "welcome"
             request = month_pb2.OpenMonthRequest(offer_deadline_ms=1500)
             await cut(stubs.months.OpenMonth(request, metadata=rc.operator_metadata, timeout=CUT_S))

@@ -22,6 +22,7 @@ from tests.helpers import (
     assert_eventually,
     checkout,
     fails,
+    next_reply,
     open_month_with,
     register,
     status,
@@ -97,14 +98,14 @@ async def test_watch_sends_snapshot_then_changes(rc: RunningCentral, stubs: Stub
     ann = await register(stubs, "ann")
     call = stubs.catalog.WatchCatalog(catalog_pb2.WatchCatalogRequest(), metadata=ann, timeout=10)
     try:
-        first = await call.read()
+        first = await next_reply(call)
         assert first.snapshot
         assert {line.product: line.available for line in first.stock_lines} == {
             "bolts": 5,
             "nuts": 5,
         }
         await add(stubs, ann, lines["bolts"], 5)
-        change = await call.read()
+        change = await next_reply(call)
         assert not change.snapshot
         assert [(line.product, line.available) for line in change.stock_lines] == [("bolts", 0)]
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -18,7 +19,7 @@ def test_an_id_is_a_version_7_uuid_in_32_hex_digits() -> None:
 
 def test_ids_are_unique_and_start_with_their_millisecond(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = iter([1_700_000_000_123_456_789] * 500 + [1_700_000_000_124_000_000] * 500)
-    monkeypatch.setattr(ids.time, "time_ns", lambda: next(clock))
+    monkeypatch.setattr(time, "time_ns", lambda: next(clock))
     made = [ids.new_id() for _ in range(1000)]
     assert len(set(made)) == 1000
     assert {int(m[:12], 16) for m in made[:500]} == {1_700_000_000_123}

@@ -11,10 +11,14 @@ import pytest
 from launcher.settings import REPO_ROOT, Settings, parse_settings, sqlite_url
 
 
-def test_defaults_make_a_fresh_run_dir_under_runs_with_a_sqlite_file_in_it() -> None:
+def test_defaults_make_a_fresh_run_dir_under_runs_with_a_sqlite_file_in_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under the directory the command runs in, not the installed package's.
+    monkeypatch.chdir(tmp_path)
     settings = parse_settings([], now=datetime(2030, 1, 2, 3, 4, 5, 6))
 
-    assert settings.run_dir == REPO_ROOT / "runs" / "20300102-030405-000006"
+    assert settings.run_dir == tmp_path.resolve() / "runs" / "20300102-030405-000006"
     assert settings.db_url == f"sqlite+aiosqlite:///{settings.run_dir}/central.sqlite3"
     assert (settings.months, settings.manufacturers, settings.customers, settings.branches) == (
         3,

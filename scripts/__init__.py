@@ -1,0 +1,1 @@
+"""Developer scripts: stub generation, the README configuration table, the web screenshots."""
