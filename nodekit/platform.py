@@ -45,7 +45,7 @@ def node_stop_signals(platform: str | None = None) -> tuple[signal.Signals, ...]
 def launcher_stop_signals(platform: str | None = None) -> tuple[signal.Signals, ...]:
     """The signals that stop the launcher: SIGINT, SIGTERM, and SIGHUP (POSIX) or SIGBREAK (Windows).
 
-    SIGHUP comes when the terminal closes; a closed console window on Windows raises SIGBREAK.
+    SIGHUP comes when the terminal closes; SIGBREAK is Ctrl-Break in the console.
     """
     if is_windows(platform):
         return _present("SIGINT", "SIGTERM", "SIGBREAK")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import subprocess
 import sys
@@ -157,3 +158,30 @@ def test_every_launcher_and_node_module_imports_without_posix_only_names() -> No
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "imported 0 failures [] ran 7"
+
+
+# Re-runs itself with the bootstrap's ``rerun``; the second run prints its pid and exits 3.
+RERUN = """
+import os, sys
+import bootstrap
+if len(sys.argv) > 2:
+    print("rerun", os.getpid(), "first", sys.argv[2], flush=True)
+    raise SystemExit(3)
+bootstrap.rerun([sys.executable, sys.argv[0], sys.argv[1], str(os.getpid())], platform=sys.argv[1])
+"""
+
+
+@pytest.mark.parametrize(("platform", "same_process"), [("linux", True), ("win32", False)])
+def test_the_bootstrap_reruns_in_place_on_posix_and_waits_for_the_rerun_on_windows(
+    tmp_path: Path, platform: str, same_process: bool
+) -> None:
+    script = tmp_path / "rerun.py"
+    script.write_text(RERUN, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    argv = [sys.executable, str(script), platform]
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=env) as done:
+        out, _ = done.communicate(timeout=60)
+    _, rerun_pid, _, first_pid = out.split()
+    assert done.returncode == 3
+    assert int(first_pid) == done.pid
+    assert (int(rerun_pid) == done.pid) is same_process
