@@ -53,7 +53,7 @@ async def test_a_real_central_stops_cleanly_when_its_launcher_is_killed_without_
     )
     log = tmp_path / "logs" / "central.log"
     try:
-        await eventually((tmp_path / "pids.json").exists)
+        await eventually((tmp_path / "pids.json").exists, timeout_s=60)
         child = json.loads((tmp_path / "pids.json").read_text())["children"]["central"]["pid"]
         await eventually(lambda: "central listening" in log.read_text(), timeout_s=60)
     finally:
