@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import venv
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -82,4 +84,18 @@ def ensure_environment(extras: Sequence[str] = ()) -> None:
     if todo is not None:
         _install(todo)
     if not _inside_venv():
-        os.execv(str(_venv_python()), [str(_venv_python()), *sys.argv])
+        rerun([str(_venv_python()), *sys.argv])
+
+
+def rerun(argv: Sequence[str], platform: str = sys.platform) -> NoReturn:
+    """Runs ``argv`` in place of this process and ends with its exit code.
+
+    POSIX replaces the process. Windows has no such call: there ``os.execv`` starts a
+    new process and ends this one, so the console stops waiting and prompts over the
+    run. So on Windows this process waits for the new one, ignoring Ctrl-C, which the
+    new one (same console) gets and handles itself.
+    """
+    if platform != "win32":
+        os.execv(argv[0], list(argv))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise SystemExit(subprocess.call(list(argv)))

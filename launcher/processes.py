@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ctypes
 import json
 import logging
@@ -13,6 +12,9 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from nodekit.lifeline import LIFELINE_ENV, LIFELINE_STDIN
+from nodekit.platform import ask_group_to_stop, kill_group, new_group_options
 
 logger = logging.getLogger(__name__)
 
@@ -86,14 +88,15 @@ def read_tail(path: Path, lines: int = TAIL_LINES) -> tuple[str, ...]:
     return tuple(text.splitlines()[-lines:])
 
 
-def _die_with_parent_hook() -> Callable[[], None] | None:
+def _die_with_parent_hook(platform: str) -> Callable[[], None] | None:
     """A pre-exec hook that makes the kernel SIGTERM the child if the launcher dies.
 
     try/finally covers exceptions and signals we can catch; this covers SIGKILL of
     the launcher, which would otherwise orphan the children (they are in their own
-    sessions, so the terminal's signals do not reach them). Linux only.
+    sessions, so the terminal's signals do not reach them). Linux only; the lifeline
+    (the child's stdin) does the same everywhere for children that run on nodekit.
     """
-    if not sys.platform.startswith("linux"):
+    if not platform.startswith("linux"):
         return None
     try:
         prctl = ctypes.CDLL(None, use_errno=True).prctl
@@ -113,12 +116,26 @@ def _die_with_parent_hook() -> Callable[[], None] | None:
 class Supervisor:
     """Owns every child process of a run.
 
-    Children run in their own process group (``start_new_session``), so Ctrl-C in the
-    terminal reaches only the launcher, which then stops them in order; a signal to
-    the group also reaches anything a child started itself.
+    Children run in their own process group (a session on POSIX, a console process
+    group on Windows), so Ctrl-C in the terminal reaches only the launcher, which then
+    stops them in order; on POSIX a signal to the group also reaches anything a child
+    started itself. Each child's stdin is a pipe the launcher holds: its lifeline.
+
+    Args:
+        run_dir: Where ``logs/`` and ``pids.json`` go.
+        cwd: The children's working directory (on their import path too).
+        env: Their base environment; the launcher's by default.
+        platform: Whose process handling to use; ``sys.platform`` unless a test forces another.
     """
 
-    def __init__(self, run_dir: Path, cwd: Path, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        run_dir: Path,
+        cwd: Path,
+        env: Mapping[str, str] | None = None,
+        *,
+        platform: str = sys.platform,
+    ) -> None:
         self._logs = run_dir / "logs"
         self._pids_file = run_dir / "pids.json"
         self._cwd = cwd
@@ -129,13 +146,15 @@ class Supervisor:
             "PYTHONUNBUFFERED": "1",
             # The node packages import each other from the repository, installed or not.
             "PYTHONPATH": os.pathsep.join(p for p in (str(cwd), base.get("PYTHONPATH")) if p),
+            LIFELINE_ENV: LIFELINE_STDIN,
         }
         self._children: dict[str, _Child] = {}
         # How often each child was started again after a deliberate kill, by slug.
         self.restarts: dict[str, int] = {}
         self._stopping = False
         self._failure: asyncio.Future[ChildExit] = asyncio.get_running_loop().create_future()
-        self._hook = _die_with_parent_hook()
+        self._platform = platform
+        self._hook = _die_with_parent_hook(platform)
 
     @property
     def pids(self) -> dict[str, int]:
@@ -162,7 +181,7 @@ class Supervisor:
         if child.process.returncode is not None:
             raise RuntimeError(f"{child.spec.label} is not running")
         child.killed_on_purpose = True
-        _signal_group(child.process.pid, signal.SIGKILL)
+        kill_group(child.process, self._platform)
         code = await child.process.wait()
         if child.watcher is not None:
             await child.watcher
@@ -185,13 +204,14 @@ class Supervisor:
         with log_path.open("ab") as log:
             process = await asyncio.create_subprocess_exec(
                 *spec.argv,
-                stdin=asyncio.subprocess.DEVNULL,
+                # Never written: the child reads end of file once the launcher is gone.
+                stdin=asyncio.subprocess.PIPE,
                 stdout=log,
                 stderr=asyncio.subprocess.STDOUT,
                 cwd=self._cwd,
                 env={**self._env, **spec.env},
-                start_new_session=True,
                 preexec_fn=self._hook,
+                **new_group_options(self._platform),
             )
         child = _Child(spec, process, log_path)
         child.watcher = asyncio.create_task(self._watch(child), name=f"watch-{spec.slug}")
@@ -229,17 +249,19 @@ class Supervisor:
         if process.returncode is not None:
             # Ended earlier (the watchdog saw it); its pid may belong to someone else by now.
             return
-        _signal_group(process.pid, signal.SIGTERM)
+        ask_group_to_stop(process, self._platform)
         try:
             await asyncio.wait_for(process.wait(), grace_s)
         except TimeoutError:
             logger.warning("%s ignored SIGTERM for %.0fs; killing it", child.spec.label, grace_s)
-        # SIGKILL the group even after a clean exit: it also ends anything the child left.
-        _signal_group(process.pid, signal.SIGKILL)
+        # Kill the group even after a clean exit: it also ends anything the child left.
+        kill_group(process, self._platform)
         await process.wait()
 
     async def _watch(self, child: _Child) -> None:
         code = await child.process.wait()
+        if child.process.stdin is not None:
+            child.process.stdin.close()
         if self._stopping or self._failure.done() or child.killed_on_purpose:
             return
         self._failure.set_result(
@@ -264,8 +286,3 @@ class Supervisor:
         temporary = self._pids_file.with_suffix(".json.tmp")
         temporary.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
         os.replace(temporary, self._pids_file)
-
-
-def _signal_group(pgid: int, sig: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, sig)

@@ -1,29 +1,35 @@
-"""Turns SIGINT, SIGTERM and SIGHUP into an awaitable, so the launcher can stop its children."""
+"""Turns the launcher's stop signals into an awaitable, so it can stop its children."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Callable
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+from nodekit.platform import install_stop_handlers, launcher_stop_signals
 
 
 class StopSignals:
-    """Catches the stop signals while active; ``received`` tells which came first."""
+    """Catches the stop signals while active; ``received`` tells which came first.
 
-    def __init__(self) -> None:
+    SIGINT, SIGTERM and SIGHUP on POSIX; SIGINT, SIGTERM and SIGBREAK on Windows.
+    """
+
+    def __init__(self, platform: str | None = None) -> None:
         self.received: signal.Signals | None = None
         self._event = asyncio.Event()
         self._loop = asyncio.get_running_loop()
+        self._signals = launcher_stop_signals(platform)
+        self._remove: Callable[[], None] | None = None
 
     def __enter__(self) -> StopSignals:
-        for sig in STOP_SIGNALS:
-            self._loop.add_signal_handler(sig, self._on_signal, sig)
+        self._remove = install_stop_handlers(self._loop, self._signals, self._on_signal)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        for sig in STOP_SIGNALS:
-            self._loop.remove_signal_handler(sig)
+        if self._remove is not None:
+            self._remove()
+            self._remove = None
 
     async def wait(self) -> signal.Signals:
         """Returns the first stop signal once one arrives."""

@@ -241,7 +241,8 @@ async def test_children_die_with_a_launcher_that_is_killed(tmp_path: Path) -> No
     )
     pids_file = tmp_path / "pids.json"
     try:
-        await eventually(pids_file.exists)
+        # The stand-in imports the whole launcher first: seconds on a busy machine.
+        await eventually(pids_file.exists, timeout_s=60)
         child = json.loads(pids_file.read_text())["children"]["orphan"]["pid"]
         await eventually(lambda: "ready" in (tmp_path / "logs" / "orphan.log").read_text())
     finally:
