@@ -15,10 +15,13 @@ from launcher.board import Board
 from launcher.board import Cast as BoardCast
 from launcher.cast import Cast, Member, Role, build_cast, central_argv, member_argv
 from launcher.central_client import CentralClient
+from launcher.central_switch import CentralSwitch
 from launcher.chaos import Chaos, Target, plan_strikes
+from launcher.control import Controls
 from launcher.display import background, shown
 from launcher.feed import follow_central
 from launcher.join import JoinInfo, key_off_the_command_line, write_join, write_operator_key
+from launcher.link_controls import SHOPPERS_LABEL, SHOPPERS_SLUG, Links
 from launcher.loss_check import ACKS_DIR, ACKS_ENV, check_lines, check_run, sqlite_path
 from launcher.months import MonthPlan, run_month
 from launcher.outage import Outage
@@ -49,6 +52,8 @@ class _Run:
 
     board: Board
     outage: Outage
+    # Every manufacturer, branch and the shoppers reach the centrals through these relays.
+    links: Links = field(default_factory=Links)
     # On a terminal the month summaries wait until the dashboard has let go of the screen.
     held_lines: list[str] | None = None
     records: list[MonthRecord] = field(default_factory=list)
@@ -92,16 +97,28 @@ def _targets(cast: Cast) -> tuple[Target, list[Target], list[Target]]:
     return target(cast.central), [target(m) for m in cast.manufacturers], [target(b) for b in cast.branches]
 
 
-async def _start_children(settings: Settings, cast: Cast, supervisor: Supervisor, target: str) -> None:
+async def _open_links(cast: Cast, links: Links, centrals: Sequence[str]) -> dict[str, str]:
+    """A relay per manufacturer and branch and one for all shoppers; slug -> the address each dials."""
+    dial = {}
+    for member in (*cast.manufacturers, *cast.branches):
+        dial[member.slug] = await links.open(member.slug, f"{member.role.value} {member.name}", centrals)
+    if cast.customers:
+        shoppers = await links.open(SHOPPERS_SLUG, SHOPPERS_LABEL, centrals, cuttable=False)
+        dial.update({member.slug: shoppers for member in cast.customers})
+    return dial
+
+
+async def _start_children(settings: Settings, cast: Cast, supervisor: Supervisor, dial: Mapping[str, str]) -> None:
     acks = settings.run_dir / ACKS_DIR
     acks.mkdir(parents=True, exist_ok=True)
     for member in cast.manufacturers:
-        await supervisor.start(_spec(member, member_argv(member, target)))
+        await supervisor.start(_spec(member, member_argv(member, dial[member.slug])))
     for member in cast.customers:
         env = {ACKS_ENV: str(acks / f"{member.slug}.txt")}
-        await supervisor.start(_spec(member, member_argv(member, target), env))
+        await supervisor.start(_spec(member, member_argv(member, dial[member.slug]), env))
     for branch in cast.branches:
-        await supervisor.start(_spec(branch, member_argv(branch, target, _branch_db(settings, branch))))
+        argv = member_argv(branch, dial[branch.slug], _branch_db(settings, branch))
+        await supervisor.start(_spec(branch, argv))
 
 
 async def _start_centrals(settings: Settings, cast: Cast, supervisor: Supervisor) -> list[str]:
@@ -123,13 +140,16 @@ async def _start_centrals(settings: Settings, cast: Cast, supervisor: Supervisor
 
 async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run: _Run, out: TextIO) -> None:
     board = run.board
-    # Several centrals: every node gets them all and spreads its calls (gRPC's round_robin).
-    target = ",".join(await _start_centrals(settings, cast, supervisor))
-    # The web node (and the endpoint of its lecturer's controls), when asked for.
+    centrals = await _start_centrals(settings, cast, supervisor)
+    # Several centrals: the launcher and the web node spread their calls (gRPC's round_robin);
+    # the other children's relays spread their connections.
+    target = ",".join(centrals)
+    dial = await _open_links(cast, run.links, centrals)
+    switch = CentralSwitch(supervisor, board, run.outage, centrals[0])
+    controls = Controls(supervisor, controllable(cast), run.links, switch)
+    # The web node (and the endpoint of its lecturer's controls), unless left out.
     web = (
-        await start_web(
-            supervisor, controllable(cast), target, cast.operator_key, settings.web_port, STARTUP_TIMEOUT_S
-        )
+        await start_web(supervisor, controls, target, cast.operator_key, settings.web_port, STARTUP_TIMEOUT_S)
         if settings.web
         else None
     )
@@ -140,7 +160,7 @@ async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run:
     # On a terminal the dashboard's header shows the same (and join.txt keeps it).
     if not run.on_screen:
         _say(out, f"central serving on {target}; logs in {settings.run_dir / 'logs'}", *join.lines())
-    await _start_children(settings, cast, supervisor, target)
+    await _start_children(settings, cast, supervisor, dial)
     board.children_started(len(supervisor.pids))
     client = CentralClient(target, cast.operator_key, run.outage)
     try:
@@ -157,6 +177,7 @@ async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run:
             await _run_months(settings, cast, supervisor, run, client, target, out)
     finally:
         await client.close()
+        await switch.close()
         if web is not None:
             await web.close()
 
@@ -319,6 +340,8 @@ async def _launch(settings: Settings, out: TextIO, err: TextIO) -> int:
         finally:
             # Also after an unexpected exception: no child may outlive the launcher.
             codes = await supervisor.stop_all()
+            # After the children: none of them loses its link while it stops.
+            await run.links.close()
         unclean = {slug: rc for slug, rc in codes.items() if rc not in (0, -signal.SIGTERM)}
         _say(
             out,

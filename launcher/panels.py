@@ -73,7 +73,10 @@ def header_panel(board: Board) -> RenderableType:
     )
     if join:
         central.append("shop: ", style="dim").append(join.shop_command, style="bold")
-    key = Text("operator key: ", style="dim")
+    key = Text()
+    if join and join.web_url:
+        key.append("web ", style="dim").append(join.web_url, style="bold").append("  ")
+    key.append("operator key: ", style="dim")
     key.append(str(join.key_file) if join else "-")
     people = board.by_hand
     key.append(f"   shoppers by hand: {len(people)}" + (f" ({', '.join(people)})" if people else "") + "   ")
