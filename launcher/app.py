@@ -108,7 +108,9 @@ async def _open_links(cast: Cast, links: Links, centrals: Sequence[str]) -> dict
     return dial
 
 
-async def _start_children(settings: Settings, cast: Cast, supervisor: Supervisor, dial: Mapping[str, str]) -> None:
+async def _start_children(
+    settings: Settings, cast: Cast, supervisor: Supervisor, dial: Mapping[str, str]
+) -> None:
     acks = settings.run_dir / ACKS_DIR
     acks.mkdir(parents=True, exist_ok=True)
     for member in cast.manufacturers:

@@ -100,7 +100,9 @@ class CentralSwitch:
 
     async def _kill(self) -> None:
         snapshot = self._board.month.snapshot
-        month = f"month {snapshot.month} +{self._board.month.elapsed_s:.1f}s" if snapshot else "between months"
+        month = (
+            f"month {snapshot.month} +{self._board.month.elapsed_s:.1f}s" if snapshot else "between months"
+        )
         self._outage.begin()
         self._board.central_seen(False)
         at = self._now()

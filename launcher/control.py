@@ -43,7 +43,13 @@ class Controls:
         links = self.links or Links()
         nodes = [self.central.node()] if self.central else []
         nodes += [
-            {"slug": s, "label": label, "running": s not in self.down, "killable": True, "link": links.state(s)}
+            {
+                "slug": s,
+                "label": label,
+                "running": s not in self.down,
+                "killable": True,
+                "link": links.state(s),
+            }
             for s, label in self.labels.items()
         ]
         nodes += [

@@ -31,7 +31,7 @@ def parse_address(address: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Connection:
     """One relayed connection: both sides' writers, and the two tasks pumping between them."""
 
@@ -63,6 +63,7 @@ class Relay:
         self._next = 0
         self._server: asyncio.Server | None = None
         self._live: set[_Connection] = set()
+        self._handlers: set[asyncio.Task[None]] = set()
         self._cut = False
         self._latency_s = 0.0
 
@@ -122,10 +123,16 @@ class Relay:
             self._server.close()
         for connection in list(self._live):
             connection.abort()
+        # The server's close leaves its connections' handlers running: they end with their aborts.
+        await asyncio.gather(*self._handlers, return_exceptions=True)
         if self._server is not None:
             await self._server.wait_closed()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        handler = asyncio.current_task()
+        if handler is not None:
+            self._handlers.add(handler)
+            handler.add_done_callback(self._handlers.discard)
         if self._cut:
             writer.transport.abort()
             return

@@ -46,7 +46,7 @@ class ControlClient:
         return nodes
 
     async def act(self, slug: str, action: str, value: str = "") -> tuple[int, dict[str, Any]]:
-        """Kills, restarts, cuts, restores or slows (``value``: ms) a node; the endpoint's status and reply."""
+        """Kills, restarts, cuts, restores or slows (``value``: ms) a node; the status and reply."""
         path = f"/nodes/{urllib.parse.quote(slug, safe='')}/{action}"
         return await self._call("POST", path + (f"/{urllib.parse.quote(value, safe='')}" if value else ""))
 

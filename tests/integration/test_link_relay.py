@@ -1,4 +1,4 @@
-"""The launcher's link relay over real loopback sockets: bytes untouched, cut and restore, latency, several centrals."""
+"""The launcher's link relay over real loopback sockets: untouched bytes, cut, latency, several centrals."""
 
 from __future__ import annotations
 
@@ -20,18 +20,28 @@ TIMEOUT_S = 10.0
 async def echo_server(tag: bytes = b"") -> AsyncIterator[str]:
     """A server that answers every chunk with ``tag`` and the chunk; yields its address."""
 
+    handlers: set[asyncio.Task[None]] = set()
+
     async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(OSError):
-            while chunk := await reader.read(65536):
-                writer.write(tag + chunk)
-                await writer.drain()
-        writer.close()
+        handler = asyncio.current_task()
+        assert handler is not None
+        handlers.add(handler)
+        try:
+            with contextlib.suppress(OSError):
+                while chunk := await reader.read(65536):
+                    writer.write(tag + chunk)
+                    await writer.drain()
+        finally:
+            await hang_up(writer)
 
     server = await asyncio.start_server(echo, "127.0.0.1", 0)
     try:
         yield f"127.0.0.1:{server.sockets[0].getsockname()[1]}"
     finally:
         server.close()
+        for handler in handlers:
+            handler.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
         await server.wait_closed()
 
 
@@ -47,6 +57,12 @@ async def relay_to(*upstreams: str) -> AsyncIterator[Relay]:
 
 async def dial(relay: Relay) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     return await asyncio.open_connection("127.0.0.1", relay.port)
+
+
+async def hang_up(writer: asyncio.StreamWriter) -> None:
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
 
 
 async def round_trip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, data: bytes) -> bytes:
@@ -70,7 +86,7 @@ async def test_bytes_pass_both_ways_untouched_and_in_order() -> None:
         writer.write(payload)
         await writer.drain()
         assert await asyncio.wait_for(reader.readexactly(len(payload)), TIMEOUT_S) == payload
-        writer.close()
+        await hang_up(writer)
 
 
 async def test_a_cut_drops_live_connections_and_refuses_new_ones_until_restored() -> None:
@@ -85,12 +101,12 @@ async def test_a_cut_drops_live_connections_and_refuses_new_ones_until_restored(
         assert await closed_by_peer(refused_reader), "a cut link must refuse new connections"
         assert relay.connections == 0
         for w in (writer, refused_writer):
-            w.close()
+            await hang_up(w)
 
         relay.restore()
         reader, writer = await dial(relay)
         assert await round_trip(reader, writer, b"back") == b"back"
-        writer.close()
+        await hang_up(writer)
 
 
 async def test_latency_delays_each_direction_and_keeps_the_order() -> None:
@@ -114,7 +130,7 @@ async def test_latency_delays_each_direction_and_keeps_the_order() -> None:
 
         relay.set_latency(0)
         assert relay.latency_ms == 0
-        writer.close()
+        await hang_up(writer)
 
 
 async def test_bad_latencies_are_refused() -> None:
@@ -134,7 +150,7 @@ async def test_connections_go_to_the_centrals_in_turn_and_skip_one_that_refuses(
                 tags.append((await round_trip(reader, writer, b"?x"))[:1])
                 # The answer is one byte longer than what was sent: read the rest.
                 await asyncio.wait_for(reader.readexactly(1), TIMEOUT_S)
-                writer.close()
+                await hang_up(writer)
         # Each new connection starts at the next central; the refusing one hands on to the one after.
         assert tags == [b"A", b"B", b"B", b"A"]
 
@@ -143,7 +159,7 @@ async def test_no_central_answering_closes_the_child_connection() -> None:
     async with relay_to(f"127.0.0.1:{free_port()}") as relay:
         reader, writer = await dial(relay)
         assert await closed_by_peer(reader)
-        writer.close()
+        await hang_up(writer)
 
 
 async def test_the_shoppers_link_is_slowed_but_never_cut() -> None:
