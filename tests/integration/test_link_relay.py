@@ -7,10 +7,12 @@ import contextlib
 import time
 from collections.abc import AsyncIterator
 
+import grpc
 import pytest
 
 from launcher.link_controls import Links
 from launcher.links import Relay
+from nodekit.health import add_health, set_serving, wait_until_serving
 from nodekit.ports import free_port
 
 TIMEOUT_S = 10.0
@@ -177,3 +179,18 @@ async def test_the_shoppers_link_is_slowed_but_never_cut() -> None:
             assert links.act("nobody", "cut")[0] == 404
         finally:
             await links.close()
+
+
+async def test_a_grpc_peer_is_seen_serving_through_a_second_of_latency() -> None:
+    server = grpc.aio.server()
+    health = add_health(server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        await set_serving(health, True)
+        async with relay_to(f"127.0.0.1:{port}") as relay:
+            relay.set_latency(1000)
+            # Every check takes two seconds or more there and back: one check's deadline must allow it.
+            await wait_until_serving(relay.address, timeout_s=30)
+    finally:
+        await server.stop(0)
