@@ -80,6 +80,9 @@ class CentralSwitch:
     async def act(self, action: str) -> Reply:
         """Kills or restarts the central; an HTTP status and a JSON reply."""
         state = self.state
+        if action == "kill" and state == "running" and self._outage.ongoing:
+            # ``--chaos`` has it down: its strike restarts it and closes the outage.
+            return 409, {"error": "the central is down already (a chaos strike)"}
         if action == "kill" and state == "running":
             await self._kill()
         elif action == "restart" and state == "down":
