@@ -23,7 +23,7 @@ from launcher.feed import follow_central
 from launcher.join import JoinInfo, key_off_the_command_line, write_join, write_operator_key
 from launcher.link_controls import SHOPPERS_LABEL, SHOPPERS_SLUG, Links
 from launcher.loss_check import ACKS_DIR, ACKS_ENV, check_lines, check_run, sqlite_path
-from launcher.months import MonthPlan, run_month
+from launcher.months import REPORTS_TIMEOUT_S, MonthPlan, run_month
 from launcher.outage import Outage
 from launcher.postgres import PostgresMissing, fresh_database, throwaway_postgres
 from launcher.processes import ChildExit, ChildSpec, Supervisor
@@ -214,6 +214,12 @@ async def _run_months(
             await chaos.settle(tasks[0])
             for strike in chaos.pending:
                 logger.warning("chaos: %s was not killed, its month closed first", strike.target.name)
+    # A link the lecturer left cut is restored: the last month's reports reach their manufacturers
+    # (the loss check wants every notice acknowledged).
+    restored = run.links.restore_all()
+    if restored:
+        logger.warning("restored the cut links of %s for the last reports", ", ".join(restored))
+        await client.wait_for_reports_delivered(REPORTS_TIMEOUT_S)
 
 
 def _print_failure(failure: ChildExit, err: TextIO) -> None:

@@ -73,6 +73,15 @@ class Links:
         logger.info("lecturer's control: %s %s %s", action, label, value)
         return 200, {}
 
+    def restore_all(self) -> list[str]:
+        """Restores every cut link; the labels of those that were cut."""
+        restored = []
+        for slug, relay in self._relays.items():
+            if relay.is_cut:
+                relay.restore()
+                restored.append(self._labels[slug])
+        return restored
+
     async def close(self) -> None:
         """Stops every relay."""
         for relay in self._relays.values():

@@ -130,9 +130,11 @@
         el("span", { class: down ? "down" : "up", text: down ? "○ " : "● " }),
         el("span", { class: "name", text: node.label }),
         el("span", { class: "note state", text: nodeState(node) }));
-      if (node.killable !== false) item.append(button("kill", "kill"), button("restart", "restart"));
-      if (node.link && node.link.cuttable) item.append(button("cut link", "cut"), button("restore link", "restore"));
-      if (node.link) item.append(" ", latencySelect(node));
+      const actions = el("div", { class: "actions" });
+      if (node.killable !== false) actions.append(button("kill", "kill"), button("restart", "restart"));
+      if (node.link && node.link.cuttable) actions.append(button("cut link", "cut"), button("restore link", "restore"));
+      if (node.link) actions.append(latencySelect(node));
+      item.append(actions);
       return item;
     }));
   }
