@@ -52,11 +52,6 @@ class Controls:
             }
             for s, label in self.labels.items()
         ]
-        nodes += [
-            {"slug": s, "label": label, "running": True, "killable": False, "link": links.state(s)}
-            for s, label in links.labels.items()
-            if s not in self.labels
-        ]
         return nodes
 
     async def act(self, slug: str, action: str, value: str = "") -> tuple[int, dict[str, object]]:

@@ -10,46 +10,31 @@ from launcher.links import MAX_LATENCY_MS, Relay
 logger = logging.getLogger(__name__)
 
 LINK_ACTIONS = ("cut", "restore", "latency")
-# All simulated customers share one relay: "slow the shoppers" is one switch, not one per shopper.
-SHOPPERS_SLUG = "shoppers"
-SHOPPERS_LABEL = "shoppers (every simulated customer)"
 
 Reply = tuple[int, dict[str, object]]
 
 
 class Links:
-    """One relay per manufacturer and branch, and one for the shoppers, each by its node's slug.
-
-    The shoppers' link is only slowed, never cut: a shopper that cannot reach the central for
-    long gives up, and the run would end as failed.
-    """
+    """One relay per manufacturer and branch, by its node's slug."""
 
     def __init__(self) -> None:
         self._relays: dict[str, Relay] = {}
         self._labels: dict[str, str] = {}
-        self._cuttable: set[str] = set()
 
-    async def open(self, slug: str, label: str, upstreams: Sequence[str], *, cuttable: bool = True) -> str:
+    async def open(self, slug: str, label: str, upstreams: Sequence[str]) -> str:
         """Starts the relay of ``slug`` in front of ``upstreams``; returns the address its child dials."""
         relay = Relay(label, upstreams)
         await relay.start()
         self._relays[slug] = relay
         self._labels[slug] = label
-        if cuttable:
-            self._cuttable.add(slug)
         return relay.address
-
-    @property
-    def labels(self) -> dict[str, str]:
-        """Slug -> label of every relayed node."""
-        return dict(self._labels)
 
     def state(self, slug: str) -> dict[str, object] | None:
         """The link of ``slug`` as the page shows it, or None if it has no relay."""
         relay = self._relays.get(slug)
         if relay is None:
             return None
-        return {"cut": relay.is_cut, "latency_ms": relay.latency_ms, "cuttable": slug in self._cuttable}
+        return {"cut": relay.is_cut, "latency_ms": relay.latency_ms}
 
     def act(self, slug: str, action: str, value: str = "") -> Reply:
         """Cuts, restores or slows the link of ``slug`` (``value``: the latency in ms)."""
@@ -63,8 +48,6 @@ class Links:
             except ValueError:
                 return 400, {"error": f"latency is a whole number of ms from 0 to {MAX_LATENCY_MS}"}
         elif action in ("cut", "restore"):
-            if slug not in self._cuttable:
-                return 409, {"error": f"the link of {label} can be slowed, not cut"}
             if relay.is_cut == (action == "cut"):
                 return 409, {"error": f"the link of {label} is {'cut' if relay.is_cut else 'up'} already"}
             relay.cut() if action == "cut" else relay.restore()

@@ -164,19 +164,20 @@ async def test_no_central_answering_closes_the_child_connection() -> None:
         await hang_up(writer)
 
 
-async def test_the_shoppers_link_is_slowed_but_never_cut() -> None:
+async def test_the_links_by_node_are_cut_restored_and_slowed_with_clear_refusals() -> None:
     links = Links()
     async with echo_server() as central:
         try:
-            await links.open("shoppers", "shoppers", [central], cuttable=False)
             await links.open("manufacturer-acme", "manufacturer Acme", [central])
-            assert links.act("shoppers", "cut")[0] == 409
-            assert links.act("shoppers", "latency", "200") == (200, {})
-            assert links.state("shoppers") == {"cut": False, "latency_ms": 200, "cuttable": False}
-            assert links.act("shoppers", "latency", "soon")[0] == 400
+            assert links.act("manufacturer-acme", "latency", "200") == (200, {})
+            assert links.act("manufacturer-acme", "latency", "soon")[0] == 400
             assert links.act("manufacturer-acme", "cut") == (200, {})
+            assert links.state("manufacturer-acme") == {"cut": True, "latency_ms": 200}
             assert links.act("manufacturer-acme", "cut")[0] == 409, "cut twice"
             assert links.act("nobody", "cut")[0] == 404
+            assert links.act("manufacturer-acme", "jump")[0] == 404
+            assert links.restore_all() == ["manufacturer Acme"]
+            assert links.state("manufacturer-acme") == {"cut": False, "latency_ms": 200}
         finally:
             await links.close()
 

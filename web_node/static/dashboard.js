@@ -132,7 +132,7 @@
         el("span", { class: "note state", text: nodeState(node) }));
       const actions = el("div", { class: "actions" });
       if (node.killable !== false) actions.append(button("kill", "kill"), button("restart", "restart"));
-      if (node.link && node.link.cuttable) actions.append(button("cut link", "cut"), button("restore link", "restore"));
+      if (node.link) actions.append(button("cut link", "cut"), button("restore link", "restore"));
       if (node.link) actions.append(latencySelect(node));
       item.append(actions);
       return item;
