@@ -106,7 +106,8 @@ class CentralSwitch:
         month = (
             f"month {snapshot.month} +{self._board.month.elapsed_s:.1f}s" if snapshot else "between months"
         )
-        self._outage.begin()
+        # Not while the month driver opens or closes a month: that call cut would fail the run.
+        await self._outage.begin_between_writes()
         self._board.central_seen(False)
         at = self._now()
         try:
