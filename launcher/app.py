@@ -16,12 +16,15 @@ from launcher.board import Board
 from launcher.board import Cast as BoardCast
 from launcher.cast import Cast, Member, Role, build_cast, central_argv, central_env, member_argv, member_env
 from launcher.central_client import CentralClient
+from launcher.central_switch import CentralSwitch
 from launcher.chaos import Chaos, Target, plan_strikes
+from launcher.control import Controls
 from launcher.display import background, shown
 from launcher.feed import follow_central
 from launcher.join import JoinInfo, write_join, write_operator_key
+from launcher.link_controls import Links
 from launcher.loss_check import ACKS_DIR, ACKS_ENV, check_database, check_lines
-from launcher.months import MonthPlan, run_month
+from launcher.months import REPORTS_TIMEOUT_S, MonthPlan, run_month
 from launcher.outage import Outage
 from launcher.postgres import PostgresMissing, fresh_database, throwaway_postgres
 from launcher.processes import ChildExit, ChildSpec, Supervisor
@@ -52,6 +55,8 @@ class _Run:
 
     board: Board
     outage: Outage
+    # Every manufacturer and branch reaches the centrals through its relay.
+    links: Links = field(default_factory=Links)
     # On a terminal the month summaries wait until the dashboard has let go of the screen.
     held_lines: list[str] | None = None
     records: list[MonthRecord] = field(default_factory=list)
@@ -95,20 +100,34 @@ def _targets(cast: Cast) -> tuple[Target, list[Target], list[Target]]:
     return target(cast.central), [target(m) for m in cast.manufacturers], [target(b) for b in cast.branches]
 
 
+async def _open_links(cast: Cast, links: Links, centrals: Sequence[str]) -> dict[str, str]:
+    """A relay per manufacturer and branch; slug -> the address each child dials.
+
+    Shoppers dial the centrals themselves: theirs is the bulk of the traffic, and carried
+    through the launcher's own event loop it slows short months measurably.
+    """
+    dial = {member.slug: ",".join(centrals) for member in cast.customers}
+    for member in (*cast.manufacturers, *cast.branches):
+        dial[member.slug] = await links.open(member.slug, f"{member.role.value} {member.name}", centrals)
+    return dial
+
+
 async def _start_children(
-    settings: Settings, cast: Cast, supervisor: Supervisor, target: str, tls: RunTls
+    settings: Settings, cast: Cast, supervisor: Supervisor, dial: Mapping[str, str], tls: RunTls
 ) -> None:
     acks = settings.run_dir / ACKS_DIR
     acks.mkdir(parents=True, exist_ok=True)
     for member in cast.manufacturers:
-        await supervisor.start(
-            _spec(member, member_argv(member, target) + tls.client_args(member.slug), member_env(member))
-        )
+        argv = member_argv(member, dial[member.slug]) + tls.client_args(member.slug)
+        await supervisor.start(_spec(member, argv, member_env(member)))
     for member in cast.customers:
         env = {ACKS_ENV: str(acks / f"{member.slug}.txt")}
-        await supervisor.start(_spec(member, member_argv(member, target) + tls.client_args(member.slug), env))
+        argv = member_argv(member, dial[member.slug]) + tls.client_args(member.slug)
+        await supervisor.start(_spec(member, argv, env))
     for branch in cast.branches:
-        argv = member_argv(branch, target, _branch_db(settings, branch)) + tls.client_args(branch.slug)
+        argv = member_argv(branch, dial[branch.slug], _branch_db(settings, branch)) + tls.client_args(
+            branch.slug
+        )
         await supervisor.start(_spec(branch, argv, member_env(branch)))
 
 
@@ -132,22 +151,28 @@ async def _start_centrals(settings: Settings, cast: Cast, supervisor: Supervisor
 async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run: _Run, out: TextIO) -> None:
     board = run.board
     tls = _run_tls(settings, cast)
-    # Several centrals: every node gets them all and spreads its calls (gRPC's round_robin).
-    target = ",".join(await _start_centrals(settings, cast, supervisor, tls))
+    centrals = await _start_centrals(settings, cast, supervisor, tls)
+    # Several centrals: the launcher and the web node spread their calls (gRPC's round_robin);
+    # the other children's relays spread their connections.
+    target = ",".join(centrals)
+    dial = await _open_links(cast, run.links, centrals)
     client = CentralClient(target, cast.operator_key, run.outage, tls.client(LAUNCHER))
     pace = PaceChoice.starting(settings.tempo)
+    switch = CentralSwitch(supervisor, board, run.outage, centrals[0], tls=tls.client(LAUNCHER))
+    controls = Controls(
+        supervisor, controllable(cast), run.links, switch, simulation=SimulationControl(client, pace)
+    )
     web: WebRun | None = None
     try:
         if settings.web:
             # The web node and the endpoint of its lecturer's controls (nodes, pause, resume, pace).
             web = await start_web(
                 supervisor,
-                controllable(cast),
+                controls,
                 target,
                 cast.operator_key,
                 settings.web_port,
                 STARTUP_TIMEOUT_S,
-                SimulationControl(client, pace),
                 tls.client_args(WEB),
             )
         key_file = write_operator_key(settings.run_dir, cast.operator_key)
@@ -157,7 +182,7 @@ async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run:
         # On a terminal the dashboard's header shows the same (and join.txt keeps it).
         if not run.on_screen:
             _say(out, f"central serving on {target}; logs in {settings.run_dir / 'logs'}", *join.lines())
-        await _start_children(settings, cast, supervisor, target, tls)
+        await _start_children(settings, cast, supervisor, dial, tls)
         board.children_started(len(supervisor.pids))
         async with background(follow_central(client, board, with_branches=bool(cast.branches))):
             await client.wait_for_manufacturers(
@@ -172,6 +197,7 @@ async def _simulate(settings: Settings, cast: Cast, supervisor: Supervisor, run:
             await _run_months(settings, cast, supervisor, run, client, target, out, pace, tls)
     finally:
         await client.close()
+        await switch.close()
         if web is not None:
             await web.close()
 
@@ -210,6 +236,12 @@ async def _run_months(
             await chaos.settle(tasks[0])
             for strike in chaos.pending:
                 logger.warning("chaos: %s was not killed, its month closed first", strike.target.name)
+    # A link the lecturer left cut is restored: the last month's reports reach their manufacturers
+    # (the loss check wants every notice acknowledged).
+    restored = run.links.restore_all()
+    if restored:
+        logger.warning("restored the cut links of %s for the last reports", ", ".join(restored))
+        await client.wait_for_reports_delivered(REPORTS_TIMEOUT_S)
 
 
 def _run_tls(settings: Settings, cast: Cast) -> RunTls:
@@ -343,6 +375,8 @@ async def _launch(settings: Settings, out: TextIO, err: TextIO) -> int:
         finally:
             # Also after an unexpected exception: no child may outlive the launcher.
             codes = await supervisor.stop_all()
+            # After the children: none of them loses its link while it stops.
+            await run.links.close()
         unclean = {slug: rc for slug, rc in codes.items() if rc not in (0, -signal.SIGTERM)}
         _say(
             out,

@@ -149,15 +149,16 @@ class CentralClient:
     ) -> OpenedMonth:
         """Opens the next month; the call lasts about as long as the offer collection."""
         await self._outage.wait_over()
-        reply = await self._months.OpenMonth(
-            month_pb2.OpenMonthRequest(
-                offer_deadline_ms=offer_deadline_ms,
-                expected_shoppers=expected_shoppers,
-                close_after_seconds=close_after_seconds,
-            ),
-            metadata=self._metadata,
-            timeout=WRITE_TIMEOUT_S + offer_deadline_ms / 1000,
-        )
+        with self._outage.writing():
+            reply = await self._months.OpenMonth(
+                month_pb2.OpenMonthRequest(
+                    offer_deadline_ms=offer_deadline_ms,
+                    expected_shoppers=expected_shoppers,
+                    close_after_seconds=close_after_seconds,
+                ),
+                metadata=self._metadata,
+                timeout=WRITE_TIMEOUT_S + offer_deadline_ms / 1000,
+            )
         return OpenedMonth(
             month=reply.month,
             state=state_name(reply.state),
@@ -180,11 +181,12 @@ class CentralClient:
     async def close_month(self, month: int) -> MonthSnapshot:
         """Closes the month as the operator (the launcher's own backstop)."""
         await self._outage.wait_over()
-        reply = await self._months.CloseMonth(
-            month_pb2.CloseMonthRequest(month=month),
-            metadata=self._metadata,
-            timeout=WRITE_TIMEOUT_S,
-        )
+        with self._outage.writing():
+            reply = await self._months.CloseMonth(
+                month_pb2.CloseMonthRequest(month=month),
+                metadata=self._metadata,
+                timeout=WRITE_TIMEOUT_S,
+            )
         return snapshot_from_proto(reply.status)
 
     async def pause_month(self) -> MonthSnapshot:

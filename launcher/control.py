@@ -1,11 +1,12 @@
-"""The lecturer's controls: a local HTTP endpoint through which the web node kills and restarts nodes.
+"""The lecturer's controls: a local HTTP endpoint through which the web node kills, restarts and cuts nodes.
 
 Bound to 127.0.0.1 on a free port and guarded by a per-run bearer token that only the web
 node gets (by environment). ``GET /nodes`` lists what can be controlled; ``POST
 /nodes/<slug>/kill`` and ``POST /nodes/<slug>/restart`` act through the supervisor, whose
-deliberate kills the watchdog does not count as failures; ``/simulation/...`` pauses, resumes
-and paces the run (``launcher.simulation_control``). The central is not offered: its
-outage must be coordinated with the month driver (``--chaos`` does that).
+deliberate kills the watchdog does not count as failures (the central's through its switch,
+in step with the month driver); ``POST /nodes/<slug>/cut``, ``.../restore`` and
+``.../latency/<ms>`` act on the node's link (its relay);
+``/simulation/...`` pauses, resumes and paces the run (``launcher.simulation_control``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from launcher.central_switch import CENTRAL_SLUG, CentralSwitch
+from launcher.link_controls import LINK_ACTIONS, Links
 from launcher.processes import Supervisor
 from launcher.simulation_control import SimulationControl
 
@@ -28,23 +31,45 @@ READ_TIMEOUT_S = 5.0
 
 @dataclass(slots=True)
 class Controls:
-    """Kills and restarts the children named in ``labels`` (slug -> label), on request."""
+    """Kills and restarts the children named in ``labels`` (slug -> label), the central and links."""
 
     supervisor: Supervisor
     labels: Mapping[str, str]
+    links: Links | None = None
+    central: CentralSwitch | None = None
     down: set[str] = field(default_factory=set)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # Pause, resume and pace (``launcher.simulation_control``), when the run offers them.
     simulation: SimulationControl | None = None
 
     def nodes(self) -> list[dict[str, object]]:
-        """Every controllable node and whether it runs."""
-        return [
-            {"slug": s, "label": label, "running": s not in self.down} for s, label in self.labels.items()
+        """Every controllable node, whether it runs, and its link (None: not relayed)."""
+        links = self.links or Links()
+        nodes = [self.central.node()] if self.central else []
+        nodes += [
+            {
+                "slug": s,
+                "label": label,
+                "running": s not in self.down,
+                "killable": True,
+                "link": links.state(s),
+            }
+            for s, label in self.labels.items()
         ]
+        return nodes
 
-    async def act(self, slug: str, action: str) -> tuple[int, dict[str, object]]:
-        """Kills or restarts ``slug``; an HTTP status and a JSON reply."""
+    async def act(self, slug: str, action: str, value: str = "") -> tuple[int, dict[str, object]]:
+        """Kills, restarts, cuts, restores or slows ``slug``; an HTTP status and a JSON reply."""
+        if action in LINK_ACTIONS and self.links is not None:
+            status, reply = self.links.act(slug, action, value)
+            return status, reply if status != 200 else {"nodes": self.nodes()}
+        if slug == CENTRAL_SLUG and self.central is not None:
+            async with self._lock:
+                try:
+                    status, reply = await self.central.act(action)
+                except (KeyError, RuntimeError) as error:
+                    return 409, {"error": f"central: {error}"}
+            return status, reply if status != 200 else {"nodes": self.nodes()}
         if slug not in self.labels:
             return 404, {"error": f"no node {slug!r} to control"}
         if action not in ("kill", "restart"):
@@ -100,8 +125,8 @@ async def _answer(
     parts = path.strip("/").split("/")
     if method == "GET" and parts == ["nodes"]:
         return 200, {"nodes": controls.nodes()}
-    if method == "POST" and len(parts) == 3 and parts[0] == "nodes":
-        return await controls.act(parts[1], parts[2])
+    if method == "POST" and len(parts) in (3, 4) and parts[0] == "nodes":
+        return await controls.act(*parts[1:])
     if parts[0] == "simulation" and controls.simulation is not None:
         return await controls.simulation.answer(method, parts[1:])
     return 404, {"error": "not found"}

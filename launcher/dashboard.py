@@ -15,6 +15,7 @@ from launcher.panels import (
     TickerView,
     alerts_panel,
     branches_panel,
+    header_height,
     header_panel,
     links_panel,
     totals_panel,
@@ -29,7 +30,7 @@ def build_layout(board: Board, height: int) -> Layout:
     footer = max(6, min(11, height // 3))
     layout = Layout()
     layout.split_column(
-        Layout(header_panel(board), name="header", size=3),
+        Layout(header_panel(board), name="header", size=header_height(board)),
         Layout(name="body", ratio=1),
         Layout(name="footer", size=footer),
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterator
 
 
 class Outage:
@@ -17,6 +19,10 @@ class Outage:
         self._over = asyncio.Event()
         self._over.set()
         self._count = 0
+        # The month driver's writes in flight: one cut by a kill would fail the run.
+        self._writes = 0
+        self._no_writes = asyncio.Event()
+        self._no_writes.set()
 
     @property
     def count(self) -> int:
@@ -44,3 +50,21 @@ class Outage:
     async def wait_over(self) -> None:
         """Returns at once without an outage, else once it ends."""
         await self._over.wait()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Marks a write of the launcher's in flight (``begin_between_writes`` waits for it)."""
+        self._writes += 1
+        self._no_writes.clear()
+        try:
+            yield
+        finally:
+            self._writes -= 1
+            if not self._writes:
+                self._no_writes.set()
+
+    async def begin_between_writes(self) -> None:
+        """``begin``, once no write of the launcher's is in flight (a new one then waits the outage out)."""
+        while self._writes:
+            await self._no_writes.wait()
+        self.begin()

@@ -47,7 +47,7 @@ def time_bar(elapsed_s: float, backstop_s: float, width: int = BAR_WIDTH) -> Tex
 
 
 def header_panel(board: Board) -> RenderableType:
-    """Three lines: the month and its figures; the central and how to shop; the key file and processes."""
+    """The month and its figures; the central and how to shop; the key file and processes; the web URL."""
     month = board.month
     snapshot = month.snapshot
     title = Text("Distribution network  ", style="bold")
@@ -78,10 +78,20 @@ def header_panel(board: Board) -> RenderableType:
     people = board.by_hand
     key.append(f"   shoppers by hand: {len(people)}" + (f" ({', '.join(people)})" if people else "") + "   ")
     key.append(f"processes {board.processes}, restarted {board.restarts}", style="dim")
-    for line in (title, central, key):
+    lines = [title, central, key]
+    if join and join.web_url:
+        web = Text("web ", style="dim").append(join.web_url, style="bold")
+        web.append("  dashboard, shop /shop, headquarters /hq, lecturer's controls", style="dim")
+        lines.append(web)
+    for line in lines:
         line.no_wrap = True
         line.overflow = "ellipsis"
-    return Group(title, central, key)
+    return Group(*lines)
+
+
+def header_height(board: Board) -> int:
+    """Rows of ``header_panel``: a fourth names the web node's URL when it runs."""
+    return 4 if board.join and board.join.web_url else 3
 
 
 class StockTable:

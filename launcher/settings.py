@@ -46,7 +46,7 @@ class Settings:
         postgres: Run the centrals on a throwaway PostgreSQL server started for the run.
         node_root: Directory the node packages are run from (the repository root);
             tests point it at fake nodes.
-        web: Start the web node (dashboard, shop, headquarters, the lecturer's controls).
+        web: Start the web node (dashboard, shop, headquarters, the lecturer's controls); on by default.
         web_port: The web node's port on 127.0.0.1 (0: a free one).
         tls: Mutual TLS on every link, with a throwaway CA made for the run (see ``launcher.tls_run``).
     """
@@ -66,7 +66,7 @@ class Settings:
     centrals: int = 1
     postgres: bool = False
     node_root: Path = REPO_ROOT
-    web: bool = False
+    web: bool = True
     web_port: int = 0
     tls: bool = False
 
@@ -174,11 +174,13 @@ def build_parser(env: Mapping[str, str] | None = None) -> argparse.ArgumentParse
         action="store_true",
         help="run the centrals on a throwaway PostgreSQL started for the run (needs initdb and pg_ctl)",
     )
-    parser.add_argument(
+    web = parser.add_mutually_exclusive_group()
+    web.add_argument(
         "--web",
         action="store_true",
-        help="start the web node too: dashboard, shop, headquarters and the lecturer's controls",
+        help="start the web node (the default): dashboard, shop, headquarters and the lecturer's controls",
     )
+    web.add_argument("--no-web", action="store_true", help="leave the web node out")
     parser.add_argument(
         "--web-port", type=_count(0, 65535), default=0, help="the web node's port; 0 takes a free one"
     )
@@ -203,6 +205,8 @@ def parse_settings(
         )
     if args.postgres and args.db:
         parser.error("--postgres starts its own server: leave out --db, or leave out --postgres")
+    if args.no_web and args.web_port:
+        parser.error("--web-port is the web node's port: leave it out with --no-web")
     run_dir: Path = args.run_dir or default_run_dir(now or datetime.now())
     run_dir = run_dir.resolve()
     return Settings(
@@ -221,7 +225,7 @@ def parse_settings(
         chaos=args.chaos,
         centrals=args.centrals,
         postgres=args.postgres,
-        web=args.web or bool(args.web_port),
+        web=not args.no_web,
         web_port=args.web_port,
         tls=args.tls,
     )

@@ -6,12 +6,11 @@ import asyncio
 import secrets
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from launcher.control import Controls, serve_controls
 from launcher.join import OPERATOR_KEY_ENV
 from launcher.processes import ChildSpec, Supervisor
-from launcher.simulation_control import SimulationControl
 from nodekit.ports import free_port
 
 WEB_SLUG = "web"
@@ -74,17 +73,16 @@ class WebRun:
 
 async def start_web(
     supervisor: Supervisor,
-    labels: Mapping[str, str],
+    controls: Controls,
     central: str,
     operator_key: str,
     port: int,
     timeout_s: float,
-    simulation: SimulationControl | None = None,
     tls_args: Sequence[str] = (),
 ) -> WebRun:
-    """Opens the control endpoint for ``labels`` (slug -> label), starts the web node, waits for it."""
+    """Opens the endpoint of ``controls``, starts the web node, waits for it."""
     token = new_control_token()
-    control = await serve_controls(Controls(supervisor, labels, simulation=simulation), token)
+    control = await serve_controls(controls, token)
     control_port = int(control.sockets[0].getsockname()[1])
     web_port = port or free_port()
     await supervisor.start(

@@ -15,6 +15,9 @@ from nodekit.registrar import Registrar
 from nodekit.tls import TlsClientConfig
 
 OVERALL = ""
+# One check's deadline: long enough for a link slowed down by seconds (the lecturer's latency);
+# with wait_for_ready a check still goes out the moment the peer is up.
+CHECK_TIMEOUT_S = 5.0
 
 
 def add_health(server: grpc.aio.Server | Registrar) -> health.aio.HealthServicer:
@@ -55,7 +58,7 @@ async def wait_until_serving(
             try:
                 reply = await stub.Check(
                     health_pb2.HealthCheckRequest(service=OVERALL),
-                    timeout=min(1.0, remaining),
+                    timeout=min(CHECK_TIMEOUT_S, remaining),
                     wait_for_ready=True,
                 )
                 if reply.status == health_pb2.HealthCheckResponse.SERVING:

@@ -16,7 +16,9 @@ from web_node.replies import refused
 from web_node.security import Guard
 
 TIMEOUT_S = 15.0
-ACTIONS = ("kill", "restart")
+ACTIONS = ("kill", "restart", "cut", "restore", "latency")
+# The latencies the page offers (ms); the launcher's relay takes any from 0 to 10 s.
+LATENCIES_MS = (0, 200, 1000)
 
 
 class ControlError(Exception):
@@ -43,9 +45,10 @@ class ControlClient:
         nodes: list[dict[str, Any]] = reply.get("nodes", [])
         return nodes
 
-    async def act(self, slug: str, action: str) -> tuple[int, dict[str, Any]]:
-        """Kills or restarts a node; the endpoint's status and reply."""
-        return await self._call("POST", f"/nodes/{urllib.parse.quote(slug)}/{action}")
+    async def act(self, slug: str, action: str, value: str = "") -> tuple[int, dict[str, Any]]:
+        """Kills, restarts, cuts, restores or slows (``value``: ms) a node; the status and reply."""
+        path = f"/nodes/{urllib.parse.quote(slug, safe='')}/{action}"
+        return await self._call("POST", path + (f"/{urllib.parse.quote(value, safe='')}" if value else ""))
 
     async def request(self, method: str, path: str) -> tuple[int, dict[str, Any]]:
         """Any request to the endpoint (``/simulation/...``); its status and reply."""
@@ -77,7 +80,10 @@ class ControlClient:
 
 
 def control_routes(client: ControlClient, guard: Guard) -> list[Route]:
-    """``POST /api/control`` ``{"node": slug, "action": "kill" | "restart"}``, for the logged-in operator."""
+    """``POST /api/control`` ``{"node": slug, "action": ..., "latency_ms": n}``, for the logged-in operator.
+
+    The action is kill, restart, cut, restore or latency (with ``latency_ms``, one of ``LATENCIES_MS``).
+    """
 
     @guarded.write(guard)
     async def control(request: Request, body: dict[str, Any]) -> Response:
@@ -85,9 +91,16 @@ def control_routes(client: ControlClient, guard: Guard) -> list[Route]:
             return refused(403, "Log in on Headquarters with the operator key first.", "NOT_OPERATOR")
         node, action = str(body.get("node", "")), str(body.get("action", ""))
         if action not in ACTIONS:
-            return refused(400, "The action is kill or restart.", "MALFORMED")
+            return refused(400, "The action is kill, restart, cut, restore or latency.", "MALFORMED")
+        value = ""
+        if action == "latency":
+            latency = body.get("latency_ms")
+            if latency not in LATENCIES_MS or isinstance(latency, bool):
+                choices = ", ".join(str(ms) for ms in LATENCIES_MS)
+                return refused(400, f"The latency is one of {choices} ms.", "MALFORMED")
+            value = str(latency)
         try:
-            status, reply = await client.act(node, action)
+            status, reply = await client.act(node, action, value)
         except ControlError as error:
             return refused(503, str(error), "NO_CONTROLS")
         return JSONResponse(reply, status_code=status)

@@ -129,7 +129,7 @@ class Live:
             if error.code is not grpc.StatusCode.NOT_FOUND:
                 self._record(View(central_up=False))
                 last = json.loads(self.dashboard.payload)
-                last.update(central_up=False, events=list(self._events))
+                last.update(central_up=False, events=list(self._events), nodes=self._nodes)
                 await self.dashboard.publish(json.dumps(last))
                 return
             status = None

@@ -74,3 +74,45 @@ def test_killing_a_manufacturer_from_the_dashboard_shows_it_gone_and_back(
     expect(page.locator("#feed")).to_contain_text("Acme Foods connected again")
     expect(page.locator("#month-title")).to_have_text(re.compile(r"Month [23] "))
     assert process.wait(timeout=RUN_S) == 0
+
+
+def test_cutting_a_manufacturers_link_shows_it_gone_and_restoring_shows_it_back(
+    run: tuple[subprocess.Popen[bytes], str, str], page: Page
+) -> None:
+    process, url, key = run
+    page.goto(url + "/hq")
+    page.fill("#operator-key", key)
+    page.click("#hq-login button[type=submit]")
+    expect(page.locator("#hq-days")).to_be_visible()
+
+    page.goto(url + "/")
+    acme = page.locator('#links li[data-manufacturer="Acme Foods"]')
+    expect(acme).to_have_class("up")
+    controls = page.locator('#controls li[data-node="manufacturer-acme-foods"]')
+    controls.locator('button[data-action="cut"]').click()
+    expect(controls).to_have_attribute("data-link-cut", "true")
+    expect(acme).to_have_class("down")
+    expect(page.locator("#feed")).to_contain_text("Acme Foods link lost")
+
+    controls.locator('button[data-action="restore"]').click()
+    expect(controls).to_have_attribute("data-link-cut", "false")
+    expect(acme).to_have_class("up")
+    expect(page.locator("#feed")).to_contain_text("Acme Foods connected again")
+
+    # A link is slowed from the same panel; every page sees the setting.
+    borealis = page.locator('#controls li[data-node="manufacturer-borealis-tools"]')
+    borealis.locator('select[data-action="latency"]').select_option("200")
+    expect(borealis).to_contain_text("+200 ms")
+    browser = page.context.browser
+    assert browser is not None
+    watcher = browser.new_context()
+    try:
+        other = watcher.new_page()
+        other.goto(url + "/")
+        expect(other.locator('#controls li[data-node="manufacturer-borealis-tools"]')).to_contain_text(
+            "+200 ms"
+        )
+    finally:
+        watcher.close()
+    expect(page.locator("#month-title")).to_have_text(re.compile(r"Month [23] "))
+    assert process.wait(timeout=RUN_S) == 0

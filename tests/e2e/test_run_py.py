@@ -157,7 +157,7 @@ def test_a_run_reports_every_month_consistently_with_the_database(tmp_path: Path
     assert "Totals over 2 month(s)" in run.stdout
     assert (run.run_dir / "report.md").read_text().count("## Month ") == 2
     assert "<svg" in (run.run_dir / "stock_and_sales.svg").read_text()
-    assert len(run.child_pids) == 1 + 2 + 3
+    assert len(run.child_pids) == 1 + 2 + 3 + 1  # the central, makers, shoppers, the web node
     assert not [slug for slug, pid in run.child_pids.items() if alive(pid)]
 
 
@@ -174,7 +174,7 @@ def test_the_same_seed_gives_the_same_totals(tmp_path: Path) -> None:
 def test_a_child_that_dies_fails_the_run_by_name_and_nothing_is_left(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     with run_py(run_dir, *LONG) as process:
-        wait_for(all_children_started(run_dir, 6), 30, "every child to start")
+        wait_for(all_children_started(run_dir, 7), 30, "every child to start")
         wait_for(lambda: (run_dir / "logs" / "customer-02.log").stat().st_size > 0, 30, "customer-02 to log")
         victim = json.loads((run_dir / "pids.json").read_text())["children"]["customer-02"]
         os.kill(victim["pid"], signal.SIGKILL)
@@ -190,7 +190,7 @@ def test_a_child_that_dies_fails_the_run_by_name_and_nothing_is_left(tmp_path: P
 def test_sigint_stops_every_process_cleanly(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     with run_py(run_dir, *LONG) as process:
-        wait_for(all_children_started(run_dir, 6), 30, "every child to start")
+        wait_for(all_children_started(run_dir, 7), 30, "every child to start")
         process.send_signal(signal.SIGINT)
         run = finish(process, run_dir)
 

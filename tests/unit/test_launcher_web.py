@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from launcher.join import OPERATOR_KEY_ENV, JoinInfo
 from launcher.settings import parse_settings
 from launcher.web import CONTROL_TOKEN_ENV, web_spec
 
 
-def test_the_web_node_is_opt_in_and_a_port_implies_it(tmp_path: Path) -> None:
-    assert not parse_settings(["--run-dir", str(tmp_path)]).web
+def test_the_web_node_runs_by_default_and_no_web_leaves_it_out(tmp_path: Path) -> None:
+    assert parse_settings(["--run-dir", str(tmp_path)]).web
     assert parse_settings(["--run-dir", str(tmp_path), "--web"]).web
+    assert not parse_settings(["--run-dir", str(tmp_path), "--no-web"]).web
     with_port = parse_settings(["--run-dir", str(tmp_path), "--web-port", "8080"])
     assert with_port.web and with_port.web_port == 8080
+
+
+def test_no_web_with_a_web_port_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit):
+        parse_settings(["--run-dir", str(tmp_path), "--no-web", "--web-port", "8080"])
 
 
 def test_join_names_the_web_url_only_when_there_is_one(tmp_path: Path) -> None:

@@ -90,22 +90,55 @@
     if (board.controls && board.nodes) renderControls(board.nodes);
   }
 
+  const LATENCIES_MS = [0, 200, 1000];
+  let shownNodes = "";
+
+  async function control(node, action, extra) {
+    const reply = await post("/api/control", { node: node.slug, action, ...extra });
+    $("control-result").textContent = reply.ok ? `${action} ${node.label}: done` : reply.data.error;
+    if (reply.ok && reply.data.nodes) renderControls(reply.data.nodes);
+  }
+
+  function nodeState(node) {
+    const parts = [node.state || (node.running ? "running" : "down")];
+    if (node.link) {
+      parts.push(node.link.cut ? "link cut" : "linked");
+      if (node.link.latency_ms) parts.push(`+${node.link.latency_ms} ms`);
+    }
+    return ` ${parts.join(", ")} `;
+  }
+
+  function latencySelect(node) {
+    const choices = [...new Set([...LATENCIES_MS, node.link.latency_ms])].sort((a, b) => a - b);
+    const select = el("select", { "aria-label": `latency of ${node.label}`, dataset: { action: "latency" } },
+      ...choices.map((ms) => el("option", { value: ms, text: `${ms} ms` })));
+    select.value = String(node.link.latency_ms);
+    select.addEventListener("change", () => control(node, "latency", { latency_ms: Number(select.value) }));
+    return select;
+  }
+
   function renderControls(nodes) {
     const list = $("controls");
-    if (!list) return;
+    // Redrawn only when something changed: an open latency menu stays open between pushes.
+    if (!list || JSON.stringify(nodes) === shownNodes) return;
+    shownNodes = JSON.stringify(nodes);
     replace(list, nodes.map((node) => {
       const button = (label, action) => {
         const b = el("button", { type: "button", text: label, dataset: { node: node.slug, action } });
-        b.addEventListener("click", async () => {
-          const reply = await post("/api/control", { node: node.slug, action });
-          $("control-result").textContent = reply.ok ? `${action} ${node.label}: done` : reply.data.error;
-        });
+        b.addEventListener("click", () => control(node, action));
         return b;
       };
-      return el("li", { dataset: { node: node.slug } },
-        el("span", { class: node.running ? "up" : "down", text: node.running ? "● " : "○ " }),
-        el("span", { class: "name", text: node.label }), " ",
-        button("kill", "kill"), button("restart", "restart"));
+      const down = !node.running || (node.link && node.link.cut);
+      const item = el("li", { dataset: { node: node.slug, linkCut: String(Boolean(node.link && node.link.cut)) } },
+        el("span", { class: down ? "down" : "up", text: down ? "○ " : "● " }),
+        el("span", { class: "name", text: node.label }),
+        el("span", { class: "note state", text: nodeState(node) }));
+      const actions = el("div", { class: "actions" });
+      if (node.killable !== false) actions.append(button("kill", "kill"), button("restart", "restart"));
+      if (node.link) actions.append(button("cut link", "cut"), button("restore link", "restore"));
+      if (node.link) actions.append(latencySelect(node));
+      item.append(actions);
+      return item;
     }));
   }
 

@@ -1,0 +1,148 @@
+"""Killing and restarting the central from the lecturer's controls, in step with the month driver.
+
+As ``--chaos`` does for its central strike: the outage opens before the kill, so the launcher's
+own calls wait instead of failing the run, and closes once the restarted central is SERVING.
+A central left down is restarted by the launcher after ``LEFT_DOWN_S``: the run cannot go on
+without it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from launcher.board import Board
+from launcher.faults import FaultRecord
+from launcher.outage import Outage
+from launcher.processes import Supervisor
+from nodekit.health import wait_until_serving
+from nodekit.tls import TlsClientConfig
+
+logger = logging.getLogger(__name__)
+
+CENTRAL_SLUG = "central"
+RECOVERY_TIMEOUT_S = 30.0
+LEFT_DOWN_S = 120.0
+
+Reply = tuple[int, dict[str, object]]
+
+
+class CentralSwitch:
+    """The lecturer's kill and restart of the (first) central.
+
+    Args:
+        supervisor: Kills and restarts the central's process.
+        board: Shows the fault and the recovery.
+        outage: Open while the central is down on purpose.
+        address: ``host:port`` of the central, for its health.
+        now: The wall clock.
+        tls: How the launcher talks to the central (a ``--tls`` run), for the health checks.
+    """
+
+    def __init__(
+        self,
+        supervisor: Supervisor,
+        board: Board,
+        outage: Outage,
+        address: str,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        tls: TlsClientConfig | None = None,
+    ) -> None:
+        self._supervisor = supervisor
+        self._board = board
+        self._outage = outage
+        self._address = address
+        self._now = now
+        self._tls = tls
+        self._fault: FaultRecord | None = None
+        self._back: asyncio.Task[None] | None = None
+        self._left_down: asyncio.Task[None] | None = None
+
+    @property
+    def state(self) -> str:
+        """``running``, ``down`` (killed) or ``starting`` (restarted, not SERVING yet)."""
+        if self._back is not None and not self._back.done():
+            return "starting"
+        return "down" if self._fault is not None else "running"
+
+    def node(self) -> dict[str, object]:
+        """The central as the controls list it."""
+        state = self.state
+        return {
+            "slug": CENTRAL_SLUG,
+            "label": "central",
+            "running": state != "down",
+            "state": state,
+            "killable": True,
+            "link": None,
+        }
+
+    async def act(self, action: str) -> Reply:
+        """Kills or restarts the central; an HTTP status and a JSON reply."""
+        state = self.state
+        if action == "kill" and state == "running" and self._outage.ongoing:
+            # ``--chaos`` has it down: its strike restarts it and closes the outage.
+            return 409, {"error": "the central is down already (a chaos strike)"}
+        if action == "kill" and state == "running":
+            await self._kill()
+        elif action == "restart" and state == "down":
+            await self._restart()
+        elif action in ("kill", "restart"):
+            return 409, {"error": f"the central is {state}"}
+        else:
+            return 404, {"error": f"no action {action!r}"}
+        return 200, {}
+
+    async def close(self) -> None:
+        """Stops waiting for the central (the run is ending)."""
+        for task in (self._back, self._left_down):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def _kill(self) -> None:
+        snapshot = self._board.month.snapshot
+        month = (
+            f"month {snapshot.month} +{self._board.month.elapsed_s:.1f}s" if snapshot else "between months"
+        )
+        # Not while the month driver opens or closes a month: that call cut would fail the run.
+        await self._outage.begin_between_writes()
+        self._board.central_seen(False)
+        at = self._now()
+        try:
+            await self._supervisor.kill(CENTRAL_SLUG)
+        except (KeyError, RuntimeError):
+            self._outage.end()
+            raise
+        self._fault = FaultRecord(at, "central", "SIGKILL", f"by the lecturer, {month}", None)
+        self._board.fault(self._fault)
+        self._left_down = asyncio.create_task(self._restart_if_left_down())
+
+    async def _restart_if_left_down(self) -> None:
+        await asyncio.sleep(LEFT_DOWN_S)
+        if self.state == "down":
+            logger.warning("the central was left down for %.0fs: restarting it", LEFT_DOWN_S)
+            await self._restart()
+
+    async def _restart(self) -> None:
+        await self._supervisor.restart(CENTRAL_SLUG)
+        self._board.restarted()
+        self._back = asyncio.create_task(self._serving_again())
+
+    async def _serving_again(self) -> None:
+        try:
+            await wait_until_serving(self._address, timeout_s=RECOVERY_TIMEOUT_S, tls=self._tls)
+        except TimeoutError:
+            logger.warning("the central is not SERVING within %.0fs of its restart", RECOVERY_TIMEOUT_S)
+            return
+        finally:
+            self._outage.end()
+        self._board.central_seen(True)
+        if self._fault is not None:
+            self._board.fault(dataclasses.replace(self._fault, recovered_at=self._now()), "health SERVING")
+        self._fault = None
