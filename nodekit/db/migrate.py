@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from alembic import command
 from alembic.config import Config
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from nodekit.db.engine import WRITE, is_sqlite
 from nodekit.db.schema import SCHEMA_LOCK
+from nodekit.db.types import UtcDateTime
 
 # Revision files are named by their number, so the folder lists them in order.
 FILE_TEMPLATE = "v%%(rev)s_%%(slug)s"
@@ -98,6 +100,13 @@ def _has_tables(connection: Connection, metadata: MetaData) -> bool:
     return any(name in present for name in metadata.tables)
 
 
+def _render_item(kind: str, item: object, _context: object) -> str | Literal[False]:
+    # A revision is frozen: it names SQLAlchemy's own column type, never the code's decorator of it.
+    if kind == "type" and isinstance(item, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_environment() -> None:
     """The body of every ``env.py``: runs the revisions on the connection the caller configured."""
     from alembic import context
@@ -106,7 +115,9 @@ def run_environment() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
         raise RuntimeError("these migrations run on a connection (nodekit.db.migrate); offline mode is off")
-    context.configure(connection=connection, target_metadata=config.attributes["metadata"])
+    context.configure(
+        connection=connection, target_metadata=config.attributes["metadata"], render_item=_render_item
+    )
     # Inside the caller's transaction this begins nothing: the caller commits every revision at once.
     with context.begin_transaction():
         context.run_migrations()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from nodekit.db.revisions import add_filled_column
+
 revision = "0002"
 down_revision: str | None = "0001"
 branch_labels = None
@@ -26,13 +28,8 @@ def upgrade() -> None:
         for table in ("stock_lines", "months", "manufacturers")
     }
     if "version" not in columns["stock_lines"]:
-        # Lines that exist start at version 0, as a new line does; SQLite adds a NOT NULL column only with a
-        # default, so the database keeps it there (the code writes the value itself either way).
-        op.add_column(
-            "stock_lines", sa.Column("version", sa.BigInteger(), nullable=False, server_default=sa.text("0"))
-        )
-        if op.get_bind().dialect.name != "sqlite":
-            op.alter_column("stock_lines", "version", server_default=None)
+        # Lines already there start at version 0, as a new line does.
+        add_filled_column("stock_lines", "version", sa.BigInteger(), "0")
     if "offers_due_at" not in columns["months"]:
         op.add_column("months", sa.Column("offers_due_at", TIMESTAMP, nullable=True))
     if "linked_to" not in columns["manufacturers"]:
