@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from branch_node.node import start_branch
 from branch_node.settings import BranchSettings, parse_args
+from nodekit.db.migrate import SchemaTooNew
 from nodekit.handshake import HandshakeRefused, check_handshake
 from nodekit.logs import setup_logging
 from nodekit.runtime import run, stop_event_on_signals
@@ -16,14 +17,18 @@ logger = logging.getLogger(__name__)
 
 
 async def serve(settings: BranchSettings) -> int:
-    """Starts the branch, waits for a stop signal, drains and exits 0; exits 1 when the central refuses it."""
+    """Starts the branch, waits for a stop signal, drains and exits 0; exits 1 when it is refused."""
     stop = stop_event_on_signals()
     try:
         await check_handshake(settings.central, settings.tls)
     except HandshakeRefused as error:
         logger.error("%s", error)
         return 1
-    branch = await start_branch(settings)
+    try:
+        branch = await start_branch(settings)
+    except SchemaTooNew as error:
+        logger.error("branch %s cannot start: %s", settings.name, error)
+        return 1
     print(f"branch {settings.name} running (db {settings.db_path})", flush=True)
     refused = await branch.until_stopped(stop)
     await branch.stop()

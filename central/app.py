@@ -36,7 +36,7 @@ from central.service.offers import OfferDesk
 from central.settings import CentralSettings
 from central.startup import StartupError, check_database, listen
 from central.storage.locks import central_batch_hooks
-from central.storage.schema import metadata
+from central.storage.migrations import MIGRATIONS
 from generated.distribution.v1 import (
     cart_pb2,
     cart_pb2_grpc,
@@ -52,7 +52,7 @@ from generated.distribution.v1 import (
     order_pb2_grpc,
 )
 from nodekit.db.engine import create_engine, is_sqlite
-from nodekit.db.schema import create_schema
+from nodekit.db.migrate import SchemaTooNew, migrate
 from nodekit.db.writer import WriteQueue
 from nodekit.drain import Drain
 from nodekit.guard import Guard
@@ -150,8 +150,8 @@ async def create_server(
     port = listen(server, settings.host, settings.port, settings.tls)
     engine = create_engine(settings.db_url)
     try:
-        await create_schema(engine, metadata)
-    except (SQLAlchemyError, OSError) as error:
+        await migrate(engine, MIGRATIONS)
+    except (SQLAlchemyError, OSError, SchemaTooNew) as error:
         await engine.dispose()
         await server.stop(None)
         raise StartupError(f"cannot open database {_safe_url(settings.db_url)}: {_cause(error)}") from error

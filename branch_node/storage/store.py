@@ -12,9 +12,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from branch_node.storage.schema import metadata, state
+from branch_node.storage.migrations import MIGRATIONS
+from branch_node.storage.schema import state
 from nodekit.db.engine import create_engine, sqlite_url
-from nodekit.db.schema import create_schema
+from nodekit.db.migrate import migrate
 from nodekit.db.writer import WriteQueue
 
 T = TypeVar("T")
@@ -43,10 +44,18 @@ class Store:
 
 
 async def open_store(path: Path) -> Store:
-    """Opens (creating when new) the branch database at ``path``."""
+    """Opens the branch database at ``path``, creating it when new and upgrading it when older.
+
+    Raises:
+        SchemaTooNew: A newer version of the branch migrated this database.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(sqlite_url(str(path)))
-    await create_schema(engine, metadata)
+    try:
+        await migrate(engine, MIGRATIONS)
+    except BaseException:
+        await engine.dispose()
+        raise
     writer = WriteQueue(engine)
     await writer.start()
     return Store(engine, writer)

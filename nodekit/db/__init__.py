@@ -1,1 +1,1 @@
-"""Storage plumbing every node shares: engines, the group-commit writer, prepared statements, column types."""
+"""Storage plumbing the nodes share: engines, migrations, group-commit writer, prepared statements, types."""

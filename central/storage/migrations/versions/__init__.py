@@ -1,0 +1,1 @@
+"""The revisions, oldest first; Alembic reads them by path (see nodekit.db.migrate)."""
