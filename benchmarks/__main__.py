@@ -16,6 +16,7 @@ from benchmarks.central_proc import start_central
 from benchmarks.echo import start_echo
 from benchmarks.plan import Plan
 from benchmarks.suite import Suite
+from nodekit.platform import install_stop_handlers
 
 
 def parse_args(argv: Sequence[str] | None = None) -> Plan:
@@ -48,7 +49,12 @@ async def run(plan: Plan) -> dict[str, object]:
     # SIGTERM cancels the run like Ctrl-C does, so the finally blocks stop both servers.
     main_task = asyncio.current_task()
     if main_task is not None:
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
+        task = main_task
+
+        def cancel(_: signal.Signals) -> None:
+            task.cancel()
+
+        install_stop_handlers(asyncio.get_running_loop(), (signal.SIGTERM,), cancel)
     with tempfile.TemporaryDirectory(prefix="distribution-bench-") as tmp:
         work_dir = Path(tmp)
         echo, echo_address = await start_echo(work_dir)

@@ -39,6 +39,7 @@ from benchmarks.pg_server import fresh_database, postgres_server, raw_url
 from benchmarks.scenarios import CALL_TIMEOUT_S, Channels, echo_op
 from generated.distribution.v1 import cart_pb2, cart_pb2_grpc
 from nodekit.channel import open_channel
+from nodekit.platform import install_stop_handlers
 
 SHAPES = ("spread", "random", "hot")
 CENTRAL_COUNTS = (1, 2, 3)
@@ -142,7 +143,12 @@ async def run(plan: CentralsPlan) -> dict[str, object]:
     started = time.perf_counter()
     main_task = asyncio.current_task()
     if main_task is not None:
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
+        task = main_task
+
+        def cancel(_: signal.Signals) -> None:
+            task.cancel()
+
+        install_stop_handlers(asyncio.get_running_loop(), (signal.SIGTERM,), cancel)
     with (
         tempfile.TemporaryDirectory(prefix="distribution-bench-centrals-") as tmp,
         postgres_server() as admin,
