@@ -20,6 +20,7 @@ from nodekit.handshake import HandshakeRefused
 from nodekit.health import wait_until_serving
 from nodekit.reach import ReachNotice
 from nodekit.refusals import is_refusal, refusal
+from nodekit.retry import Backoff
 from nodekit.status import RemoteError
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ async def _simulate(settings: SimulateSettings) -> int:
     async with open_channel(settings.central, settings.tls) as channel:
         session = Session(channel, settings.timeout_s)
         try:
-            await sign_in(session, settings)
+            await sign_in_patiently(session, settings)
         except RemoteError as error:
             if is_refusal(error):
                 logger.error("%s", customer_refused(settings.name, error))
@@ -106,6 +107,25 @@ async def _shop_while_following(shopper: Shopper, follower: CatalogFollower, mon
     else:
         logger.error("customer stopped: %s", error)
     return 1
+
+
+async def sign_in_patiently(session: Session, settings: SimulateSettings) -> None:
+    """``sign_in``, tried again while the central is unavailable, for up to the start-up timeout.
+
+    A central killed and restarted while the customer starts (the lecturer's kill, a chaos
+    strike) answers UNAVAILABLE for a moment; that is no reason to leave. A registration whose
+    answer was lost leaves an account nobody uses, and the next try registers another.
+    """
+    backoff = Backoff(give_up_s=settings.startup_timeout_s)
+    while True:
+        try:
+            await sign_in(session, settings)
+            return
+        except RemoteError as error:
+            if error.code != grpc.StatusCode.UNAVAILABLE or backoff.exhausted():
+                raise
+            logger.info("the central is unavailable while signing in (%s); trying again", error.message)
+        await asyncio.sleep(backoff.next_wait())
 
 
 async def sign_in(session: Session, settings: SimulateSettings) -> None:

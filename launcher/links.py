@@ -2,9 +2,12 @@
 
 The child's ``--central`` points at the relay; each connection it opens is forwarded to the
 next central in turn (one that refuses is skipped). Bytes pass untouched, so TLS passes
-through. Cutting aborts the live connections and refuses new ones (accepted, then closed at
-once) until restored. Latency holds every chunk, in both directions, for the set
-milliseconds before passing it on; each direction is one queue, so the order is kept.
+through. Cutting aborts the live connections; a new one is then held without an answer, as
+a partition drops packets, until the link is restored. A connection no central takes yet
+(every one down) is held too, and forwarded once one answers: closing it at once would read
+to the child as the central hanging up on its handshake. Latency holds every chunk, in both
+directions, for the set milliseconds before passing it on; each direction is one queue, so
+the order is kept.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ CHUNK_BYTES = 64 * 1024
 QUEUE_CHUNKS = 256
 CONNECT_TIMEOUT_S = 3.0
 MAX_LATENCY_MS = 10_000
+# How often a held connection looks again whether the link is restored or a central answers.
+HOLD_RETRY_S = 0.2
+HOLD_RETRY_MAX_S = 1.0
 
 
 def parse_address(address: str) -> tuple[str, int]:
@@ -65,6 +71,8 @@ class Relay:
         self._live: set[_Connection] = set()
         self._handlers: set[asyncio.Task[None]] = set()
         self._cut = False
+        self._closing = False
+        self._held: set[asyncio.StreamWriter] = set()
         self._latency_s = 0.0
 
     @property
@@ -99,7 +107,7 @@ class Relay:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
 
     def cut(self) -> None:
-        """Drops every live connection and refuses new ones until ``restore``."""
+        """Drops every live connection and holds new ones unanswered until ``restore``."""
         self._cut = True
         for connection in list(self._live):
             connection.abort()
@@ -119,10 +127,13 @@ class Relay:
 
     async def close(self) -> None:
         """Stops listening and drops what is still relayed."""
+        self._closing = True
         if self._server is not None:
             self._server.close()
         for connection in list(self._live):
             connection.abort()
+        for writer in list(self._held):
+            writer.transport.abort()
         # The server's close leaves its connections' handlers running: they end with their aborts.
         await asyncio.gather(*self._handlers, return_exceptions=True)
         if self._server is not None:
@@ -133,18 +144,14 @@ class Relay:
         if handler is not None:
             self._handlers.add(handler)
             handler.add_done_callback(self._handlers.discard)
-        if self._cut:
+        held = await self._hold(reader, writer)
+        if held is None:
             writer.transport.abort()
             return
-        upstream = await self._connect()
-        if upstream is None:
-            # No central takes connections: the child sees the same as if it dialled one itself.
-            writer.transport.abort()
-            return
-        up_reader, up_writer = upstream
+        up_reader, up_writer, early = held
         connection = _Connection(writer, up_writer)
         connection.tasks = [
-            asyncio.create_task(self._pump(connection, reader, up_writer)),
+            asyncio.create_task(self._pump(connection, reader, up_writer, early)),
             asyncio.create_task(self._pump(connection, up_reader, writer)),
         ]
         self._live.add(connection)
@@ -154,6 +161,38 @@ class Relay:
             self._live.discard(connection)
             for side in (writer, up_writer):
                 side.close()
+
+    async def _hold(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, bytes] | None:
+        """Waits until the link is up and a central takes the connection; None if the child left.
+
+        What the child sends meanwhile is kept and handed on first.
+        """
+        early = bytearray()
+
+        async def keep_early() -> None:
+            while chunk := await reader.read(CHUNK_BYTES):
+                early.extend(chunk)
+
+        listening = asyncio.create_task(keep_early())
+        self._held.add(writer)
+        try:
+            delay_s = HOLD_RETRY_S
+            while not listening.done() and not self._closing:
+                if not self._cut:
+                    upstream = await self._connect()
+                    if upstream is not None:
+                        return upstream[0], upstream[1], bytes(early)
+                # Wakes at once when the child hangs up.
+                await asyncio.wait({listening}, timeout=delay_s)
+                delay_s = min(delay_s * 2, HOLD_RETRY_MAX_S)
+            return None
+        finally:
+            self._held.discard(writer)
+            listening.cancel()
+            with contextlib.suppress(asyncio.CancelledError, OSError):
+                await listening
 
     async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
         start = self._next
@@ -167,10 +206,19 @@ class Relay:
         return None
 
     async def _pump(
-        self, connection: _Connection, source: asyncio.StreamReader, target: asyncio.StreamWriter
+        self,
+        connection: _Connection,
+        source: asyncio.StreamReader,
+        target: asyncio.StreamWriter,
+        first: bytes = b"",
     ) -> None:
-        """Reads chunks from ``source`` and writes each to ``target`` once its delay has passed."""
+        """Reads chunks from ``source`` and writes each to ``target`` once its delay has passed.
+
+        ``first``: what the source sent while its connection was held, delayed like the rest.
+        """
         held: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue(QUEUE_CHUNKS)
+        if first:
+            held.put_nowait((time.monotonic() + self._latency_s, first))
 
         async def deliver() -> None:
             while True:

@@ -14,7 +14,8 @@ from branch_node.reorder import Reorderer
 from branch_node.storage.store import open_store
 from central.testing import RunningCentral, running_central
 from customer_node.catalog import CatalogView
-from customer_node.cli import simulated_card
+from customer_node.cli import SimulateSettings, simulated_card
+from customer_node.node import sign_in_patiently
 from customer_node.session import Session
 from customer_node.shop import ShopConsole
 from nodekit.channel import open_channel
@@ -106,3 +107,21 @@ async def test_a_branch_reorder_cut_by_a_shutdown_is_repeated_with_its_key_and_b
             assert await orders_of(central, hq.customer_token) == [10]
         finally:
             await store.close()
+
+
+async def test_a_simulated_customer_signs_in_again_when_the_central_restarts_under_it(
+    central: RunningCentral, proxy: CuttingProxy, tmp_path: Path
+) -> None:
+    register = "/distribution.v1.CustomerService/RegisterCustomer"
+    settings = SimulateSettings(central=proxy.address, name="ann", seed=1, token_file=tmp_path / "ann.token")
+    async with open_channel(proxy.address) as channel:
+        session = Session(channel, 10.0)
+        proxy.cut(register, "stop")
+        signing_in = asyncio.create_task(sign_in_patiently(session, settings))
+        await asyncio.wait_for(proxy.holding.wait(), 10)
+        # The central stops with the registration's answer in flight: the customer hears UNAVAILABLE.
+        await proxy.restart()
+        await asyncio.wait_for(signing_in, 30)
+        assert proxy.calls[register] == 2
+        assert list((await session.get_cart()).lines) == []
+    assert (tmp_path / "ann.token").read_text().strip()

@@ -131,6 +131,8 @@ failed = []
 for package in sys.argv[1:]:
     root = importlib.import_module(package)
     for info in pkgutil.walk_packages(root.__path__, package + "."):
+        if info.name.endswith(".migrations.env"):
+            continue  # Alembic's script: it runs inside Alembic's context, never imported
         try:
             importlib.import_module(info.name)
         except Exception as error:

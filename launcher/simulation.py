@@ -1,0 +1,174 @@
+"""The run's simulation: start the centrals, relays and children, follow them, drive the months."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from typing import TextIO
+
+from launcher.board import Board
+from launcher.cast import Cast, Member
+from launcher.central_client import CentralClient
+from launcher.central_switch import CentralSwitch
+from launcher.chaos import Chaos, Target, plan_strikes
+from launcher.control import Controls
+from launcher.display import background
+from launcher.feed import follow_central
+from launcher.join import JoinInfo, write_join, write_operator_key
+from launcher.link_controls import Links
+from launcher.months import REPORTS_TIMEOUT_S, MonthPlan, run_month
+from launcher.outage import Outage
+from launcher.processes import Supervisor
+from launcher.settings import Settings
+from launcher.simulation_control import PaceChoice, SimulationControl
+from launcher.snapshots import MonthRecord
+from launcher.starting import (
+    STARTUP_TIMEOUT_S,
+    controllable,
+    open_links,
+    run_tls,
+    start_centrals,
+    start_children,
+)
+from launcher.summary import month_summary
+from launcher.tls_run import BY_HAND, LAUNCHER, WEB, RunTls
+from launcher.web import WebRun, start_web
+
+logger = logging.getLogger("launcher")
+
+
+@dataclass(slots=True)
+class RunState:
+    """What the simulation has produced so far, kept for a partial report on failure."""
+
+    board: Board
+    outage: Outage
+    # Every manufacturer and branch reaches the centrals through its relay.
+    links: Links = field(default_factory=Links)
+    # On a terminal the month summaries wait until the dashboard has let go of the screen.
+    held_lines: list[str] | None = None
+    records: list[MonthRecord] = field(default_factory=list)
+
+    @property
+    def on_screen(self) -> bool:
+        """True while the dashboard owns the terminal."""
+        return self.held_lines is not None
+
+    def say(self, out: TextIO, *lines: str) -> None:
+        """Prints now, or after the dashboard when it shows."""
+        if self.held_lines is None:
+            say(out, *lines)
+        else:
+            self.held_lines += lines
+
+
+def say(out: TextIO, *lines: str) -> None:
+    """Writes ``lines`` to ``out`` at once."""
+    out.write("".join(f"{line}\n" for line in lines))
+    out.flush()
+
+
+def _targets(cast: Cast) -> tuple[Target, list[Target], list[Target]]:
+    def target(member: Member) -> Target:
+        return Target(member.role.value, member.slug, member.name)
+
+    return target(cast.central), [target(m) for m in cast.manufacturers], [target(b) for b in cast.branches]
+
+
+async def simulate(
+    settings: Settings, cast: Cast, supervisor: Supervisor, run: RunState, out: TextIO
+) -> None:
+    """Starts the network, follows it on the board, runs the months; the watchdog races it."""
+    board = run.board
+    tls = run_tls(settings, cast)
+    centrals = await start_centrals(settings, cast, supervisor, tls)
+    # Several centrals: the launcher and the web node spread their calls (gRPC's round_robin);
+    # the other children's relays spread their connections.
+    target = ",".join(centrals)
+    dial = await open_links(cast, run.links, centrals)
+    client = CentralClient(target, cast.operator_key, run.outage, tls.client(LAUNCHER))
+    pace = PaceChoice.starting(settings.tempo)
+    switch = CentralSwitch(supervisor, board, run.outage, centrals[0], tls=tls.client(LAUNCHER))
+    controls = Controls(
+        supervisor, controllable(cast), run.links, switch, simulation=SimulationControl(client, pace)
+    )
+    web: WebRun | None = None
+    try:
+        if settings.web:
+            # The web node and the endpoint of its lecturer's controls (nodes, pause, resume, pace).
+            web = await start_web(
+                supervisor,
+                controls,
+                target,
+                cast.operator_key,
+                settings.web_port,
+                STARTUP_TIMEOUT_S,
+                tls.client_args(WEB),
+            )
+        key_file = write_operator_key(settings.run_dir, cast.operator_key)
+        join = JoinInfo(target, key_file, web.url if web else "", tls.client_args(BY_HAND))
+        write_join(settings.run_dir, join)
+        board.joined(join)
+        # On a terminal the dashboard's header shows the same (and join.txt keeps it).
+        if not run.on_screen:
+            say(out, f"central serving on {target}; logs in {settings.run_dir / 'logs'}", *join.lines())
+        await start_children(settings, cast, supervisor, dial, tls)
+        board.children_started(len(supervisor.pids))
+        async with background(follow_central(client, board, with_branches=bool(cast.branches))):
+            await client.wait_for_manufacturers(
+                [m.name for m in cast.manufacturers], timeout_s=STARTUP_TIMEOUT_S
+            )
+            if not run.on_screen:
+                say(
+                    out,
+                    f"{len(cast.manufacturers)} manufacturers connected, "
+                    f"{len(cast.customers)} customers, {len(cast.branches)} branches started",
+                )
+            await _run_months(settings, cast, supervisor, run, client, target, out, pace, tls)
+    finally:
+        await client.close()
+        await switch.close()
+        if web is not None:
+            await web.close()
+
+
+async def _run_months(
+    settings: Settings,
+    cast: Cast,
+    supervisor: Supervisor,
+    run: RunState,
+    client: CentralClient,
+    target: str,
+    out: TextIO,
+    pace: PaceChoice,
+    tls: RunTls,
+) -> None:
+    board = run.board
+    plan = MonthPlan(settings.month_seconds, cast.shoppers, with_branches=bool(cast.branches))
+    chaos = None
+    if settings.chaos:
+        central, makers, branches = _targets(cast)
+        strikes = plan_strikes(
+            settings.seed, settings.months, settings.month_seconds, central, makers, branches
+        )
+        chaos = Chaos(strikes, supervisor, board, run.outage, target, tls=tls.client(LAUNCHER))
+    async with background(*([chaos.run()] if chaos else [])) as tasks:
+        for _ in range(settings.months):
+            # The lecturer may have chosen another pace: it applies from the month opened now.
+            month_plan = replace(plan, month_seconds=pace.next_month().month_seconds)
+            record = await run_month(client, month_plan, board)
+            run.records.append(record)
+            board.month_closed(record)
+            summary = month_summary(record)
+            # Below the dashboard's last frame, one line a month keeps that frame in view.
+            run.say(out, *(summary[:1] if run.on_screen else [*summary, ""]))
+        if chaos is not None:
+            await chaos.settle(tasks[0])
+            for strike in chaos.pending:
+                logger.warning("chaos: %s was not killed, its month closed first", strike.target.name)
+    # A link the lecturer left cut is restored: the last month's reports reach their manufacturers
+    # (the loss check wants every notice acknowledged).
+    restored = run.links.restore_all()
+    if restored:
+        logger.warning("restored the cut links of %s for the last reports", ", ".join(restored))
+        await client.wait_for_reports_delivered(REPORTS_TIMEOUT_S)
