@@ -3,48 +3,30 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.test_lecturer_controls import RUN_S, _web_url
-from tests.processes import ROOT, node_env
+from tests.browser.lecture import RUN_S, LectureRun, lecture_run, log_in_as_operator
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 
 @pytest.fixture
-def run(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, str]]:
-    run_dir = tmp_path / "run"
-    argv = [sys.executable, "run.py", "--quiet", "--web", "--run-dir", str(run_dir)]
+def run(tmp_path: Path) -> Iterator[LectureRun]:
     # Months long enough to press pause in the first one; the pace chosen makes the second short.
-    argv += ["--months", "2", "--month-seconds", "20", "--manufacturers", "1", "--customers", "2"]
-    argv += ["--branches", "1"]
-    env = {**node_env(), "DISTRIBUTION_NO_BOOTSTRAP": "1"}
-    with (tmp_path / "run.out").open("wb") as out:
-        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        url = _web_url(run_dir, process)
-        key = (run_dir / "operator.key").read_text().strip()
-        yield process, url, key
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=30)
+    flags = ["--months", "2", "--month-seconds", "20", "--manufacturers", "1", "--customers", "2"]
+    with lecture_run(tmp_path, *flags, "--branches", "1") as running:
+        yield running
 
 
 def test_pause_shows_paused_in_every_browser_and_resume_lets_the_run_finish(
-    run: tuple[subprocess.Popen[bytes], str, str], page: Page, browser: Browser
+    run: LectureRun, page: Page, browser: Browser
 ) -> None:
     process, url, key = run
-    page.goto(url + "/hq")
-    page.fill("#operator-key", key)
-    page.click("#hq-login button[type=submit]")
-    expect(page.locator("#hq-days")).to_be_visible()
+    log_in_as_operator(page, url, key)
     # A member of the class, not logged in, watches the same dashboard in a browser of its own.
     watcher = browser.new_context().new_page()
     watcher.goto(url + "/")
