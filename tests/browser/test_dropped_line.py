@@ -52,3 +52,17 @@ def test_what_a_person_typed_survives_a_catalog_update(network: Network, page: P
     buy_when_free(network, "Plenty", 1, "typed-other")
     expect(row.locator(".available")).not_to_have_text(before)
     expect(row.locator("input.qty")).to_have_value("7")
+
+
+def test_a_selection_in_the_quantity_box_survives_a_catalog_update(network: Network, page: Page) -> None:
+    register(page, network.url, "Emil")
+    row = catalog_row(page, network.lines["Plenty"])
+    before = row.locator(".available").inner_text()
+    box = row.locator("input.qty")
+    box.select_text()
+    # Someone else buys while Emil has the "1" selected: the catalog is pushed and shown again.
+    buy_when_free(network, "Plenty", 1, "selected-other")
+    expect(row.locator(".available")).not_to_have_text(before)
+    # Typing replaces the selection, as it would have before the update.
+    page.keyboard.type("2")
+    expect(box).to_have_value("2")

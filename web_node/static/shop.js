@@ -39,20 +39,31 @@
       el("td", {}, quantity, add));
   }
 
+  function updateRow(row, line) {
+    const [product, maker, price, available] = row.cells;
+    product.textContent = line.product;
+    maker.textContent = line.manufacturer;
+    price.textContent = money(line.price_cents);
+    available.textContent = line.available;
+  }
+
   function renderCatalog(catalog) {
     $("catalog-month").textContent = catalog.month ? `month ${catalog.month} ${catalog.state}` : "";
-    // The catalog is redrawn on every change: what a person typed (and where) survives the redraw.
+    // The catalog is pushed again on every change. A row already shown is updated in place, so
+    // the quantity box a person is typing into keeps its value, focus and selection: replacing
+    // it mid-keystroke would lose them (a "2" typed over a selected "1" became "21").
     const body = $("catalog").tBodies[0];
-    const typed = new Map();
-    for (const row of body.rows) typed.set(row.dataset.lineId, row.querySelector("input.qty").value);
-    const focused = document.activeElement && document.activeElement.classList.contains("qty")
-      ? document.activeElement.closest("tr").dataset.lineId : null;
-    replace(body, catalog.lines.map(catalogRow));
-    for (const row of body.rows) {
-      const input = row.querySelector("input.qty");
-      if (typed.has(row.dataset.lineId)) input.value = typed.get(row.dataset.lineId);
-      if (row.dataset.lineId === focused) input.focus();
-    }
+    const shown = new Map(Array.from(body.rows, (row) => [row.dataset.lineId, row]));
+    const rows = catalog.lines.map((line) => {
+      const row = shown.get(String(line.id));
+      if (!row) return catalogRow(line);
+      updateRow(row, line);
+      return row;
+    });
+    const kept = new Set(rows);
+    for (const row of Array.from(body.rows)) if (!kept.has(row)) row.remove();
+    // Only rows out of place move: moving a row takes the focus from its box.
+    rows.forEach((row, i) => { if (body.rows[i] !== row) body.insertBefore(row, body.rows[i] || null); });
     $("catalog-empty").hidden = catalog.lines.length > 0;
   }
 
