@@ -71,7 +71,9 @@ def test_a_tls_run_uses_mutual_tls_on_every_link_and_completes(tmp_path: Path) -
     assert run.report["outcome"] == "completed"
     assert plaintext is grpc.StatusCode.UNAVAILABLE  # the central talks TLS only
     assert operator.returncode == 0, operator.stderr
-    assert "--tls-cert" in admin and "Month" in operator.stdout, operator.stdout
+    # Either answer ("Month 1 ..." or "No month has been opened yet.") came from the central over mutual TLS;
+    # which one depends on how far the run got, so the test does not pick.
+    assert "--tls-cert" in admin and "month" in operator.stdout.lower(), operator.stdout
     assert flags_of(central) == set(SERVER_FLAGS), central
     for slug, argv in argvs.items():
         if slug != "central":
