@@ -18,6 +18,16 @@ RESERVATION_TTL_S = 86_400.0
 READY_TIMEOUT_S = 60.0
 # Set to a file path to run the central under cProfile (stats written when it exits cleanly).
 PROFILE_ENV = "BENCH_PROFILE_CENTRAL"
+OPERATOR_KEY_ENV = "DISTRIBUTION_OPERATOR_KEY"
+BRANCH_KEYS_ENV = "DISTRIBUTION_BRANCH_KEYS"
+
+
+def key_env(branch_keys: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The keys by environment, as run.py hands them out: ``ps`` shows every command line to all."""
+    env = {OPERATOR_KEY_ENV: OPERATOR_KEY}
+    if branch_keys:
+        env[BRANCH_KEYS_ENV] = ",".join(f"{name}={key}" for name, key in branch_keys.items())
+    return env
 
 
 @dataclass
@@ -47,17 +57,13 @@ async def start_central(work_dir: Path, branch_keys: Mapping[str, str]) -> Centr
         str(port),
         "--db",
         f"sqlite+aiosqlite:///{db_path}",
-        "--operator-key",
-        OPERATOR_KEY,
         "--reservation-ttl-seconds",
         str(RESERVATION_TTL_S),
     ]
-    for name, key in branch_keys.items():
-        args += ["--branch", f"{name}={key}"]
     profile = os.environ.get(PROFILE_ENV)
     if profile:
         args = ["-m", "cProfile", "-o", profile, *args]
-    child = Child.start("central", args, work_dir)
+    child = Child.start("central", args, work_dir, env=key_env(branch_keys))
     address = f"127.0.0.1:{port}"
     try:
         await _serving_or_dead(child, address)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import grpc
 
-from benchmarks.central_proc import OPERATOR_KEY, RESERVATION_TTL_S
+from benchmarks.central_proc import OPERATOR_KEY, RESERVATION_TTL_S, key_env
 from benchmarks.process import Child
 from generated.distribution.v1 import catalog_pb2, catalog_pb2_grpc, common_pb2
 from nodekit.auth import bearer_metadata
@@ -59,14 +59,13 @@ class Cluster:
             str(self.ports[index]),
             "--db",
             self.db_url,
-            "--operator-key",
-            OPERATOR_KEY,
             "--reservation-ttl-seconds",
             str(RESERVATION_TTL_S),
             "--log-level",
             "WARNING",
         ]
-        child = Child.start(f"central-{self.name}-{index}-{time.monotonic_ns()}", args, self.work_dir)
+        name = f"central-{self.name}-{index}-{time.monotonic_ns()}"
+        child = Child.start(name, args, self.work_dir, env=key_env())
         self.children[index] = child
         return child
 

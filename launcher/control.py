@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from launcher.central_switch import CENTRAL_SLUG, CentralSwitch
+from launcher.lecturer_faults import CUT, KILLED, LecturerFaults
 from launcher.link_controls import LINK_ACTIONS, Links
 from launcher.processes import Supervisor
 from launcher.simulation_control import SimulationControl
@@ -41,6 +42,8 @@ class Controls:
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # Pause, resume and pace (``launcher.simulation_control``), when the run offers them.
     simulation: SimulationControl | None = None
+    # Where the kills, cuts and latency go as faults (the ticker and the report), when a board follows.
+    faults: LecturerFaults | None = None
 
     def nodes(self) -> list[dict[str, object]]:
         """Every controllable node, whether it runs, and its link (None: not relayed)."""
@@ -62,7 +65,10 @@ class Controls:
         """Kills, restarts, cuts, restores or slows ``slug``; an HTTP status and a JSON reply."""
         if action in LINK_ACTIONS and self.links is not None:
             status, reply = self.links.act(slug, action, value)
-            return status, reply if status != 200 else {"nodes": self.nodes()}
+            if status != 200:
+                return status, reply
+            self._link_fault(self.labels.get(slug, slug), action, value)
+            return status, {"nodes": self.nodes()}
         if slug == CENTRAL_SLUG and self.central is not None:
             async with self._lock:
                 try:
@@ -89,7 +95,22 @@ class Controls:
                 # Not started yet, or ended meanwhile (the run is stopping).
                 return 409, {"error": f"{self.labels[slug]}: {error}"}
         logger.info("lecturer's control: %s %s", action, self.labels[slug])
+        if self.faults is not None:
+            if action == "kill":
+                self.faults.began(self.labels[slug], KILLED)
+            else:
+                self.faults.ended(self.labels[slug], KILLED, "restarted by the lecturer")
         return 200, {"nodes": self.nodes()}
+
+    def _link_fault(self, label: str, action: str, value: str) -> None:
+        if self.faults is None:
+            return
+        if action == "cut":
+            self.faults.began(label, CUT)
+        elif action == "restore":
+            self.faults.ended(label, CUT, "link restored by the lecturer")
+        else:
+            self.faults.latency(label, int(value))
 
 
 async def serve_controls(controls: Controls, token: str) -> asyncio.Server:

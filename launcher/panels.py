@@ -58,6 +58,9 @@ def header_panel(board: Board) -> RenderableType:
     else:
         title.append(f"Month {snapshot.month} of {board.cast.months} ", style="bold cyan")
         title.append(f"{snapshot.state} ", style="green" if snapshot.state == "OPEN" else "yellow")
+        if snapshot.paused:
+            # The lecturer stopped the month's clock: the bar and the seconds stand still until resumed.
+            title.append("PAUSED ", style="bold black on yellow")
         title.append_text(time_bar(month.elapsed_s, month.backstop_s))
         title.append(f" {month.elapsed_s:4.1f}s/{month.backstop_s:.0f}s  ")
         title.append(f"orders {snapshot.order_count} ({month.order_rate:.1f}/s)  ", style="bold")

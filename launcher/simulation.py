@@ -15,6 +15,7 @@ from launcher.control import Controls
 from launcher.display import background
 from launcher.feed import follow_central
 from launcher.join import JoinInfo, write_join, write_operator_key
+from launcher.lecturer_faults import CUT, LecturerFaults
 from launcher.link_controls import Links
 from launcher.months import REPORTS_TIMEOUT_S, MonthPlan, run_month
 from launcher.outage import Outage
@@ -48,6 +49,8 @@ class RunState:
     # On a terminal the month summaries wait until the dashboard has let go of the screen.
     held_lines: list[str] | None = None
     records: list[MonthRecord] = field(default_factory=list)
+    # The lecturer's kills, cuts and latency as faults on the board (set once the board exists).
+    lecturer: LecturerFaults | None = None
 
     @property
     def on_screen(self) -> bool:
@@ -89,8 +92,10 @@ async def simulate(
     client = CentralClient(target, cast.operator_key, run.outage, tls.client(LAUNCHER))
     pace = PaceChoice.starting(settings.tempo)
     switch = CentralSwitch(supervisor, board, run.outage, centrals[0], tls=tls.client(LAUNCHER))
+    run.lecturer = LecturerFaults(board)
+    simulation = SimulationControl(client, pace)
     controls = Controls(
-        supervisor, controllable(cast), run.links, switch, simulation=SimulationControl(client, pace)
+        supervisor, controllable(cast), run.links, switch, simulation=simulation, faults=run.lecturer
     )
     web: WebRun | None = None
     try:
@@ -169,6 +174,9 @@ async def _run_months(
     # A link the lecturer left cut is restored: the last month's reports reach their manufacturers
     # (the loss check wants every notice acknowledged).
     restored = run.links.restore_all()
+    for label in restored:
+        if run.lecturer is not None:
+            run.lecturer.ended(label, CUT, "restored for the last reports")
     if restored:
         logger.warning("restored the cut links of %s for the last reports", ", ".join(restored))
         await client.wait_for_reports_delivered(REPORTS_TIMEOUT_S)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,6 +158,19 @@ def test_the_dashboard_fits_100_by_30_with_the_figures_on_it() -> None:
     assert "shoppers by hand: 1 (visitor)" in screen
     for text in ("Acme Foods", "Borealis Tools", "Apples", "Hammer", "Ticker", "Totals so far", "LOST"):
         assert text in screen
+
+
+def test_a_paused_month_says_so_in_the_header_and_its_clock_stands_still() -> None:
+    board = board_in_month()
+    paused = dataclasses.replace(snapshot(sold=50, orders=20), paused=True, paused_ms=3000)
+    board.update(paused, 2.0)  # 5 s since it opened, 3 of them paused
+
+    header = render(board, 120, 30)[0]
+
+    assert "Month 1 of 3 OPEN PAUSED" in header
+    assert " 2.0s/8s" in header
+    running = render(board_in_month(), 120, 30)[0]
+    assert "PAUSED" not in running
 
 
 def test_the_dashboard_follows_the_console_size() -> None:
