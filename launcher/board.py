@@ -64,6 +64,8 @@ class Board:
         self.branch_polls = 0
         # None until the first poll answered or failed.
         self.central_up: bool | None = None
+        # Several centrals: each one's own health by address (empty with one central).
+        self.centrals: dict[str, bool] = {}
         self.faults: list[FaultRecord] = []
         self.processes = 0
         self.restarts = 0
@@ -196,6 +198,14 @@ class Board:
     def central_seen(self, up: bool) -> None:
         """Whether the last poll of the central was answered."""
         self.central_up = up
+        self._touch()
+
+    def centrals_seen(self, serving: dict[str, bool]) -> None:
+        """A health poll of each of several centrals; a change of one is news on the ticker."""
+        for address, up in serving.items():
+            if self.centrals.get(address, True) != up:
+                self.event(Kind.LINK, f"central {address} {'SERVING again' if up else 'not answering'}")
+        self.centrals = dict(serving)
         self._touch()
 
     def fault(self, record: FaultRecord, how: str = "") -> None:

@@ -66,14 +66,22 @@ def header_panel(board: Board) -> RenderableType:
         title.append(f"orders {snapshot.order_count} ({month.order_rate:.1f}/s)  ", style="bold")
         title.append(f"revenue {format_cents(snapshot.revenue_cents)}  ")
         title.append(f"shoppers done {snapshot.finished_shoppers}/{month.expected_shoppers}")
-    central = Text("central ")
     join = board.join
-    central.append(join.address if join else "starting", style="bold")
-    up = board.central_up
-    central.append(
-        "  \u25cf up  " if up else ("  \u25cb down  " if up is False else "  "),
-        style="green" if up else "red",
-    )
+    if len(board.centrals) > 1:
+        # Several centrals: one mark each, so the class sees which one is down while the rest sell.
+        central = Text("centrals ")
+        for address, serving in board.centrals.items():
+            central.append(address, style="bold")
+            central.append(" \u25cf " if serving else " \u25cb ", style="green" if serving else "red")
+        central.append(" ")
+    else:
+        central = Text("central ")
+        central.append(join.address if join else "starting", style="bold")
+        up = board.central_up
+        central.append(
+            "  \u25cf up  " if up else ("  \u25cb down  " if up is False else "  "),
+            style="green" if up else "red",
+        )
     if join:
         central.append("shop: ", style="dim").append(join.shop_command, style="bold")
     key = Text("operator key: ", style="dim")

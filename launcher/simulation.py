@@ -10,6 +10,7 @@ from launcher.board import Board
 from launcher.cast import Cast, Member
 from launcher.central_client import CentralClient
 from launcher.central_switch import CentralSwitch
+from launcher.centrals_health import follow_centrals
 from launcher.chaos import Chaos, Target, plan_strikes
 from launcher.control import Controls
 from launcher.display import background
@@ -119,7 +120,10 @@ async def simulate(
             say(out, f"central serving on {target}; logs in {settings.run_dir / 'logs'}", *join.lines())
         await start_children(settings, cast, supervisor, dial, tls)
         board.children_started(len(supervisor.pids))
-        async with background(follow_central(client, board, with_branches=bool(cast.branches))):
+        feeds = [follow_central(client, board, with_branches=bool(cast.branches))]
+        if len(centrals) > 1:
+            feeds.append(follow_centrals(centrals, board, tls.client(LAUNCHER)))
+        async with background(*feeds):
             await client.wait_for_manufacturers(
                 [m.name for m in cast.manufacturers], timeout_s=STARTUP_TIMEOUT_S
             )
