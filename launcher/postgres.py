@@ -6,16 +6,19 @@ import glob
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from nodekit.platform import new_group_options
 from nodekit.ports import free_port
 
 SUPERUSER = "postgres"
 START_TIMEOUT_S = 60
+KEEPER_EXIT_S = 30
 HINT = (
     "install PostgreSQL's server (Debian: apt-get install postgresql) or pass --db postgresql+asyncpg://..."
 )
@@ -56,6 +59,8 @@ def throwaway_postgres(max_connections: int = 300) -> Iterator[str]:
         shutil.chown(sockets, SUPERUSER)
         as_user = ["runuser", "-u", SUPERUSER, "--"]
     port = free_port()
+    # Stops the server and removes the folder if this process dies without its finally (SIGKILL).
+    keeper = start_keeper(root, binaries / "pg_ctl", data, as_user)
 
     def run(*command: str) -> None:
         done = subprocess.run([*as_user, *command], capture_output=True, text=True, timeout=START_TIMEOUT_S)
@@ -87,7 +92,37 @@ def throwaway_postgres(max_connections: int = 300) -> Iterator[str]:
         finally:
             run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
     finally:
+        release_keeper(keeper)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def start_keeper(root: Path, pg_ctl: Path, data: Path, as_user: list[str]) -> subprocess.Popen[bytes]:
+    """``launcher.postgres_keeper`` holding our end of its stdin; in its own group, so Ctrl-C passes it by."""
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p),
+    }
+    command = [sys.executable, "-m", "launcher.postgres_keeper", str(root), str(pg_ctl), str(data), *as_user]
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        **new_group_options(),
+    )
+
+
+def release_keeper(keeper: subprocess.Popen[bytes]) -> None:
+    """Closes the keeper's stdin (the server is stopped by now) and waits for it to end."""
+    assert keeper.stdin is not None
+    keeper.stdin.close()
+    try:
+        keeper.wait(KEEPER_EXIT_S)
+    except subprocess.TimeoutExpired:
+        keeper.kill()
+        keeper.wait()
 
 
 def raw_url(sqlalchemy_url: str) -> str:

@@ -1,0 +1,80 @@
+"""A throwaway PostgreSQL server does not outlive its owner: SIGKILL the owner and the keeper stops it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from launcher.postgres import server_binaries
+from tests.postgres import REQUIRE
+
+ROOT = Path(__file__).resolve().parents[2]
+# The owner: starts a server, says where it is, and waits to be killed.
+OWNER = """
+import sys, time
+from launcher.postgres import throwaway_postgres
+with throwaway_postgres(max_connections=20) as url:
+    print(url, flush=True)
+    time.sleep(600)
+"""
+
+
+def wait_for(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def folders() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("distribution-postgres-*"))
+
+
+def test_a_killed_owner_leaves_no_server_and_no_folder_behind() -> None:
+    if server_binaries() is None:
+        if os.environ.get(REQUIRE):
+            pytest.fail(f"PostgreSQL server binaries not found, and {REQUIRE} is set")
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    before = folders()
+    with subprocess.Popen(
+        [sys.executable, "-c", OWNER], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as owner:
+        killed_and_cleaned_up(owner, before)
+
+
+def killed_and_cleaned_up(owner: subprocess.Popen[str], before: set[Path]) -> None:
+    try:
+        assert owner.stdout is not None
+        url = owner.stdout.readline().strip()
+        assert url.startswith("postgresql+asyncpg://"), url + owner.stdout.read()
+        port = urlsplit(url).port
+        assert port is not None and accepts(port)
+        (folder,) = folders() - before
+
+        os.kill(owner.pid, signal.SIGKILL)
+        owner.wait(30)
+
+        wait_for(lambda: not accepts(port), 60, "the server to stop")
+        wait_for(lambda: not folder.exists(), 60, "its folder to be removed")
+    finally:
+        if owner.poll() is None:
+            owner.kill()
+            owner.wait()
