@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from launcher.board import Board
 from launcher.faults import FaultRecord
-from launcher.outage import Outage
+from launcher.outage import CHAOS, Outage
 from launcher.processes import Supervisor
 from nodekit.health import wait_until_serving
 from nodekit.tls import TlsClientConfig
@@ -32,7 +32,7 @@ Reply = tuple[int, dict[str, object]]
 
 
 class CentralSwitch:
-    """The lecturer's kill and restart of the (first) central.
+    """The lecturer's kill and restart of one central (a switch per central).
 
     Args:
         supervisor: Kills and restarts the central's process.
@@ -41,6 +41,8 @@ class CentralSwitch:
         address: ``host:port`` of the central, for its health.
         now: The wall clock.
         tls: How the launcher talks to the central (a ``--tls`` run), for the health checks.
+        slug: The central's child slug (the first is ``central``, chaos's target).
+        label: How the controls and the faults name it.
     """
 
     def __init__(
@@ -51,7 +53,11 @@ class CentralSwitch:
         address: str,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         tls: TlsClientConfig | None = None,
+        slug: str = CENTRAL_SLUG,
+        label: str = "central",
     ) -> None:
+        self.slug = slug
+        self.label = label
         self._supervisor = supervisor
         self._board = board
         self._outage = outage
@@ -73,8 +79,8 @@ class CentralSwitch:
         """The central as the controls list it."""
         state = self.state
         return {
-            "slug": CENTRAL_SLUG,
-            "label": "central",
+            "slug": self.slug,
+            "label": self.label,
             "running": state != "down",
             "state": state,
             "killable": True,
@@ -84,15 +90,20 @@ class CentralSwitch:
     async def act(self, action: str) -> Reply:
         """Kills or restarts the central; an HTTP status and a JSON reply."""
         state = self.state
-        if action == "kill" and state == "running" and self._outage.ongoing:
+        if (
+            action == "kill"
+            and state == "running"
+            and self.slug == CENTRAL_SLUG
+            and self._outage.caused_by(CHAOS)
+        ):
             # ``--chaos`` has it down: its strike restarts it and closes the outage.
-            return 409, {"error": "the central is down already (a chaos strike)"}
+            return 409, {"error": f"the {self.label} is down already (a chaos strike)"}
         if action == "kill" and state == "running":
             await self._kill()
         elif action == "restart" and state == "down":
             await self._restart()
         elif action in ("kill", "restart"):
-            return 409, {"error": f"the central is {state}"}
+            return 409, {"error": f"the {self.label} is {state}"}
         else:
             return 404, {"error": f"no action {action!r}"}
         return 200, {}
@@ -111,26 +122,26 @@ class CentralSwitch:
             f"month {snapshot.month} +{self._board.month.elapsed_s:.1f}s" if snapshot else "between months"
         )
         # Not while the month driver opens or closes a month: that call cut would fail the run.
-        await self._outage.begin_between_writes()
+        await self._outage.begin_between_writes(self.slug)
         self._board.central_seen(False)
         at = self._now()
         try:
-            await self._supervisor.kill(CENTRAL_SLUG)
+            await self._supervisor.kill(self.slug)
         except (KeyError, RuntimeError):
-            self._outage.end()
+            self._outage.end(self.slug)
             raise
-        self._fault = FaultRecord(at, "central", "SIGKILL", f"by the lecturer, {month}", None)
+        self._fault = FaultRecord(at, self.label, "SIGKILL", f"by the lecturer, {month}", None)
         self._board.fault(self._fault)
         self._left_down = asyncio.create_task(self._restart_if_left_down())
 
     async def _restart_if_left_down(self) -> None:
         await asyncio.sleep(LEFT_DOWN_S)
         if self.state == "down":
-            logger.warning("the central was left down for %.0fs: restarting it", LEFT_DOWN_S)
+            logger.warning("the %s was left down for %.0fs: restarting it", self.label, LEFT_DOWN_S)
             await self._restart()
 
     async def _restart(self) -> None:
-        await self._supervisor.restart(CENTRAL_SLUG)
+        await self._supervisor.restart(self.slug)
         self._board.restarted()
         self._back = asyncio.create_task(self._serving_again())
 
@@ -138,10 +149,12 @@ class CentralSwitch:
         try:
             await wait_until_serving(self._address, timeout_s=RECOVERY_TIMEOUT_S, tls=self._tls)
         except TimeoutError:
-            logger.warning("the central is not SERVING within %.0fs of its restart", RECOVERY_TIMEOUT_S)
+            logger.warning(
+                "the %s is not SERVING within %.0fs of its restart", self.label, RECOVERY_TIMEOUT_S
+            )
             return
         finally:
-            self._outage.end()
+            self._outage.end(self.slug)
         self._board.central_seen(True)
         if self._fault is not None:
             self._board.fault(dataclasses.replace(self._fault, recovered_at=self._now()), "health SERVING")

@@ -15,10 +15,10 @@ import asyncio
 import hmac
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from launcher.central_switch import CENTRAL_SLUG, CentralSwitch
+from launcher.central_switch import CentralSwitch
 from launcher.lecturer_faults import CUT, KILLED, LecturerFaults
 from launcher.link_controls import LINK_ACTIONS, Links
 from launcher.processes import Supervisor
@@ -37,7 +37,8 @@ class Controls:
     supervisor: Supervisor
     labels: Mapping[str, str]
     links: Links | None = None
-    central: CentralSwitch | None = None
+    # One switch per central, the first (slug ``central``) first.
+    centrals: Sequence[CentralSwitch] = ()
     down: set[str] = field(default_factory=set)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # Pause, resume and pace (``launcher.simulation_control``), when the run offers them.
@@ -48,7 +49,7 @@ class Controls:
     def nodes(self) -> list[dict[str, object]]:
         """Every controllable node, whether it runs, and its link (None: not relayed)."""
         links = self.links or Links()
-        nodes = [self.central.node()] if self.central else []
+        nodes = [central.node() for central in self.centrals]
         nodes += [
             {
                 "slug": s,
@@ -69,12 +70,13 @@ class Controls:
                 return status, reply
             self._link_fault(self.labels.get(slug, slug), action, value)
             return status, {"nodes": self.nodes()}
-        if slug == CENTRAL_SLUG and self.central is not None:
+        switch = next((central for central in self.centrals if central.slug == slug), None)
+        if switch is not None:
             async with self._lock:
                 try:
-                    status, reply = await self.central.act(action)
+                    status, reply = await switch.act(action)
                 except (KeyError, RuntimeError) as error:
-                    return 409, {"error": f"central: {error}"}
+                    return 409, {"error": f"{switch.label}: {error}"}
             return status, reply if status != 200 else {"nodes": self.nodes()}
         if slug not in self.labels:
             return 404, {"error": f"no node {slug!r} to control"}

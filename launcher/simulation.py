@@ -26,6 +26,8 @@ from launcher.simulation_control import PaceChoice, SimulationControl
 from launcher.snapshots import MonthRecord
 from launcher.starting import (
     STARTUP_TIMEOUT_S,
+    central_label,
+    central_slug,
     controllable,
     open_links,
     run_tls,
@@ -92,11 +94,22 @@ async def simulate(
     dial = await open_links(cast, run.links, centrals)
     client = CentralClient(target, cast.operator_key, run.outage, tls.client(LAUNCHER))
     pace = PaceChoice.starting(settings.tempo)
-    switch = CentralSwitch(supervisor, board, run.outage, centrals[0], tls=tls.client(LAUNCHER))
+    switches = [
+        CentralSwitch(
+            supervisor,
+            board,
+            run.outage,
+            address,
+            tls=tls.client(LAUNCHER),
+            slug=central_slug(index),
+            label=central_label(index, len(centrals)),
+        )
+        for index, address in enumerate(centrals)
+    ]
     run.lecturer = LecturerFaults(board)
     simulation = SimulationControl(client, pace)
     controls = Controls(
-        supervisor, controllable(cast), run.links, switch, simulation=simulation, faults=run.lecturer
+        supervisor, controllable(cast), run.links, switches, simulation=simulation, faults=run.lecturer
     )
     web: WebRun | None = None
     try:
@@ -136,7 +149,8 @@ async def simulate(
             await _run_months(settings, cast, supervisor, run, client, target, out, pace, tls)
     finally:
         await client.close()
-        await switch.close()
+        for switch in switches:
+            await switch.close()
         if web is not None:
             await web.close()
 

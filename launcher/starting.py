@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from launcher.cast import Cast, Member, Role, central_argv, central_env, member_argv, member_env
+from launcher.central_switch import CENTRAL_SLUG
 from launcher.link_controls import Links
 from launcher.loss_check import ACKS_DIR, ACKS_ENV
 from launcher.processes import ChildSpec, Supervisor
@@ -66,6 +67,16 @@ async def start_children(
         await supervisor.start(child_spec(branch, argv, member_env(branch)))
 
 
+def central_slug(index: int) -> str:
+    """The child slug of central ``index``: the first keeps "central" (chaos kills that one)."""
+    return f"central-{index + 1}" if index else CENTRAL_SLUG
+
+
+def central_label(index: int, centrals: int) -> str:
+    """How the controls and the faults name central ``index`` of ``centrals``."""
+    return f"central {index + 1}" if centrals > 1 else "central"
+
+
 async def start_centrals(settings: Settings, cast: Cast, supervisor: Supervisor, tls: RunTls) -> list[str]:
     """Starts the central processes on one database; returns their addresses once each serves."""
     addresses = []
@@ -74,8 +85,8 @@ async def start_centrals(settings: Settings, cast: Cast, supervisor: Supervisor,
         argv = central_argv(port, settings.db_url) + tls.server_args(index)
         spec = child_spec(cast.central, argv, central_env(cast))
         if index:
-            # The first keeps the slug "central" (chaos kills that one); the others are numbered.
-            spec = replace(spec, slug=f"central-{index + 1}", label=f"central {index + 1}")
+            spec = replace(spec, slug=central_slug(index))
+            spec = replace(spec, label=central_label(index, settings.centrals))
         await supervisor.start(spec)
         addresses.append(f"127.0.0.1:{port}")
     for address in addresses:

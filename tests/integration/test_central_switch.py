@@ -95,7 +95,7 @@ async def test_a_central_down_for_a_chaos_strike_is_not_killed_again(central: tu
 async def test_the_outage_begins_only_between_the_month_drivers_writes() -> None:
     outage = Outage()
     with outage.writing():
-        begun = asyncio.create_task(outage.begin_between_writes())
+        begun = asyncio.create_task(outage.begin_between_writes(CENTRAL_SLUG))
         await asyncio.sleep(0)
         assert not outage.ongoing, "a write in flight holds the kill back"
     await asyncio.wait_for(begun, 5)
