@@ -19,12 +19,17 @@ from launcher.postgres import server_binaries, throwaway_postgres
 REQUIRE = "DISTRIBUTION_REQUIRE_POSTGRES"
 
 
-@contextmanager
-def postgres_server() -> Iterator[str]:
-    """Runs a throwaway server in a temporary folder; yields the admin URL (database ``postgres``)."""
+def require_server_binaries() -> None:
+    """Skips the test without PostgreSQL's server binaries; fails it instead when ``REQUIRE`` is set."""
     if server_binaries() is None:
         if os.environ.get(REQUIRE):
             pytest.fail(f"PostgreSQL server binaries not found, and {REQUIRE} is set")
         pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """Runs a throwaway server in a temporary folder; yields the admin URL (database ``postgres``)."""
+    require_server_binaries()
     with throwaway_postgres() as url:
         yield url

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.request
 from pathlib import Path
@@ -11,10 +10,9 @@ from typing import Any
 
 import pytest
 
-from launcher.postgres import server_binaries
 from tests.e2e.test_lecturer_central import STARTUP_S, Operator, _web_url
 from tests.e2e.test_run_py import finish, run_py, wait_for
-from tests.postgres import REQUIRE
+from tests.postgres import require_server_binaries
 
 pytestmark = pytest.mark.e2e
 
@@ -41,10 +39,7 @@ def states(nodes: list[dict[str, Any]]) -> dict[str, bool]:
 
 
 def test_the_second_central_killed_mid_month_and_back_loses_nothing(tmp_path: Path) -> None:
-    if server_binaries() is None:
-        if os.environ.get(REQUIRE):
-            pytest.fail(f"PostgreSQL server binaries not found, and {REQUIRE} is set")
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    require_server_binaries()
     run_dir = tmp_path / "run"
     with run_py(run_dir, *FLAGS) as process:
         wait_for(lambda: bool(_web_url(run_dir)), STARTUP_S, "the web URL in join.txt")

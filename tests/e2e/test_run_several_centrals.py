@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 from pathlib import Path
 
 import pytest
 
 from launcher import postgres
 from launcher.app import launch
-from launcher.postgres import server_binaries
 from launcher.settings import parse_settings
 from tests.e2e.test_run_py import SMALL, finish, run_py
-from tests.postgres import REQUIRE
+from tests.postgres import require_server_binaries
 
 pytestmark = pytest.mark.e2e
 
@@ -32,10 +30,7 @@ def test_postgres_and_a_database_url_exclude_each_other() -> None:
 
 
 def test_two_centrals_on_a_throwaway_postgres_run_the_months(tmp_path: Path) -> None:
-    if server_binaries() is None:
-        if os.environ.get(REQUIRE):
-            pytest.fail(f"PostgreSQL server binaries not found, and {REQUIRE} is set")
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    require_server_binaries()
     run_dir = tmp_path / "run"
     with run_py(run_dir, *SMALL, "--centrals", "2", "--postgres") as process:
         run = finish(process, run_dir)

@@ -13,10 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
-from launcher.postgres import server_binaries
-from tests.postgres import REQUIRE
+from tests.postgres import require_server_binaries
 
 ROOT = Path(__file__).resolve().parents[2]
 # The owner: starts a server, says where it is, and waits to be killed.
@@ -49,10 +46,7 @@ def folders() -> set[Path]:
 
 
 def test_a_killed_owner_leaves_no_server_and_no_folder_behind() -> None:
-    if server_binaries() is None:
-        if os.environ.get(REQUIRE):
-            pytest.fail(f"PostgreSQL server binaries not found, and {REQUIRE} is set")
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    require_server_binaries()
     before = folders()
     with subprocess.Popen(
         [sys.executable, "-c", OWNER], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,10 @@ from launcher.processes import ChildSpec, Supervisor
 from launcher.snapshots import MonthSnapshot
 from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
-from tests.integration.test_central_switch import HEALTH_SERVER
+from tests.integration.test_central_switch import HEALTH_SERVER, eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUGS = (CENTRAL_SLUG, "central-2")
-
-
-async def eventually(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
 
 
 @pytest.fixture
