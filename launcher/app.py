@@ -18,7 +18,7 @@ from launcher.cast import Cast, build_cast
 from launcher.display import shown
 from launcher.loss_check import check_database, check_lines
 from launcher.outage import Outage
-from launcher.postgres import PostgresMissing, fresh_database, throwaway_postgres
+from launcher.postgres import PostgresUnavailable, fresh_database, throwaway_postgres
 from launcher.processes import ChildExit, Supervisor
 from launcher.report import RunInfo, write_reports
 from launcher.settings import Settings, children_environment, parse_settings
@@ -115,8 +115,8 @@ async def launch(settings: Settings, out: TextIO | None = None, err: TextIO | No
             db_url = await fresh_database(admin_url, "distribution")
             say(out, f"PostgreSQL: a throwaway server for this run ({settings.centrals} central(s) on it)")
             return await _launch(replace(settings, db_url=db_url), out, err)
-    except PostgresMissing as missing:
-        say(err, f"run.py: {missing}")
+    except PostgresUnavailable as unavailable:
+        say(err, f"run.py: {unavailable}")
         return EXIT_FAILED
 
 

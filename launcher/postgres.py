@@ -19,12 +19,17 @@ from nodekit.ports import free_port
 SUPERUSER = "postgres"
 START_TIMEOUT_S = 60
 KEEPER_EXIT_S = 30
+RUNUSER_PATHS = ("/usr/sbin/runuser", "/sbin/runuser")
 HINT = (
     "install PostgreSQL's server (Debian: apt-get install postgresql) or pass --db postgresql+asyncpg://..."
 )
 
 
-class PostgresMissing(RuntimeError):
+class PostgresUnavailable(RuntimeError):
+    """A throwaway server could not be started; the message is one line for a person."""
+
+
+class PostgresMissing(PostgresUnavailable):
     """The machine has no PostgreSQL server binaries."""
 
 
@@ -43,29 +48,34 @@ def throwaway_postgres(max_connections: int = 300) -> Iterator[str]:
 
     Raises:
         PostgresMissing: initdb and pg_ctl are not on this machine.
+        PostgresUnavailable: The server could not be started (as root: no runuser or postgres user).
     """
     binaries = server_binaries()
     if binaries is None:
         raise PostgresMissing(f"no PostgreSQL server binaries (initdb, pg_ctl) on this machine: {HINT}")
+    as_user = server_user()
     # Directly under the system temp folder: the server's user must be able to reach it.
     root = Path(tempfile.mkdtemp(prefix="distribution-postgres-"))
     data, sockets, log = root / "data", root / "sockets", root / "server.log"
     sockets.mkdir()
-    # The server refuses to run as root: then it runs as the system's postgres user.
-    as_user: list[str] = []
-    # (Windows has no root and no geteuid.)
-    if getattr(os, "geteuid", lambda: -1)() == 0:
+    if as_user:
         shutil.chown(root, SUPERUSER)
         shutil.chown(sockets, SUPERUSER)
-        as_user = ["runuser", "-u", SUPERUSER, "--"]
     port = free_port()
     # Stops the server and removes the folder if this process dies without its finally (SIGKILL).
     keeper = start_keeper(root, binaries / "pg_ctl", data, as_user)
 
     def run(*command: str) -> None:
-        done = subprocess.run([*as_user, *command], capture_output=True, text=True, timeout=START_TIMEOUT_S)
+        try:
+            done = subprocess.run(
+                [*as_user, *command], capture_output=True, text=True, timeout=START_TIMEOUT_S
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise PostgresUnavailable(f"{Path(command[0]).name} could not run: {error}") from error
         if done.returncode != 0:
-            raise RuntimeError(f"{command[0]} failed ({done.returncode}): {done.stderr or done.stdout}")
+            said = [line for line in (done.stderr or done.stdout).splitlines() if line.strip()]
+            last = said[-1].strip() if said else "no output"
+            raise PostgresUnavailable(f"{Path(command[0]).name} failed ({done.returncode}): {last}")
 
     try:
         run(str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", SUPERUSER, "--no-sync")
@@ -94,6 +104,31 @@ def throwaway_postgres(max_connections: int = 300) -> Iterator[str]:
     finally:
         release_keeper(keeper)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def server_user() -> list[str]:
+    """The prefix that runs the server's commands: none, or as root ``runuser`` to the postgres user.
+
+    The server refuses to run as root. (Windows has no root and no geteuid.)
+
+    Raises:
+        PostgresUnavailable: Root, but no ``postgres`` system user or no ``runuser``.
+    """
+    if getattr(os, "geteuid", lambda: -1)() != 0:
+        return []
+    import pwd  # POSIX only, like root
+
+    try:
+        pwd.getpwnam(SUPERUSER)
+    except KeyError:
+        raise PostgresUnavailable(
+            f"running as root, the server must run as the {SUPERUSER!r} system user, and there is none"
+        ) from None
+    # root's PATH may leave out the sbin folders, where runuser lives.
+    runuser = shutil.which("runuser") or next((p for p in RUNUSER_PATHS if os.access(p, os.X_OK)), None)
+    if runuser is None:
+        raise PostgresUnavailable("running as root, the server needs runuser (util-linux), not found")
+    return [runuser, "-u", SUPERUSER, "--"]
 
 
 def start_keeper(root: Path, pg_ctl: Path, data: Path, as_user: list[str]) -> subprocess.Popen[bytes]:

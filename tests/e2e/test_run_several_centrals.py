@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -62,3 +65,21 @@ def test_a_machine_without_postgres_is_told_in_one_line(
     assert code == 1
     (line,) = err.getvalue().splitlines()
     assert "no PostgreSQL server binaries" in line and "apt-get install postgresql" in line
+
+
+def test_root_without_runuser_is_told_in_one_line_and_leaves_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postgres, "server_binaries", lambda: tmp_path)
+    monkeypatch.setattr(os, "geteuid", lambda: 0, raising=False)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setattr(postgres, "RUNUSER_PATHS", ())
+    before = set(Path(tempfile.gettempdir()).glob("distribution-postgres-*"))
+    settings = parse_settings(["--run-dir", str(tmp_path / "run"), "--centrals", "2", "--postgres", *SMALL])
+    out, err = io.StringIO(), io.StringIO()
+    code = asyncio.run(launch(settings, out, err))
+    assert code == 1
+    (line,) = err.getvalue().splitlines()
+    # (Without a postgres system user it says that instead, in one line too.)
+    assert line.startswith("run.py: running as root, the server"), line
+    assert set(Path(tempfile.gettempdir()).glob("distribution-postgres-*")) == before

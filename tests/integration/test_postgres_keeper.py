@@ -48,8 +48,15 @@ def folders() -> set[Path]:
 def test_a_killed_owner_leaves_no_server_and_no_folder_behind() -> None:
     require_server_binaries()
     before = folders()
+    # A PATH without the sbin folders, as a root shell may have: runuser is found all the same.
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}
     with subprocess.Popen(
-        [sys.executable, "-c", OWNER], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [sys.executable, "-c", OWNER],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     ) as owner:
         killed_and_cleaned_up(owner, before)
 
