@@ -62,8 +62,7 @@ def throwaway_postgres(max_connections: int = 300) -> Iterator[str]:
         shutil.chown(root, SUPERUSER)
         shutil.chown(sockets, SUPERUSER)
     port = free_port()
-    # Stops the server and removes the folder if this process dies without its finally (SIGKILL).
-    keeper = start_keeper(root, binaries / "pg_ctl", data, as_user)
+    keeper: subprocess.Popen[bytes] | None = None
 
     def run(*command: str) -> None:
         try:
@@ -78,6 +77,8 @@ def throwaway_postgres(max_connections: int = 300) -> Iterator[str]:
             raise PostgresUnavailable(f"{Path(command[0]).name} failed ({done.returncode}): {last}")
 
     try:
+        # Stops the server and removes the folder if this process dies without its finally (SIGKILL).
+        keeper = start_keeper(root, binaries / "pg_ctl", data, as_user)
         run(str(binaries / "initdb"), "-D", str(data), "-A", "trust", "-U", SUPERUSER, "--no-sync")
         # Enough connections for several centrals' pools; deadlocks (rare: locks are ordered) found fast.
         options = (
@@ -102,7 +103,8 @@ def throwaway_postgres(max_connections: int = 300) -> Iterator[str]:
         finally:
             run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
     finally:
-        release_keeper(keeper)
+        if keeper is not None:
+            release_keeper(keeper)
         shutil.rmtree(root, ignore_errors=True)
 
 

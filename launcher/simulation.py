@@ -192,8 +192,8 @@ async def _run_months(
     # A link the lecturer left cut is restored: the last month's reports reach their manufacturers
     # (the loss check wants every notice acknowledged).
     restored = run.links.restore_all()
-    for label in restored:
-        if run.lecturer is not None:
+    if run.lecturer is not None:
+        for label in restored:
             run.lecturer.ended(label, CUT, "restored for the last reports")
     if restored:
         logger.warning("restored the cut links of %s for the last reports", ", ".join(restored))
