@@ -85,8 +85,7 @@ async def start_centrals(settings: Settings, cast: Cast, supervisor: Supervisor,
         argv = central_argv(port, settings.db_url) + tls.server_args(index)
         spec = child_spec(cast.central, argv, central_env(cast))
         if index:
-            spec = replace(spec, slug=central_slug(index))
-            spec = replace(spec, label=central_label(index, settings.centrals))
+            spec = replace(spec, slug=central_slug(index), label=central_label(index, settings.centrals))
         await supervisor.start(spec)
         addresses.append(f"127.0.0.1:{port}")
     for address in addresses:
