@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 import grpc
+import pytest
 
 from central.testing import RunningCentral
 from generated.distribution.v1 import (
@@ -44,6 +45,23 @@ async def assert_eventually(
             if time.monotonic() > deadline:
                 raise
         await asyncio.sleep(interval_s)
+
+
+async def eventually(condition: Callable[[], bool], timeout_s: float = TIMEOUT) -> None:
+    """Polls ``condition`` until true, failing after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.02)
+
+
+def wait_for(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
+    """Polls ``condition`` until true (blocking); fails naming ``what`` after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout_s:.0f}s waiting for {what}")
+        time.sleep(0.05)
 
 
 @dataclass

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_run_py import finish, run_py, wait_for
+from tests.e2e.test_run_py import finish, run_py
+from tests.helpers import wait_for
 
 pytestmark = pytest.mark.e2e
 

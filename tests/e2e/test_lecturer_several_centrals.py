@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.test_lecturer_central import STARTUP_S, Operator, _web_url
-from tests.e2e.test_run_py import finish, run_py, wait_for
+from tests.e2e.test_run_py import finish, run_py
+from tests.helpers import wait_for
 from tests.postgres import require_server_binaries
 
 pytestmark = pytest.mark.e2e

@@ -16,6 +16,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from nodekit.channel import open_channel
 from tests.e2e import test_run_py as runs
+from tests.helpers import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -50,7 +51,7 @@ async def plaintext_health(address: str) -> grpc.StatusCode:
 def test_a_tls_run_uses_mutual_tls_on_every_link_and_completes(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     with runs.run_py(run_dir, *FLAGS) as process:
-        runs.wait_for(runs.all_children_started(run_dir, CHILDREN), 60, "every child to start")
+        wait_for(runs.all_children_started(run_dir, CHILDREN), 60, "every child to start")
         argvs = command_lines(run_dir)
         central = argvs["central"]
         plaintext = asyncio.run(plaintext_health(f"127.0.0.1:{central[central.index('--port') + 1]}"))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from launcher.outage import Outage
 from launcher.processes import ChildSpec, Supervisor
 from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
+from tests.helpers import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 # A stand-in central: a real gRPC server with the health service, SERVING on a fixed port.
@@ -35,13 +35,6 @@ async def main() -> None:
 
 asyncio.run(main())
 """
-
-
-async def eventually(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
 
 
 @pytest.fixture
@@ -72,7 +65,7 @@ async def test_a_kill_opens_the_outage_and_the_restart_closes_it_once_serving(
         assert (await switch.act("kill"))[0] == 409, "killed twice"
 
         assert await switch.act("restart") == (200, {})
-        await eventually(lambda: switch.state == "running")
+        await eventually(lambda: switch.state == "running", timeout_s=30)
         assert not outage.ongoing and board.central_up is True
         assert board.faults[0].recovered_at is not None
         assert supervisor.restarts == {CENTRAL_SLUG: 1}

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import grpc
@@ -18,6 +17,7 @@ from launcher.join import JoinInfo
 from launcher.panels import header_panel
 from launcher.ticker import Kind
 from nodekit.health import add_health, set_serving
+from tests.helpers import eventually
 
 DOWN, UP = "\u25cb", "\u25cf"
 
@@ -35,13 +35,6 @@ async def health_server() -> AsyncIterator[tuple[str, grpc.aio.Server]]:
         await server.stop(grace=None)
 
 
-async def eventually(condition: Callable[[], bool], timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
-
-
 def header(board: Board) -> str:
     console = Console(file=io.StringIO(), width=200, record=True, color_system=None)
     console.print(header_panel(board))
@@ -54,11 +47,11 @@ async def test_each_central_has_its_mark_and_one_stopping_is_news() -> None:
         board.joined(JoinInfo(f"{first},{second}", Path("operator.key")))
         follower = asyncio.create_task(follow_centrals([first, second], board, None, every_s=0.05))
         try:
-            await eventually(lambda: board.centrals == {first: True, second: True})
+            await eventually(lambda: board.centrals == {first: True, second: True}, timeout_s=20)
             assert f"centrals {first} {UP} {second} {UP}" in header(board)
 
             await stopping.stop(grace=None)
-            await eventually(lambda: board.centrals == {first: True, second: False})
+            await eventually(lambda: board.centrals == {first: True, second: False}, timeout_s=20)
             assert f"centrals {first} {UP} {second} {DOWN}" in header(board)
             news = [e.text for e in board.ticker.last(10) if e.kind is Kind.LINK]
             assert news == [f"central {second} not answering"]

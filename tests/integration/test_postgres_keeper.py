@@ -8,11 +8,10 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tests.helpers import wait_for
 from tests.postgres import require_server_binaries
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,13 +23,6 @@ with throwaway_postgres(max_connections=20) as url:
     print(url, flush=True)
     time.sleep(600)
 """
-
-
-def wait_for(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 def accepts(port: int) -> bool:

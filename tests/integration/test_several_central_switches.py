@@ -18,7 +18,8 @@ from launcher.processes import ChildSpec, Supervisor
 from launcher.snapshots import MonthSnapshot
 from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
-from tests.integration.test_central_switch import HEALTH_SERVER, eventually
+from tests.helpers import eventually
+from tests.integration.test_central_switch import HEALTH_SERVER
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUGS = (CENTRAL_SLUG, "central-2")
@@ -76,10 +77,10 @@ async def test_each_central_is_killed_and_restarted_on_its_own(
         assert [f.node for f in board.faults] == ["central 2", "central 1"]
 
         assert (await controls.act("central-2", "restart"))[0] == 200
-        await eventually(lambda: switches[1].state == "running")
+        await eventually(lambda: switches[1].state == "running", timeout_s=30)
         assert outage.ongoing, "central 1 is still down"
         assert (await controls.act(CENTRAL_SLUG, "restart"))[0] == 200
-        await eventually(lambda: switches[0].state == "running")
+        await eventually(lambda: switches[0].state == "running", timeout_s=30)
         assert not outage.ongoing
         assert all(f.recovered_at is not None for f in board.faults)
         assert supervisor.restarts == {"central-2": 1, CENTRAL_SLUG: 1}
@@ -106,7 +107,7 @@ async def test_a_chaos_strike_on_a_central_the_lecturer_has_down_is_skipped(
         assert not chaos.pending and supervisor.restarts == {}, "chaos neither struck nor restarted it"
         assert outage.caused_by(CENTRAL_SLUG) and not outage.caused_by(CHAOS)
         assert (await switch.act("restart"))[0] == 200
-        await eventually(lambda: not outage.ongoing)
+        await eventually(lambda: not outage.ongoing, timeout_s=30)
     finally:
         await switch.close()
 

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from nodekit.lifeline import LIFELINE_ENV, LIFELINE_STDIN, watch_launcher
-from tests.unit.test_launcher_processes import alive, eventually, python
+from tests.helpers import eventually
+from tests.unit.test_launcher_processes import alive, python
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from launcher.processes import ChildSpec, Supervisor, read_tail
+from tests.helpers import eventually
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,14 +55,6 @@ while True:
 
 def python(code: str, *args: str) -> list[str]:
     return [sys.executable, "-c", code, *args]
-
-
-async def eventually(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    """Polls ``condition`` until true, failing after ``timeout_s``."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.02)
 
 
 def alive(pid: int) -> bool:
