@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -46,3 +47,15 @@ def stop(process: subprocess.Popen[bytes], timeout_s: float = 10.0) -> int:
     """SIGTERM, wait, and return the exit code."""
     process.send_signal(signal.SIGTERM)
     return process.wait(timeout=timeout_s)
+
+
+async def stop_async(process: asyncio.subprocess.Process, timeout_s: float = 10.0) -> int:
+    """SIGTERM (if still running), wait, and return the exit code; past ``timeout_s`` SIGKILL, then raise."""
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        return await asyncio.wait_for(process.wait(), timeout_s)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise

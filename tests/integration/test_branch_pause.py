@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 import sqlite3
 import sys
 import time
@@ -13,7 +12,7 @@ from central.testing import running_central
 from generated.distribution.v1 import month_pb2, month_pb2_grpc
 from tests.branch_helpers import open_month_with_stock
 from tests.helpers import assert_eventually
-from tests.processes import ROOT, node_env
+from tests.processes import ROOT, node_env, stop_async
 
 # While paused the sales are read this long (at least): a branch that kept selling would add some.
 HELD_FOR_S = 2.0
@@ -75,9 +74,7 @@ async def test_walk_in_sales_stop_while_paused_and_go_on_after(tmp_path: Path) -
 
                 await assert_eventually(selling_again, timeout_s=20, interval_s=0.1)
             finally:
-                if process.returncode is None:
-                    process.send_signal(signal.SIGTERM)
-                code = await asyncio.wait_for(process.wait(), 30)
+                code = await stop_async(process, timeout_s=30)
     output = log.read_text()
     assert code == 0, output[-3000:]
     assert "walk-in shoppers come in again" in output

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 import sys
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -15,7 +14,7 @@ from central.service.offers import OfferDesk, OfferLineInput
 from central.testing import RunningCentral, running_central
 from generated.distribution.v1 import common_pb2, month_pb2, month_pb2_grpc
 from tests.helpers import assert_eventually
-from tests.processes import ROOT, node_env
+from tests.processes import ROOT, node_env, stop_async
 
 OFFERS = {
     "Acme": [OfferLineInput("apples", 40, 120), OfferLineInput("bread", 20, 300)],
@@ -96,14 +95,7 @@ async def test_customer_process_shops_each_month_and_exits_0_on_sigterm(
                     assert line.reserved == 0
                     assert 0 <= line.sold <= line.offered
         finally:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-            try:
-                code = await asyncio.wait_for(process.wait(), 10)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
-                raise
+            code = await stop_async(process)
     output = log.read_text()
     assert code == 0, output
     assert "month 1: bought" in output

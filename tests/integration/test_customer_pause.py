@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 import sqlite3
 import sys
 import time
@@ -17,7 +16,7 @@ from central.service.offers import OfferDesk, OfferLineInput
 from central.testing import RunningCentral, running_central
 from generated.distribution.v1 import month_pb2, month_pb2_grpc
 from tests.helpers import assert_eventually
-from tests.processes import ROOT, node_env
+from tests.processes import ROOT, node_env, stop_async
 
 MONTH_S = 20
 # While paused the reservations are read this long (at least): a shopper that kept buying would add some.
@@ -100,14 +99,7 @@ async def test_the_simulated_shopper_holds_while_the_month_is_paused(
             await assert_eventually(buying_again, timeout_s=MONTH_S)
             await assert_eventually(lambda: logged("month 1 resumed"), timeout_s=5)
         finally:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-            try:
-                code = await asyncio.wait_for(process.wait(), 10)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
-                raise
+            code = await stop_async(process)
     output = log.read_text()
     assert code == 0, output
     assert "Traceback" not in output
