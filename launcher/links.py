@@ -246,7 +246,12 @@ class Relay:
                 if not chunk:
                     break
             await delivering
-        except (OSError, asyncio.CancelledError):
+        except OSError:
+            # The source reset its side (a SIGKILLed central's kernel answers unread data with RST):
+            # the whole connection is gone, or an idle child would wait on it for ever.
+            connection.abort()
+            raise
+        except asyncio.CancelledError:
             delivering.cancel()
             with contextlib.suppress(asyncio.CancelledError, OSError):
                 await delivering

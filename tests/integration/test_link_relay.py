@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
+import struct
 import time
 from collections.abc import AsyncIterator
 
@@ -126,6 +128,40 @@ async def test_a_cut_drops_live_connections_and_holds_new_ones_until_restored() 
         assert await asyncio.wait_for(held_reader.readexactly(14), TIMEOUT_S) == b"sent while cut"
         assert await round_trip(held_reader, held_writer, b"back") == b"back"
         await hang_up(held_writer)
+
+
+@contextlib.asynccontextmanager
+async def resetting_server(reset: asyncio.Event) -> AsyncIterator[str]:
+    """A server that greets each connection, then resets it (RST, as a SIGKILLed central's kernel does)."""
+
+    async def greet_then_reset(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"hi")
+        await writer.drain()
+        await reset.wait()
+        # Linger 0: the close sends RST instead of FIN.
+        writer.get_extra_info("socket").setsockopt(
+            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+        )
+        writer.transport.abort()
+
+    server = await asyncio.start_server(greet_then_reset, "127.0.0.1", 0)
+    try:
+        yield f"127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_central_resetting_an_idle_connection_drops_the_childs_side_too() -> None:
+    reset = asyncio.Event()
+    async with resetting_server(reset) as central, relay_to(central) as relay:
+        reader, writer = await dial(relay)
+        assert await asyncio.wait_for(reader.readexactly(2), TIMEOUT_S) == b"hi"
+
+        reset.set()  # the child sends nothing: only the relay can tell it the link is gone
+
+        assert await closed_by_peer(reader), "a reset upstream must drop the child's connection"
+        await hang_up(writer)
 
 
 async def test_latency_delays_each_direction_and_keeps_the_order() -> None:
