@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from central.admin.app import run_admin
+from operator_cli.app import run_admin
 from central.testing import OPERATOR_KEY, RunningCentral, running_central
 from generated.distribution.v1 import month_pb2, month_pb2_grpc
 from nodekit.certificates import CertificateAuthority

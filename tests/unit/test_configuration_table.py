@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from branch_node.settings import parse_args as parse_branch
-from central.admin.cli import parse_args as parse_admin
+from operator_cli.cli import parse_args as parse_admin
 from central.settings import parse_args as parse_central
 from customer_node.cli import ShopSettings, SimulateSettings
 from customer_node.cli import parse_args as parse_customer

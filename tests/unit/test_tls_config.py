@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from branch_node.settings import parse_args as branch_args
-from central.admin.cli import parse_args as admin_args
+from operator_cli.cli import parse_args as admin_args
 from central.settings import parse_args as central_args
 from customer_node.cli import parse_args as customer_args
 from manufacturer_node.settings import parse_args as manufacturer_args

@@ -10,10 +10,12 @@ from typing import TextIO
 
 from rich.console import Console, RenderableType
 
-from central.admin import tables
-from central.admin.calls import AdminClient, CallFailed
-from central.admin.cli import PROG, AdminSettings, parse_args
-from central.admin.commands import (
+from nodekit.channel import open_channel
+from nodekit.handshake import HandshakeRefused, check_handshake
+from operator_cli import tables
+from operator_cli.calls import AdminClient, CallFailed
+from operator_cli.cli import PROG, AdminSettings, parse_args
+from operator_cli.commands import (
     BranchRevenue,
     CloseMonth,
     Command,
@@ -26,9 +28,7 @@ from central.admin.commands import (
     ResumeMonth,
     TopProducts,
 )
-from central.admin.key import loose_permissions_warning
-from nodekit.channel import open_channel
-from nodekit.handshake import HandshakeRefused, check_handshake
+from operator_cli.key import loose_permissions_warning
 
 OK, FAILED, USAGE = 0, 1, 2
 # Piped output is read by scripts and people with wide windows: do not wrap table rows at 80 columns.

@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-from central.admin.commands import (
+from nodekit import addresses
+from nodekit.channel import DEFAULT_TIMEOUT_S
+from nodekit.config import apply_environment
+from nodekit.tls import TlsClientConfig, TlsConfigError, add_client_tls_arguments, client_tls_config
+from operator_cli.commands import (
     BranchRevenue,
     CloseMonth,
     Command,
@@ -23,13 +27,9 @@ from central.admin.commands import (
     ResumeMonth,
     TopProducts,
 )
-from central.admin.key import KeyProblem, read_key
-from nodekit import addresses
-from nodekit.channel import DEFAULT_TIMEOUT_S
-from nodekit.config import apply_environment
-from nodekit.tls import TlsClientConfig, TlsConfigError, add_client_tls_arguments, client_tls_config
+from operator_cli.key import KeyProblem, read_key
 
-PROG = "python -m central.admin"
+PROG = "python -m operator_cli"
 ENV_CENTRAL = "DISTRIBUTION_CENTRAL"
 ENV_KEY = "DISTRIBUTION_OPERATOR_KEY"
 ENV_KEY_FILE = "DISTRIBUTION_OPERATOR_KEY_FILE"
@@ -120,7 +120,7 @@ def _command(args: argparse.Namespace) -> Command:
 
 
 def build_parser(env: Mapping[str, str]) -> _Parser:
-    """The command line of ``python -m central.admin``; every flag also reads its variable."""
+    """The command line of ``python -m operator_cli``; every flag also reads its variable."""
     parser = _Parser(
         prog=PROG,
         description="Operate a running central: open and close months, read the month and branch reports.",
