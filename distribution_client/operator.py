@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from distribution_client.convert import from_proto
+from collections.abc import Iterable
+
+from distribution_client.convert import from_proto, to_proto
 from distribution_client.policy import policy_of
 from distribution_client.records import (
     BranchAlert,
@@ -10,7 +12,9 @@ from distribution_client.records import (
     InventoryValue,
     ManufacturerInfo,
     MonthStatus,
+    OfferLine,
     OpenedMonth,
+    StockLine,
     TopProduct,
 )
 from distribution_client.service import CentralService
@@ -48,6 +52,16 @@ class Operator:
         )
         reply = await self._service.call(rpc, request, self._metadata, timeout_s=base_s + offer_wait_s)
         return from_proto.opened_month(reply)
+
+    async def submit_offer(
+        self, manufacturer_name: str, month: int, lines: Iterable[OfferLine]
+    ) -> tuple[StockLine, ...]:
+        """Offers goods for a collecting month on a manufacturer's behalf (one attempt: no key)."""
+        request = month_pb2.SubmitOfferRequest(
+            manufacturer_name=manufacturer_name, month=month, lines=to_proto.offer_lines(lines)
+        )
+        reply = await self._service.call(self._service.months.SubmitOffer, request, self._metadata)
+        return tuple(from_proto.stock_line(line, month) for line in reply.stock_lines)
 
     async def month_status(self, month: int = 0, *, wait_for_ready: bool | None = None) -> MonthStatus:
         """A month's status now."""
