@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import grpc
 
-from distribution_client.convert import from_proto, to_proto
+from distribution_client.convert import from_proto, from_proto_branch, to_proto
 from distribution_client.records import (
     Catalog,
     DayReport,
@@ -52,7 +52,7 @@ class Branch:
         reply = await self._service.call(
             self._service.branches.SubmitDailyReport, to_proto.day_report(report), self._metadata
         )
-        return from_proto.day_report_receipt(reply)
+        return from_proto_branch.day_report_receipt(reply)
 
     async def report_inventory(
         self, branch: str, items: Iterable[InventoryItem], alerts: Iterable[LowStockAlert]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from distribution_client.convert import from_proto, to_proto
+from distribution_client.convert import from_proto, from_proto_branch, to_proto
 from distribution_client.policy import policy_of
 from distribution_client.records import (
     BranchAlert,
@@ -103,22 +103,22 @@ class Operator:
         """Revenue and loss per branch and day (one branch when named)."""
         request = report_pb2.GetBranchRevenueRequest(branch_name=branch)
         reply = await self._service.call(self._service.reports.GetBranchRevenue, request, self._metadata)
-        return from_proto.branch_days(reply.days)
+        return from_proto_branch.branch_days(reply.days)
 
     async def inventory_value(self) -> tuple[InventoryValue, ...]:
         """Each branch's inventory at cost."""
         request = report_pb2.GetInventoryValueRequest()
         reply = await self._service.call(self._service.reports.GetInventoryValue, request, self._metadata)
-        return from_proto.inventory_values(reply.branches)
+        return from_proto_branch.inventory_values(reply.branches)
 
     async def top_products(self, limit: int = 10) -> tuple[TopProduct, ...]:
         """The best sellers across the branches."""
         request = report_pb2.ListTopProductsRequest(limit=limit)
         reply = await self._service.call(self._service.reports.ListTopProducts, request, self._metadata)
-        return from_proto.top_products(reply.products)
+        return from_proto_branch.top_products(reply.products)
 
     async def low_stock_alerts(self) -> tuple[BranchAlert, ...]:
         """The branches' open low-stock alerts, oldest first."""
         request = report_pb2.ListLowStockAlertsRequest()
         reply = await self._service.call(self._service.reports.ListLowStockAlerts, request, self._metadata)
-        return from_proto.branch_alerts(reply.alerts)
+        return from_proto_branch.branch_alerts(reply.alerts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 
-from distribution_client.convert import from_proto, to_proto
+from distribution_client.convert import from_proto, from_proto_shop, to_proto
 from distribution_client.records import (
     Card,
     Cart,
@@ -57,7 +57,7 @@ class Shopper:
             self._service.customers.RegisterCustomer, request, wait_for_ready=wait_for_ready
         )
         self.use_token(reply.token)
-        return from_proto.registration(reply)
+        return from_proto_shop.registration(reply)
 
     async def update_card(self, card: Card) -> str:
         """Replaces the stored card; returns its last four digits."""
@@ -103,7 +103,7 @@ class Shopper:
         """Reserves ``quantity`` units of a stock line."""
         request = cart_pb2.AddCartItemRequest(stock_line_id=stock_line_id, quantity=quantity)
         reply = await self._service.call(self._service.carts.AddCartItem, request, self.metadata)
-        return from_proto.cart_line(reply.line)
+        return from_proto_shop.cart_line(reply.line)
 
     async def remove_item(self, stock_line_id: int, reservation_id: str = "") -> int:
         """Releases a line's reservations (or only the one named); returns the units released."""
@@ -116,16 +116,16 @@ class Shopper:
         reply = await self._service.call(
             self._service.carts.GetCart, cart_pb2.GetCartRequest(), self.metadata
         )
-        return from_proto.cart(reply)
+        return from_proto_shop.cart(reply)
 
     async def checkout(self, idempotency_key: str) -> CheckoutResult:
         """Turns the cart into an order; the same key again returns the same order."""
         request = order_pb2.CheckoutRequest(idempotency_key=idempotency_key)
         reply = await self._service.call(self._service.orders.Checkout, request, self.metadata)
-        return from_proto.checkout(reply)
+        return from_proto_shop.checkout(reply)
 
     async def orders(self, limit: int = 50) -> list[Order]:
         """The customer's orders, newest first."""
         request = order_pb2.ListOrdersRequest(limit=limit)
         reply = await self._service.call(self._service.orders.ListOrders, request, self.metadata)
-        return [from_proto.order(placed) for placed in reply.orders]
+        return [from_proto_shop.order(placed) for placed in reply.orders]

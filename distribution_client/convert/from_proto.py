@@ -1,54 +1,33 @@
-"""Wire messages -> plain records: the only reader of the central's replies."""
+"""Wire messages -> plain records: the month, the catalog and the link's notices (shop and branch beside)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from distribution_client.convert.enums import CART_LINE_STATES, DROP_REASONS, month_state, priority
+from distribution_client.convert.enums import month_state, priority
 from distribution_client.records import (
     Advice,
-    BranchAlert,
-    BranchDay,
-    Cart,
-    CartLine,
-    CartLineState,
     Catalog,
     CatalogLine,
     CatalogUpdate,
-    CheckoutResult,
-    DayReportReceipt,
     DepletionNotice,
-    DroppedLine,
-    DropReason,
-    InventoryValue,
-    LowStockAlert,
     ManufacturerInfo,
     ManufacturerOutcome,
     MonthStatus,
     Notice,
     OpenedMonth,
-    Order,
-    OrderLine,
     ProductOutcome,
-    Registration,
     ReportNotice,
     StockLine,
-    TopProduct,
 )
 from generated.distribution.v1 import (
-    branch_pb2,
-    cart_pb2,
     catalog_pb2,
     common_pb2,
-    customer_pb2,
     manufacturer_pb2,
     month_pb2,
-    order_pb2,
-    report_pb2,
 )
 from nodekit.timestamps import from_timestamp
 
@@ -182,104 +161,6 @@ def manufacturer_info(info: month_pb2.ManufacturerInfo) -> ManufacturerInfo:
         moment(info, "last_seen_at"),
         info.pending_notifications,
     )
-
-
-def registration(reply: customer_pb2.RegisterCustomerResponse) -> Registration:
-    """A new customer's id, token and card digits."""
-    return Registration(reply.customer_id, reply.token, reply.card_last4)
-
-
-def cart_line(line: cart_pb2.CartLine) -> CartLine:
-    """One reservation."""
-    return CartLine(
-        reservation_id=line.reservation_id,
-        stock_line_id=line.stock_line_id,
-        product=line.product,
-        manufacturer_name=line.manufacturer_name,
-        quantity=line.quantity,
-        unit_price_cents=line.unit_price_cents,
-        state=CART_LINE_STATES.get(line.state, CartLineState.UNSPECIFIED),
-        expires_at=moment(line, "expires_at"),
-    )
-
-
-def cart(reply: cart_pb2.GetCartResponse) -> Cart:
-    """A cart and its live total."""
-    return Cart(tuple(cart_line(line) for line in reply.lines), reply.total_cents)
-
-
-def order(placed: order_pb2.Order) -> Order:
-    """A placed order with its lines and the lines it dropped."""
-    return Order(
-        order_id=placed.order_id,
-        month=placed.month,
-        lines=tuple(
-            OrderLine(
-                line.stock_line_id, line.product, line.manufacturer_name, line.quantity, line.unit_price_cents
-            )
-            for line in placed.lines
-        ),
-        dropped_lines=tuple(
-            DroppedLine(
-                line.stock_line_id,
-                line.product,
-                line.requested,
-                line.available,
-                DROP_REASONS.get(line.reason, DropReason.UNSPECIFIED),
-            )
-            for line in placed.dropped_lines
-        ),
-        total_cents=placed.total_cents,
-        card_last4=placed.card_last4,
-        created_at=moment(placed, "created_at"),
-        idempotency_key=placed.idempotency_key,
-    )
-
-
-def checkout(reply: order_pb2.CheckoutResponse) -> CheckoutResult:
-    """A checkout's order, and whether it was a replay of the same key."""
-    return CheckoutResult(order(reply.order), reply.replayed)
-
-
-def day_report_receipt(reply: branch_pb2.SubmitDailyReportResponse) -> DayReportReceipt:
-    """The central's answer to a day-end report."""
-    return DayReportReceipt(reply.created, reply.streamed_revenue_cents, reply.flagged)
-
-
-def branch_days(days: Iterable[report_pb2.BranchDay]) -> tuple[BranchDay, ...]:
-    """GetBranchRevenue's rows."""
-    return tuple(
-        BranchDay(
-            d.branch_name,
-            d.business_day,
-            d.revenue_cents,
-            d.loss_cents,
-            d.streamed_revenue_cents,
-            d.transaction_count,
-            d.flagged,
-        )
-        for d in days
-    )
-
-
-def low_stock_alert(alert: branch_pb2.LowStockAlert) -> LowStockAlert:
-    """One low-stock alert."""
-    return LowStockAlert(alert.product, alert.quantity, alert.reorder_point, moment(alert, "raised_at"))
-
-
-def branch_alerts(alerts: Iterable[report_pb2.BranchAlert]) -> tuple[BranchAlert, ...]:
-    """ListLowStockAlerts' rows, oldest first."""
-    return tuple(BranchAlert(a.branch_name, low_stock_alert(a.alert)) for a in alerts)
-
-
-def inventory_values(rows: Iterable[report_pb2.BranchInventoryValue]) -> tuple[InventoryValue, ...]:
-    """GetInventoryValue's rows."""
-    return tuple(InventoryValue(b.branch_name, b.units, b.value_cents) for b in rows)
-
-
-def top_products(rows: Iterable[report_pb2.TopProduct]) -> tuple[TopProduct, ...]:
-    """ListTopProducts' rows, by units sold."""
-    return tuple(TopProduct(p.product, p.units, p.revenue_cents) for p in rows)
 
 
 def notice(note: manufacturer_pb2.Notification) -> Notice:

@@ -18,7 +18,7 @@ from distribution_client import (
     Sale,
     SaleItem,
 )
-from distribution_client.convert import enums, from_proto, to_proto
+from distribution_client.convert import enums, from_proto, from_proto_shop, to_proto
 from generated.distribution.v1 import branch_pb2, cart_pb2, common_pb2, manufacturer_pb2, month_pb2, order_pb2
 from nodekit.timestamps import to_timestamp
 
@@ -132,12 +132,12 @@ def test_a_cart_line_and_an_order_keep_their_states_and_reasons() -> None:
     line = cart_pb2.CartLine(
         reservation_id="r", stock_line_id=7, quantity=2, state=cart_pb2.CART_LINE_STATE_EXPIRED
     )
-    assert from_proto.cart_line(line).state is CartLineState.EXPIRED
+    assert from_proto_shop.cart_line(line).state is CartLineState.EXPIRED
     order = order_pb2.Order(
         order_id="o",
         dropped_lines=[
             order_pb2.DroppedLine(stock_line_id=7, requested=2, reason=order_pb2.DROP_REASON_MONTH_CLOSED)
         ],
     )
-    (dropped,) = from_proto.order(order).dropped_lines
+    (dropped,) = from_proto_shop.order(order).dropped_lines
     assert (dropped.requested, dropped.reason) == (2, DropReason.MONTH_CLOSED)
