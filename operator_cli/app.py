@@ -19,13 +19,13 @@ from operator_cli.commands import (
     BranchRevenue,
     CloseMonth,
     Command,
-    InventoryValue,
     LowStock,
     Manufacturers,
-    MonthStatus,
     OpenMonth,
     PauseMonth,
     ResumeMonth,
+    ShowInventory,
+    ShowMonth,
     TopProducts,
 )
 from operator_cli.key import loose_permissions_warning
@@ -46,13 +46,13 @@ async def answer(client: AdminClient, command: Command) -> RenderableType:
             return tables.month(await client.pause_month(month))
         case ResumeMonth(month=month):
             return tables.month(await client.resume_month(month))
-        case MonthStatus(month=month):
+        case ShowMonth(month=month):
             return tables.month(await client.month_status(month))
         case Manufacturers():
             return tables.manufacturers(await client.manufacturers())
         case BranchRevenue(branch=branch):
             return tables.branch_revenue(await client.branch_revenue(branch))
-        case InventoryValue():
+        case ShowInventory():
             return tables.inventory(await client.inventory_value())
         case TopProducts(limit=limit):
             return tables.top_products(await client.top_products(limit))

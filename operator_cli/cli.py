@@ -18,13 +18,13 @@ from operator_cli.commands import (
     BranchRevenue,
     CloseMonth,
     Command,
-    InventoryValue,
     LowStock,
     Manufacturers,
-    MonthStatus,
     OpenMonth,
     PauseMonth,
     ResumeMonth,
+    ShowInventory,
+    ShowMonth,
     TopProducts,
 )
 from operator_cli.key import KeyProblem, read_key
@@ -106,13 +106,13 @@ def _command(args: argparse.Namespace) -> Command:
         case "resume":
             return ResumeMonth(args.month)
         case "status":
-            return MonthStatus(args.month)
+            return ShowMonth(args.month)
         case "manufacturers":
             return Manufacturers()
         case "revenue":
             return BranchRevenue(args.branch)
         case "inventory":
-            return InventoryValue()
+            return ShowInventory()
         case "top-products":
             return TopProducts(args.limit)
         case _:
