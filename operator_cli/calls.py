@@ -23,6 +23,7 @@ from distribution_client import (
     RemoteError,
     TopProduct,
 )
+from distribution_client.operator import LONGEST_OFFER_WAIT_S
 from operator_cli.commands import OpenMonth
 
 T = TypeVar("T")
@@ -51,18 +52,20 @@ class AdminClient:
         self._address = address
         self._timeout_s = timeout_s
 
-    async def _once(self, call: Awaitable[T]) -> T:
+    async def _once(self, call: Awaitable[T], timeout_s: float = 0) -> T:
         try:
             return await call
         except RemoteError as error:
-            raise CallFailed(describe(error, self._address, self._timeout_s)) from None
+            raise CallFailed(describe(error, self._address, timeout_s or self._timeout_s)) from None
 
     async def open_month(self, command: OpenMonth) -> OpenedMonth:
         """Opens the next month; the deadline covers the wait for offers too."""
+        offer_wait_s = command.offer_deadline_ms / 1000 if command.offer_deadline_ms else LONGEST_OFFER_WAIT_S
         return await self._once(
             self._operator.open_month(
                 command.offer_deadline_ms, command.expected_shoppers, command.close_after_seconds
-            )
+            ),
+            self._timeout_s + offer_wait_s,
         )
 
     async def month_status(self, month: int = 0) -> MonthStatus:
