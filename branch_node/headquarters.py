@@ -1,34 +1,30 @@
-"""The branch's typed client for the central: deadlines, auth, retries and conversion in one place."""
+"""The branch's calls of the central, on the client package: as the branch (its key) and as its account."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 import grpc
 
 from branch_node.model import Alert, DayFigures, Shelf
-from generated.distribution.v1 import (
-    branch_pb2,
-    branch_pb2_grpc,
-    cart_pb2,
-    cart_pb2_grpc,
-    catalog_pb2,
-    catalog_pb2_grpc,
-    customer_pb2,
-    customer_pb2_grpc,
-    order_pb2,
-    order_pb2_grpc,
+from distribution_client import (
+    Branch,
+    Card,
+    CentralService,
+    DayReport,
+    DayReportReceipt,
+    InventoryItem,
+    LowStockAlert,
+    NotFound,
+    RemoteError,
+    Shopper,
 )
-from nodekit.auth import bearer_metadata, node_metadata
 from nodekit.channel import DEFAULT_TIMEOUT_S
 from nodekit.refusals import CredentialsRefused, refusal
-from nodekit.retry import call_keyed_write, call_with_retry
-from nodekit.status import RemoteError, from_rpc_error
-from nodekit.timestamps import to_timestamp
 
-T = TypeVar("T")
+# The central's answer to a day-end report.
+ReportAnswer = DayReportReceipt
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,190 +55,95 @@ class Purchase:
     replayed: bool
 
 
-@dataclass(frozen=True, slots=True)
-class ReportAnswer:
-    """The central's answer to a day-end report."""
-
-    created: bool
-    streamed_revenue_cents: int
-    flagged: bool
-
-
 class Headquarters:
-    """Calls the central as the branch (its key) or as the branch's customer account (its token)."""
+    """Calls the central as the branch (its key) or as the branch's customer account (its token).
+
+    Deadlines and retries are the client package's: reads and the repeatable reports again on
+    UNAVAILABLE, the checkout with its key also when cut off, cart changes and registration once.
+    """
 
     def __init__(
         self, channel: grpc.aio.Channel, key: str, timeout_s: float = DEFAULT_TIMEOUT_S, name: str = ""
     ) -> None:
-        # The name goes with the key: the central refuses a key presented under another name.
-        self._key = node_metadata(key, name) if name else bearer_metadata(key)
-        self._timeout = timeout_s
-        self._catalog = catalog_pb2_grpc.CatalogServiceStub(channel)
-        self._customers = customer_pb2_grpc.CustomerServiceStub(channel)
-        self._carts = cart_pb2_grpc.CartServiceStub(channel)
-        self._orders = order_pb2_grpc.OrderServiceStub(channel)
-        self._branches = branch_pb2_grpc.BranchServiceStub(channel)
-        self.customer_token = ""
+        self._service = CentralService(channel, timeout_s)
+        self._branch = Branch(self._service, key, name)
+        self._account = Shopper(self._service)
+
+    @property
+    def customer_token(self) -> str:
+        """The branch's customer account's token ("" until registered or restored)."""
+        return self._account.token
+
+    @customer_token.setter
+    def customer_token(self, token: str) -> None:
+        self._account.use_token(token)
 
     async def offers(self, product: str = "") -> list[Offer]:
         """Lines on sale now (all, or one product's), cheapest first."""
-        reply = await _call(
-            lambda: self._catalog.ListStockLines(
-                catalog_pb2.ListStockLinesRequest(product=product), metadata=self._key, timeout=self._timeout
-            )
-        )
+        catalog = await self._branch.catalog(product)
         lines = [
             Offer(line.stock_line_id, line.product, line.unit_price_cents, line.available)
-            for line in reply.stock_lines
+            for line in catalog.lines
             if line.available > 0
         ]
         return sorted(lines, key=lambda line: (line.unit_price_cents, line.stock_line_id))
 
     async def month_paused(self, timeout_s: float) -> bool:
-        """Whether the central has the month paused (from the catalog listing; asked once, no retry)."""
-        reply = await _call(
-            lambda: self._catalog.ListStockLines(
-                catalog_pb2.ListStockLinesRequest(), metadata=self._key, timeout=timeout_s
-            ),
-            policy=_once,
-        )
-        return bool(reply.month_paused)
+        """Whether the central has the month paused (from the catalog listing; asked once)."""
+        return (await self._branch.catalog(timeout_s=timeout_s, retry=False)).paused
 
     async def register(self, name: str, card_number: str, expiry_year: int) -> str:
         """Registers the branch's customer account with the company card; returns its token.
 
-        Not retried: a registration has no idempotency key, so a retry could make two accounts.
+        Made once: a registration has no idempotency key, so a retry could make two accounts.
+        The token is not used until the caller sets ``customer_token`` (after keeping it).
         """
-        card = customer_pb2.PaymentCard(number=card_number, expiry_month=12, expiry_year=expiry_year)
-        reply = await _call(
-            lambda: self._customers.RegisterCustomer(
-                customer_pb2.RegisterCustomerRequest(name=name, card=card), timeout=self._timeout
-            ),
-            policy=_once,
+        registration = await Shopper(self._service).register(
+            name, Card(card_number, 12, expiry_year), wait_for_ready=False
         )
-        return str(reply.token)
+        return registration.token
 
     async def cart(self) -> list[CartItem]:
         """What the branch's cart holds (expired reservations too), oldest first."""
-        reply = await _call(
-            lambda: self._carts.GetCart(
-                cart_pb2.GetCartRequest(), metadata=self._customer(), timeout=self._timeout
-            )
-        )
-        return [CartItem(line.stock_line_id, line.product, line.quantity) for line in reply.lines]
+        cart = await self._account.cart()
+        return [CartItem(line.stock_line_id, line.product, line.quantity) for line in cart.lines]
 
     async def release(self, stock_line_id: int) -> int:
-        """Takes a stock line out of the cart; returns the units given back (0 if it was not there).
-
-        Not retried: it has no idempotency key (a lost answer is seen in the next ``cart()``).
-        """
+        """Takes a stock line out of the cart; returns the units given back (0 if it was not there)."""
         try:
-            reply = await _call(
-                lambda: self._carts.RemoveCartItem(
-                    cart_pb2.RemoveCartItemRequest(stock_line_id=stock_line_id),
-                    metadata=self._customer(),
-                    timeout=self._timeout,
-                ),
-                policy=_once,
-            )
-        except RemoteError as error:
-            if error.code == grpc.StatusCode.NOT_FOUND:
-                return 0
-            raise
-        return int(reply.released_quantity)
+            return await self._account.remove_item(stock_line_id)
+        except NotFound:
+            return 0
 
     async def reserve(self, stock_line_id: int, quantity: int) -> None:
-        """Adds units to the cart (not retried: it has no idempotency key)."""
-        await _call(
-            lambda: self._carts.AddCartItem(
-                cart_pb2.AddCartItemRequest(stock_line_id=stock_line_id, quantity=quantity),
-                metadata=self._customer(),
-                timeout=self._timeout,
-            ),
-            policy=_once,
-        )
+        """Adds units to the cart."""
+        await self._account.add_item(stock_line_id, quantity)
 
     async def checkout(self, idempotency_key: str) -> Purchase:
         """Checks the cart out; repeated with the same key when unavailable or cut off (so bought once)."""
-        reply = await _call(
-            lambda: self._orders.Checkout(
-                order_pb2.CheckoutRequest(idempotency_key=idempotency_key),
-                metadata=self._customer(),
-                timeout=self._timeout,
-            ),
-            policy=call_keyed_write,
-        )
+        result = await self._account.checkout(idempotency_key)
         bought: dict[str, int] = {}
-        for line in reply.order.lines:
+        for line in result.order.lines:
             bought[line.product] = bought.get(line.product, 0) + line.quantity
-        return Purchase(reply.order.order_id, bought, reply.replayed)
+        return Purchase(result.order.order_id, bought, result.replayed)
 
     async def submit_day(self, branch: str, day: DayFigures) -> ReportAnswer:
         """Sends a day-end report; resending the same one is a no-op at the central."""
-        reply = await _call(
-            lambda: self._branches.SubmitDailyReport(
-                branch_pb2.SubmitDailyReportRequest(
-                    branch_name=branch,
-                    business_day=day.business_day,
-                    revenue_cents=day.revenue_cents,
-                    loss_cents=day.loss_cents,
-                    transaction_count=day.transaction_count,
-                ),
-                metadata=self._key,
-                timeout=self._timeout,
-            )
-        )
-        return ReportAnswer(reply.created, reply.streamed_revenue_cents, reply.flagged)
+        report = DayReport(branch, day.business_day, day.revenue_cents, day.loss_cents, day.transaction_count)
+        return await self._branch.submit_day(report)
 
     async def report_inventory(self, branch: str, shelves: Sequence[Shelf], alerts: Sequence[Alert]) -> None:
         """Replaces the central's picture of the branch's shelves and open alerts."""
-        request = branch_pb2.ReportInventoryRequest(
-            branch_name=branch,
-            items=[
-                branch_pb2.InventoryItem(
-                    product=s.product,
-                    quantity=s.quantity,
-                    unit_cost_cents=s.unit_cost_cents,
-                    reorder_point=s.reorder_point,
-                )
-                for s in shelves
-            ],
-            open_alerts=[
-                branch_pb2.LowStockAlert(
-                    product=a.product,
-                    quantity=a.quantity,
-                    reorder_point=a.reorder_point,
-                    raised_at=to_timestamp(a.raised_at),
-                )
-                for a in alerts
-            ],
+        await self._branch.report_inventory(
+            branch,
+            [InventoryItem(s.product, s.quantity, s.unit_cost_cents, s.reorder_point) for s in shelves],
+            [LowStockAlert(a.product, a.quantity, a.reorder_point, a.raised_at) for a in alerts],
         )
-        await _call(
-            lambda: self._branches.ReportInventory(request, metadata=self._key, timeout=self._timeout)
-        )
-
-    def _customer(self) -> tuple[tuple[str, str], ...]:
-        return bearer_metadata(self.customer_token)
 
 
 def branch_refused(branch: str, error: BaseException) -> CredentialsRefused:
     """The one line for a branch whose key (or its customer account's token) the central refused."""
     return refusal(f"the credentials of branch {branch!r}", error, "check --key or $DISTRIBUTION_BRANCH_KEY")
-
-
-async def _once(call: Callable[[], Awaitable[T]]) -> T:
-    return await call()
-
-
-async def _call(
-    call: Callable[[], Awaitable[T]],
-    policy: Callable[[Callable[[], Awaitable[T]]], Awaitable[T]] = call_with_retry,
-) -> T:
-    """Runs ``call`` under a retry ``policy`` (``_once`` for a keyless write), failing as ``RemoteError``."""
-    try:
-        return await policy(call)
-    except grpc.aio.AioRpcError as error:
-        raise from_rpc_error(error) from error
 
 
 __all__ = ["CartItem", "Headquarters", "Offer", "Purchase", "RemoteError", "ReportAnswer", "branch_refused"]

@@ -1,36 +1,15 @@
-"""The branch's plain values: sales, stock, alerts and day figures (no gRPC here)."""
+"""The branch's plain values: sales, stock, alerts and day figures (no protobuf here)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+# A sale and its items are what the branch streams: the client package's records.
+from distribution_client import Sale as Sale
+from distribution_client import SaleItem as SaleItem
+
 PAYMENT_METHODS = ("cash", "debit", "credit", "mobile")
-
-
-@dataclass(frozen=True, slots=True)
-class SaleItem:
-    """One item of a transaction."""
-
-    product: str
-    quantity: int
-    unit_price_cents: int
-
-
-@dataclass(frozen=True, slots=True)
-class Sale:
-    """A point-of-sale transaction with its outbox sequence."""
-
-    transaction_id: str
-    sequence: int
-    occurred_at: datetime
-    business_day: str
-    items: tuple[SaleItem, ...]
-    subtotal_cents: int
-    tax_cents: int
-    total_cents: int
-    payment_method: str
-    customer_name: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,46 +19,16 @@ import grpc
 
 from branch_node import sales_outbox
 from branch_node.headquarters import branch_refused
-from branch_node.model import Sale
 from branch_node.storage.store import Store
-from generated.distribution.v1 import branch_pb2, branch_pb2_grpc
-from nodekit.auth import bearer_metadata, node_metadata
+from distribution_client import Branch, CentralService
+from distribution_client.branch import SalesCall
+from generated.distribution.v1 import branch_pb2
 from nodekit.refusals import is_refusal
 from nodekit.retry import Backoff
-from nodekit.timestamps import to_timestamp
 
 logger = logging.getLogger(__name__)
 
 BATCH = 200
-PAYMENT_METHODS = {
-    "cash": branch_pb2.PAYMENT_METHOD_CASH,
-    "debit": branch_pb2.PAYMENT_METHOD_DEBIT,
-    "credit": branch_pb2.PAYMENT_METHOD_CREDIT,
-    "mobile": branch_pb2.PAYMENT_METHOD_MOBILE,
-}
-
-
-def to_message(sale: Sale) -> branch_pb2.StreamSalesRequest:
-    """The wire form of a sale."""
-    return branch_pb2.StreamSalesRequest(
-        sale=branch_pb2.SaleTransaction(
-            transaction_id=sale.transaction_id,
-            sequence=sale.sequence,
-            occurred_at=to_timestamp(sale.occurred_at),
-            business_day=sale.business_day,
-            items=[
-                branch_pb2.SaleItem(
-                    product=i.product, quantity=i.quantity, unit_price_cents=i.unit_price_cents
-                )
-                for i in sale.items
-            ],
-            subtotal_cents=sale.subtotal_cents,
-            tax_cents=sale.tax_cents,
-            total_cents=sale.total_cents,
-            payment_method=PAYMENT_METHODS[sale.payment_method],
-            customer_name=sale.customer_name,
-        )
-    )
 
 
 class SalesStream:
@@ -74,9 +44,8 @@ class SalesStream:
     ) -> None:
         self._store = store
         self._name = name
-        self._stub = branch_pb2_grpc.BranchServiceStub(channel)
         # The name goes with the key: the central refuses a key presented under another name.
-        self._metadata = node_metadata(key, name) if name else bearer_metadata(key)
+        self._branch = Branch(CentralService(channel), key, name)
         self._clock = clock
         self._wake = asyncio.Event()
         self._progress = asyncio.Condition()
@@ -115,7 +84,7 @@ class SalesStream:
                 await asyncio.sleep(wait)
 
     async def _session(self, backoff: Backoff) -> None:
-        call = self._stub.StreamSales(metadata=self._metadata, wait_for_ready=True)
+        call = self._branch.stream_sales()
         sender: asyncio.Task[None] | None = None
         try:
             first = await call.read()
@@ -144,7 +113,7 @@ class SalesStream:
 
     async def _send(
         self,
-        call: grpc.aio.StreamStreamCall[branch_pb2.StreamSalesRequest, branch_pb2.StreamSalesResponse],
+        call: SalesCall,
         after: int,
     ) -> None:
         sent = after
@@ -152,7 +121,7 @@ class SalesStream:
             self._wake.clear()
             sales = await self._store.read(partial(sales_outbox.pending_sales, after=sent, limit=BATCH))
             for sale in sales:
-                await call.write(to_message(sale))
+                await call.write(self._branch.sale_message(sale))
                 sent = sale.sequence
             if not sales:
                 await self._wake.wait()

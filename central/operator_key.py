@@ -44,7 +44,7 @@ def generated_key(path: Path) -> str:
     path.chmod(0o600)
     logger.warning(
         "operator key generated in %s (owner-only; none was configured): "
-        "python -m central.admin --key-file %s",
+        "python -m operator_cli --key-file %s",
         path,
         path,
     )

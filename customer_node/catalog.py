@@ -1,53 +1,16 @@
-"""The customer's local view of the live catalog, kept fresh from the WatchCatalog stream."""
+"""The customer's local view of the live catalog, kept fresh from the WatchCatalog stream.
+
+Its lines, updates and month states are the client package's records.
+"""
 
 from __future__ import annotations
 
-import enum
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
-
-class MonthState(enum.Enum):
-    """State of the current month as the customer sees it (mirrors the proto ``MonthState``)."""
-
-    UNSPECIFIED = "unspecified"
-    COLLECTING = "collecting"
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogLine:
-    """One stock line on sale: what a shopper needs to choose and reserve it."""
-
-    stock_line_id: int
-    month: int
-    product: str
-    manufacturer_name: str
-    unit_price_cents: int
-    available: int
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogUpdate:
-    """One message of the catalog stream, free of protobuf types.
-
-    Attributes:
-        snapshot: True when ``lines`` is the whole catalog, False when it holds only changes.
-        month: Month the lines belong to.
-        state: State of that month.
-        lines: All lines (snapshot) or the changed ones; ``available == 0`` means gone.
-        paused: Whether the operator paused the month (simulated shoppers hold).
-        month_seconds: The month's length as the central opened it (0: no deadline).
-    """
-
-    snapshot: bool
-    month: int
-    state: MonthState
-    lines: tuple[CatalogLine, ...]
-    paused: bool = False
-    month_seconds: int = 0
+from distribution_client import CatalogLine as CatalogLine
+from distribution_client import CatalogUpdate as CatalogUpdate
+from distribution_client import MonthState as MonthState
 
 
 class CatalogView:

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from customer_node.market import DEFAULT_MARKET_SEED
+from distribution_client import Card
 from nodekit import addresses
 from nodekit.channel import DEFAULT_TIMEOUT_S
 from nodekit.config import apply_environment
@@ -24,13 +25,8 @@ STARTUP_TIMEOUT_S = 30.0
 WATCH_TIMEOUT_S = 600.0
 
 
-@dataclass(frozen=True, slots=True)
-class CardInput:
-    """A payment card as typed by a person or chosen by the simulator."""
-
-    number: str
-    expiry_month: int
-    expiry_year: int
+# A payment card as typed by a person or chosen by the simulator: the client package's record.
+CardInput = Card
 
 
 def simulated_card(today: date | None = None) -> CardInput:

@@ -10,24 +10,12 @@ import asyncio
 import contextlib
 from collections.abc import Sequence
 
-import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
-
+from distribution_client import ConnectConfig, connect
+from distribution_client.health import Health
 from launcher.board import Board
-from nodekit.channel import open_channel
 from nodekit.tls import TlsClientConfig
 
 HEALTH_EVERY_S = 0.5
-CHECK_TIMEOUT_S = 1.0
-
-
-async def serving(stub: health_pb2_grpc.HealthStub) -> bool:
-    """Whether one central answers SERVING now (no wait for a connection: a dead one is down)."""
-    try:
-        reply = await stub.Check(health_pb2.HealthCheckRequest(), timeout=CHECK_TIMEOUT_S)
-    except grpc.aio.AioRpcError:
-        return False
-    return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
 
 
 async def follow_centrals(
@@ -35,11 +23,11 @@ async def follow_centrals(
 ) -> None:
     """Polls every central's health into ``board.centrals`` until cancelled."""
     async with contextlib.AsyncExitStack() as stack:
-        stubs = []
+        checks = []
         for address in addresses:
-            channel = await stack.enter_async_context(open_channel(address, tls))
-            stubs.append(health_pb2_grpc.HealthStub(channel))
+            client = await stack.enter_async_context(connect(ConnectConfig(address, tls)))
+            checks.append(Health(client.channel))
         while True:
-            states = await asyncio.gather(*(serving(stub) for stub in stubs))
+            states = await asyncio.gather(*(check.serving() for check in checks))
             board.centrals_seen(dict(zip(addresses, states, strict=True)))
             await asyncio.sleep(every_s)

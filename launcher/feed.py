@@ -6,11 +6,10 @@ import asyncio
 import logging
 from typing import Protocol
 
-import grpc
-
 from launcher.board import Board
 from launcher.central_client import AlertState, LinkState
 from launcher.snapshots import BranchDayFigures
+from nodekit.status import RemoteError
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +38,7 @@ async def follow_central(
                 board.alerts_seen(await client.low_stock_alerts())
                 board.branches_seen(await client.branch_revenue())
             board.central_seen(True)
-        except grpc.aio.AioRpcError as error:
-            logger.info("dashboard poll failed: %s", error.code().name)
+        except RemoteError as error:
+            logger.info("dashboard poll failed: %s", error.code.name)
             board.central_seen(False)
         await asyncio.sleep(interval_s)

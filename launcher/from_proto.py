@@ -1,11 +1,13 @@
-"""Conversion of the central's replies (MonthStatus, branch days, alerts) into the launcher's records."""
+"""The client package's records (MonthStatus, branch days, alerts) as the launcher's JSON-ready records."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
-from generated.distribution.v1 import common_pb2, month_pb2, report_pb2
+from distribution_client import BranchAlert, BranchDay, MonthStatus
+from distribution_client.convert import from_proto
+from generated.distribution.v1 import month_pb2
 from launcher.snapshots import (
     Advice,
     BranchAlertFigures,
@@ -13,28 +15,18 @@ from launcher.snapshots import (
     Line,
     MakerOutcome,
     MonthSnapshot,
-    ProductOutcome,
 )
 
 
-def state_name(state: int) -> str:
-    """``OPEN`` for ``MONTH_STATE_OPEN``."""
-    return str(common_pb2.MonthState.Name(state)).removeprefix("MONTH_STATE_")
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
-def _iso(status: month_pb2.MonthStatus, name: str) -> str | None:
-    """An ISO-8601 UTC time from a Timestamp field, or None when the field is unset."""
-    if not status.HasField(name):
-        return None
-    moment: datetime = getattr(status, name).ToDatetime(tzinfo=UTC)
-    return moment.isoformat()
-
-
-def snapshot_from_proto(status: month_pb2.MonthStatus) -> MonthSnapshot:
-    """Converts a MonthStatus message."""
+def snapshot(status: MonthStatus) -> MonthSnapshot:
+    """A month's status with times as ISO-8601 text and states by name (``OPEN``)."""
     return MonthSnapshot(
         month=status.month,
-        state=state_name(status.state),
+        state=status.state.name,
         stock_lines=tuple(
             Line(
                 stock_line_id=s.stock_line_id,
@@ -50,48 +42,43 @@ def snapshot_from_proto(status: month_pb2.MonthStatus) -> MonthSnapshot:
         ),
         order_count=status.order_count,
         revenue_cents=status.revenue_cents,
-        skipped_manufacturers=tuple(status.skipped_manufacturers),
+        skipped_manufacturers=status.skipped_manufacturers,
         finished_shoppers=status.finished_shoppers,
         unmet_demand=status.unmet_demand,
-        opened_at=_iso(status, "opened_at"),
-        closed_at=_iso(status, "closed_at"),
+        opened_at=_iso(status.opened_at),
+        closed_at=_iso(status.closed_at),
         manufacturer_results=tuple(
             MakerOutcome(
                 manufacturer_name=m.manufacturer_name,
-                products=tuple(
-                    ProductOutcome(
-                        product=p.product,
-                        offered=p.offered,
-                        sold=p.sold,
-                        revenue_cents=p.revenue_cents,
-                        unsold=p.unsold,
-                        unmet_demand=p.unmet_demand,
-                    )
-                    for p in m.results
-                ),
+                products=m.products,
                 advice=tuple(
                     Advice(
-                        product=r.product,
-                        recommended_quantity=r.recommended_quantity,
-                        priority=str(common_pb2.Priority.Name(r.priority)).removeprefix("PRIORITY_"),
-                        daily_demand_milli=r.daily_demand_milli,
+                        product=a.product,
+                        recommended_quantity=a.recommended_quantity,
+                        priority=a.priority.name,
+                        daily_demand_milli=a.daily_demand_milli,
                     )
-                    for r in m.recommendations
+                    for a in m.advice
                 ),
             )
             for m in status.manufacturer_results
         ),
         close_reason=status.close_reason,
-        shopper_names=tuple(status.shopper_names),
+        shopper_names=status.shopper_names,
         recommendation_horizon_days=status.recommendation_horizon_days,
-        recommendation_window=tuple(status.recommendation_window),
+        recommendation_window=status.recommendation_window,
         paused=status.paused,
         paused_ms=status.paused_ms,
     )
 
 
-def branch_days_from_proto(days: Iterable[report_pb2.BranchDay]) -> tuple[BranchDayFigures, ...]:
-    """Converts GetBranchRevenue rows."""
+def snapshot_from_proto(status: month_pb2.MonthStatus) -> MonthSnapshot:
+    """A MonthStatus message as the launcher's record (through the client package's converter)."""
+    return snapshot(from_proto.month_status(status))
+
+
+def branch_day_figures(days: Iterable[BranchDay]) -> tuple[BranchDayFigures, ...]:
+    """GetBranchRevenue's rows."""
     return tuple(
         BranchDayFigures(
             branch_name=d.branch_name,
@@ -106,19 +93,15 @@ def branch_days_from_proto(days: Iterable[report_pb2.BranchDay]) -> tuple[Branch
     )
 
 
-def alerts_from_proto(alerts: Iterable[report_pb2.BranchAlert]) -> tuple[BranchAlertFigures, ...]:
-    """Converts ListLowStockAlerts rows."""
+def alert_figures(alerts: Iterable[BranchAlert]) -> tuple[BranchAlertFigures, ...]:
+    """ListLowStockAlerts' rows."""
     return tuple(
         BranchAlertFigures(
             branch_name=a.branch_name,
             product=a.alert.product,
             quantity=a.alert.quantity,
             reorder_point=a.alert.reorder_point,
-            raised_at=(
-                a.alert.raised_at.ToDatetime(tzinfo=UTC).isoformat()
-                if a.alert.HasField("raised_at")
-                else None
-            ),
+            raised_at=_iso(a.alert.raised_at),
         )
         for a in alerts
     )

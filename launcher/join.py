@@ -31,9 +31,7 @@ class JoinInfo:
     @property
     def admin_command(self) -> str:
         """The operator command for this run, with the key from its file."""
-        return (
-            f"python -m central.admin --central {self.address}{self._tls} --key-file {self.key_file} status"
-        )
+        return f"python -m operator_cli --central {self.address}{self._tls} --key-file {self.key_file} status"
 
     @property
     def _tls(self) -> str:

@@ -18,7 +18,7 @@ import grpc
 
 from launcher.pace import PACES, Pace, pace_for
 from launcher.snapshots import MonthSnapshot
-from nodekit.status import from_rpc_error
+from nodekit.status import RemoteError
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +90,7 @@ class SimulationControl:
     async def _clock(self, pause: bool) -> Reply:
         try:
             status = await (self._months.pause_month() if pause else self._months.resume_month())
-        except grpc.aio.AioRpcError as error:
-            remote = from_rpc_error(error)
+        except RemoteError as remote:
             code = 409 if remote.code is grpc.StatusCode.FAILED_PRECONDITION else 503
             return code, {"error": remote.message, "reason": remote.reason}
         logger.info("lecturer's control: month %d %s", status.month, "paused" if pause else "resumed")

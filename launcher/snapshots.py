@@ -1,9 +1,14 @@
-"""Plain, JSON-ready records of what the launcher saw, converted from the protos at the edge."""
+"""Plain, JSON-ready records of what the launcher saw, made from the client package's records.
+
+A product's month (``ProductOutcome``) is the client package's own record.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+from distribution_client import ProductOutcome as ProductOutcome
 
 OPEN = "OPEN"
 CLOSED = "CLOSED"
@@ -21,18 +26,6 @@ class Line:
     reserved: int
     sold: int
     available: int
-
-
-@dataclass(frozen=True, slots=True)
-class ProductOutcome:
-    """A product's month for one manufacturer."""
-
-    product: str
-    offered: int
-    sold: int
-    revenue_cents: int
-    unsold: int
-    unmet_demand: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,33 +5,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from distribution_client import DepletionNotice as DepletionNotice
+from distribution_client import ProductOutcome
 from manufacturer_node.planning import Advice, plan_line
 from manufacturer_node.plant import Plant
 from nodekit.money import format_cents
 
 logger = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True, slots=True)
-class DepletionNotice:
-    """A stock line of ours sold out."""
-
-    month: int
-    stock_line_id: int
-    product: str
-    quantity_sold: int
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """One product's month at the central."""
-
-    product: str
-    offered: int
-    sold: int
-    revenue_cents: int
-    unsold: int
-    unmet_demand: int
+# One product's month at the central: the client package's record.
+Result = ProductOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +22,7 @@ class ReportNotice:
     """A closed month's results and the recommendations for the next one."""
 
     month: int
-    results: list[Result]
+    results: list[ProductOutcome]
     advice: list[Advice]
 
 

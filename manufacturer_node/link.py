@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 import grpc
 
-from generated.distribution.v1 import common_pb2, manufacturer_pb2, manufacturer_pb2_grpc
-from manufacturer_node.desk import DepletionNotice, Desk, Notice, ReportNotice, Result
+from distribution_client import CentralService, ManufacturerLink, OfferLine, Priority
+from distribution_client import ReportNotice as ReportRecord
+from distribution_client.link import LinkCall
+from generated.distribution.v1 import manufacturer_pb2
+from manufacturer_node.desk import Desk, Notice, ReportNotice
 from manufacturer_node.planning import Advice
 from manufacturer_node.plant import Plant
-from nodekit.auth import bearer_metadata, node_metadata
 from nodekit.reach import ReachNotice, is_unreachable
 from nodekit.retry import Backoff
 
@@ -23,7 +24,6 @@ WELCOME_TIMEOUT_S = 10.0
 RECONNECTABLE = frozenset(
     {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.CANCELLED}
 )
-PRIORITY_NAMES = {common_pb2.PRIORITY_A: "A", common_pb2.PRIORITY_B: "B", common_pb2.PRIORITY_C: "C"}
 
 
 class LinkLost(Exception):
@@ -46,7 +46,7 @@ def _describe(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-async def _send(call: Any, message: manufacturer_pb2.ConnectRequest) -> None:
+async def _send(call: LinkCall, message: manufacturer_pb2.ConnectRequest) -> None:
     """Writes one message; if the stream has already ended, raises how it ended instead.
 
     A write racing the central's end of the stream fails with grpcio's own INTERNAL
@@ -88,9 +88,8 @@ class CentralLink:
         notice: ReachNotice | None = None,
         name: str = "",
     ) -> None:
-        self._stub = manufacturer_pb2_grpc.ManufacturerLinkServiceStub(channel)
         # The name goes with the key: the central refuses a key presented under another name.
-        self._metadata = node_metadata(key, name) if name else bearer_metadata(key)
+        self._link = ManufacturerLink(CentralService(channel), key, name)
         self._plant = plant
         self._desk = desk
         self._give_up_s = give_up_s
@@ -134,11 +133,14 @@ class CentralLink:
 
     async def _session(self, backoff: Backoff) -> None:
         """One stream: returns when the central ends it after the welcome, raises otherwise."""
-        call: Any = self._stub.Connect(metadata=self._metadata)
+        call = self._link.connect()
         try:
-            await _send(call, manufacturer_pb2.ConnectRequest(hello=manufacturer_pb2.Hello()))
+            await _send(call, self._link.hello())
             first = await asyncio.wait_for(call.read(), WELCOME_TIMEOUT_S)
-            if first is grpc.aio.EOF or first.WhichOneof("message") != "welcome":
+            if (
+                not isinstance(first, manufacturer_pb2.ConnectResponse)
+                or first.WhichOneof("message") != "welcome"
+            ):
                 raise LinkLost("the central ended the stream before its welcome")
             self.connections += 1
             self.connected.set()
@@ -148,31 +150,20 @@ class CentralLink:
                 first.welcome.name,
                 first.welcome.manufacturer_id,
             )
-            while (message := await call.read()) is not grpc.aio.EOF:
+            while isinstance(message := await call.read(), manufacturer_pb2.ConnectResponse):
                 await self._handle(call, message)
         finally:
             self.connected.clear()
             call.cancel()
 
-    async def _handle(self, call: Any, message: manufacturer_pb2.ConnectResponse) -> None:
+    async def _handle(self, call: LinkCall, message: manufacturer_pb2.ConnectResponse) -> None:
         kind = message.WhichOneof("message")
         if kind == "offer_request":
             ask = message.offer_request
             await self._plant.work_until(ask.month)
             lines = self._plant.offer(ask.month)
-            reply = manufacturer_pb2.OfferReply(
-                request_id=ask.request_id,
-                month=ask.month,
-                lines=[
-                    common_pb2.OfferLine(
-                        product=line.product,
-                        quantity=line.quantity,
-                        unit_price_cents=line.unit_price_cents,
-                    )
-                    for line in lines
-                ],
-            )
-            await _send(call, manufacturer_pb2.ConnectRequest(offer=reply))
+            offer = [OfferLine(line.product, line.quantity, line.unit_price_cents) for line in lines]
+            await _send(call, self._link.offer(ask.request_id, ask.month, offer))
             offered = {line.product: line.quantity for line in lines}
             logger.info("month %d: offered %s", ask.month, offered or "nothing")
         elif kind == "notification":
@@ -180,29 +171,24 @@ class CentralLink:
             if not self._desk.apply(note.notification_id, notice(note)):
                 logger.info("notification %d applied before; acknowledging again", note.notification_id)
             # Acknowledged only after it was applied: a crash in between means a replay, not a loss.
-            await _send(
-                call,
-                manufacturer_pb2.ConnectRequest(
-                    ack=manufacturer_pb2.NotificationAck(notification_id=note.notification_id)
-                ),
-            )
+            await _send(call, self._link.ack(note.notification_id))
 
 
 def notice(note: manufacturer_pb2.Notification) -> Notice:
-    """A Notification as the desk's plain value."""
-    if note.WhichOneof("payload") == "depletion":
-        d = note.depletion
-        return DepletionNotice(d.month, d.stock_line_id, d.product, d.quantity_sold)
-    r = note.month_report
+    """A Notification as the desk's plain value (the advice as the planner reads it)."""
+    record = ManufacturerLink.notice(note)
+    if not isinstance(record, ReportRecord):
+        return record
     return ReportNotice(
-        month=r.month,
-        results=[
-            Result(x.product, x.offered, x.sold, x.revenue_cents, x.unsold, x.unmet_demand) for x in r.results
-        ],
+        month=record.month,
+        results=list(record.results),
         advice=[
-            Advice(
-                a.product, a.daily_demand_milli, a.recommended_quantity, PRIORITY_NAMES.get(a.priority, "C")
-            )
-            for a in r.recommendations
+            Advice(a.product, a.daily_demand_milli, a.recommended_quantity, _priority(a.priority))
+            for a in record.advice
         ],
     )
+
+
+def _priority(priority: Priority) -> str:
+    # The planner scales by "A", "B" or "C"; an unknown priority plans as the lowest.
+    return priority.value if priority in (Priority.A, Priority.B) else "C"

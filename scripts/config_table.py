@@ -8,12 +8,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from branch_node.settings import build_parser as branch_parser
-from central.admin.cli import build_parser as admin_parser
 from central.settings import build_parser as central_parser
 from customer_node.cli import shop_parser, simulate_parser
 from launcher.settings import build_parser as launcher_parser
 from manufacturer_node.settings import build_parser as manufacturer_parser
 from nodekit.config import options
+from operator_cli.cli import build_parser as admin_parser
 from web_node.settings import build_parser as web_parser
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -25,7 +25,7 @@ ParserFactory = Callable[[Mapping[str, str]], argparse.ArgumentParser]
 PROGRAMS: tuple[tuple[str, ParserFactory], ...] = (
     ("python run.py", launcher_parser),
     ("python -m central", central_parser),
-    ("python -m central.admin", admin_parser),
+    ("python -m operator_cli", admin_parser),
     ("python -m manufacturer_node", manufacturer_parser),
     ("python -m branch_node", branch_parser),
     ("python -m customer_node", simulate_parser),

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from central.admin.app import run_admin
-from central.admin.formats import local_time
 from central.testing import RunningCentral, running_central
 from generated.distribution.v1 import branch_pb2, branch_pb2_grpc, common_pb2, month_pb2, month_pb2_grpc
 from nodekit.auth import bearer_metadata
 from nodekit.ports import free_port
 from nodekit.timestamps import to_timestamp
+from operator_cli.app import run_admin
+from operator_cli.formats import local_time
 from tests.helpers import Stubs, add, checkout, next_reply, register
 from tests.processes import ROOT, node_env
 
@@ -126,13 +126,13 @@ async def test_status_before_any_month_and_closing_a_closed_month(admin: Admin) 
     await admin.ok("close", "1")
     code, out, err = await admin("close", "1")
     assert (code, out) == (1, "")
-    assert err == "python -m central.admin: FAILED_PRECONDITION: Month 1 is closed, not open.\n"
+    assert err == "python -m operator_cli: FAILED_PRECONDITION: Month 1 is closed, not open.\n"
 
 
 async def test_a_value_the_central_refuses_comes_back_as_one_line(admin: Admin) -> None:
     code, out, err = await admin("open", "--offer-deadline-ms", "70000")
     assert (code, out) == (1, "")
-    assert err.startswith("python -m central.admin: INVALID_ARGUMENT: ") and err.count("\n") == 1
+    assert err.startswith("python -m operator_cli: INVALID_ARGUMENT: ") and err.count("\n") == 1
 
 
 async def test_manufacturers_lists_the_configured_ones_with_their_link(admin: Admin) -> None:
@@ -221,7 +221,7 @@ async def test_a_wrong_key_or_role_is_one_line_and_exit_1(admin: Admin, tmp_path
         "--central", admin.central.address, "status", env={"DISTRIBUTION_OPERATOR_KEY": "not-the-key"}
     )
     assert (code, out) == (1, "")
-    assert err == "python -m central.admin: UNAUTHENTICATED: The bearer token is not known.\n"
+    assert err == "python -m operator_cli: UNAUTHENTICATED: The bearer token is not known.\n"
 
     branch_key = tmp_path / "branch.key"
     branch_key.write_text("north-key")
@@ -230,7 +230,7 @@ async def test_a_wrong_key_or_role_is_one_line_and_exit_1(admin: Admin, tmp_path
         "--central", admin.central.address, "--key-file", str(branch_key), "inventory"
     )
     assert (code, out) == (1, "")
-    assert err.startswith("python -m central.admin: PERMISSION_DENIED: ") and err.count("\n") == 1
+    assert err.startswith("python -m operator_cli: PERMISSION_DENIED: ") and err.count("\n") == 1
 
 
 async def test_a_key_file_others_can_read_is_warned_about_in_one_line(admin: Admin) -> None:
@@ -238,7 +238,7 @@ async def test_a_key_file_others_can_read_is_warned_about_in_one_line(admin: Adm
     code, out, err = await admin("manufacturers")
     assert (code, "Acme" in out) == (0, True)
     assert err == (
-        f"python -m central.admin: warning: the key file {admin.key_file} is readable by group or others "
+        f"python -m operator_cli: warning: the key file {admin.key_file} is readable by group or others "
         "(mode 0644); chmod 600 it\n"
     )
 
@@ -261,7 +261,7 @@ async def test_a_malformed_address_exits_2_at_once_in_one_line(admin: Admin, add
     code, out, err = await admin.raw("--central", address, "status", env={"DISTRIBUTION_OPERATOR_KEY": "k"})
     assert (code, out) == (2, "")
     assert err == (
-        "python -m central.admin: error: --central expects HOST:PORT[,HOST:PORT...]; "
+        "python -m operator_cli: error: --central expects HOST:PORT[,HOST:PORT...]; "
         f"got {address!r} (see --help)\n"
     )
     assert time.monotonic() - started < 1
@@ -275,7 +275,7 @@ async def test_an_unreachable_central_is_one_line_with_its_address_in_bounded_ti
     )
     assert time.monotonic() - started < 5
     assert (code, out) == (1, "")
-    assert err.startswith(f"python -m central.admin: cannot reach the central at {address} (UNAVAILABLE")
+    assert err.startswith(f"python -m operator_cli: cannot reach the central at {address} (UNAVAILABLE")
     assert err.count("\n") == 1
 
 
@@ -310,7 +310,7 @@ async def test_the_script_piped_to_a_file_prints_clean_text(central: RunningCent
         child = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "central.admin",
+            "operator_cli",
             "--central",
             central.address,
             "--key-file",

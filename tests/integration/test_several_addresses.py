@@ -213,7 +213,7 @@ async def test_the_sales_stream_reconnects_to_the_live_central(tmp_path: Path) -
                 task.cancel()
 
 
-@pytest.mark.parametrize("module", ["customer_node", "manufacturer_node", "branch_node", "central.admin"])
+@pytest.mark.parametrize("module", ["customer_node", "manufacturer_node", "branch_node", "operator_cli"])
 async def test_a_malformed_central_exits_2_at_once_with_one_line(module: str, tmp_path: Path) -> None:
     # Which values are malformed is the parser's unit test; this is each node's start-up.
     address = "127.0.0.1:50051,nonsense"
@@ -221,7 +221,7 @@ async def test_a_malformed_central_exits_2_at_once_with_one_line(module: str, tm
         "customer_node": ["--name", "ann"],
         "manufacturer_node": ["--name", MAKER, "--key", MAKER_KEY],
         "branch_node": ["--name", "north", "--key", "north-key", "--db", str(tmp_path / "n.sqlite3")],
-        "central.admin": ["status"],
+        "operator_cli": ["status"],
     }[module]
     started = time.monotonic()
     process = await asyncio.create_subprocess_exec(

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from central.admin.app import run_admin
 from central.testing import OPERATOR_KEY, RunningCentral, running_central
 from generated.distribution.v1 import month_pb2, month_pb2_grpc
 from nodekit.certificates import CertificateAuthority
 from nodekit.tls import TlsClientConfig, TlsServerConfig
+from operator_cli.app import run_admin
 from tests.helpers import assert_eventually
 from tests.processes import node_process, stop
 

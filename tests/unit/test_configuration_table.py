@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from branch_node.settings import parse_args as parse_branch
-from central.admin.cli import parse_args as parse_admin
 from central.settings import parse_args as parse_central
 from customer_node.cli import ShopSettings, SimulateSettings
 from customer_node.cli import parse_args as parse_customer
 from launcher.settings import children_environment, parse_settings
 from manufacturer_node.settings import parse_args as parse_manufacturer
 from nodekit.config import options
+from operator_cli.cli import parse_args as parse_admin
 from scripts.config_table import PROGRAMS, README, readme_section, table
 from web_node.settings import parse_args as parse_web
 

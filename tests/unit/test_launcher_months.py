@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
+from distribution_client import MonthState
 from launcher.board import Board
 from launcher.central_client import LinkState, OpenedMonth
 from launcher.months import CLOSE_GRACE_S, MonthPlan, run_month
@@ -45,7 +46,7 @@ class FakeCentral:
         self, offer_deadline_ms: int, expected_shoppers: int, close_after_seconds: int
     ) -> OpenedMonth:
         self.calls.append(f"open {offer_deadline_ms} {expected_shoppers} {close_after_seconds}")
-        return OpenedMonth(4, "OPEN", ("Acme Foods",), ("Borealis Tools",), 1)
+        return OpenedMonth(4, MonthState.OPEN, ("Acme Foods",), ("Borealis Tools",), 1)
 
     async def month_status(self, month: int) -> MonthSnapshot:
         self.calls.append(f"status {month}")

@@ -12,12 +12,12 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from branch_node.settings import parse_args as branch_args
-from central.admin.cli import parse_args as admin_args
 from central.settings import parse_args as central_args
 from customer_node.cli import parse_args as customer_args
 from manufacturer_node.settings import parse_args as manufacturer_args
 from nodekit.certificates import CertificateAuthority, IssuedPair
 from nodekit.tls import TlsClientConfig, TlsConfigError, client_tls_config, server_tls_config
+from operator_cli.cli import parse_args as admin_args
 from tests.processes import ROOT, node_env
 from web_node.settings import parse_args as web_args
 

@@ -10,26 +10,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-from central.admin.commands import (
-    BranchRevenue,
-    CloseMonth,
-    Command,
-    InventoryValue,
-    LowStock,
-    Manufacturers,
-    MonthStatus,
-    OpenMonth,
-    PauseMonth,
-    ResumeMonth,
-    TopProducts,
-)
-from central.admin.key import KeyProblem, read_key
 from nodekit import addresses
 from nodekit.channel import DEFAULT_TIMEOUT_S
 from nodekit.config import apply_environment
 from nodekit.tls import TlsClientConfig, TlsConfigError, add_client_tls_arguments, client_tls_config
+from operator_cli.commands import (
+    BranchRevenue,
+    CloseMonth,
+    Command,
+    LowStock,
+    Manufacturers,
+    OpenMonth,
+    PauseMonth,
+    ResumeMonth,
+    ShowInventory,
+    ShowMonth,
+    TopProducts,
+)
+from operator_cli.key import KeyProblem, read_key
 
-PROG = "python -m central.admin"
+PROG = "python -m operator_cli"
 ENV_CENTRAL = "DISTRIBUTION_CENTRAL"
 ENV_KEY = "DISTRIBUTION_OPERATOR_KEY"
 ENV_KEY_FILE = "DISTRIBUTION_OPERATOR_KEY_FILE"
@@ -106,13 +106,13 @@ def _command(args: argparse.Namespace) -> Command:
         case "resume":
             return ResumeMonth(args.month)
         case "status":
-            return MonthStatus(args.month)
+            return ShowMonth(args.month)
         case "manufacturers":
             return Manufacturers()
         case "revenue":
             return BranchRevenue(args.branch)
         case "inventory":
-            return InventoryValue()
+            return ShowInventory()
         case "top-products":
             return TopProducts(args.limit)
         case _:
@@ -120,7 +120,7 @@ def _command(args: argparse.Namespace) -> Command:
 
 
 def build_parser(env: Mapping[str, str]) -> _Parser:
-    """The command line of ``python -m central.admin``; every flag also reads its variable."""
+    """The command line of ``python -m operator_cli``; every flag also reads its variable."""
     parser = _Parser(
         prog=PROG,
         description="Operate a running central: open and close months, read the month and branch reports.",

@@ -10,25 +10,25 @@ from typing import TextIO
 
 from rich.console import Console, RenderableType
 
-from central.admin import tables
-from central.admin.calls import AdminClient, CallFailed
-from central.admin.cli import PROG, AdminSettings, parse_args
-from central.admin.commands import (
+from nodekit.channel import open_channel
+from nodekit.handshake import HandshakeRefused, check_handshake
+from operator_cli import tables
+from operator_cli.calls import AdminClient, CallFailed
+from operator_cli.cli import PROG, AdminSettings, parse_args
+from operator_cli.commands import (
     BranchRevenue,
     CloseMonth,
     Command,
-    InventoryValue,
     LowStock,
     Manufacturers,
-    MonthStatus,
     OpenMonth,
     PauseMonth,
     ResumeMonth,
+    ShowInventory,
+    ShowMonth,
     TopProducts,
 )
-from central.admin.key import loose_permissions_warning
-from nodekit.channel import open_channel
-from nodekit.handshake import HandshakeRefused, check_handshake
+from operator_cli.key import loose_permissions_warning
 
 OK, FAILED, USAGE = 0, 1, 2
 # Piped output is read by scripts and people with wide windows: do not wrap table rows at 80 columns.
@@ -46,13 +46,13 @@ async def answer(client: AdminClient, command: Command) -> RenderableType:
             return tables.month(await client.pause_month(month))
         case ResumeMonth(month=month):
             return tables.month(await client.resume_month(month))
-        case MonthStatus(month=month):
+        case ShowMonth(month=month):
             return tables.month(await client.month_status(month))
         case Manufacturers():
             return tables.manufacturers(await client.manufacturers())
         case BranchRevenue(branch=branch):
             return tables.branch_revenue(await client.branch_revenue(branch))
-        case InventoryValue():
+        case ShowInventory():
             return tables.inventory(await client.inventory_value())
         case TopProducts(limit=limit):
             return tables.top_products(await client.top_products(limit))

@@ -36,7 +36,7 @@ class ResumeMonth:
 
 
 @dataclass(frozen=True, slots=True)
-class MonthStatus:
+class ShowMonth:
     """Show a month; 0 means the current one."""
 
     month: int = 0
@@ -55,7 +55,7 @@ class BranchRevenue:
 
 
 @dataclass(frozen=True, slots=True)
-class InventoryValue:
+class ShowInventory:
     """Each branch's inventory at cost."""
 
 
@@ -76,10 +76,10 @@ Command = (
     | CloseMonth
     | PauseMonth
     | ResumeMonth
-    | MonthStatus
+    | ShowMonth
     | Manufacturers
     | BranchRevenue
-    | InventoryValue
+    | ShowInventory
     | TopProducts
     | LowStock
 )

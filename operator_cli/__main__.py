@@ -1,12 +1,12 @@
-"""`python -m central.admin`: the operator command (the ``distribution-admin`` script)."""
+"""`python -m operator_cli`: the operator command (the ``distribution-admin`` script)."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
 
-from central.admin.app import run_admin
 from nodekit.runtime import run
+from operator_cli.app import run_admin
 
 INTERRUPTED = 130
 

@@ -9,16 +9,16 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from central.admin.formats import dollars, local_time, yes_no
-from central.admin.model import (
-    AlertRow,
-    BranchDayRow,
-    InventoryRow,
-    ManufacturerRow,
-    MonthReport,
+from distribution_client import (
+    BranchAlert,
+    BranchDay,
+    InventoryValue,
+    ManufacturerInfo,
+    MonthStatus,
     OpenedMonth,
-    TopProductRow,
+    TopProduct,
 )
+from operator_cli.formats import dollars, local_time, yes_no
 
 _TEXT, _NUMBER = "left", "right"
 _GAP = Text("")
@@ -53,7 +53,7 @@ def opened(month: OpenedMonth) -> RenderableType:
     """What opening a month gave: its number, state, offers and skips."""
     return _facts(
         [
-            ("Month", f"{month.month} ({month.state})"),
+            ("Month", f"{month.month} ({month.state.name})"),
             ("Stock lines", str(month.stock_line_count)),
             ("Offers from", _names(month.offered_manufacturers)),
             ("Skipped", _names(month.skipped_manufacturers)),
@@ -61,12 +61,12 @@ def opened(month: OpenedMonth) -> RenderableType:
     )
 
 
-def month(report: MonthReport) -> RenderableType:
+def month(report: MonthStatus) -> RenderableType:
     """A month's figures, its stock lines and, once closed, each manufacturer's results."""
     if report.month == 0:
         return Text("No month has been opened yet.")
     facts = [
-        ("Month", f"{report.month} ({report.state}{', paused' if report.paused else ''})"),
+        ("Month", f"{report.month} ({report.state.name}{', paused' if report.paused else ''})"),
         ("Opened", local_time(report.opened_at)),
         *([("Closes at", local_time(report.closes_at))] if report.closes_at and not report.closed_at else []),
         (
@@ -96,7 +96,7 @@ def month(report: MonthReport) -> RenderableType:
         _add(
             lines,
             line.product,
-            line.manufacturer,
+            line.manufacturer_name,
             dollars(line.unit_price_cents),
             f"{line.offered:,}",
             f"{line.reserved:,}",
@@ -104,7 +104,8 @@ def month(report: MonthReport) -> RenderableType:
             f"{line.available:,}",
         )
     parts += [_GAP, lines if report.stock_lines else Text("No stock lines.")]
-    if report.results:
+    outcomes = [(m.manufacturer_name, p) for m in report.manufacturer_results for p in m.products]
+    if outcomes:
         results = _table(
             f"Results of month {report.month}",
             [
@@ -117,10 +118,10 @@ def month(report: MonthReport) -> RenderableType:
                 ("Unmet demand", _NUMBER),
             ],
         )
-        for r in report.results:
+        for manufacturer, r in outcomes:
             _add(
                 results,
-                r.manufacturer,
+                manufacturer,
                 r.product,
                 f"{r.offered:,}",
                 f"{r.sold:,}",
@@ -132,7 +133,7 @@ def month(report: MonthReport) -> RenderableType:
     return Group(*parts)
 
 
-def manufacturers(rows: Sequence[ManufacturerRow]) -> RenderableType:
+def manufacturers(rows: Sequence[ManufacturerInfo]) -> RenderableType:
     """The configured manufacturers and their links."""
     if not rows:
         return Text("No manufacturers are configured.")
@@ -158,7 +159,7 @@ def manufacturers(rows: Sequence[ManufacturerRow]) -> RenderableType:
     return table
 
 
-def branch_revenue(rows: Sequence[BranchDayRow]) -> RenderableType:
+def branch_revenue(rows: Sequence[BranchDay]) -> RenderableType:
     """Revenue and loss per branch and day; a day whose report disagrees with the stream is flagged."""
     if not rows:
         return Text("No branch has reported a day yet.")
@@ -177,7 +178,7 @@ def branch_revenue(rows: Sequence[BranchDayRow]) -> RenderableType:
     for d in rows:
         _add(
             table,
-            d.branch,
+            d.branch_name,
             d.business_day,
             dollars(d.revenue_cents),
             dollars(d.loss_cents),
@@ -188,21 +189,21 @@ def branch_revenue(rows: Sequence[BranchDayRow]) -> RenderableType:
     return table
 
 
-def inventory(rows: Sequence[InventoryRow]) -> RenderableType:
+def inventory(rows: Sequence[InventoryValue]) -> RenderableType:
     """Each branch's inventory at cost, with the chain's total."""
     if not rows:
         return Text("No branches are configured.")
     table = _table("Inventory value at cost", [("Branch", _TEXT), ("Units", _NUMBER), ("Value", _NUMBER)])
     table.show_footer = True
     for b in rows:
-        _add(table, b.branch, f"{b.units:,}", dollars(b.value_cents))
+        _add(table, b.branch_name, f"{b.units:,}", dollars(b.value_cents))
     table.columns[0].footer = "Total"
     table.columns[1].footer = f"{sum(b.units for b in rows):,}"
     table.columns[2].footer = dollars(sum(b.value_cents for b in rows))
     return table
 
 
-def top_products(rows: Sequence[TopProductRow]) -> RenderableType:
+def top_products(rows: Sequence[TopProduct]) -> RenderableType:
     """The best sellers, ranked by units."""
     if not rows:
         return Text("No branch sales yet.")
@@ -214,7 +215,7 @@ def top_products(rows: Sequence[TopProductRow]) -> RenderableType:
     return table
 
 
-def low_stock(rows: Sequence[AlertRow]) -> RenderableType:
+def low_stock(rows: Sequence[BranchAlert]) -> RenderableType:
     """The open low-stock alerts, oldest first."""
     if not rows:
         return Text("No low-stock alerts are open.")
@@ -229,5 +230,13 @@ def low_stock(rows: Sequence[AlertRow]) -> RenderableType:
         ],
     )
     for a in rows:
-        _add(table, a.branch, a.product, f"{a.quantity:,}", f"{a.reorder_point:,}", local_time(a.raised_at))
+        alert = a.alert
+        _add(
+            table,
+            a.branch_name,
+            alert.product,
+            f"{alert.quantity:,}",
+            f"{alert.reorder_point:,}",
+            local_time(alert.raised_at),
+        )
     return table

@@ -1,0 +1,74 @@
+"""The calls a branch store makes with its key: stream its sales, report its days and shelves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import grpc
+
+from distribution_client.convert import from_proto, from_proto_branch, to_proto
+from distribution_client.records import (
+    Catalog,
+    DayReport,
+    DayReportReceipt,
+    InventoryItem,
+    LowStockAlert,
+    Sale,
+)
+from distribution_client.service import CentralService
+from generated.distribution.v1 import branch_pb2, catalog_pb2
+from nodekit.auth import bearer_metadata, node_metadata
+
+__all__ = ["Branch", "SalesCall"]
+
+SalesCall = grpc.aio.StreamStreamCall[branch_pb2.StreamSalesRequest, branch_pb2.StreamSalesResponse]
+
+
+class Branch:
+    """A branch's calls under its key (its purchases go through a ``Shopper`` with its account's token).
+
+    Args:
+        service: The central's services on an open channel.
+        key: The branch's configured key.
+        name: The name the branch runs under; the central refuses the key under another name.
+    """
+
+    def __init__(self, service: CentralService, key: str, name: str = "") -> None:
+        self._service = service
+        self._metadata = node_metadata(key, name) if name else bearer_metadata(key)
+
+    async def catalog(
+        self, product: str = "", *, timeout_s: float | None = None, retry: bool = True
+    ) -> Catalog:
+        """The lines on sale now (all, or one product's); ``retry=False`` asks once."""
+        request = catalog_pb2.ListStockLinesRequest(product=product)
+        reply = await self._service.call(
+            self._service.catalog.ListStockLines, request, self._metadata, timeout_s=timeout_s, retry=retry
+        )
+        return from_proto.catalog(reply)
+
+    async def submit_day(self, report: DayReport) -> DayReportReceipt:
+        """Sends a day-end report; the same report again is a no-op at the central."""
+        reply = await self._service.call(
+            self._service.branches.SubmitDailyReport, to_proto.day_report(report), self._metadata
+        )
+        return from_proto_branch.day_report_receipt(reply)
+
+    async def report_inventory(
+        self, branch: str, items: Iterable[InventoryItem], alerts: Iterable[LowStockAlert]
+    ) -> None:
+        """Replaces the central's picture of the branch's shelves and open alerts."""
+        request = to_proto.inventory(branch, items, alerts)
+        await self._service.call(self._service.branches.ReportInventory, request, self._metadata)
+
+    def stream_sales(self) -> SalesCall:
+        """Opens the sales stream (it waits for the central; the caller keeps and reconnects it).
+
+        The central answers first with the last sequence it holds, then with acks after each commit.
+        """
+        return self._service.branches.StreamSales(metadata=self._metadata, wait_for_ready=True)
+
+    @staticmethod
+    def sale_message(sale: Sale) -> branch_pb2.StreamSalesRequest:
+        """What the stream carries for one sale."""
+        return branch_pb2.StreamSalesRequest(sale=to_proto.sale(sale))

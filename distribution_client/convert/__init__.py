@@ -1,0 +1,1 @@
+"""The one converter each way between the wire (protobuf) and the plain records."""

@@ -1,0 +1,33 @@
+"""Only the client package (and the central's own servicers) builds a generated stub."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# Every caller of the central. central/ serves (its servicers' registrations are not stubs);
+# nodekit is the plumbing under the client package (its start-up health probe is grpc's own stub).
+CALLERS = ("customer_node", "branch_node", "manufacturer_node", "web_node", "launcher", "operator_cli")
+
+
+def stub_constructions(path: Path) -> list[str]:
+    """``Name(...)`` calls whose callee ends in ``Stub`` (``x.FooStub(...)`` or ``FooStub(...)``)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Call):
+            callee = node.func
+            name = callee.attr if isinstance(callee, ast.Attribute) else getattr(callee, "id", "")
+            if name.endswith("Stub"):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}")
+    return found
+
+
+def test_no_caller_of_the_central_builds_its_own_stub() -> None:
+    files = [path for package in CALLERS for path in sorted((ROOT / package).rglob("*.py"))]
+    assert len(files) > 50  # the scan sees the packages
+    assert [hit for path in files for hit in stub_constructions(path)] == []
+
+
+def test_the_scan_sees_a_stub_construction() -> None:
+    assert stub_constructions(ROOT / "distribution_client" / "service.py")
