@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from central.service.database_watch import DatabaseWatch, database_gone
 from central.storage.changes import CHANNEL
 from nodekit.retry import Backoff
 
@@ -86,8 +87,11 @@ class ChangeFeed:
         handler: Applies the news.
     """
 
-    def __init__(self, dsn: str, central_id: str, handler: FeedHandler) -> None:
+    def __init__(
+        self, dsn: str, central_id: str, handler: FeedHandler, watch: DatabaseWatch | None = None
+    ) -> None:
         self._dsn = dsn
+        self._watch = watch
         self._central_id = central_id
         self._handler = handler
         self._news = News()
@@ -117,14 +121,21 @@ class ChangeFeed:
 
     async def _run(self) -> None:
         backoff = Backoff()
+        # A database that is gone is logged once by the watch; the feed says once that it is lost.
+        quiet = False
         while True:
             try:
                 await self._session(backoff)
-            except (OSError, asyncpg.PostgresError, TimeoutError) as error:
-                logger.warning("change feed lost (%s); reconnecting", type(error).__name__)
-            except Exception:
-                # Whatever went wrong, the feed must go on: reading everything again repairs it.
-                logger.exception("change feed failed; reconnecting")
+                quiet = False
+            except Exception as error:
+                if not database_gone(error):
+                    # Whatever went wrong, the feed must go on: reading everything again repairs it.
+                    logger.exception("change feed failed; reconnecting")
+                elif not quiet:
+                    logger.warning("change feed lost (%s); reconnecting", type(error).__name__)
+                    quiet = True
+                if self._watch is not None:
+                    self._watch.check(error)
             await self._close()
             await self._set_owner(False)
             self.listening.clear()
@@ -164,7 +175,9 @@ class ChangeFeed:
         if news:
             try:
                 await self._handler.changed(news)
-            except Exception:
+            except Exception as error:
+                if database_gone(error):
+                    raise  # the session ends; the next one reads everything again
                 logger.exception("applying the change feed failed; reading everything again")
                 await self._handler.caught_up()
 
