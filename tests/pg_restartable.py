@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL a test can take away and bring back: SIGKILL, a clean stop, a start on the same port."""
+"""A throwaway PostgreSQL a test can take away and bring back: SIGKILL, a clean stop, a start again."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import asyncio
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,9 +63,9 @@ class Load:
     checked_out_at: Counter[int] = field(default_factory=Counter)
     running: bool = True
 
-    async def call(self, at: int, make: Callable[[], object]) -> object | None:
+    async def call(self, call: Awaitable[object]) -> object | None:
         try:
-            reply = await make()  # type: ignore[misc]
+            reply = await call
         except grpc.aio.AioRpcError as error:
             self.seen[f"{error.code().name}/{from_rpc_error(error).reason}"] += 1
             if error.code() is not grpc.StatusCode.OK:
@@ -82,13 +82,11 @@ class Load:
             at = (index + turn) % len(self.centrals)
             stubs = self.centrals.stubs(at)
             line = self.lines[(index + turn) % len(self.lines)]
-            added = await self.call(
-                at, lambda: stubs.cart.AddCartItem(add_request(line), metadata=who, timeout=CALL_S)
-            )
+            added = await self.call(stubs.cart.AddCartItem(add_request(line), metadata=who, timeout=CALL_S))
             if added is None:
                 continue
             request = order_pb2.CheckoutRequest(idempotency_key=f"outage-{index}-{turn}")
-            reply = await self.call(at, lambda: stubs.orders.Checkout(request, metadata=who, timeout=CALL_S))
+            reply = await self.call(stubs.orders.Checkout(request, metadata=who, timeout=CALL_S))
             if isinstance(reply, order_pb2.CheckoutResponse):
                 self.acknowledged.append(reply.order.order_id)
                 self.checked_out_at[at] += 1
