@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from central.domain.stock import Counters
 from central.service.database_watch import DatabaseWatch, database_gone
 from central.storage.changes import CHANNEL
 from nodekit.retry import Backoff
@@ -40,6 +41,8 @@ class News:
     """What other centrals changed since the last look."""
 
     lines: set[int] = field(default_factory=set)
+    # Lines whose counters came with the notice (the latest version heard), read from no table.
+    counts: dict[int, Counters] = field(default_factory=dict)
     month: bool = False
     notices: set[int] = field(default_factory=set)
     offers: bool = False
@@ -48,6 +51,10 @@ class News:
     def add(self, payload: dict[str, Any]) -> None:
         """Merges one notice's payload."""
         self.lines.update(int(i) for i in payload.get("lines", ()))
+        for line_id, offered, reserved, sold, version in payload.get("counts", ()):
+            held = self.counts.get(line_id)
+            if held is None or held.version < version:
+                self.counts[line_id] = Counters(line_id, offered, reserved, sold, version)
         self.month = self.month or bool(payload.get("month"))
         self.notices.update(int(i) for i in payload.get("notices", ()))
         self.offers = self.offers or bool(payload.get("offers"))
