@@ -32,7 +32,7 @@ import grpc
 from benchmarks import projection
 from benchmarks.central_proc import CentralProcess, start_central
 from benchmarks.cluster import Cluster, new_cluster
-from benchmarks.cpu import children_of, postmaster_of, total_cpu
+from benchmarks.cpu import Counted, children_of, postmaster_of, total_cpu
 from benchmarks.echo import start_echo
 from benchmarks.load import LoadResult, Op, Runner, interleaved, looping, ratio, warm_up
 from benchmarks.market import Market, Metadata, open_market, register_customers
@@ -253,12 +253,13 @@ async def _costs(
         server_pids = (
             ([postmaster, *children_of(postmaster)] if postmaster else []) if name != "sqlite1" else []
         )
+        op = Counted(target.reserve("spread"))
         before = (total_cpu(central_pids), total_cpu(server_pids), time.process_time())
-        result = await looping(target.reserve("spread"), concurrency)(duration_s)
+        await looping(op, concurrency)(duration_s)
         after = (total_cpu(central_pids), total_cpu(server_pids), time.process_time())
-        calls = max(result.in_window, 1)
+        calls = max(op.calls, 1)
         costs[name] = {
-            "calls": result.in_window,
+            "calls": op.calls,
             "centrals": round((after[0] - before[0]) * 1000 / calls, 3),
             "postgres": round((after[1] - before[1]) * 1000 / calls, 3),
             "client": round((after[2] - before[2]) * 1000 / calls, 3),

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.central_proc import start_central
-from benchmarks.cpu import cpu_seconds
+from benchmarks.cpu import Counted, cpu_seconds
 from benchmarks.echo import start_echo
 from benchmarks.load import LoadResult, Runner, interleaved, looping, percentile, ratio, warm_up
 from benchmarks.market import open_market, register_customers
@@ -134,9 +134,10 @@ async def _measure(
         }
         await warm_up(runners, plan.warmup_s)
         main = await interleaved(runners, plan.duration_s, plan.slices)
+        counted = Counted(spread)
         before = cpu_seconds(pid)
-        alone = await looping(spread, c)(plan.cpu_s)
-        cpu_ms = (cpu_seconds(pid) - before) * 1000 / max(alone.in_window, 1)
+        alone = await looping(counted, c)(plan.cpu_s)
+        cpu_ms = (cpu_seconds(pid) - before) * 1000 / max(counted.calls, 1)
     finally:
         await echo_channels.close()
         await channels.close()

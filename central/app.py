@@ -180,6 +180,9 @@ async def create_server(
     )
     await months.recover()
     coherence = Coherence(core, months, links)
+    # Health and reflection are open to all, and also kept out of grpc's registered methods.
+    open_to_all = Registrar(server)
+    health_servicer = add_health(open_to_all)
 
     async def availability(up: bool) -> None:
         # Back: the book reads again what commits it may have missed, then calls are welcome again.
@@ -223,9 +226,6 @@ async def create_server(
         guarded,
     )
     await install_branch_stores(core, accounts, guarded)
-    # Health and reflection are open to all, and also kept out of grpc's registered methods.
-    open_to_all = Registrar(server)
-    health_servicer = add_health(open_to_all)
     services = [
         customer_pb2.DESCRIPTOR.services_by_name["CustomerService"].full_name,
         catalog_pb2.DESCRIPTOR.services_by_name["CatalogService"].full_name,

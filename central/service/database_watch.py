@@ -136,7 +136,11 @@ class DatabaseWatch:
             self._task = None
 
     async def _until_back(self) -> None:
-        await self._changed(False)
+        try:
+            await self._changed(False)
+        except Exception:
+            # Probing must go on whatever reporting the outage met, or the central stays refusing.
+            logger.exception("reporting the database outage failed")
         while True:
             await asyncio.sleep(PROBE_EVERY_S)
             try:
