@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from central.domain.stock import Counters
 from central.service.database_watch import DatabaseWatch, database_gone
-from central.storage.changes import CHANNEL
+from central.storage.changes import CHANNEL, sender_prefix
 from nodekit.retry import Backoff
 
 logger = logging.getLogger(__name__)
@@ -100,6 +100,7 @@ class ChangeFeed:
         self._dsn = dsn
         self._watch = watch
         self._central_id = central_id
+        self._own = sender_prefix(central_id)
         self._handler = handler
         self._news = News()
         self._wake = asyncio.Event()
@@ -189,6 +190,8 @@ class ChangeFeed:
                 await self._handler.caught_up()
 
     def _heard(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
+        if payload.startswith(self._own):
+            return  # this central's own commit: its book followed it already
         try:
             notice = json.loads(payload)
         except ValueError:

@@ -61,6 +61,11 @@ class Changes:
         return [[line_id, *self.counts[line_id]] for line_id in line_ids if line_id in self.counts]
 
 
+def sender_prefix(sender: str) -> str:
+    """How every payload ``sender`` sends begins: a central skips its own notices without decoding them."""
+    return '{"from":' + json.dumps(sender) + ","
+
+
 def _notes(connection: Connection) -> Changes | None:
     if connection.dialect.name != "postgresql":
         return None

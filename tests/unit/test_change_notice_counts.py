@@ -6,7 +6,7 @@ import json
 
 from central.domain.stock import Counters
 from central.service.feed import News
-from central.storage.changes import Changes
+from central.storage.changes import Changes, sender_prefix
 
 NOTIFY_LIMIT = 8000
 
@@ -46,3 +46,15 @@ def test_many_lines_with_large_counters_stay_under_the_notify_limit() -> None:
     for payload in payloads:
         news.add(json.loads(payload))
     assert len(news.counts) == 1000 and news.lines == changes.lines
+
+
+def test_every_payload_begins_with_its_senders_prefix() -> None:
+    changes = Changes()
+    changes.lines.update(range(300))
+    changes.counts = {i: (10, 1, 1, 2) for i in range(300)}
+
+    payloads = changes.payloads('central "a"')
+
+    assert len(payloads) > 1
+    assert all(p.startswith(sender_prefix('central "a"')) for p in payloads)
+    assert not any(p.startswith(sender_prefix("central")) for p in payloads)
