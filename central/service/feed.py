@@ -158,7 +158,7 @@ class ChangeFeed:
         )
         self._connection = connection
         self._lost.clear()
-        connection.add_termination_listener(lambda _: self._lost.set())
+        connection.add_termination_listener(lambda _: self._connection_lost())
         await connection.add_listener(CHANNEL, self._heard)
         await self._handler.caught_up()
         await self._try_ownership()
@@ -172,12 +172,12 @@ class ChangeFeed:
 
     async def _apply_news(self) -> None:
         """Waits for news (at most until the next ownership try) and applies all of it at once."""
-        wake, lost = asyncio.create_task(self._wake.wait()), asyncio.create_task(self._lost.wait())
+        # A timer rather than tasks to wait on: a turn per notice must cost the follower little.
+        timer = asyncio.get_running_loop().call_later(OWNER_TRY_S, self._wake.set)
         try:
-            await asyncio.wait({wake, lost}, timeout=OWNER_TRY_S, return_when=asyncio.FIRST_COMPLETED)
+            await self._wake.wait()
         finally:
-            wake.cancel()
-            lost.cancel()
+            timer.cancel()
         self._wake.clear()
         news, self._news = self._news, News()
         if news:
@@ -188,6 +188,10 @@ class ChangeFeed:
                     raise  # the session ends; the next one reads everything again
                 logger.exception("applying the change feed failed; reading everything again")
                 await self._handler.caught_up()
+
+    def _connection_lost(self) -> None:
+        self._lost.set()
+        self._wake.set()
 
     def _heard(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
         if payload.startswith(self._own):
