@@ -24,7 +24,8 @@ def parse_args(argv: Sequence[str] | None = None) -> Plan:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description=__doc__,
-        epilog="python -m benchmarks centrals --help: 1, 2 and 3 centrals on one PostgreSQL",
+        epilog="python -m benchmarks centrals --help: 1, 2 and 3 centrals on one PostgreSQL; "
+        "python -m benchmarks compare --help: an earlier commit beside the working tree",
     )
     parser.add_argument("--quick", action="store_true", help="short smoke run (~30 s)")
     parser.add_argument("--duration", type=float, help="seconds per measurement")
@@ -81,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from benchmarks import centrals
 
         return centrals.main(args[1:])
+    if args[:1] == ["compare"]:
+        from benchmarks import compare
+
+        return compare.main(args[1:])
     plan = parse_args(args)
     try:
         import uvloop

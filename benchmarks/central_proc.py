@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.process import Child
+from benchmarks.process import REPOSITORY, Child
 from nodekit.auth import bearer_metadata
 from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
@@ -44,8 +45,16 @@ class CentralProcess:
         return bearer_metadata(OPERATOR_KEY)
 
 
-async def start_central(work_dir: Path, branch_keys: Mapping[str, str]) -> CentralProcess:
-    """Starts ``python -m central`` (synchronous=FULL default) and waits until it is SERVING."""
+async def start_central(
+    work_dir: Path,
+    branch_keys: Mapping[str, str],
+    python: str = sys.executable,
+    root: Path = REPOSITORY,
+) -> CentralProcess:
+    """Starts ``python -m central`` (synchronous=FULL default) and waits until it is SERVING.
+
+    ``python`` and ``root`` run another checkout's central (``benchmarks.compare``).
+    """
     port = free_port()
     db_path = work_dir / "central.sqlite3"
     args = [
@@ -63,7 +72,7 @@ async def start_central(work_dir: Path, branch_keys: Mapping[str, str]) -> Centr
     profile = os.environ.get(PROFILE_ENV)
     if profile:
         args = ["-m", "cProfile", "-o", profile, *args]
-    child = Child.start("central", args, work_dir, env=key_env(branch_keys))
+    child = Child.start("central", args, work_dir, env=key_env(branch_keys), python=python, root=root)
     address = f"127.0.0.1:{port}"
     try:
         await _serving_or_dead(child, address)

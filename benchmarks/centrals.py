@@ -29,13 +29,15 @@ from pathlib import Path
 import asyncpg
 import grpc
 
+from benchmarks import projection
 from benchmarks.central_proc import CentralProcess, start_central
 from benchmarks.cluster import Cluster, new_cluster
-from benchmarks.cpu import children_of, postmaster_of, total_cpu
+from benchmarks.cpu import Counted, children_of, postmaster_of, total_cpu
 from benchmarks.echo import start_echo
 from benchmarks.load import LoadResult, Op, Runner, interleaved, looping, ratio, warm_up
 from benchmarks.market import Market, Metadata, open_market, register_customers
 from benchmarks.pg_server import fresh_database, postgres_server, raw_url
+from benchmarks.projection import costs_by_count
 from benchmarks.scenarios import CALL_TIMEOUT_S, Channels, echo_op
 from generated.distribution.v1 import cart_pb2, cart_pb2_grpc
 from nodekit.channel import open_channel
@@ -197,9 +199,14 @@ async def run(plan: CentralsPlan) -> dict[str, object]:
             )
             report["conflict_log_lines"] = {f"pg{n}": c.conflict_log_lines() for n, c in clusters.items()}
             report["restarted_to_learn_the_month"] = restarted
-            report["cpu_per_call_ms"] = await _costs(
+            costs = await _costs(
                 clusters, pg, sqlite_target, sqlite, admin, plan.concurrency, plan.duration_s
             )
+            report["cpu_per_call_ms"] = costs
+            report["cpu_targets"] = cpu_targets(costs)
+            measured = costs_by_count(costs)  # type: ignore[arg-type]
+            report["projection_calls_per_s"] = projection.table(measured)
+            print(projection.markdown(measured), file=sys.stderr)
             report["ledger"] = {
                 f"pg{n}": await _ledger(c.db_url, pg[n].reservations) for n, c in clusters.items()
             }
@@ -246,17 +253,52 @@ async def _costs(
         server_pids = (
             ([postmaster, *children_of(postmaster)] if postmaster else []) if name != "sqlite1" else []
         )
+        op = Counted(target.reserve("spread"))
         before = (total_cpu(central_pids), total_cpu(server_pids), time.process_time())
-        result = await looping(target.reserve("spread"), concurrency)(duration_s)
+        await looping(op, concurrency)(duration_s)
         after = (total_cpu(central_pids), total_cpu(server_pids), time.process_time())
-        calls = max(result.in_window, 1)
+        calls = max(op.calls, 1)
         costs[name] = {
-            "calls": result.in_window,
+            "calls": op.calls,
             "centrals": round((after[0] - before[0]) * 1000 / calls, 3),
             "postgres": round((after[1] - before[1]) * 1000 / calls, 3),
             "client": round((after[2] - before[2]) * 1000 / calls, 3),
         }
     return costs
+
+
+def cpu_targets(costs: dict[str, object]) -> dict[str, object]:
+    """The issue's CPU bounds beside the measured costs (items 1 and 2 of issue 24)."""
+
+    def cost(name: str, who: str) -> float:
+        entry = costs[name]
+        assert isinstance(entry, dict)
+        return float(entry[who])
+
+    pg1, sqlite1 = cost("pg1", "centrals"), cost("sqlite1", "centrals")
+    pg3_centrals, pg1_postgres, pg3_postgres = (
+        cost("pg3", "centrals"),
+        cost("pg1", "postgres"),
+        cost("pg3", "postgres"),
+    )
+    return {
+        "central_pg_over_sqlite": {"measured": ratio(pg1, sqlite1), "target": "<= 1", "met": pg1 <= sqlite1},
+        "postgres_ms_per_call_one_central": {
+            "measured": pg1_postgres,
+            "target": "<= 0.15",
+            "met": pg1_postgres <= 0.15,
+        },
+        "three_centrals_over_one_centrals_cpu": {
+            "measured": ratio(pg3_centrals, pg1),
+            "target": "<= 1.2",
+            "met": pg3_centrals <= 1.2 * pg1,
+        },
+        "three_centrals_over_one_postgres_cpu": {
+            "measured": ratio(pg3_postgres, pg1_postgres),
+            "target": "<= 1.2",
+            "met": pg3_postgres <= 1.2 * pg1_postgres,
+        },
+    }
 
 
 def parse_args(argv: Sequence[str] | None = None) -> CentralsPlan:

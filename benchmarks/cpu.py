@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -51,3 +51,20 @@ def postmaster_of(port: int) -> int | None:
 def total_cpu(pids: Iterable[int]) -> float:
     """CPU seconds of all these processes."""
     return sum(cpu_seconds(pid) for pid in pids)
+
+
+class Counted:
+    """An operation that counts its completed calls: CPU per call divides by every call made.
+
+    The CPU read from /proc covers the whole run, the window's fill and tail too; dividing
+    it by the calls of the measured window alone would count the fill's work as the
+    window's, more so the slower the calls.
+    """
+
+    def __init__(self, op: Callable[[int], Awaitable[None]]) -> None:
+        self._op = op
+        self.calls = 0
+
+    async def __call__(self, worker: int) -> None:
+        await self._op(worker)
+        self.calls += 1

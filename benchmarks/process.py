@@ -20,11 +20,18 @@ def vm_rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
-def python_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """This process's environment with the repository on PYTHONPATH."""
-    root = str(Path(__file__).resolve().parent.parent)
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+def python_env(extra: Mapping[str, str] | None = None, root: Path = REPOSITORY) -> dict[str, str]:
+    """This process's environment with the repository (``root``: another checkout's) on PYTHONPATH."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    # Only ``root`` itself: another checkout must not import this one's packages.
+    env["PYTHONPATH"] = (
+        str(root)
+        if root != REPOSITORY
+        else os.pathsep.join(p for p in (str(root), env.get("PYTHONPATH", "")) if p)
+    )
     env.update(extra or {})
     return env
 
@@ -39,17 +46,24 @@ class Child:
 
     @classmethod
     def start(
-        cls, name: str, args: Sequence[str], log_dir: Path, env: Mapping[str, str] | None = None
+        cls,
+        name: str,
+        args: Sequence[str],
+        log_dir: Path,
+        env: Mapping[str, str] | None = None,
+        python: str = sys.executable,
+        root: Path = REPOSITORY,
     ) -> Child:
-        """Starts ``python args...`` with stdout and stderr in ``log_dir/name.log``."""
+        """Starts ``python args...`` (of checkout ``root``) with stdout and stderr in ``log_dir/name.log``."""
         log_path = log_dir / f"{name}.log"
         with log_path.open("wb") as log:
             process = subprocess.Popen(
-                [sys.executable, *args],
+                [python, *args],
+                cwd=root,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=python_env(env),
+                env=python_env(env, root),
             )
         return cls(name, process, log_path)
 

@@ -13,6 +13,7 @@ from grpc_health.v1 import health
 from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from central.api.availability import WatchedAuthenticator, guarded_by
 from central.api.branch import BRANCH_SERVICE_NAMES, install_branch_stores
 from central.api.cart import CartServicer
 from central.api.catalog import CatalogServicer
@@ -28,6 +29,7 @@ from central.service.catalog import Catalog
 from central.service.checkout import Checkout
 from central.service.coherence import Coherence
 from central.service.core import Core
+from central.service.database_watch import DatabaseWatch
 from central.service.expiry import ExpirySweeper
 from central.service.feed import ChangeFeed, asyncpg_dsn
 from central.service.month_pause import PauseDesk
@@ -37,6 +39,7 @@ from central.settings import CentralSettings
 from central.startup import StartupError, check_database, listen
 from central.storage.locks import central_batch_hooks
 from central.storage.migrations import MIGRATIONS
+from central.storage.probe import probe_database
 from generated.distribution.v1 import (
     cart_pb2,
     cart_pb2_grpc,
@@ -96,6 +99,7 @@ class Central:
     links: LinkRegistry
     drain: Drain
     feed: ChangeFeed | None = None
+    watch: DatabaseWatch | None = None
     stopped: bool = False
 
     async def stop(self, grace_s: float | None = None) -> None:
@@ -118,6 +122,8 @@ class Central:
                 "%d call(s) still running after %.1fs; cancelling them", self.drain.in_flight, grace
             )
         await self.server.stop(max(0.0, deadline - time.monotonic()))
+        if self.watch is not None:
+            await self.watch.stop()
         if self.feed is not None:
             await self.feed.stop()
         await self.sweeper.stop()
@@ -173,21 +179,35 @@ async def create_server(
         core, links if collector is None else collector(offers), [queue_month_reports], owner=not shared
     )
     await months.recover()
+    coherence = Coherence(core, months, links)
+    # Health and reflection are open to all, and also kept out of grpc's registered methods.
+    open_to_all = Registrar(server)
+    health_servicer = add_health(open_to_all)
+
+    async def availability(up: bool) -> None:
+        # Back: the book reads again what commits it may have missed, then calls are welcome again.
+        if up and not guard.drain.closing:
+            await coherence.caught_up()
+        if not guard.drain.closing:
+            await set_serving(health_servicer, up)
+
+    watch = DatabaseWatch(lambda: probe_database(engine), availability)
     feed = None
     if shared:
-        feed = ChangeFeed(asyncpg_dsn(settings.db_url), central_id, Coherence(core, months, links))
+        feed = ChangeFeed(asyncpg_dsn(settings.db_url), central_id, coherence, watch)
         await feed.start()
     cart = Cart(core, months.reload)
     checkout = Checkout(core, months.after_sales)
     catalog = Catalog(core)
-    sweeper = ExpirySweeper(core)
+    sweeper = ExpirySweeper(core, watch)
     await sweeper.sweep_once()
     sweeper.start()
 
     rate = RateLimit(settings.rate_per_s, settings.rate_per_s * 2) if settings.rate_per_s else None
-    # Every servicer is added through the guard, as one method table (see nodekit.registrar).
-    guard = Guard(accounts, POLICY, rate)
-    guarded = guard.around(server)
+    # Every servicer is added through the guard, as one method table (see nodekit.registrar); inside
+    # the guard the database watch answers UNAVAILABLE while the database is gone.
+    guard = Guard(WatchedAuthenticator(accounts, watch), POLICY, rate)
+    guarded = Registrar(server, guarded_by(guard, watch)).as_server()
     customer_pb2_grpc.add_CustomerServiceServicer_to_server(CustomerServicer(accounts, months), guarded)
     catalog_pb2_grpc.add_CatalogServiceServicer_to_server(CatalogServicer(catalog), guarded)
     cart_pb2_grpc.add_CartServiceServicer_to_server(CartServicer(cart), guarded)
@@ -206,9 +226,6 @@ async def create_server(
         guarded,
     )
     await install_branch_stores(core, accounts, guarded)
-    # Health and reflection are open to all, and also kept out of grpc's registered methods.
-    open_to_all = Registrar(server)
-    health_servicer = add_health(open_to_all)
     services = [
         customer_pb2.DESCRIPTOR.services_by_name["CustomerService"].full_name,
         catalog_pb2.DESCRIPTOR.services_by_name["CatalogService"].full_name,
@@ -242,6 +259,7 @@ async def create_server(
         links,
         guard.drain,
         feed,
+        watch,
     )
 
 

@@ -31,6 +31,11 @@ LEFT_DOWN_S = 120.0
 Reply = tuple[int, dict[str, object]]
 
 
+def chaos_cause(slug: str) -> str:
+    """The outage cause of a ``--chaos`` strike on central ``slug`` (the first central's is ``CHAOS``)."""
+    return CHAOS if slug == CENTRAL_SLUG else f"{CHAOS} {slug}"
+
+
 class CentralSwitch:
     """The lecturer's kill and restart of one central (a switch per central).
 
@@ -90,12 +95,7 @@ class CentralSwitch:
     async def act(self, action: str) -> Reply:
         """Kills or restarts the central; an HTTP status and a JSON reply."""
         state = self.state
-        if (
-            action == "kill"
-            and state == "running"
-            and self.slug == CENTRAL_SLUG
-            and self._outage.caused_by(CHAOS)
-        ):
+        if action == "kill" and state == "running" and self._outage.caused_by(chaos_cause(self.slug)):
             # ``--chaos`` has it down: its strike restarts it and closes the outage.
             return 409, {"error": f"the {self.label} is down already (a chaos strike)"}
         if action == "kill" and state == "running":

@@ -1,9 +1,10 @@
-"""``--chaos``: SIGKILL a manufacturer, a branch and the central at seeded moments, then restart them.
+"""``--chaos``: SIGKILL a manufacturer, a branch and every central at seeded moments, then restart them.
 
 Strikes are spread over the months (the i-th of n in month ``1 + i * months // n``), each at a
 seeded moment into its month. A month that closes before its strike's moment hands the strike
 to the next month, early in it. One strike at a time: the next waits until the last node is
-back, so every recovery is seen on its own.
+back, so every recovery is seen on its own. With several centrals the central's strike
+strikes each of them in turn (the month's owner among them), each once the one before is back.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from launcher.board import Board
+from launcher.central_switch import chaos_cause
 from launcher.faults import FaultRecord
 from launcher.outage import Outage
 from launcher.processes import Supervisor
 from launcher.snapshots import OPEN
+from launcher.starting import central_label, central_slug
 from nodekit.health import wait_until_serving
 from nodekit.tls import TlsClientConfig
 
@@ -81,6 +84,28 @@ def plan_strikes(
     return sorted(strikes, key=lambda s: (s.month, s.offset_s))
 
 
+def every_central(strikes: Sequence[Strike], centrals: int) -> list[Strike]:
+    """The plan with its central strike made one strike per central, in turn, at the same moment.
+
+    Each waits for the one before to be back (one strike at a time), so the centrals go
+    down one after another and the others carry the month meanwhile.
+    """
+    if centrals < 2:
+        return list(strikes)
+    planned: list[Strike] = []
+    for strike in strikes:
+        if strike.target.role != "central":
+            planned.append(strike)
+            continue
+        planned += [
+            dataclasses.replace(
+                strike, target=Target("central", central_slug(index), central_label(index, centrals))
+            )
+            for index in range(centrals)
+        ]
+    return planned
+
+
 def is_due(strike: Strike, board: Board) -> bool:
     """True once the strike's month (or a later one, if it closed first) is open long enough."""
     snapshot = board.month.snapshot
@@ -97,8 +122,8 @@ class Chaos:
         strikes: The plan.
         supervisor: Kills and restarts the children.
         board: Where faults and recoveries go (and what shows the links and branches).
-        outage: Opened while the central is down, so the launcher's own calls wait for it.
-        central_target: ``host:port`` of the central, for its health.
+        outage: Opened while a central is down, so the launcher's own calls wait for it.
+        central_target: ``host:port`` of the central (``A:1,B:2`` for several), for their health.
         now: The wall clock.
     """
 
@@ -112,7 +137,9 @@ class Chaos:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         tls: TlsClientConfig | None = None,
     ) -> None:
-        self._strikes = list(strikes)
+        addresses = central_target.split(",")
+        self._strikes = every_central(strikes, len(addresses))
+        self._addresses = {central_slug(index): address for index, address in enumerate(addresses)}
         self._tls = tls
         self._supervisor = supervisor
         self._board = board
@@ -150,8 +177,9 @@ class Chaos:
         target = strike.target
         snapshot = self._board.month.snapshot
         month = snapshot.month if snapshot else strike.month
+        cause = chaos_cause(target.slug)
         if target.role == "central":
-            self._outage.begin()
+            self._outage.begin(cause)
             self._board.central_seen(False)
         at = self._now()
         try:
@@ -160,7 +188,7 @@ class Chaos:
             # The lecturer has it down already (the controls): their restart brings it back.
             logger.warning("chaos: %s is down already, not struck", target.name)
             if target.role == "central":
-                self._outage.end()
+                self._outage.end(cause)
             return
         fault = FaultRecord(
             at=at,
@@ -180,19 +208,19 @@ class Chaos:
             return
         finally:
             if target.role == "central":
-                self._outage.end()
+                self._outage.end(cause)
         back = dataclasses.replace(fault, recovered_at=self._now())
         self._board.fault(back, how)
 
     def _recovery(self, target: Target, branch_transactions: int) -> Awaitable[str]:
         if target.role == "central":
-            return self._central_back()
+            return self._central_back(self._addresses.get(target.slug, self._central_target))
         if target.role == "manufacturer":
             return self._link_back(target.name)
         return self._stream_back(target.name, branch_transactions)
 
-    async def _central_back(self) -> str:
-        await wait_until_serving(self._central_target, timeout_s=RECOVERY_TIMEOUT_S, tls=self._tls)
+    async def _central_back(self, address: str) -> str:
+        await wait_until_serving(address, timeout_s=RECOVERY_TIMEOUT_S, tls=self._tls)
         self._board.central_seen(True)
         return "health SERVING"
 

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from central.link.messages import OfferAsk, OutboxItem, Outgoing
 from central.link.outbox import PAGE
+from central.service.database_watch import database_gone
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +72,10 @@ class LinkSession:
             self._wake.clear()
             try:
                 items = await self._fetch(self.manufacturer_id, self._last_sent)
-            except Exception:
-                logger.exception("reading the outbox of %s failed; retrying", self.name)
+            except Exception as error:
+                # A database that is gone is logged once, by the central's database watch.
+                if not database_gone(error):
+                    logger.exception("reading the outbox of %s failed; retrying", self.name)
                 await asyncio.sleep(RETRY_FETCH_S)
                 self._wake.set()
                 continue

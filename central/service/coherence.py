@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Protocol
 
 from sqlalchemy.engine import Connection
@@ -44,7 +44,7 @@ class Coherence:
             await self._months.reload()
             self._links.wake_all()
         if news.lines:
-            await self._refresh(news.lines)
+            await self._refresh(news.lines, news.counts)
         if news.notices:
             self._links.wake(news.notices)
         if news.offers:
@@ -60,13 +60,18 @@ class Coherence:
         """The month's timers run where the ownership is."""
         self._months.set_owner(owner)
 
-    async def _refresh(self, line_ids: Collection[int]) -> None:
+    async def _refresh(self, line_ids: Collection[int], heard: Mapping[int, Counters] | None = None) -> None:
+        """The book takes the lines' counters: as heard with the notice, else read from the database."""
         book = self._core.book
-        known = [i for i in line_ids if i in book.lines]
+        heard = heard or {}
+        counters = [heard[i] for i in line_ids if i in book.lines and i in heard]
+        unheard = [i for i in line_ids if i in book.lines and i not in heard]
         new = [i for i in line_ids if i not in book.lines]
-        async with self._core.engine.connect() as connection:
-            counters = await connection.run_sync(_counters, known) if known else []
-            fresh = await connection.run_sync(load_lines, new) if new else []
+        fresh: list[StockLine] = []
+        if unheard or new:
+            async with self._core.engine.connect() as connection:
+                counters += await connection.run_sync(_counters, unheard) if unheard else []
+                fresh = await connection.run_sync(load_lines, new) if new else []
         moved = [c.stock_line_id for c in counters if book.refresh(c)]
         for line in fresh:
             if _belongs(line, book.month, book.state):

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from central.domain.reservations import ReservationState
 from central.domain.stock import Counters, Movement
 from central.service.core import Core
+from central.service.database_watch import DatabaseWatch, database_gone
 from central.storage import movements, statements
 from central.storage.movements import MovementRow
 from central.storage.schema import reservations
@@ -107,8 +108,9 @@ def next_expiry(connection: Connection) -> datetime | None:
 class ExpirySweeper:
     """Releases due reservations as they fall due; the book follows each sweep's commit."""
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, watch: DatabaseWatch | None = None) -> None:
         self._core = core
+        self._watch = watch
         self._task: asyncio.Task[None] | None = None
 
     async def sweep_once(self) -> int:
@@ -160,13 +162,19 @@ class ExpirySweeper:
 
     async def _loop(self) -> None:
         while True:
+            if self._watch is not None:
+                # While the database is gone nothing can expire; the first sweep after catches up.
+                await self._watch.wait_back()
             try:
                 sweep = await self._sweep()
                 if sweep.reservations >= SWEEP_LIMIT:
                     continue  # behind: the next sweep follows at once
                 pause = self._pause(sweep.next_due)
-            except Exception:
-                logger.exception("expiry sweep failed")
+            except Exception as error:
+                if self._watch is not None and database_gone(error):
+                    self._watch.failed(error)
+                else:
+                    logger.exception("expiry sweep failed")
                 pause = self._core.settings.sweep_interval_s
             await asyncio.sleep(pause)
 

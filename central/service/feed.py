@@ -22,7 +22,9 @@ from typing import Any, Protocol
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from central.storage.changes import CHANNEL
+from central.domain.stock import Counters
+from central.service.database_watch import DatabaseWatch, database_gone
+from central.storage.changes import CHANNEL, sender_prefix
 from nodekit.retry import Backoff
 
 logger = logging.getLogger(__name__)
@@ -39,6 +41,8 @@ class News:
     """What other centrals changed since the last look."""
 
     lines: set[int] = field(default_factory=set)
+    # Lines whose counters came with the notice (the latest version heard), read from no table.
+    counts: dict[int, Counters] = field(default_factory=dict)
     month: bool = False
     notices: set[int] = field(default_factory=set)
     offers: bool = False
@@ -47,6 +51,10 @@ class News:
     def add(self, payload: dict[str, Any]) -> None:
         """Merges one notice's payload."""
         self.lines.update(int(i) for i in payload.get("lines", ()))
+        for line_id, offered, reserved, sold, version in payload.get("counts", ()):
+            held = self.counts.get(line_id)
+            if held is None or held.version < version:
+                self.counts[line_id] = Counters(line_id, offered, reserved, sold, version)
         self.month = self.month or bool(payload.get("month"))
         self.notices.update(int(i) for i in payload.get("notices", ()))
         self.offers = self.offers or bool(payload.get("offers"))
@@ -86,9 +94,13 @@ class ChangeFeed:
         handler: Applies the news.
     """
 
-    def __init__(self, dsn: str, central_id: str, handler: FeedHandler) -> None:
+    def __init__(
+        self, dsn: str, central_id: str, handler: FeedHandler, watch: DatabaseWatch | None = None
+    ) -> None:
         self._dsn = dsn
+        self._watch = watch
         self._central_id = central_id
+        self._own = sender_prefix(central_id)
         self._handler = handler
         self._news = News()
         self._wake = asyncio.Event()
@@ -117,14 +129,21 @@ class ChangeFeed:
 
     async def _run(self) -> None:
         backoff = Backoff()
+        # A database that is gone is logged once by the watch; the feed says once that it is lost.
+        quiet = False
         while True:
             try:
                 await self._session(backoff)
-            except (OSError, asyncpg.PostgresError, TimeoutError) as error:
-                logger.warning("change feed lost (%s); reconnecting", type(error).__name__)
-            except Exception:
-                # Whatever went wrong, the feed must go on: reading everything again repairs it.
-                logger.exception("change feed failed; reconnecting")
+                quiet = False
+            except Exception as error:
+                if not database_gone(error):
+                    # Whatever went wrong, the feed must go on: reading everything again repairs it.
+                    logger.exception("change feed failed; reconnecting")
+                elif not quiet:
+                    logger.warning("change feed lost (%s); reconnecting", type(error).__name__)
+                    quiet = True
+                if self._watch is not None:
+                    self._watch.check(error)
             await self._close()
             await self._set_owner(False)
             self.listening.clear()
@@ -139,7 +158,7 @@ class ChangeFeed:
         )
         self._connection = connection
         self._lost.clear()
-        connection.add_termination_listener(lambda _: self._lost.set())
+        connection.add_termination_listener(lambda _: self._connection_lost())
         await connection.add_listener(CHANNEL, self._heard)
         await self._handler.caught_up()
         await self._try_ownership()
@@ -153,22 +172,30 @@ class ChangeFeed:
 
     async def _apply_news(self) -> None:
         """Waits for news (at most until the next ownership try) and applies all of it at once."""
-        wake, lost = asyncio.create_task(self._wake.wait()), asyncio.create_task(self._lost.wait())
+        # A timer rather than tasks to wait on: a turn per notice must cost the follower little.
+        timer = asyncio.get_running_loop().call_later(OWNER_TRY_S, self._wake.set)
         try:
-            await asyncio.wait({wake, lost}, timeout=OWNER_TRY_S, return_when=asyncio.FIRST_COMPLETED)
+            await self._wake.wait()
         finally:
-            wake.cancel()
-            lost.cancel()
+            timer.cancel()
         self._wake.clear()
         news, self._news = self._news, News()
         if news:
             try:
                 await self._handler.changed(news)
-            except Exception:
+            except Exception as error:
+                if database_gone(error):
+                    raise  # the session ends; the next one reads everything again
                 logger.exception("applying the change feed failed; reading everything again")
                 await self._handler.caught_up()
 
+    def _connection_lost(self) -> None:
+        self._lost.set()
+        self._wake.set()
+
     def _heard(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
+        if payload.startswith(self._own):
+            return  # this central's own commit: its book followed it already
         try:
             notice = json.loads(payload)
         except ValueError:

@@ -18,6 +18,7 @@ from typing import Any
 
 from central.domain.month_clock import clock_of
 from central.domain.months import CloseReason, MonthState
+from central.service.database_watch import database_gone
 from nodekit.timestamps import utcnow
 
 logger = logging.getLogger(__name__)
@@ -89,7 +90,9 @@ class MonthTimers:
                 delay_s = (at - self._clock()).total_seconds()
             try:
                 await action()
-            except Exception:
-                logger.exception("a month timer failed")
+            except Exception as error:
+                # A database that is gone is logged once, by the central's database watch.
+                if not database_gone(error):
+                    logger.exception("a month timer failed")
 
         self._timer = asyncio.create_task(fire(), name="month-timer")

@@ -5,6 +5,12 @@ the batch sends one ``pg_notify`` with all of it, so the notice is part of
 the transaction: the other centrals hear of a change if and only if it
 committed, and in commit order. Only PostgreSQL has other centrals; on
 SQLite the notes are not kept.
+
+A line's counters as the write returned them travel in the notice
+(``counts``: id, offered, reserved, sold, version), so following a change costs
+the others no read of their own: the database answers each change once, to
+the central that made it. ``lines`` still lists every changed line, for a
+central that reads them instead.
 """
 
 from __future__ import annotations
@@ -17,8 +23,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 CHANNEL = "distribution_changes"
-# A NOTIFY payload must stay under 8,000 bytes; more lines than this go in several notices.
-LINES_PER_NOTICE = 600
+# A NOTIFY payload must stay under 8,000 bytes; more lines than this go in several notices
+# (a line with its counters takes about fifty bytes).
+LINES_PER_NOTICE = 120
 _KEY = "distribution_changes"
 
 
@@ -27,6 +34,8 @@ class Changes:
     """What one transaction changed, by kind."""
 
     lines: set[int] = field(default_factory=set)
+    # Per line its latest counters in this transaction: offered, reserved, sold, version.
+    counts: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
     month: bool = False
     notices: set[int] = field(default_factory=set)
     offers: bool = False
@@ -39,12 +48,22 @@ class Changes:
         first = {
             "from": sender,
             "lines": chunks[0],
+            "counts": self._counts(chunks[0]),
             "month": self.month,
             "notices": sorted(self.notices),
             "offers": self.offers,
             "links": self.links,
         }
-        return [json.dumps(first)] + [json.dumps({"from": sender, "lines": chunk}) for chunk in chunks[1:]]
+        rest = [{"from": sender, "lines": chunk, "counts": self._counts(chunk)} for chunk in chunks[1:]]
+        return [json.dumps(payload, separators=(",", ":")) for payload in (first, *rest)]
+
+    def _counts(self, line_ids: list[int]) -> list[list[int]]:
+        return [[line_id, *self.counts[line_id]] for line_id in line_ids if line_id in self.counts]
+
+
+def sender_prefix(sender: str) -> str:
+    """How every payload ``sender`` sends begins: a central skips its own notices without decoding them."""
+    return '{"from":' + json.dumps(sender) + ","
 
 
 def _notes(connection: Connection) -> Changes | None:
@@ -61,6 +80,16 @@ def lines(connection: Connection, stock_line_ids: Iterable[int]) -> None:
     notes = _notes(connection)
     if notes is not None:
         notes.lines.update(stock_line_ids)
+
+
+def counted(connection: Connection, line_id: int, counts: tuple[int, int, int, int]) -> None:
+    """Notes a line a write changed, with its counters after the write (offered, reserved, sold, version)."""
+    notes = _notes(connection)
+    if notes is not None:
+        notes.lines.add(line_id)
+        held = notes.counts.get(line_id)
+        if held is None or held[3] < counts[3]:
+            notes.counts[line_id] = counts
 
 
 def month(connection: Connection) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -12,6 +13,15 @@ from central.storage import changes
 from central.storage.schema import stock_lines
 from nodekit.db.batch import BatchHooks
 from nodekit.db.engine import is_sqlite
+
+# One array parameter rather than an IN list: one SQL text whatever the number of lines, so the
+# driver prepares it once (an IN list is rendered, and prepared, once per length).
+_LOCK_LINES = (
+    select(stock_lines.c.stock_line_id)
+    .where(stock_lines.c.stock_line_id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
+    .order_by(stock_lines.c.stock_line_id)
+    .with_for_update()
+)
 
 
 def lock_stock_lines(connection: Connection, line_ids: Sequence[int]) -> None:
@@ -22,12 +32,7 @@ def lock_stock_lines(connection: Connection, line_ids: Sequence[int]) -> None:
     first on the lowest line they share, and one waits for the other instead of
     each holding what the other needs.
     """
-    connection.execute(
-        select(stock_lines.c.stock_line_id)
-        .where(stock_lines.c.stock_line_id.in_(line_ids))
-        .order_by(stock_lines.c.stock_line_id)
-        .with_for_update()
-    )
+    connection.execute(_LOCK_LINES, {"ids": list(line_ids)})
 
 
 def central_batch_hooks(engine: AsyncEngine, central_id: str) -> BatchHooks:

@@ -232,7 +232,8 @@ def counters(row: tuple[Any, ...]) -> Counters:
 def changed(connection: Connection, row: tuple[Any, ...]) -> Counters:
     """The counters a write returned, noted for the change feed."""
     after = counters(row)
-    changes.lines(connection, (after.stock_line_id,))
+    counts = (after.offered, after.reserved, after.sold, after.version)
+    changes.counted(connection, after.stock_line_id, counts)
     return after
 
 

@@ -73,7 +73,13 @@ class SqliteSession:
         except BaseException:
             transaction.rollback()
             raise
-        await self._call(transaction.commit)
+        try:
+            await self._call(transaction.commit)
+        except BaseException:
+            # A COMMIT the disk refused (full, I/O error) leaves the transaction begun: end it, or
+            # every later batch fails to begin long after the disk has room again.
+            await self._call(transaction.rollback)
+            raise
 
     async def _begin(self) -> RootTransaction:
         assert self._connection is not None

@@ -179,8 +179,9 @@ class WriteQueue:
         assert self._session is not None
         try:
             await self._session.apply(batch)
-        except Exception:
-            logger.warning("batch of %d failed; retrying one by one", len(batch), exc_info=True)
+        except Exception as error:
+            # One line: an operation that fails again alone reaches its caller, and is logged there.
+            logger.warning("batch of %d failed (%s); retrying one by one", len(batch), type(error).__name__)
             for item in batch:
                 try:
                     await self._session.apply([item])

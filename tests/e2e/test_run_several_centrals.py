@@ -14,7 +14,7 @@ import pytest
 from launcher import postgres
 from launcher.app import launch
 from launcher.settings import parse_settings
-from tests.e2e.test_run_py import SMALL, finish, run_py
+from tests.e2e.test_run_py import CHAOS, SMALL, finish, run_py
 from tests.postgres import require_server_binaries
 
 pytestmark = pytest.mark.e2e
@@ -83,3 +83,28 @@ def test_root_without_runuser_is_told_in_one_line_and_leaves_no_folder(
     # (Without a postgres system user it says that instead, in one line too.)
     assert line.startswith("run.py: running as root, the server"), line
     assert set(Path(tempfile.gettempdir()).glob("distribution-postgres-*")) == before
+
+
+def test_chaos_strikes_every_central_in_turn_and_nothing_acknowledged_is_lost(tmp_path: Path) -> None:
+    require_server_binaries()
+    run_dir = tmp_path / "run"
+    with run_py(run_dir, *CHAOS, "--centrals", "2", "--postgres") as process:
+        run = finish(process, run_dir)
+    assert run.returncode == 0, run.stdout + run.stderr
+    faults = run.report["faults"]
+    assert sorted(f["node"] for f in faults if f["detail"].startswith("central")) == [
+        "central 1",
+        "central 2",
+    ]
+    assert sorted(f["detail"].split(",")[0] for f in faults) == [
+        "branch",
+        "central",
+        "central",
+        "manufacturer",
+    ]
+    assert all(f["kind"] == "SIGKILL" and f["recovered_at"] for f in faults), faults
+    assert run.stdout.count("health SERVING") >= 2
+    assert "Loss check: nothing acknowledged was lost" in run.stdout
+    assert "FAIL" not in run.stdout
+    markdown = (run_dir / "report.md").read_text()
+    assert "## Faults" in markdown and markdown.count("| SIGKILL |") == 4

@@ -8,7 +8,7 @@ from pathlib import Path
 from customer_node.acks import ENV_ACKS_FILE, record_ack
 from launcher.board import Board
 from launcher.cast import build_cast, central_argv, central_env
-from launcher.chaos import HANDED_ON_S, Strike, Target, is_due, plan_strikes
+from launcher.chaos import HANDED_ON_S, Strike, Target, every_central, is_due, plan_strikes
 from launcher.join import JoinInfo, write_join, write_operator_key
 from launcher.loss_check import ACKS_ENV, acknowledged_orders
 from launcher.snapshots import MonthSnapshot
@@ -39,6 +39,27 @@ def test_fewer_months_than_strikes_share_months_in_the_order_of_their_moments() 
 
     assert [s.month for s in plan] == [1, 1]
     assert plan[0].offset_s <= plan[1].offset_s
+
+
+def test_with_several_centrals_the_central_strike_strikes_each_in_turn_at_its_moment() -> None:
+    plan = plan_strikes(
+        7, months=3, month_seconds=10, central=CENTRAL, manufacturers=MAKERS, branches=BRANCHES
+    )
+    (central,) = [s for s in plan if s.target.role == "central"]
+
+    three = every_central(plan, 3)
+
+    assert every_central(plan, 1) == plan
+    assert [s for s in three if s.target.role != "central"] == [s for s in plan if s.target.role != "central"]
+    struck = [s for s in three if s.target.role == "central"]
+    assert [(s.target.slug, s.target.name) for s in struck] == [
+        ("central", "central 1"),
+        ("central-2", "central 2"),
+        ("central-3", "central 3"),
+    ]
+    assert {(s.month, s.offset_s) for s in struck} == {(central.month, central.offset_s)}
+    position = three.index(struck[0])
+    assert three[position : position + 3] == struck, "one after another, where the one strike was"
 
 
 def month(number: int, state: str = "OPEN") -> MonthSnapshot:

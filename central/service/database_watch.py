@@ -1,0 +1,175 @@
+"""Notices the database going away and coming back: UNAVAILABLE and NOT_SERVING meanwhile, two log lines."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+from sqlalchemy import exc as sa_exc
+
+from nodekit.errors import DomainError, ErrorKind
+
+logger = logging.getLogger(__name__)
+
+# How often a central whose database is gone tries it again, and how long one try may take.
+PROBE_EVERY_S = 0.2
+PROBE_TIMEOUT_S = 2.0
+# SQLSTATE classes of a database that is gone or cannot take writes: connection exception,
+# insufficient resources (disk full), operator intervention (shutdown), system error (I/O).
+_GONE_CLASSES = ("08", "53", "57", "58")
+# SQLite's primary result codes of a file that cannot be written or read.
+_SQLITE_GONE = frozenset({8, 10, 13, 14})  # READONLY, IOERR, FULL, CANTOPEN
+_SQLITE_WORDS = ("readonly", "disk i/o", "disk is full", "unable to open")
+
+Probe = Callable[[], Awaitable[None]]
+Changed = Callable[[bool], Awaitable[None]]
+
+
+def database_gone(error: BaseException) -> bool:
+    """True when ``error`` says the database is unreachable or cannot write, not that a request is wrong.
+
+    Walks the chain the drivers and SQLAlchemy wrap errors in; a domain error
+    (a refusal the central meant) is never an outage.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DomainError):
+            return False
+        if _gone(current):
+            return True
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else (current.__cause__ or current.__context__)
+    return False
+
+
+def _gone(error: BaseException) -> bool:
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, (OSError, sa_exc.TimeoutError, asyncpg.InterfaceError)):
+        return True
+    if isinstance(error, asyncpg.PostgresConnectionError):
+        return True
+    sqlstate = getattr(error, "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate[:2] in _GONE_CLASSES:
+        return True
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF in _SQLITE_GONE:
+            return True
+        return any(word in str(error).lower() for word in _SQLITE_WORDS)
+    # SQLAlchemy's asyncpg adapter raises its own classes; their text names what happened.
+    adapted = type(error).__module__.startswith("sqlalchemy.dialects")
+    return adapted and "connection" in str(error).lower()
+
+
+def unavailable() -> DomainError:
+    """What a caller hears while the database is gone: retry later, at this central or another."""
+    return DomainError(
+        ErrorKind.UNAVAILABLE,
+        "DATABASE_UNAVAILABLE",
+        "The central cannot reach its database right now; please retry shortly.",
+    )
+
+
+class DatabaseWatch:
+    """Whether the database is there; on the first failure it probes until the database answers again.
+
+    While it is down, calls are refused UNAVAILABLE before they touch the database
+    and background work waits, so an outage costs a log line at each end rather
+    than a traceback per call.
+
+    Args:
+        probe: One try of the database (raises while it is gone).
+        changed: Told False when the outage starts and True once the database is back.
+    """
+
+    def __init__(self, probe: Probe, changed: Changed) -> None:
+        self._probe = probe
+        self._changed = changed
+        self.down = False
+        self.outages = 0
+        self.refused = 0
+        self._since = 0.0
+        self._back = asyncio.Event()
+        self._back.set()
+        self._task: asyncio.Task[None] | None = None
+
+    def failed(self, error: BaseException) -> DomainError:
+        """Notes a failure that ``database_gone`` recognised; returns the caller's UNAVAILABLE."""
+        self.refused += 1
+        if not self.down:
+            self.down = True
+            self.outages += 1
+            self._since = time.monotonic()
+            self._back.clear()
+            logger.warning(
+                "database unavailable (%s); answering UNAVAILABLE and NOT_SERVING until it is back",
+                _one_line(error),
+            )
+            self._task = asyncio.create_task(self._until_back(), name="database-watch")
+        return unavailable()
+
+    def refusal(self) -> DomainError:
+        """UNAVAILABLE for a call that arrives while the database is down."""
+        self.refused += 1
+        return unavailable()
+
+    def check(self, error: BaseException) -> BaseException:
+        """``error`` itself, or UNAVAILABLE when it says the database is gone (noting the outage)."""
+        return self.failed(error) if database_gone(error) else error
+
+    async def wait_back(self) -> None:
+        """Returns once the database is there (at once when it is)."""
+        await self._back.wait()
+
+    async def stop(self) -> None:
+        """Stops probing (at shutdown)."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _until_back(self) -> None:
+        try:
+            await self._changed(False)
+        except Exception:
+            # Probing must go on whatever reporting the outage met, or the central stays refusing.
+            logger.exception("reporting the database outage failed")
+        while True:
+            await asyncio.sleep(PROBE_EVERY_S)
+            try:
+                await asyncio.wait_for(self._probe(), PROBE_TIMEOUT_S)
+            except Exception:  # whatever the probe raises, the database is not back yet
+                continue
+            break
+        refused, self.refused = self.refused, 0
+        logger.warning(
+            "database back after %.1fs; SERVING again (%d calls answered UNAVAILABLE meanwhile)",
+            time.monotonic() - self._since,
+            refused,
+        )
+        self.down = False
+        self._back.set()
+        try:
+            await self._changed(True)
+        except Exception as error:
+            # Catching up can meet the database going away again: the next failure starts over.
+            if not database_gone(error):
+                raise
+            self.failed(error)
+
+
+def _one_line(error: BaseException) -> str:
+    """The innermost driver's first line, without SQLAlchemy's wrapping or SQL text."""
+    inner: BaseException = error
+    orig = getattr(error, "orig", None)
+    if isinstance(orig, BaseException):
+        inner = orig
+    text = (str(inner).strip().splitlines() or [""])[0][:200]
+    return f"{type(inner).__name__}: {text}" if text else type(inner).__name__

@@ -1,0 +1,32 @@
+"""The capacity model of ``benchmarks centrals``: one core per central, the machine for everything."""
+
+from __future__ import annotations
+
+from benchmarks.projection import Cost, calls_per_s, cost_at, costs_by_count, markdown, table
+
+
+def test_a_central_is_capped_at_one_core_and_the_machine_at_its_cores() -> None:
+    cost = Cost(centrals=0.5, postgres=0.1, client=0.4)
+
+    assert calls_per_s(cost, centrals=1, cores=16) == 2000  # one central: one core's worth
+    assert calls_per_s(cost, centrals=2, cores=2) == 2000  # two cores: 1 ms of CPU per call in all
+    assert calls_per_s(cost, centrals=16, cores=16) == 16000
+
+
+def test_costs_beyond_the_measured_counts_grow_as_the_last_two_did() -> None:
+    measured = costs_by_count(
+        {
+            "sqlite1": {"centrals": 0.4, "postgres": 0.0, "client": 0.3},
+            "pg1": {"centrals": 0.5, "postgres": 0.10, "client": 0.3},
+            "pg2": {"centrals": 0.6, "postgres": 0.12, "client": 0.3},
+            "pg3": {"centrals": 0.7, "postgres": 0.14, "client": 0.3},
+        }
+    )
+
+    assert sorted(measured) == [1, 2, 3]
+    at_8 = cost_at(measured, 8)
+    assert round(at_8.centrals, 3) == 1.2 and round(at_8.postgres, 3) == 0.24
+    rows = table(measured, cores=(2, 16), counts=(1, 8))
+    assert rows["1 centrals"]["16 cores"] == 2000
+    assert rows["8 centrals"]["16 cores"] == round(min(8000 / 1.2, 16000 / (1.2 + 0.24 + 0.3)))
+    assert "*8 (extrapolated)*" in markdown(measured, cores=(2,), counts=(3, 8))
