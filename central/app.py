@@ -113,11 +113,8 @@ class Central:
         self.drain.close()
         # Manufacturer streams never end by themselves; end them so draining need not wait.
         self.links.close_all()
-        if not await self.drain.idle(grace):
-            logger.warning(
-                "%d call(s) still running after %.1fs; cancelling them", self.drain.in_flight, grace
-            )
-        await self.server.stop(max(0.0, deadline - time.monotonic()))
+        if not await self.drain.stop_server(self.server, deadline):
+            logger.warning("%d call(s) still running after %.1fs were cancelled", self.drain.in_flight, grace)
         if self.feed is not None:
             await self.feed.stop()
         await self.sweeper.stop()

@@ -11,7 +11,7 @@ import grpc
 
 from nodekit.auth import AUTHORIZATION, NODE_NAME, Principal, Role, node_name, parse_bearer
 from nodekit.decoding import Undecodable, malformed, tolerant
-from nodekit.drain import Drain, shutting_down
+from nodekit.drain import Drain
 from nodekit.errors import DomainError, ErrorKind, denied, unauthenticated
 from nodekit.rate_limit import RateLimit, peer_host
 from nodekit.registrar import Registrar
@@ -93,7 +93,7 @@ class Guard:
         self, method: str, roles: frozenset[Role] | None, context: grpc.aio.ServicerContext[Any, Any]
     ) -> Principal | None:
         if self.drain.closing:
-            raise shutting_down()
+            await self.drain.refuse()
         if roles is None:
             raise denied("METHOD_NOT_ALLOWED", f"{method} is not open to any caller.")
         token, claimed = _credentials(context.invocation_metadata())
