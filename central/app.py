@@ -22,6 +22,7 @@ from central.api.month import ManufacturerLister, MonthServicer
 from central.api.order import OrderServicer
 from central.api.policy import POLICY
 from central.link import LinkRegistry, queue_month_reports
+from central.metrics import observe_central
 from central.service.accounts import Accounts
 from central.service.cart import Cart
 from central.service.catalog import Catalog
@@ -160,6 +161,7 @@ async def create_server(
     core = Core(
         settings=settings, engine=engine, writer=writer, central_id=central_id, shared=shared, clock=clock
     )
+    observe_central(core)
     accounts = Accounts(core)
     await accounts.load_configured()
     # The links record the offers they collect with the offer desk, which needs only the core; so

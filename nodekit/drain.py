@@ -30,7 +30,7 @@ T = TypeVar("T")
 _counted: contextvars.ContextVar[bool] = contextvars.ContextVar("drain_counted", default=False)
 
 # No new call for this long: every caller waits at the door, none is left in gRPC's queue.
-QUIET_S = 0.1
+QUIET_S = 0.25
 _POLL_S = 0.02
 # Kept from the grace for answering the held calls UNAVAILABLE.
 ANSWER_S = 0.5

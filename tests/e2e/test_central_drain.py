@@ -114,7 +114,7 @@ async def test_repeated_stops_under_64_callers_cut_no_call(tmp_path: Path) -> No
             waited = time.monotonic() - stopped
         acknowledged += ok
         refused = {ending for ending in endings if not ending.startswith("UNAVAILABLE")}
-        assert not refused, f"stop {round_} ({signal.Signals(sig).name}): {dict(endings)}"
+        assert not refused, f"stop {round_} ({signal.Signals(sig).name}): {dict(endings)}\n{log.read_text()}"
         assert code == 0, log.read_text()
         assert waited < 10, f"stop {round_} took {waited:.1f}s"
         # Every OK a caller heard is a reservation kept (the TTL is far longer than the test).

@@ -1,0 +1,120 @@
+"""The central's own figures for Prometheus: units reserved, released and sold, the month, the writer.
+
+Counted where the central already reports its changes (the stock book after each commit,
+the event bus) and read from its state when scraped; nothing here is on a call's path
+while metrics are off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prometheus_client import REGISTRY, Counter
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from central.domain.months import MonthState
+from central.domain.stock import StockLine
+from central.service.core import Core
+from central.service.events import Depleted, Event, MonthClosed, MonthOpened
+from nodekit.observability.metrics_server import metrics_on
+
+UNITS_RESERVED = Counter("distribution_units_reserved", "Units put in carts (reservations made).")
+UNITS_RELEASED = Counter(
+    "distribution_units_released", "Reserved units given back: removed from a cart, or expired."
+)
+UNITS_SOLD = Counter("distribution_units_sold", "Units sold by checkouts.")
+SOLD_OUT = Counter("distribution_sold_out_crossings", "Stock lines that sold out (their last unit sold).")
+MONTHS = Counter("distribution_month_transitions", "Months opened and closed.", ["transition"])
+
+
+def _moved(reserved: int, sold: int) -> None:
+    """One committed change of a line: a checkout turns reserved units into sold ones."""
+    if sold > 0:
+        UNITS_SOLD.inc(sold)
+    elif reserved > 0:
+        UNITS_RESERVED.inc(reserved)
+    elif reserved < 0:
+        UNITS_RELEASED.inc(-reserved)
+
+
+def _on_event(event: Event) -> None:
+    if isinstance(event, Depleted):
+        SOLD_OUT.inc()
+    elif isinstance(event, MonthOpened):
+        MONTHS.labels("opened").inc()
+    elif isinstance(event, MonthClosed):
+        MONTHS.labels("closed").inc()
+
+
+class _CentralState(Collector):
+    """The month and its stock as the book holds them, and the group-commit writer's totals."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    def collect(self) -> Iterator[Metric]:
+        book = self.core.book
+        yield GaugeMetricFamily("distribution_month", "The current month's number.", value=book.month)
+        states = GaugeMetricFamily(
+            "distribution_month_state", "1 for the current month's state.", labels=["state"]
+        )
+        for state in MonthState:
+            states.add_metric([state.value], 1.0 if book.state is state else 0.0)
+        yield states
+        yield GaugeMetricFamily(
+            "distribution_month_paused", "1 while the month's clock is paused.", value=book.paused
+        )
+        # Scrapes run on prometheus-client's thread: a copy, in case the loop changes the book meanwhile.
+        lines = _snapshot(book.lines)
+        stock = GaugeMetricFamily(
+            "distribution_stock_units", "The current month's units.", labels=["counter"]
+        )
+        stock.add_metric(["offered"], sum(line.offered for line in lines))
+        stock.add_metric(["reserved"], sum(line.reserved for line in lines))
+        stock.add_metric(["sold"], sum(line.sold for line in lines))
+        yield stock
+        yield GaugeMetricFamily(
+            "distribution_stock_lines_sold_out",
+            "The current month's lines with every unit sold.",
+            value=sum(1 for line in lines if line.offered and line.sold >= line.offered),
+        )
+        writer = self.core.writer
+        yield CounterMetricFamily(
+            "distribution_writer_batches",
+            "Transactions the group-commit writer committed.",
+            value=writer.batches,
+        )
+        yield CounterMetricFamily(
+            "distribution_writer_operations",
+            "Writes committed (operations / batches = the mean batch size).",
+            value=writer.operations,
+        )
+        yield GaugeMetricFamily(
+            "distribution_writer_backlog", "Writes waiting for the next batch.", value=writer.backlog
+        )
+
+
+def _snapshot(lines: dict[int, StockLine]) -> list[StockLine]:
+    for _ in range(3):
+        try:
+            return list(lines.values())
+        except RuntimeError:  # changed size while copied
+            continue
+    return []
+
+
+_state: _CentralState | None = None
+
+
+def observe_central(core: Core) -> None:
+    """Counts the central's changes and exposes its state, when this process serves metrics."""
+    global _state
+    if not metrics_on():
+        return
+    core.book.moved = _moved
+    core.events.subscribe(_on_event)
+    if _state is None:
+        _state = _CentralState(core)
+        REGISTRY.register(_state)
+    _state.core = core
