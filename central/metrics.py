@@ -19,23 +19,27 @@ from central.service.core import Core
 from central.service.events import Depleted, Event, MonthClosed, MonthOpened
 from nodekit.observability.metrics_server import metrics_on
 
-UNITS_RESERVED = Counter("distribution_units_reserved", "Units put in carts (reservations made).")
-UNITS_RELEASED = Counter(
-    "distribution_units_released", "Reserved units given back: removed from a cart, or expired."
+UNITS_RESERVED = Counter(
+    "distribution_units_reserved", "Units put in carts (reservations made), by month.", ["month"]
 )
-UNITS_SOLD = Counter("distribution_units_sold", "Units sold by checkouts.")
+UNITS_RELEASED = Counter(
+    "distribution_units_released", "Reserved units given back (removed or expired), by month.", ["month"]
+)
+UNITS_SOLD = Counter(
+    "distribution_units_sold", "Units sold by checkouts, by month.", ["month"]
+)
 SOLD_OUT = Counter("distribution_sold_out_crossings", "Stock lines that sold out (their last unit sold).")
 MONTHS = Counter("distribution_month_transitions", "Months opened and closed.", ["transition"])
 
 
-def _moved(reserved: int, sold: int) -> None:
+def _moved(month: int, reserved: int, sold: int) -> None:
     """One committed change of a line: a checkout turns reserved units into sold ones."""
     if sold > 0:
-        UNITS_SOLD.inc(sold)
+        UNITS_SOLD.labels(str(month)).inc(sold)
     elif reserved > 0:
-        UNITS_RESERVED.inc(reserved)
+        UNITS_RESERVED.labels(str(month)).inc(reserved)
     elif reserved < 0:
-        UNITS_RELEASED.inc(-reserved)
+        UNITS_RELEASED.labels(str(month)).inc(-reserved)
 
 
 def _on_event(event: Event) -> None:

@@ -31,8 +31,8 @@ class StockBook:
         # The month's clock as its row says (the catalog tells simulated buyers to hold while paused).
         self.paused = False
         self.month_seconds = 0
-        # Told each committed change of reserved and sold units (central.metrics counts them).
-        self.moved: Callable[[int, int], None] | None = None
+        # Told each committed change of a month's reserved and sold units (central.metrics counts them).
+        self.moved: Callable[[int, int, int], None] | None = None
 
     def reset(self, month: int, state: MonthState, lines: Iterable[StockLine]) -> None:
         """Replaces the book with ``month``'s lines, as read from the database.
@@ -97,7 +97,7 @@ class StockBook:
             )
         line.take(counters)
         if self.moved is not None:
-            self.moved(reserved, sold)
+            self.moved(line.month, reserved, sold)
 
     def refresh(self, counters: Counters) -> bool:
         """Takes counters read from the database (another writer's change); True when the line moved."""
