@@ -23,8 +23,8 @@ from tests.helpers import wait_for
 pytestmark = pytest.mark.e2e
 
 # Two months: the first one's figures are final while the second runs, and scraped meanwhile.
-RUN = ["--months", "2", "--customers", "3", "--manufacturers", "2", "--branches", "1",
-       "--pace", "brisk", "--month-seconds", "4", "--quiet", "--no-web", "--metrics", "--seed", "11"]  # fmt: skip
+RUN = ["--months", "2", "--customers", "3", "--manufacturers", "2", "--branches", "1", "--pace", "brisk",
+       "--month-seconds", "4", "--quiet", "--no-web", "--metrics", "--seed", "11"]  # fmt: skip
 
 
 def _prometheus() -> str:
