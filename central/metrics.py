@@ -25,9 +25,7 @@ UNITS_RESERVED = Counter(
 UNITS_RELEASED = Counter(
     "distribution_units_released", "Reserved units given back (removed or expired), by month.", ["month"]
 )
-UNITS_SOLD = Counter(
-    "distribution_units_sold", "Units sold by checkouts, by month.", ["month"]
-)
+UNITS_SOLD = Counter("distribution_units_sold", "Units sold by checkouts, by month.", ["month"])
 SOLD_OUT = Counter("distribution_sold_out_crossings", "Stock lines that sold out (their last unit sold).")
 MONTHS = Counter("distribution_month_transitions", "Months opened and closed.", ["transition"])
 
