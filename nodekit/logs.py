@@ -31,6 +31,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+def one_line(error: BaseException) -> str:
+    """An error as one log line: a gRPC status as its code and details, anything else by type and text."""
+    code = getattr(error, "code", None)
+    details = getattr(error, "details", None)
+    if callable(code) and callable(details):
+        status = code()
+        name = getattr(status, "name", str(status))
+        return f"{name}: {details() or ''}".strip().splitlines()[0]
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+
+
 def setup_logging(node: str, level: str = "INFO", log_format: str = "text") -> None:
     """Logs to stderr with the node's name on every line, as text or (``json``) one object a line."""
     handler = logging.StreamHandler(sys.stderr)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import signal
 import sqlite3
 import subprocess
@@ -101,7 +102,10 @@ async def test_repeated_stops_under_64_callers_cut_no_call(tmp_path: Path) -> No
         port = free_port()
         address = f"127.0.0.1:{port}"
         log = tmp_path / f"central-{round_}.log"
-        with node_process("central", _args(port, db), log) as process:
+        # Logs as one JSON object a line (by the variable), checked below: a tool can read them.
+        with node_process(
+            "central", _args(port, db), log, env={"DISTRIBUTION_LOG_FORMAT": "json"}
+        ) as process:
             await wait_until_serving(address, timeout_s=30)
             async with open_channel(address) as channel:
                 stubs = Stubs.on(channel)
@@ -119,3 +123,5 @@ async def test_repeated_stops_under_64_callers_cut_no_call(tmp_path: Path) -> No
         assert waited < 10, f"stop {round_} took {waited:.1f}s"
         # Every OK a caller heard is a reservation kept (the TTL is far longer than the test).
         assert _reserved(db) == acknowledged
+        logged = [line for line in log.read_text().splitlines() if not line.startswith("central listening")]
+        assert {json.loads(line)["node"] for line in logged} == {"central"}
