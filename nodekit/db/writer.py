@@ -34,6 +34,7 @@ from nodekit.db.batch import BatchHooks, Follow, Operation, Pending
 from nodekit.db.engine import BUSY_TIMEOUT_MS, is_sqlite, sqlite_writer_engine
 from nodekit.db.sessions import AsyncSession, SqliteSession
 from nodekit.errors import DomainError, ErrorKind
+from nodekit.observability.tracing import write_span
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +121,8 @@ class WriteQueue:
             locks: Keys of the rows the operation will lock, taken with the batch's in key order.
             first: Goes ahead of what is queued (for work whose lateness others pay for, like expiry).
         """
-        return await self.enqueue(operation, follow, locks, first)
+        with write_span():
+            return await self.enqueue(operation, follow, locks, first)
 
     def enqueue(
         self,

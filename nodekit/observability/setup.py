@@ -1,10 +1,11 @@
-"""Turns a node's observability options into its log format and its metrics endpoint."""
+"""Turns a node's observability options into its log format, its metrics endpoint and its traces."""
 
 from __future__ import annotations
 
 from nodekit.logs import setup_logging
 from nodekit.observability.metrics_server import serve_metrics
 from nodekit.observability.options import Observability
+from nodekit.observability.tracing import setup_tracing
 
 
 def observe(node: str, level: str, options: Observability) -> None:
@@ -13,6 +14,7 @@ def observe(node: str, level: str, options: Observability) -> None:
     Call it before the node makes its server or channels: they are measured only when metrics are on.
     """
     setup_logging(node, level, options.log_format)
+    setup_tracing(node)
     if not options.metrics:
         return
     try:
