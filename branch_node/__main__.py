@@ -6,6 +6,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from branch_node.metrics import observe_branch
 from branch_node.node import start_branch
 from branch_node.settings import BranchSettings, parse_args
 from nodekit.db.migrate import SchemaTooNew
@@ -29,6 +30,7 @@ async def serve(settings: BranchSettings) -> int:
     except SchemaTooNew as error:
         logger.error("branch %s cannot start: %s", settings.name, error)
         return 1
+    observe_branch(branch)
     print(f"branch {settings.name} running (db {settings.db_path})", flush=True)
     refused = await branch.until_stopped(stop)
     await branch.stop()

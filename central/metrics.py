@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client import REGISTRY, Counter
+from prometheus_client import REGISTRY, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -28,6 +28,17 @@ UNITS_RELEASED = Counter(
 UNITS_SOLD = Counter("distribution_units_sold", "Units sold by checkouts, by month.", ["month"])
 SOLD_OUT = Counter("distribution_sold_out_crossings", "Stock lines that sold out (their last unit sold).")
 MONTHS = Counter("distribution_month_transitions", "Months opened and closed.", ["transition"])
+# Batch sizes up to the writer's largest batches; commit times from a fraction of a millisecond.
+BATCH_SIZE = Histogram(
+    "distribution_writer_batch_size",
+    "Writes per group-commit transaction.",
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+)
+COMMIT_SECONDS = Histogram(
+    "distribution_writer_commit_seconds",
+    "Seconds one group-commit transaction took to apply and commit.",
+    buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5),
+)
 
 
 def _moved(month: int, reserved: int, sold: int) -> None:
@@ -38,6 +49,11 @@ def _moved(month: int, reserved: int, sold: int) -> None:
         UNITS_RESERVED.labels(str(month)).inc(reserved)
     elif reserved < 0:
         UNITS_RELEASED.labels(str(month)).inc(-reserved)
+
+
+def _committed(size: int, seconds: float) -> None:
+    BATCH_SIZE.observe(size)
+    COMMIT_SECONDS.observe(seconds)
 
 
 def _on_event(event: Event) -> None:
@@ -81,6 +97,11 @@ class _CentralState(Collector):
             "The current month's lines with every unit sold.",
             value=sum(1 for line in lines if line.offered and line.sold >= line.offered),
         )
+        yield CounterMetricFamily(
+            "distribution_units_expired",
+            "Reserved units released because their hold expired (also in units released).",
+            value=book.expired,
+        )
         writer = self.core.writer
         yield CounterMetricFamily(
             "distribution_writer_batches",
@@ -115,6 +136,7 @@ def observe_central(core: Core) -> None:
     if not metrics_on():
         return
     core.book.moved = _moved
+    core.writer.committed = _committed
     core.events.subscribe(_on_event)
     if _state is None:
         _state = _CentralState(core)

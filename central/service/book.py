@@ -33,6 +33,8 @@ class StockBook:
         self.month_seconds = 0
         # Told each committed change of a month's reserved and sold units (central.metrics counts them).
         self.moved: Callable[[int, int, int], None] | None = None
+        # Reserved units released because their hold expired (the sweeper adds them).
+        self.expired = 0
 
     def reset(self, month: int, state: MonthState, lines: Iterable[StockLine]) -> None:
         """Replaces the book with ``month``'s lines, as read from the database.

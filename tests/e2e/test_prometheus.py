@@ -105,6 +105,11 @@ def test_prometheus_scrapes_a_run_and_its_units_sold_match_the_report(tmp_path: 
                 url, 'max_over_time(grpc_client_attempt_started_total{node=~"customer-.*"}[10m]) > 0'
             )
             assert customer_calls, "the customers' channels were measured"
+            # The writer's batches, and the branch's view of its sales stream.
+            assert _value(url, 'max_over_time(distribution_writer_batch_size_count{node="central"}[10m])') > 0
+            branch = _query(url, "max_over_time(distribution_branch_sales_unacknowledged[10m])")
+            labels = branch[0]["metric"] if len(branch) == 1 else {}
+            assert isinstance(labels, dict) and str(labels["node"]).startswith("branch-"), branch
         finally:
             prometheus.terminate()
             prometheus.wait(timeout=30)
