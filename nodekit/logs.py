@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object a line: time, level, node, logger, message (and the exception, on one line)."""
+    """One JSON object a line: time, level, node, logger, message; the request or trace id, the exception."""
 
     def __init__(self, node: str) -> None:
         super().__init__()
@@ -26,9 +26,21 @@ class JsonFormatter(logging.Formatter):
         request_id = getattr(record, "request_id", None)
         if request_id:
             line["request_id"] = request_id
+        trace_id = _trace_id()
+        if trace_id:
+            line["trace_id"] = trace_id
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)
+
+
+def _trace_id() -> str:
+    """The current span's trace id while tracing is on (OpenTelemetry loaded), else ""."""
+    trace = sys.modules.get("opentelemetry.trace")
+    if trace is None:
+        return ""
+    context = trace.get_current_span().get_span_context()
+    return format(context.trace_id, "032x") if context.is_valid else ""
 
 
 def one_line(error: BaseException) -> str:

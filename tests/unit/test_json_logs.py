@@ -61,3 +61,13 @@ def test_one_line_of_a_grpc_error_and_of_any_other() -> None:
     assert one_line(FakeRpcError()) == "UNAVAILABLE: Socket closed"
     assert one_line(OSError("no route\nto host")) == "OSError: no route"
     assert one_line(RuntimeError()) == "RuntimeError"
+
+
+def test_a_line_logged_inside_a_span_carries_its_trace_id() -> None:
+    from opentelemetry.sdk.trace import TracerProvider
+
+    tracer = TracerProvider().get_tracer("tests")
+    with tracer.start_as_current_span("checkout") as span:
+        line = JsonFormatter("web").format(_record("checkout"))
+    assert json.loads(line)["trace_id"] == format(span.get_span_context().trace_id, "032x")
+    assert "trace_id" not in json.loads(JsonFormatter("web").format(_record("outside")))
