@@ -17,6 +17,7 @@ from central.domain.months import MonthState
 from central.domain.stock import StockLine
 from central.service.core import Core
 from central.service.events import Depleted, Event, MonthClosed, MonthOpened
+from central.service.months import MonthDesk
 from nodekit.observability.metrics_server import metrics_on
 
 UNITS_RESERVED = Counter(
@@ -70,6 +71,7 @@ class _CentralState(Collector):
 
     def __init__(self, core: Core) -> None:
         self.core = core
+        self.months: MonthDesk | None = None
 
     def collect(self) -> Iterator[Metric]:
         book = self.core.book
@@ -80,6 +82,12 @@ class _CentralState(Collector):
         for state in MonthState:
             states.add_metric([state.value], 1.0 if book.state is state else 0.0)
         yield states
+        closes_at = self.months.closes_at() if self.months is not None else None
+        if closes_at is not None:
+            left = max(0.0, (closes_at - self.core.clock()).total_seconds())
+            yield GaugeMetricFamily(
+                "distribution_month_seconds_left", "Seconds until the open month's deadline.", value=left
+            )
         yield GaugeMetricFamily(
             "distribution_month_paused", "1 while the month's clock is paused.", value=book.paused
         )
@@ -142,3 +150,10 @@ def observe_central(core: Core) -> None:
         _state = _CentralState(core)
         REGISTRY.register(_state)
     _state.core = core
+    _state.months = None
+
+
+def observe_months(months: MonthDesk) -> None:
+    """Adds the open month's time left, once the central's month desk exists."""
+    if _state is not None and metrics_on():
+        _state.months = months

@@ -105,6 +105,8 @@ def test_prometheus_scrapes_a_run_and_its_units_sold_match_the_report(tmp_path: 
                 url, 'max_over_time(grpc_client_attempt_started_total{node=~"customer-.*"}[10m]) > 0'
             )
             assert customer_calls, "the customers' channels were measured"
+            # The month's clock, as the central saw it while the months were open.
+            assert 0 < _value(url, 'max_over_time(distribution_month_seconds_left{node="central"}[10m])') <= 4
             # The writer's batches, and the branch's view of its sales stream.
             assert _value(url, 'max_over_time(distribution_writer_batch_size_count{node="central"}[10m])') > 0
             branch = _query(url, "max_over_time(distribution_branch_sales_unacknowledged[10m])")
