@@ -107,6 +107,9 @@ def test_prometheus_scrapes_a_run_and_its_units_sold_match_the_report(tmp_path: 
             assert customer_calls, "the customers' channels were measured"
             # The month's clock, as the central saw it while the months were open.
             assert 0 < _value(url, 'max_over_time(distribution_month_seconds_left{node="central"}[10m])') <= 4
+            # Notices went out to both manufacturers (each month's report at least) through the outbox.
+            outbox = _query(url, 'max_over_time(distribution_outbox_notices_waiting{node="central"}[10m])')
+            assert len(outbox) == 2, outbox
             # The writer's batches, and the branch's view of its sales stream.
             assert _value(url, 'max_over_time(distribution_writer_batch_size_count{node="central"}[10m])') > 0
             branch = _query(url, "max_over_time(distribution_branch_sales_unacknowledged[10m])")
