@@ -1,8 +1,8 @@
 """`python -m benchmarks.observability_cost`: the central's CPU per reserve with metrics off and on.
 
-Each round starts a fresh central twice, side by side (metrics off, then on with
-``DISTRIBUTION_METRICS``), runs 64 closed-loop clients of AddCartItem against it, and reads
-the central's CPU time from /proc around the run. Prints one JSON object: every round, the
+Each round starts a fresh central twice, side by side (metrics off and on with
+``DISTRIBUTION_METRICS``, which one first alternating), runs 64 closed-loop clients of
+AddCartItem against it, and reads the central's CPU time from /proc around the run. Prints one JSON object: every round, the
 medians, and the load average before and after (the machine is shared).
 """
 
@@ -62,12 +62,13 @@ def _load() -> list[str]:
 
 
 async def run(rounds: int, duration_s: float) -> dict[str, object]:
-    """``rounds`` pairs of runs, metrics off then on, and their medians."""
+    """``rounds`` pairs of runs, metrics off and on in turn, and their medians."""
     load_before = _load()
     runs: dict[str, list[dict[str, float]]] = {"off": [], "on": []}
-    for _ in range(rounds):
-        runs["off"].append(await cpu_per_reserve(False, duration_s))
-        runs["on"].append(await cpu_per_reserve(True, duration_s))
+    for round_ in range(rounds):
+        # Off first, then on first: a machine getting busier does not favour one side.
+        for metrics in (False, True) if round_ % 2 == 0 else (True, False):
+            runs["on" if metrics else "off"].append(await cpu_per_reserve(metrics, duration_s))
     medians = {mode: statistics.median(r["cpu_us_per_reserve"] for r in rs) for mode, rs in runs.items()}
     return {
         "benchmark": "central CPU per reserve (AddCartItem, 64 clients), metrics off vs on",

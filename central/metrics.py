@@ -8,8 +8,10 @@ while metrics are off.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -55,14 +57,22 @@ COMMIT_SECONDS = Histogram(
 )
 
 
+@functools.cache
+def _month_counters(month: int) -> tuple[Any, Any, Any]:
+    """The month's reserved, released and sold counters (looked up once: ``labels`` takes a lock)."""
+    label = str(month)
+    return UNITS_RESERVED.labels(label), UNITS_RELEASED.labels(label), UNITS_SOLD.labels(label)
+
+
 def _moved(month: int, reserved: int, sold: int) -> None:
     """One committed change of a line: a checkout turns reserved units into sold ones."""
+    units_reserved, units_released, units_sold = _month_counters(month)
     if sold > 0:
-        UNITS_SOLD.labels(str(month)).inc(sold)
+        units_sold.inc(sold)
     elif reserved > 0:
-        UNITS_RESERVED.labels(str(month)).inc(reserved)
+        units_reserved.inc(reserved)
     elif reserved < 0:
-        UNITS_RELEASED.labels(str(month)).inc(-reserved)
+        units_released.inc(-reserved)
 
 
 def _committed(size: int, seconds: float) -> None:
