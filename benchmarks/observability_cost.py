@@ -2,8 +2,9 @@
 
 Each round starts a fresh central twice, side by side (metrics off and on with
 ``DISTRIBUTION_METRICS``, which one first alternating), runs 64 closed-loop clients of
-AddCartItem against it, and reads the central's CPU time from /proc around the run. Prints one JSON object: every round, the
-medians, and the load average before and after (the machine is shared).
+AddCartItem against it, and reads the central's CPU time from /proc around the run.
+Prints one JSON object: every run, the medians, and the load average before and after
+(the machine is shared).
 """
 
 from __future__ import annotations
