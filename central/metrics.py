@@ -9,32 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 from collections.abc import Iterator
 from typing import Any
 
-from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+from prometheus_client import REGISTRY, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
 
 from central.domain.months import MonthState
 from central.domain.stock import StockLine
+from central.metrics_counts import count_from_database
 from central.service.core import Core
 from central.service.events import Depleted, Event, MonthClosed, MonthOpened
 from central.service.months import MonthDesk
-from central.storage.schema import manufacturers, notifications
 from nodekit.observability.metrics_server import metrics_on
 
-logger = logging.getLogger(__name__)
-
-# How often the outbox is counted: a query of its own, kept off every call's path.
-OUTBOX_SAMPLE_S = 2.0
-
-NOTICES_WAITING = Gauge(
-    "distribution_outbox_notices_waiting", "Notices not yet acknowledged, by manufacturer.", ["manufacturer"]
-)
 UNITS_RESERVED = Counter(
     "distribution_units_reserved", "Units put in carts (reservations made), by month.", ["month"]
 )
@@ -174,39 +163,9 @@ def observe_central(core: Core) -> None:
         REGISTRY.register(_state)
     _state.core = core
     _state.months = None
-    task = asyncio.get_running_loop().create_task(_count_outbox(core), name="metrics-outbox")
+    task = asyncio.get_running_loop().create_task(count_from_database(core), name="metrics-counts")
     _counting.add(task)
     task.add_done_callback(_counting.discard)
-
-
-def _waiting(connection: Connection) -> list[tuple[str, int]]:
-    """(manufacturer, notices not acknowledged) for every manufacturer known to the central."""
-    waiting = (
-        select(notifications.c.manufacturer_id, func.count().label("n"))
-        .where(notifications.c.acked_at.is_(None))
-        .group_by(notifications.c.manufacturer_id)
-        .subquery()
-    )
-    rows = connection.execute(
-        select(manufacturers.c.name, func.coalesce(waiting.c.n, 0)).outerjoin(
-            waiting, waiting.c.manufacturer_id == manufacturers.c.manufacturer_id
-        )
-    ).all()
-    return [(str(name), int(count)) for name, count in rows]
-
-
-async def _count_outbox(core: Core) -> None:
-    """Counts the outbox every ``OUTBOX_SAMPLE_S`` for as long as the central runs."""
-    while True:
-        try:
-            async with core.engine.connect() as connection:
-                waiting = dict(await connection.run_sync(_waiting))
-        except Exception as error:  # the database is gone for a moment, or closed at shutdown
-            logger.debug("counting the outbox failed: %s", error)
-        else:
-            for name, count in waiting.items():
-                NOTICES_WAITING.labels(name).set(count)
-        await asyncio.sleep(OUTBOX_SAMPLE_S)
 
 
 _counting: set[asyncio.Task[None]] = set()

@@ -95,6 +95,11 @@ def test_prometheus_scrapes_a_run_and_its_units_sold_match_the_report(tmp_path: 
             # The central's count of month 1's units, as Prometheus scraped it during month 2.
             units = 'max_over_time(distribution_units_sold_total{node="central",month="1"}[10m])'
             assert _value(url, units) == sold
+            # The month's orders and unmet demand, counted from the database as the report counts them.
+            orders = 'max_over_time(distribution_month_orders{node="central",month="1"}[10m])'
+            assert _value(url, orders) == report["months"][0]["order_count"]
+            unmet = 'max_over_time(distribution_month_unmet_demand_units{node="central",month="1"}[10m])'
+            assert _value(url, unmet) == report["months"][0]["unmet_demand"]
             # gRPC's standard figures, per method and status, from the server and from its clients.
             checkouts = (
                 "sum(max_over_time(grpc_server_call_duration_seconds_count"
