@@ -22,7 +22,7 @@ from central.api.month import ManufacturerLister, MonthServicer
 from central.api.order import OrderServicer
 from central.api.policy import POLICY
 from central.link import LinkRegistry, queue_month_reports
-from central.metrics import observe_central, observe_months
+from central.metrics import observe_central, observe_feed, observe_months
 from central.service.accounts import Accounts
 from central.service.cart import Cart
 from central.service.catalog import Catalog
@@ -176,6 +176,7 @@ async def create_server(
     feed = None
     if shared:
         feed = ChangeFeed(asyncpg_dsn(settings.db_url), central_id, Coherence(core, months, links))
+        observe_feed(feed)
         await feed.start()
     cart = Cart(core, months.reload)
     checkout = Checkout(core, months.after_sales)

@@ -21,6 +21,7 @@ from central.domain.stock import StockLine
 from central.metrics_counts import count_from_database
 from central.service.core import Core
 from central.service.events import Depleted, Event, MonthClosed, MonthOpened
+from central.service.feed import ChangeFeed
 from central.service.months import MonthDesk
 from nodekit.observability.metrics_server import metrics_on
 
@@ -38,6 +39,11 @@ BATCH_SIZE = Histogram(
     "distribution_writer_batch_size",
     "Writes per group-commit transaction.",
     buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+)
+FEED_LAG = Histogram(
+    "distribution_change_feed_lag_seconds",
+    "Seconds from hearing another central's commit (PostgreSQL NOTIFY) to having applied it here.",
+    buckets=(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5),
 )
 COMMIT_SECONDS = Histogram(
     "distribution_writer_commit_seconds",
@@ -169,6 +175,12 @@ def observe_central(core: Core) -> None:
 
 
 _counting: set[asyncio.Task[None]] = set()
+
+
+def observe_feed(feed: ChangeFeed) -> None:
+    """Times how long this central takes to apply what other centrals committed (several centrals only)."""
+    if metrics_on():
+        feed.applied = FEED_LAG.observe
 
 
 def observe_months(months: MonthDesk) -> None:
