@@ -6,11 +6,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from branch_node.metrics import observe_branch
 from branch_node.node import start_branch
 from branch_node.settings import BranchSettings, parse_args
 from nodekit.db.migrate import SchemaTooNew
 from nodekit.handshake import HandshakeRefused, check_handshake
-from nodekit.logs import setup_logging
+from nodekit.observability.setup import observe
 from nodekit.runtime import run, stop_event_on_signals
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ async def serve(settings: BranchSettings) -> int:
     except SchemaTooNew as error:
         logger.error("branch %s cannot start: %s", settings.name, error)
         return 1
+    observe_branch(branch)
     print(f"branch {settings.name} running (db {settings.db_path})", flush=True)
     refused = await branch.until_stopped(stop)
     await branch.stop()
@@ -41,7 +43,7 @@ async def serve(settings: BranchSettings) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``distribution-branch`` script."""
     settings = parse_args(sys.argv[1:] if argv is None else argv)
-    setup_logging(f"branch-{settings.name}", settings.log_level)
+    observe(f"branch-{settings.name}", settings.log_level, settings.observability)
     return run(serve(settings))
 
 

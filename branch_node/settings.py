@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from branch_node.tax import province
 from nodekit import addresses
 from nodekit.config import apply_environment
 from nodekit.key_files import key_argument
+from nodekit.observability.options import Observability, add_observability_arguments, observability_from
 from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_from_args
 
 
@@ -37,6 +38,7 @@ class BranchSettings:
         simulate: False runs the stream and reorders without the shopper simulator.
         tls: CA (and client certificate for mTLS), or None for plaintext.
         log_level: Logging level name.
+        observability: Metrics endpoint and log format (``nodekit.observability``).
     """
 
     central: str
@@ -56,6 +58,7 @@ class BranchSettings:
     simulate: bool = True
     tls: TlsClientConfig | None = None
     log_level: str = "INFO"
+    observability: Observability = field(default_factory=Observability)
 
     def __post_init__(self) -> None:
         province(self.province)
@@ -95,6 +98,7 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     parser.add_argument("--no-simulate", action="store_true", help="stream and reorder only")
     add_client_tls_arguments(parser)
     parser.add_argument("--log-level", default="INFO", help="logging level")
+    add_observability_arguments(parser)
     return apply_environment(parser, env, names=ENV_NAMES, secret=("--key",))
 
 
@@ -125,6 +129,7 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
             simulate=not args.no_simulate,
             tls=tls,
             log_level=args.log_level,
+            observability=observability_from(args),
         )
     except ValueError as error:
         parser.error(str(error))

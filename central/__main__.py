@@ -11,7 +11,7 @@ from central.app import create_server
 from central.operator_key import generated_key, key_file_for
 from central.settings import CentralSettings, parse_args
 from central.startup import StartupError, check_database
-from nodekit.logs import setup_logging
+from nodekit.observability.setup import observe
 from nodekit.runtime import run, stop_event_on_signals
 
 logger = logging.getLogger("central")
@@ -38,7 +38,7 @@ async def serve(settings: CentralSettings) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``distribution-central`` script."""
     settings = parse_args(sys.argv[1:] if argv is None else argv)
-    setup_logging("central", settings.log_level)
+    observe("central", settings.log_level, settings.observability)
     return run(serve(settings))
 
 

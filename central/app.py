@@ -23,6 +23,7 @@ from central.api.month import ManufacturerLister, MonthServicer
 from central.api.order import OrderServicer
 from central.api.policy import POLICY
 from central.link import LinkRegistry, queue_month_reports
+from central.metrics import observe_central, observe_feed, observe_months
 from central.service.accounts import Accounts
 from central.service.cart import Cart
 from central.service.catalog import Catalog
@@ -117,11 +118,8 @@ class Central:
         self.drain.close()
         # Manufacturer streams never end by themselves; end them so draining need not wait.
         self.links.close_all()
-        if not await self.drain.idle(grace):
-            logger.warning(
-                "%d call(s) still running after %.1fs; cancelling them", self.drain.in_flight, grace
-            )
-        await self.server.stop(max(0.0, deadline - time.monotonic()))
+        if not await self.drain.stop_server(self.server, deadline):
+            logger.warning("%d call(s) still running after %.1fs were cancelled", self.drain.in_flight, grace)
         if self.watch is not None:
             await self.watch.stop()
         if self.feed is not None:
@@ -169,6 +167,7 @@ async def create_server(
     core = Core(
         settings=settings, engine=engine, writer=writer, central_id=central_id, shared=shared, clock=clock
     )
+    observe_central(core)
     accounts = Accounts(core)
     await accounts.load_configured()
     # The links record the offers they collect with the offer desk, which needs only the core; so
@@ -192,9 +191,11 @@ async def create_server(
             await set_serving(health_servicer, up)
 
     watch = DatabaseWatch(lambda: probe_database(engine), availability)
+    observe_months(months)
     feed = None
     if shared:
         feed = ChangeFeed(asyncpg_dsn(settings.db_url), central_id, coherence, watch)
+        observe_feed(feed)
         await feed.start()
     cart = Cart(core, months.reload)
     checkout = Checkout(core, months.after_sales)

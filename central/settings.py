@@ -11,6 +11,7 @@ from pathlib import Path
 from central.startup import database_url
 from nodekit.config import apply_environment
 from nodekit.key_files import key_argument, pairs_argument
+from nodekit.observability.options import Observability, add_observability_arguments, observability_from
 from nodekit.tls import TlsConfigError, TlsServerConfig, server_tls_config
 
 
@@ -35,6 +36,7 @@ class CentralSettings:
         drain_grace_s: How long in-flight calls may finish at shutdown.
         tls: Server certificate settings, or None for plaintext.
         log_level: Logging level name.
+        observability: Metrics endpoint and log format (``nodekit.observability``).
     """
 
     host: str = "127.0.0.1"
@@ -52,6 +54,7 @@ class CentralSettings:
     drain_grace_s: float = 5.0
     tls: TlsServerConfig | None = None
     log_level: str = "INFO"
+    observability: Observability = field(default_factory=Observability)
 
 
 def _pairs(values: Sequence[str], flag: str) -> dict[str, str]:
@@ -131,6 +134,7 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         help="CA certificate (PEM): every client must present a certificate it signed (mutual TLS)",
     )
     parser.add_argument("--log-level", default="INFO", help="logging level")
+    add_observability_arguments(parser)
     return apply_environment(parser, env, names=ENV_NAMES, secret=SECRET_FLAGS)
 
 
@@ -160,4 +164,5 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
         rate_per_s=args.rate_limit,
         tls=tls,
         log_level=args.log_level,
+        observability=observability_from(args),
     )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from customer_node.cli import ShopSettings, SimulateSettings, parse_args
 from customer_node.node import run_simulation
 from nodekit.logs import setup_logging
+from nodekit.observability.setup import observe
 from nodekit.runtime import run, stop_event_on_signals
 
 
@@ -25,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_logging("customer-shop", settings.log_level)
         return run(_shop(settings))
     # The node name becomes part of the log format string, so a '%' in it must be escaped.
-    setup_logging(f"customer[{settings.name}]".replace("%", "%%"), settings.log_level)
+    observe(f"customer[{settings.name}]".replace("%", "%%"), settings.log_level, settings.observability)
     return run(_simulate(settings))
 
 

@@ -7,7 +7,7 @@ import os
 import re
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from distribution_client import Card
 from nodekit import addresses
 from nodekit.channel import DEFAULT_TIMEOUT_S
 from nodekit.config import apply_environment
+from nodekit.observability.options import Observability, add_observability_arguments, observability_from
 from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_from_args
 
 ENV_CENTRAL = "DISTRIBUTION_CENTRAL"
@@ -53,6 +54,7 @@ class SimulateSettings:
         watch_timeout_s: Deadline of one catalog watch; the watch reconnects when it passes.
         tls: CA (and client certificate for mTLS), or None for plaintext.
         log_level: Logging level name.
+        observability: Metrics endpoint and log format (``nodekit.observability``).
     """
 
     central: str
@@ -68,6 +70,7 @@ class SimulateSettings:
     watch_timeout_s: float = WATCH_TIMEOUT_S
     tls: TlsClientConfig | None = None
     log_level: str = "INFO"
+    observability: Observability = field(default_factory=Observability)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +195,7 @@ def simulate_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         default=DEFAULT_MARKET_SEED,
         help="seed of the market's demand per product",
     )
+    add_observability_arguments(parser)
     return apply_environment(parser, env)
 
 
@@ -231,6 +235,7 @@ def _parse_simulate(argv: Sequence[str], env: Mapping[str, str]) -> SimulateSett
         startup_timeout_s=args.startup_timeout,
         tls=client_tls_from_args(parser, args),
         log_level=args.log_level,
+        observability=observability_from(args),
     )
 
 

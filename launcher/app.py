@@ -17,6 +17,7 @@ from launcher.board import Cast as BoardCast
 from launcher.cast import Cast, build_cast
 from launcher.display import shown
 from launcher.loss_check import check_database, check_lines
+from launcher.metrics_targets import MetricsTargets
 from launcher.outage import Outage
 from launcher.postgres import PostgresUnavailable, fresh_database, throwaway_postgres
 from launcher.processes import ChildExit, Supervisor
@@ -136,7 +137,12 @@ async def _launch(settings: Settings, out: TextIO, err: TextIO) -> int:
         )
     )
     run = RunState(board, Outage())
-    supervisor = Supervisor(settings.run_dir, cwd=settings.node_root, env=children_environment(os.environ))
+    supervisor = Supervisor(
+        settings.run_dir,
+        cwd=settings.node_root,
+        env=children_environment(os.environ),
+        metrics=MetricsTargets() if settings.metrics else None,
+    )
     say(out, f"run dir {settings.run_dir} (seed {settings.seed})" + (", chaos on" if settings.chaos else ""))
     with StopSignals() as stops:
         try:

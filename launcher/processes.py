@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from launcher.metrics_targets import MetricsTargets
 from nodekit.lifeline import LIFELINE_ENV, LIFELINE_STDIN
 from nodekit.platform import ask_group_to_stop, kill_group, new_group_options
 
@@ -126,6 +127,7 @@ class Supervisor:
         cwd: The children's working directory (on their import path too).
         env: Their base environment; the launcher's by default.
         platform: Whose process handling to use; ``sys.platform`` unless a test forces another.
+        metrics: Gives each child a /metrics address (run.py --metrics); None for none.
     """
 
     def __init__(
@@ -135,6 +137,7 @@ class Supervisor:
         env: Mapping[str, str] | None = None,
         *,
         platform: str = sys.platform,
+        metrics: MetricsTargets | None = None,
     ) -> None:
         self._logs = run_dir / "logs"
         self._pids_file = run_dir / "pids.json"
@@ -155,6 +158,7 @@ class Supervisor:
         self._failure: asyncio.Future[ChildExit] = asyncio.get_running_loop().create_future()
         self._platform = platform
         self._hook = _die_with_parent_hook(platform)
+        self.metrics = metrics
 
     @property
     def pids(self) -> dict[str, int]:
@@ -209,7 +213,7 @@ class Supervisor:
                 stdout=log,
                 stderr=asyncio.subprocess.STDOUT,
                 cwd=self._cwd,
-                env={**self._env, **spec.env},
+                env={**self._env, **spec.env, **(self.metrics.env_for(spec.slug) if self.metrics else {})},
                 preexec_fn=self._hook,
                 **new_group_options(self._platform),
             )

@@ -49,6 +49,7 @@ class Settings:
         web: Start the web node (dashboard, shop, headquarters, the lecturer's controls); on by default.
         web_port: The web node's port on 127.0.0.1 (0: a free one).
         tls: Mutual TLS on every link, with a throwaway CA made for the run (see ``launcher.tls_run``).
+        metrics: Every child serves Prometheus /metrics (see ``launcher.metrics_targets``).
     """
 
     months: int = 3
@@ -69,6 +70,7 @@ class Settings:
     web: bool = True
     web_port: int = 0
     tls: bool = False
+    metrics: bool = False
 
     def to_json(self) -> dict[str, object]:
         """The settings as the report records them."""
@@ -189,6 +191,11 @@ def build_parser(env: Mapping[str, str] | None = None) -> argparse.ArgumentParse
         action="store_true",
         help="mutual TLS on every link: a throwaway CA, certificates and keys (0600) in the run dir",
     )
+    parser.add_argument(
+        "--metrics",
+        action="store_true",
+        help="every node serves Prometheus /metrics; join.txt lists them, prometheus.yml scrapes them",
+    )
     return apply_environment(parser, os.environ if env is None else env)
 
 
@@ -228,6 +235,7 @@ def parse_settings(
         web=not args.no_web,
         web_port=args.web_port,
         tls=args.tls,
+        metrics=args.metrics,
     )
 
 

@@ -132,6 +132,8 @@ async def simulate(
         if not run.on_screen:
             say(out, f"central serving on {target}; logs in {settings.run_dir / 'logs'}", *join.lines())
         await start_children(settings, cast, supervisor, dial, tls)
+        if supervisor.metrics is not None:
+            supervisor.metrics.write(settings.run_dir)
         board.children_started(len(supervisor.pids))
         feeds = [follow_central(client, board, with_branches=bool(cast.branches))]
         if len(centrals) > 1:

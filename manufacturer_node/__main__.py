@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from manufacturer_node.node import run_manufacturer
 from manufacturer_node.settings import ManufacturerSettings, parse_args
-from nodekit.logs import setup_logging
+from nodekit.observability.setup import observe
 from nodekit.runtime import run, stop_event_on_signals
 
 
@@ -19,7 +19,7 @@ async def serve(settings: ManufacturerSettings) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``distribution-manufacturer`` script."""
     settings = parse_args(sys.argv[1:] if argv is None else argv)
-    setup_logging(f"manufacturer[{settings.name}]", settings.log_level)
+    observe(f"manufacturer[{settings.name}]", settings.log_level, settings.observability)
     return run(serve(settings))
 
 

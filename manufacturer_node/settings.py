@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nodekit import addresses
 from nodekit.config import apply_environment
 from nodekit.key_files import key_argument
+from nodekit.observability.options import Observability, add_observability_arguments, observability_from
 from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_from_args
 
 
@@ -28,6 +29,7 @@ class ManufacturerSettings:
         give_up_s: How long to keep reconnecting to an absent central before exiting 1.
         tls: CA (and client certificate for mTLS), or None for plaintext.
         log_level: Logging level name.
+        observability: Metrics endpoint and log format (``nodekit.observability``).
     """
 
     central: str
@@ -38,6 +40,7 @@ class ManufacturerSettings:
     give_up_s: float = 300.0
     tls: TlsClientConfig | None = None
     log_level: str = "INFO"
+    observability: Observability = field(default_factory=Observability)
 
 
 ENV_NAMES = {"--key": "DISTRIBUTION_MANUFACTURER_KEY", "--key-file": "DISTRIBUTION_MANUFACTURER_KEY_FILE"}
@@ -62,6 +65,7 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     add_client_tls_arguments(parser)
     parser.add_argument("--log-level", default="INFO", help="logging level")
+    add_observability_arguments(parser)
     return apply_environment(parser, env, names=ENV_NAMES, secret=("--key",))
 
 
@@ -87,4 +91,5 @@ def parse_args(
         give_up_s=args.give_up_seconds,
         tls=tls,
         log_level=args.log_level,
+        observability=observability_from(args),
     )

@@ -15,6 +15,7 @@ import socket
 import grpc
 
 from nodekit.addresses import parse_central_addresses, split_host_port
+from nodekit.observability.grpc_metrics import client_interceptors
 from nodekit.tls import TlsClientConfig, client_channel_credentials
 
 __all__ = ["CHANNEL_OPTIONS", "DEFAULT_TIMEOUT_S", "TlsClientConfig", "channel_target", "open_channel"]
@@ -80,9 +81,12 @@ def open_channel(target: str, tls: TlsClientConfig | None = None) -> grpc.aio.Ch
     """
     grpc_target, extra = channel_target(target)
     options = CHANNEL_OPTIONS + extra
+    interceptors = client_interceptors(target)
     if tls is None:
-        return grpc.aio.insecure_channel(grpc_target, options=options)
-    return grpc.aio.secure_channel(grpc_target, client_channel_credentials(tls), options=options)
+        return grpc.aio.insecure_channel(grpc_target, options=options, interceptors=interceptors)
+    return grpc.aio.secure_channel(
+        grpc_target, client_channel_credentials(tls), options=options, interceptors=interceptors
+    )
 
 
 def _resolve(address: str) -> dict[int, list[str]]:

@@ -1,29 +1,39 @@
-"""Graceful shutdown for guarded calls: refuse new ones, end streams, let the calls in flight finish.
+"""Graceful shutdown for guarded calls: answer the calls in flight, refuse new ones, end streams.
 
-``grpc.aio.Server.stop(grace)`` cancels every call that has reached the server but
-whose handler has not started yet, and a server stream that never ends keeps it
-waiting for the whole grace. So a node drains first: new calls are answered
-UNAVAILABLE (nothing was done, so a client may retry elsewhere), streams end
-(a server stream with UNAVAILABLE, a client stream as if the peer had finished
-sending), and the handlers in flight finish with their real answers. The server
-is stopped once none is left and no call has come in for ``QUIET_S``.
+``grpc.aio.Server.stop(grace)`` cuts (CANCELLED) every call that has reached the server
+but not yet its handler, and a server stream that never ends keeps it waiting for the
+whole grace. So a node drains first: the handlers in flight finish with their real
+answers; a call that comes in after the drain began is held at the door, not refused at
+once, so its caller sends no new call that would wait in gRPC's queue; streams end (a
+server stream with UNAVAILABLE, a client stream as if the peer had finished sending).
+Once the calls in flight are answered and none has come in for ``QUIET_S``, the server
+is told to stop (it then takes no new call: a caller hears UNAVAILABLE from its channel)
+and only then the held calls are answered UNAVAILABLE: nothing was done, retry elsewhere.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
+
+import grpc
 
 from nodekit.decoding import Undecodable, malformed
 from nodekit.errors import DomainError, ErrorKind
 
 T = TypeVar("T")
 
-# No new call for this long after the last handler finished: the clients have heard UNAVAILABLE.
+# Whether the call of this task counts as in flight (it came in before the drain began).
+_counted: contextvars.ContextVar[bool] = contextvars.ContextVar("drain_counted", default=False)
+
+# No new call for this long: every caller waits at the door, none is left in gRPC's queue.
 QUIET_S = 0.25
 _POLL_S = 0.02
+# Kept from the grace for answering the held calls UNAVAILABLE.
+ANSWER_S = 0.5
 
 
 def shutting_down() -> DomainError:
@@ -34,25 +44,35 @@ def shutting_down() -> DomainError:
 
 
 class Drain:
-    """Counts the calls in flight and ends streams when shutdown starts."""
+    """Counts the calls in flight, holds late ones at the door and ends streams when shutdown starts."""
 
     def __init__(self) -> None:
         self.closing = False
+        # Calls that came in before the drain began and have not ended.
         self.in_flight = 0
         self._last_call = 0.0
+        self._refuse = asyncio.Event()
         # Tasks waiting for a stream's next message, and those of them this drain cancelled.
         self._waiting: set[asyncio.Task[Any]] = set()
         self._cut: set[asyncio.Task[Any]] = set()
 
     def enter(self) -> None:
-        """A call has started."""
-        self.in_flight += 1
+        """A call has started; one that starts after the drain began is refused, not waited for."""
         if self.closing:
             self._last_call = time.monotonic()
+            return
+        self.in_flight += 1
+        _counted.set(True)
 
     def leave(self) -> None:
         """A call has ended."""
-        self.in_flight -= 1
+        if _counted.get():
+            self.in_flight -= 1
+
+    async def refuse(self) -> None:
+        """Raises SHUTTING_DOWN for a call that came in after the drain began, once the server stops."""
+        await self._refuse.wait()
+        raise shutting_down()
 
     def close(self) -> None:
         """Starts the shutdown: from now on calls are refused and waiting streams end."""
@@ -70,6 +90,20 @@ class Drain:
                 return False
             await asyncio.sleep(_POLL_S)
         return True
+
+    async def stop_server(self, server: grpc.aio.Server, deadline: float) -> bool:
+        """Stops ``server`` once idle (or at the monotonic ``deadline``); False when calls were cut.
+
+        The server is told to stop before the held calls are refused, so that their callers'
+        next calls find it closed (UNAVAILABLE) rather than waiting in its queue to be cut.
+        """
+        idle = await self.idle(max(0.0, deadline - time.monotonic() - ANSWER_S))
+        stopping = asyncio.create_task(server.stop(max(ANSWER_S, deadline - time.monotonic())))
+        # One turn of the loop: the stop has begun (gRPC takes no new call) before anyone is refused.
+        await asyncio.sleep(0)
+        self._refuse.set()
+        await stopping
+        return idle
 
     async def replies(self, replies: AsyncIterator[T]) -> AsyncIterator[T]:
         """``replies`` until they end, or until shutdown starts (then raises SHUTTING_DOWN)."""

@@ -11,8 +11,9 @@ import grpc
 
 from nodekit.auth import AUTHORIZATION, NODE_NAME, Principal, Role, node_name, parse_bearer
 from nodekit.decoding import Undecodable, malformed, tolerant
-from nodekit.drain import Drain, shutting_down
+from nodekit.drain import Drain
 from nodekit.errors import DomainError, ErrorKind, denied, unauthenticated
+from nodekit.observability.grpc_metrics import measured
 from nodekit.rate_limit import RateLimit, peer_host
 from nodekit.registrar import Registrar
 from nodekit.status import abort_with
@@ -87,13 +88,13 @@ class Guard:
         async def admit(context: grpc.aio.ServicerContext[Any, Any]) -> Principal | None:
             return await self._admit(method, roles, context)
 
-        return _wrap(handler, method, admit, self.drain)
+        return measured(_wrap(handler, method, admit, self.drain), method)
 
     async def _admit(
         self, method: str, roles: frozenset[Role] | None, context: grpc.aio.ServicerContext[Any, Any]
     ) -> Principal | None:
         if self.drain.closing:
-            raise shutting_down()
+            await self.drain.refuse()
         if roles is None:
             raise denied("METHOD_NOT_ALLOWED", f"{method} is not open to any caller.")
         token, claimed = _credentials(context.invocation_metadata())

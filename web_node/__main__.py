@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from nodekit.handshake import HandshakeRefused, check_handshake
-from nodekit.logs import setup_logging
+from nodekit.observability.setup import observe
 from nodekit.runtime import run, stop_event_on_signals
 from web_node.app import start
 from web_node.settings import WebSettings, parse_args
@@ -33,7 +33,7 @@ async def serve(settings: WebSettings) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``distribution-web`` script."""
     settings = parse_args(sys.argv[1:] if argv is None else argv)
-    setup_logging("web", settings.log_level)
+    observe("web", settings.log_level, settings.observability)
     return run(serve(settings))
 
 

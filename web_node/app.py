@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nodekit.channel import open_channel
+from nodekit.observability.tracing import trace_web
 from web_node.control import ControlClient, control_routes
 from web_node.gateway import Gateway
 from web_node.hq_api import hq_routes
@@ -95,6 +96,7 @@ def create_app(
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(SecurityHeaders)
+    trace_web(app)
     return app
 
 

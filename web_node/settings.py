@@ -13,6 +13,7 @@ from nodekit.addresses import METAVAR as CENTRAL_METAVAR
 from nodekit.addresses import central_argument
 from nodekit.config import apply_environment
 from nodekit.key_files import key_argument
+from nodekit.observability.options import Observability, add_observability_arguments, observability_from
 from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_from_args
 
 # A launcher that offers the lecturer's controls names its local control endpoint here.
@@ -37,6 +38,7 @@ class WebSettings:
         timeout_s: Deadline of each call to the central.
         tls: CA (and client certificate for mTLS) to reach the central, or None for plaintext.
         log_level: Python logging level.
+        observability: Metrics endpoint and log format (``nodekit.observability``).
     """
 
     central: str
@@ -49,6 +51,7 @@ class WebSettings:
     timeout_s: float = 5.0
     tls: TlsClientConfig | None = None
     log_level: str = "INFO"
+    observability: Observability = field(default_factory=Observability)
 
 
 # The web node listens where a browser goes: its own names, apart from the central's --host/--port.
@@ -73,6 +76,7 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     parser.add_argument("--poll-interval", type=float, default=0.5, help="seconds between operator reads")
     add_client_tls_arguments(parser)
     parser.add_argument("--log-level", default="INFO", help="logging level")
+    add_observability_arguments(parser)
     return apply_environment(parser, env, names=ENV_NAMES, secret=("--operator-key",))
 
 
@@ -90,4 +94,5 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
         poll_interval_s=args.poll_interval,
         tls=client_tls_from_args(parser, args),
         log_level=args.log_level,
+        observability=observability_from(args),
     )

@@ -9,6 +9,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from web_node.live import Live
+from web_node.metrics import counted
 from web_node.replies import refused
 from web_node.security import Guard
 from web_node.topic import Topic
@@ -27,7 +28,7 @@ async def _events(topic: Topic) -> AsyncIterator[str]:
 
 def _stream(topic: Topic) -> StreamingResponse:
     return StreamingResponse(
-        _events(topic),
+        counted(_events(topic)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -20,6 +20,7 @@ from central.service.offers import OfferLineInput
 from generated.distribution.v1 import common_pb2, manufacturer_pb2, manufacturer_pb2_grpc, month_pb2
 from nodekit.errors import DomainError, invalid
 from nodekit.guard import principal
+from nodekit.logs import one_line
 from nodekit.timestamps import to_timestamp
 
 logger = logging.getLogger(__name__)
@@ -81,9 +82,9 @@ class ManufacturerLinkServicer(manufacturer_pb2_grpc.ManufacturerLinkServiceServ
         except DomainError as error:
             # Bad input from the manufacturer (e.g. undecodable bytes): one line, and the link ends.
             logger.info("stream of %s refused bad input: %s: %s", session.name, error.reason, error.message)
-        except Exception:
-            # The stream broke from the manufacturer's side; the servicer's finally cleans up.
-            logger.info("stream of %s ended", session.name, exc_info=True)
+        except Exception as error:
+            # The stream broke from the manufacturer's side (one line: it happens at every hang-up).
+            logger.info("stream of %s ended: %s", session.name, one_line(error))
         finally:
             # Ending the outgoing side ends the RPC once the manufacturer has hung up.
             with contextlib.suppress(Exception):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from central.domain import failures
 from central.domain.months import MonthState
@@ -31,6 +31,10 @@ class StockBook:
         # The month's clock as its row says (the catalog tells simulated buyers to hold while paused).
         self.paused = False
         self.month_seconds = 0
+        # Told each committed change of a month's reserved and sold units (central.metrics counts them).
+        self.moved: Callable[[int, int, int], None] | None = None
+        # Reserved units released because their hold expired (the sweeper adds them).
+        self.expired = 0
 
     def reset(self, month: int, state: MonthState, lines: Iterable[StockLine]) -> None:
         """Replaces the book with ``month``'s lines, as read from the database.
@@ -94,6 +98,8 @@ class StockBook:
                 counters.sold,
             )
         line.take(counters)
+        if self.moved is not None:
+            self.moved(line.month, reserved, sold)
 
     def refresh(self, counters: Counters) -> bool:
         """Takes counters read from the database (another writer's change); True when the line moved."""

@@ -147,6 +147,7 @@ class ExpirySweeper:
     def _follow(self, lines: dict[int, tuple[int, Counters]]) -> None:
         for units, counters in lines.values():
             self._core.book.follow(counters, reserved=-units)
+            self._core.book.expired += units
         if lines:
             self._core.hub.changed(lines)
 

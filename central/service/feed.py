@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -103,6 +105,9 @@ class ChangeFeed:
         self._own = sender_prefix(central_id)
         self._handler = handler
         self._news = News()
+        # When the oldest news not yet applied was heard; and who is told how long applying took.
+        self._heard_at: float | None = None
+        self.applied: Callable[[float], None] | None = None
         self._wake = asyncio.Event()
         self._lost = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -180,6 +185,7 @@ class ChangeFeed:
             timer.cancel()
         self._wake.clear()
         news, self._news = self._news, News()
+        heard_at, self._heard_at = self._heard_at, None
         if news:
             try:
                 await self._handler.changed(news)
@@ -188,6 +194,8 @@ class ChangeFeed:
                     raise  # the session ends; the next one reads everything again
                 logger.exception("applying the change feed failed; reading everything again")
                 await self._handler.caught_up()
+            if self.applied is not None and heard_at is not None:
+                self.applied(time.monotonic() - heard_at)
 
     def _connection_lost(self) -> None:
         self._lost.set()
@@ -204,6 +212,8 @@ class ChangeFeed:
         if notice.get("from") == self._central_id:
             return
         self._news.add(notice)
+        if self._heard_at is None:
+            self._heard_at = time.monotonic()
         self._wake.set()
 
     async def _try_ownership(self) -> None:

@@ -69,6 +69,16 @@ class MonthTimers:
             if deadline is not None:
                 self._arm(deadline, close)
 
+    def closes_at(self) -> datetime | None:
+        """When the open month's deadline falls; None when none is open, it is paused or has no deadline."""
+        row = self._row
+        if row is None or row.state != MonthState.OPEN.value or not row.close_after_seconds:
+            return None
+        if row.paused_at is not None:
+            return None
+        deadline: datetime | None = clock_of(row).deadline(self._clock())
+        return deadline
+
     def set_owner(self, owner: bool) -> None:
         """This central took over the month (arm from the last row seen), or lost it (disarm)."""
         self.owner = owner

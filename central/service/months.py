@@ -96,6 +96,10 @@ class MonthDesk:
         self._opening: int | None = None
         self._relayed: set[int] = set()
 
+    def closes_at(self) -> datetime | None:
+        """When the open month's deadline falls (see ``MonthTimers.closes_at``)."""
+        return self._timers.closes_at()
+
     # -- following the months table -------------------------------------------------
     async def recover(self) -> None:
         """Loads the latest month after a (re)start and arms its timers."""
