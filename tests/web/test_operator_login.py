@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 import time
+import urllib.parse
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +13,7 @@ from tests.browser.network import OPERATOR_KEY, Network, running_network
 from tests.web.client import Client, Reply
 
 ATTACK_S = 3.0
+STREAM_END_S = 30.0
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +68,27 @@ def test_each_log_in_is_its_own_session_and_log_out_ends_it(network: Network) ->
     assert first.request("GET", "/events/hq", headers=stale_cookie).status == 403
     # The other log-in's session is untouched.
     assert "hq_login.js" not in second.request("GET", "/hq").text
+
+
+def test_an_open_headquarters_stream_ends_after_log_out(network: Network) -> None:
+    operator = Client(network.url, source="127.0.0.6")
+    assert _log_in(operator, OPERATOR_KEY).status == 200
+    parts = urllib.parse.urlsplit(network.url)
+    stream = socket.create_connection((parts.hostname or "", parts.port or 0), timeout=STREAM_END_S)
+    with stream:
+        cookie = f"hq={operator.cookies['hq']}"
+        stream.sendall(
+            f"GET /events/hq HTTP/1.1\r\nHost: {parts.netloc}\r\nCookie: {cookie}\r\n\r\n".encode()
+        )
+        assert b"200 OK" in stream.recv(4096)
+        assert operator.post("/api/hq/logout", {}).status == 200
+        # The stream ends at its next update or keepalive (every 15 s) at the latest.
+        started = time.monotonic()
+        received = b""
+        # The last chunk of a chunked reply: the stream was ended by the node (a hang times out).
+        while not received.endswith(b"0\r\n\r\n"):
+            chunk = stream.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+        assert time.monotonic() - started < STREAM_END_S
