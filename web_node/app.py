@@ -12,14 +12,13 @@ from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nodekit.channel import open_channel
 from web_node.control import ControlClient, control_routes
-from web_node.door import BodyLimit, allowed_hosts
+from web_node.door import BodyLimit, HostCheck, allowed_hosts
 from web_node.gateway import Gateway
 from web_node.hq_api import hq_routes
 from web_node.live import Live
@@ -103,7 +102,7 @@ def create_app(
     app = Starlette(routes=routes, lifespan=lifespan)
     # The last added runs first: headers on every reply, then the Host, then the body's size.
     app.add_middleware(BodyLimit)
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts), www_redirect=False)
+    app.add_middleware(HostCheck, hosts=hosts)
     app.add_middleware(SecurityHeaders)
     return app
 

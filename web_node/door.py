@@ -8,6 +8,8 @@ import logging
 import socket
 from collections.abc import Iterable, Mapping
 
+from starlette.datastructures import Headers
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,27 @@ def allowed_hosts(bound: str, extra: Iterable[str] = ()) -> list[str]:
     elif bound:
         hosts.append(bound.lower())
     return list(dict.fromkeys(hosts))
+
+
+# Set in the scope once the Host check let a request through.
+_PASSED = "distribution.host_passed"
+
+
+class HostCheck:
+    """ASGI middleware: starlette's Host check (400 for a name not in ``hosts``), each refusal logged."""
+
+    def __init__(self, app: ASGIApp, hosts: Iterable[str]) -> None:
+        self._app = app
+        self._check = TrustedHostMiddleware(self._passed, allowed_hosts=list(hosts), www_redirect=False)
+
+    async def _passed(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[_PASSED] = True
+        await self._app(scope, receive, send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._check(scope, receive, send)
+        if scope["type"] == "http" and not scope.get(_PASSED):
+            logger.info("refused 400 BAD_HOST: %r", Headers(scope=scope).get("host", "")[:100])
 
 
 class _TooLarge(Exception):

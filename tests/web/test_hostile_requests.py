@@ -130,3 +130,4 @@ def test_no_reply_was_a_500(network: Network, tmp_path_factory: pytest.TempPathF
     assert logs
     text = logs[0].read_text()
     assert "refused 400 MALFORMED" in text and "Traceback" not in text, text[-3000:]
+    assert "refused 400 BAD_HOST: 'evil.example'" in text and "refused 413 TOO_LARGE" in text
