@@ -12,6 +12,8 @@ import pytest
 from tests.browser.network import Network, running_network
 from tests.web.client import Client, Reply
 
+pytestmark = pytest.mark.e2e
+
 REGISTRATION = {"name": "Dan", "card_number": "4242424242424242", "expiry_month": 12, "expiry_year": 2031}
 # Words of Python's or gRPC's own that must never reach a person.
 FOREIGN_TEXT = ("Traceback", "Error", "grpc", "ipv4", "UNKNOWN:", "exceeds", "larger than max", "surrogate")

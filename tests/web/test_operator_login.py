@@ -12,6 +12,8 @@ import pytest
 from tests.browser.network import OPERATOR_KEY, Network, running_network
 from tests.web.client import Client, Reply
 
+pytestmark = pytest.mark.e2e
+
 ATTACK_S = 3.0
 STREAM_END_S = 30.0
 

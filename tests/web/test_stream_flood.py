@@ -13,6 +13,8 @@ import pytest
 from tests.browser.network import Network, running_network
 from tests.helpers import eventually
 
+pytestmark = pytest.mark.e2e
+
 RUNS = 3
 FLOOD_ROUNDS = 60
 # Tabs closing in a room: this many streams every this many seconds.
