@@ -35,7 +35,7 @@ from launcher.starting import (
     start_children,
 )
 from launcher.summary import month_summary
-from launcher.tls_run import BY_HAND, LAUNCHER, WEB, RunTls
+from launcher.tls_run import BY_HAND, LAUNCHER, RunTls
 from launcher.web import WebRun, start_web
 
 logger = logging.getLogger("launcher")
@@ -122,7 +122,7 @@ async def simulate(
                 cast.operator_key,
                 settings.web_port,
                 STARTUP_TIMEOUT_S,
-                tls.client_args(WEB),
+                tls.web_args(),
             )
         key_file = write_operator_key(settings.run_dir, cast.operator_key)
         join = JoinInfo(target, key_file, web.url if web else "", tls.client_args(BY_HAND))

@@ -22,6 +22,8 @@ LAUNCHER = "launcher"
 WEB = "web"
 # The pair the join lines name, for people who shop or operate by hand during the run.
 BY_HAND = "by-hand"
+# The web node's HTTPS pair: browsers that trust the run's CA (ca.crt) open its pages over TLS.
+WEB_SERVER = "web-server"
 
 
 def central_name(index: int) -> str:
@@ -37,11 +39,13 @@ class RunTls:
         ca_file: The CA certificate every process trusts, or None for plaintext.
         servers: Central certificate name -> its pair.
         clients: Client name (a child's slug, ``launcher``, ``web``) -> its pair.
+        web_server: The web node's HTTPS pair.
     """
 
     ca_file: Path | None = None
     servers: dict[str, IssuedPair] = field(default_factory=dict)
     clients: dict[str, IssuedPair] = field(default_factory=dict)
+    web_server: IssuedPair | None = None
 
     @classmethod
     def plaintext(cls) -> RunTls:
@@ -66,6 +70,13 @@ class RunTls:
             return []
         return [f"--tls-ca={tls.ca_file}", f"--tls-cert={tls.cert_file}", f"--tls-key={tls.key_file}"]
 
+    def web_args(self) -> list[str]:
+        """Flags for the web node: its client pair towards the central, and its HTTPS pair."""
+        if self.web_server is None:
+            return self.client_args(WEB)
+        pair = self.web_server
+        return [*self.client_args(WEB), f"--https-cert={pair.cert_file}", f"--https-key={pair.key_file}"]
+
     def client(self, name: str) -> TlsClientConfig | None:
         """The client settings of ``name`` (for the launcher's own channels), None for plaintext."""
         if self.ca_file is None:
@@ -83,4 +94,5 @@ def make_run_tls(run_dir: Path, centrals: int, clients: Iterable[str]) -> RunTls
     ca = CertificateAuthority(run_dir / TLS_DIR, name=f"run {run_dir.name} CA")
     servers = {central_name(i): ca.issue_server(central_name(i)) for i in range(centrals)}
     names = dict.fromkeys([*clients, LAUNCHER, WEB, BY_HAND])
-    return RunTls(ca.cert_file, servers, {name: ca.issue_client(f"client-{name}") for name in names})
+    clients = {name: ca.issue_client(f"client-{name}") for name in names}
+    return RunTls(ca.cert_file, servers, clients, ca.issue_server(WEB_SERVER))

@@ -93,4 +93,5 @@ async def start_web(
     except TimeoutError:
         control.close()
         raise
-    return WebRun(f"http://127.0.0.1:{web_port}/", control)
+    scheme = "https" if any(arg.startswith("--https-cert") for arg in tls_args) else "http"
+    return WebRun(f"{scheme}://127.0.0.1:{web_port}/", control)

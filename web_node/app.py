@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from nodekit.channel import open_channel
 from nodekit.observability.tracing import trace_web
 from web_node.control import ControlClient, control_routes
+from web_node.door import BodyLimit, HostCheck, allowed_hosts
 from web_node.gateway import Gateway
 from web_node.hq_api import hq_routes
 from web_node.live import Live
@@ -66,7 +67,11 @@ class SecurityHeaders:
 
 
 def create_app(
-    gateway: Gateway, live: Live, guard: Guard, controls: Sequence[BaseRoute] | None = None
+    gateway: Gateway,
+    live: Live,
+    guard: Guard,
+    controls: Sequence[BaseRoute] | None = None,
+    hosts: Sequence[str] = ("localhost", "127.0.0.1", "::1"),
 ) -> Starlette:
     """The app: pages, the shop's and headquarters' API, the event streams and the static assets.
 
@@ -75,6 +80,7 @@ def create_app(
         live: The topics the live pages follow; run for as long as the app runs.
         guard: CSRF and operator checks.
         controls: The lecturer's control routes, when a launcher offers them.
+        hosts: The names a request's Host header may give.
     """
 
     @contextlib.asynccontextmanager
@@ -95,6 +101,9 @@ def create_app(
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
+    # The last added runs first: headers on every reply, then the Host, then the body's size.
+    app.add_middleware(BodyLimit)
+    app.add_middleware(HostCheck, hosts=hosts)
     app.add_middleware(SecurityHeaders)
     trace_web(app)
     return app
@@ -144,7 +153,7 @@ async def start(settings: WebSettings) -> WebNode:
     control = ControlClient(settings.control_url, settings.control_token) if settings.control_url else None
     live = Live(gateway, settings.poll_interval_s, control)
     routes = [*control_routes(control, guard), *simulation_routes(control, guard)] if control else None
-    app = create_app(gateway, live, guard, routes)
+    app = create_app(gateway, live, guard, routes, allowed_hosts(settings.host, settings.allowed_hosts))
     sock = bind(settings.host, settings.port)
     port = int(sock.getsockname()[1])
     config = uvicorn.Config(
@@ -153,6 +162,8 @@ async def start(settings: WebSettings) -> WebNode:
         timeout_graceful_shutdown=int(SHUTDOWN_GRACE_S),
         access_log=False,
         log_config=None,
+        ssl_certfile=settings.https_cert,
+        ssl_keyfile=settings.https_key,
     )
     server = _Server(config)
 
@@ -169,4 +180,5 @@ async def start(settings: WebSettings) -> WebNode:
             raise RuntimeError("the web server stopped while starting")
         await asyncio.sleep(0.02)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    return WebNode(port, f"http://{host}:{port}/", server, task, live)
+    scheme = "https" if settings.https_cert else "http"
+    return WebNode(port, f"{scheme}://{host}:{port}/", server, task, live)

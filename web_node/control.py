@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import urllib.parse
 from typing import Any
 
@@ -16,6 +17,8 @@ from web_node.replies import refused
 from web_node.security import Guard
 
 TIMEOUT_S = 15.0
+logger = logging.getLogger(__name__)
+
 ACTIONS = ("kill", "restart", "cut", "restore", "latency")
 # The latencies the page offers (ms); the launcher's relay takes any from 0 to 10 s.
 LATENCIES_MS = (0, 200, 1000)
@@ -57,8 +60,10 @@ class ControlClient:
     async def _call(self, method: str, path: str) -> tuple[int, dict[str, Any]]:
         try:
             return await asyncio.wait_for(self._exchange(method, path), TIMEOUT_S)
-        except (OSError, TimeoutError, ValueError) as error:
-            raise ControlError(f"the launcher's controls did not answer: {error}") from None
+        except (OSError, TimeoutError, ValueError, IndexError) as error:
+            # The cause goes to the log; a person reads the project's own sentence.
+            logger.info("the launcher's controls did not answer %s %s: %r", method, path, error)
+            raise ControlError("The launcher's controls are not answering; try again in a moment.") from None
 
     async def _exchange(self, method: str, path: str) -> tuple[int, dict[str, Any]]:
         reader, writer = await asyncio.open_connection(self._host, self._port)
@@ -89,7 +94,9 @@ def control_routes(client: ControlClient, guard: Guard) -> list[Route]:
     async def control(request: Request, body: dict[str, Any]) -> Response:
         if not guard.is_operator(request):
             return refused(403, "Log in on Headquarters with the operator key first.", "NOT_OPERATOR")
-        node, action = str(body.get("node", "")), str(body.get("action", ""))
+        node, action = guarded.text(body, "node", 100), str(body.get("action", ""))
+        if node is None:
+            return refused(400, "Name the node to act on.", "MALFORMED")
         if action not in ACTIONS:
             return refused(400, "The action is kill, restart, cut, restore or latency.", "MALFORMED")
         value = ""

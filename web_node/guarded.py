@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -11,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from nodekit.status import RemoteError
+from web_node.bodies import BadBody, encodable, json_object
 from web_node.replies import from_remote, refused
 from web_node.security import Guard
 
@@ -27,11 +27,9 @@ def write(guard: Guard) -> Callable[[Handler], Endpoint]:
             if not guard.write_allowed(request):
                 return refused(403, "This page is out of date or not ours: reload it and try again.", "CSRF")
             try:
-                body = await request.json()
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                return refused(400, "The request was not JSON.", "MALFORMED")
-            if not isinstance(body, dict):
-                return refused(400, "The request was not a JSON object.", "MALFORMED")
+                body = json_object(await request.body())
+            except BadBody as error:
+                return refused(400, str(error), "MALFORMED")
             try:
                 return await handler(request, body)
             except RemoteError as error:
@@ -56,10 +54,22 @@ def read(handler: Endpoint) -> Endpoint:
 
 
 def integer(body: dict[str, Any], name: str, low: int, high: int) -> int | None:
-    """``body[name]`` as an int in ``[low, high]`` (digits in a string too), or None."""
+    """``body[name]`` as an int in ``[low, high]`` (ASCII digits in a string too), or None."""
     value = body.get(name)
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str):
+        digits = value.strip()
+        # isdigit() alone takes superscripts and other scripts' digits, which int() refuses.
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= len(str(high))):
+            return None
+        value = int(digits)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return None
+    return value
+
+
+def text(body: dict[str, Any], name: str, longest: int) -> str | None:
+    """``body[name]`` as a sendable string of at most ``longest`` characters ("" if absent), or None."""
+    value = body.get(name, "")
+    if not isinstance(value, str) or len(value) > longest or not encodable(value):
         return None
     return value

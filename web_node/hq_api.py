@@ -1,7 +1,8 @@
-"""Headquarters' login: the operator key, checked in constant time, exchanged for an HttpOnly cookie."""
+"""Headquarters' log-in: the operator key, throttled and checked in constant time, exchanged for a session."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from starlette.requests import Request
@@ -10,25 +11,46 @@ from starlette.routing import Route
 
 from web_node import guarded
 from web_node.replies import ok, refused
-from web_node.security import OPERATOR_COOKIE, Guard, set_cookie
+from web_node.security import OPERATOR_COOKIE, Guard, delete_cookie, set_cookie
+from web_node.throttle import retry_after
+
+logger = logging.getLogger(__name__)
+
+# Longer than any key a person types; a longer one is wrong without a comparison.
+MAX_KEY = 1024
+
+
+def client_address(request: Request) -> str:
+    """The address the try came from (the peer: this node trusts no forwarding header)."""
+    return request.client.host if request.client else ""
 
 
 def hq_routes(guard: Guard) -> list[Route]:
-    """Login and logout under ``/api/hq``."""
+    """Log-in and log-out under ``/api/hq``."""
     write = guarded.write(guard)
 
     @write
     async def login(request: Request, body: dict[str, Any]) -> Response:
-        if not guard.key_matches(str(body.get("key", ""))):
+        address = client_address(request)
+        wait_s = guard.throttle.wait_s(address)
+        if wait_s > 0:
+            reply = refused(429, "Too many wrong keys: wait a moment, then try again.", "TOO_MANY_TRIES")
+            reply.headers["Retry-After"] = retry_after(wait_s)
+            return reply
+        if not guard.key_matches(guarded.text(body, "key", MAX_KEY) or ""):
+            guard.throttle.wrong(address)
             return refused(403, "Wrong operator key.", "WRONG_KEY")
+        guard.throttle.right(address)
+        logger.info("operator logged in from %s", address)
         response = ok({})
-        set_cookie(response, OPERATOR_COOKIE, guard.operator_cookie())
+        set_cookie(request, response, OPERATOR_COOKIE, guard.sessions.open())
         return response
 
     @write
     async def logout(request: Request, body: dict[str, Any]) -> Response:
+        guard.sessions.close(request.cookies.get(OPERATOR_COOKIE, ""))
         response = ok({})
-        response.delete_cookie(OPERATOR_COOKIE, path="/", httponly=True, samesite="strict")
+        delete_cookie(request, response, OPERATOR_COOKIE)
         return response
 
     return [

@@ -32,7 +32,7 @@ def page_routes(guard: Guard, controls: bool) -> list[Route]:
         html = templates.get_template(name).render(csrf_token=guard.csrf_token(seed), **context)
         response = HTMLResponse(html, headers={"Cache-Control": "no-store"})
         if new:
-            set_cookie(response, CSRF_COOKIE, seed)
+            set_cookie(request, response, CSRF_COOKIE, seed)
         return response
 
     async def dashboard(request: Request) -> Response:

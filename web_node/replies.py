@@ -1,13 +1,16 @@
-"""JSON replies of the pages' API: the central's typed errors as HTTP statuses, one table."""
+"""JSON replies of the pages' API: the central's errors as HTTP statuses, in the project's own words."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import grpc
 from starlette.responses import JSONResponse
 
 from nodekit.status import RemoteError
+
+logger = logging.getLogger(__name__)
 
 HTTP_BY_CODE: dict[grpc.StatusCode, int] = {
     grpc.StatusCode.INVALID_ARGUMENT: 400,
@@ -21,7 +24,13 @@ HTTP_BY_CODE: dict[grpc.StatusCode, int] = {
     grpc.StatusCode.UNAVAILABLE: 503,
     grpc.StatusCode.DEADLINE_EXCEEDED: 504,
 }
-# Only the central's own domain messages are shown to a person; anything else gets this.
+# A status without the central's ErrorInfo came from the transport (gRPC's own text, never shown).
+TRANSPORT: dict[grpc.StatusCode, tuple[int, str]] = {
+    grpc.StatusCode.UNAVAILABLE: (503, "The central is not answering; try again in a moment."),
+    grpc.StatusCode.DEADLINE_EXCEEDED: (504, "The central took too long to answer; try again in a moment."),
+    grpc.StatusCode.RESOURCE_EXHAUSTED: (413, "That request is too large for the central."),
+    grpc.StatusCode.CANCELLED: (503, "The call to the central was cut off; try again in a moment."),
+}
 GENERIC_MESSAGE = "The central could not answer; please try again."
 
 
@@ -31,12 +40,19 @@ def ok(payload: Any) -> JSONResponse:
 
 
 def refused(status: int, message: str, reason: str) -> JSONResponse:
-    """An error reply: ``{"error": message, "reason": reason}``."""
+    """An error reply ``{"error": message, "reason": reason}``, logged in one line (unless throttled)."""
+    if status != 429:
+        logger.info("refused %d %s: %s", status, reason, message)
     return JSONResponse({"error": message, "reason": reason}, status_code=status)
 
 
 def from_remote(error: RemoteError) -> JSONResponse:
-    """The central's refusal as an HTTP reply (its message is for people; no Python text is in it)."""
-    status = HTTP_BY_CODE.get(error.code, 502)
-    message = error.message if error.kind is not None else GENERIC_MESSAGE
-    return refused(status, message, error.reason or error.code.name)
+    """The central's refusal as an HTTP reply.
+
+    Only a domain refusal (it carries the central's ErrorInfo) shows the central's message,
+    which is written for people; a transport failure or any other status gets a plain sentence.
+    """
+    if error.reason and error.kind is not None:
+        return refused(HTTP_BY_CODE.get(error.code, 502), error.message, error.reason)
+    status, message = TRANSPORT.get(error.code, (502, GENERIC_MESSAGE))
+    return refused(status, message, error.code.name)

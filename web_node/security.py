@@ -4,8 +4,10 @@
   HMAC(secret, cookie) and every POST must send it back in ``X-CSRF-Token`` with a JSON body
   (which a cross-site form cannot send) and, when the browser says where it came from, an
   ``Origin`` of this very site.
-- The operator's key is compared in constant time; a right key sets the ``hq`` cookie,
-  HMAC(secret, "operator"), never the key itself.
+- The operator's key is compared in constant time, after the throttle allows a try; a right
+  key opens a server-side session whose random id is the ``hq`` cookie (never the key itself);
+  log-out ends it and it expires on its own.
+- Cookies are Secure when the page came over HTTPS.
 - The secret is random per process: a restarted web node asks for a reload and a new login.
 """
 
@@ -18,6 +20,10 @@ from dataclasses import dataclass, field
 
 from starlette.requests import Request
 from starlette.responses import Response
+
+from web_node.bodies import encodable
+from web_node.sessions import OperatorSessions
+from web_node.throttle import KeyThrottle
 
 CSRF_COOKIE = "csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -35,22 +41,33 @@ def same_origin(request: Request) -> bool:
     return origin in (f"http://{host}", f"https://{host}")
 
 
-def set_cookie(response: Response, name: str, value: str) -> None:
-    """A cookie the page's scripts cannot read and no other site's request carries."""
-    response.set_cookie(name, value, httponly=True, samesite="strict", path="/")
+def set_cookie(request: Request, response: Response, name: str, value: str) -> None:
+    """A cookie the page's scripts cannot read, no other site's request carries, and HTTPS keeps to itself."""
+    secure = request.url.scheme == "https"
+    response.set_cookie(name, value, httponly=True, samesite="strict", path="/", secure=secure)
+
+
+def delete_cookie(request: Request, response: Response, name: str) -> None:
+    """Removes a cookie set by ``set_cookie``."""
+    secure = request.url.scheme == "https"
+    response.delete_cookie(name, path="/", httponly=True, samesite="strict", secure=secure)
 
 
 @dataclass(frozen=True, slots=True)
 class Guard:
-    """Signs and checks the CSRF token and the operator cookie with one per-process secret.
+    """Signs and checks the CSRF token; checks the operator key and the operator's sessions.
 
     Args:
         operator_key: The key headquarters asks for; empty refuses every key.
         secret: HMAC key; random unless given (tests).
+        sessions: The operator's open sessions.
+        throttle: The brake on guessing the key.
     """
 
     operator_key: str
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    sessions: OperatorSessions = field(default_factory=OperatorSessions)
+    throttle: KeyThrottle = field(default_factory=KeyThrottle)
 
     def _sign(self, text: str) -> str:
         return hmac.new(self.secret, text.encode(), hashlib.sha256).hexdigest()
@@ -80,17 +97,12 @@ class Guard:
 
     def key_matches(self, offered: str) -> bool:
         """Constant-time comparison with the operator key; always False without one."""
-        if not self.operator_key:
+        if not self.operator_key or not encodable(offered):
             return False
         return hmac.compare_digest(offered.encode(), self.operator_key.encode())
 
-    def operator_cookie(self) -> str:
-        """The value of the ``hq`` cookie after a right key."""
-        return self._sign("operator")
-
     def is_operator(self, request: Request) -> bool:
-        """Whether the request carries a valid ``hq`` cookie."""
+        """Whether the request carries the cookie of an open operator session."""
         if not self.operator_key:
             return False
-        cookie = request.cookies.get(OPERATOR_COOKIE, "")
-        return hmac.compare_digest(cookie.encode(), self.operator_cookie().encode())
+        return self.sessions.valid(request.cookies.get(OPERATOR_COOKIE, ""))

@@ -14,7 +14,13 @@ from nodekit.addresses import central_argument
 from nodekit.config import apply_environment
 from nodekit.key_files import key_argument
 from nodekit.observability.options import Observability, add_observability_arguments, observability_from
-from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_from_args
+from nodekit.tls import (
+    TlsClientConfig,
+    TlsConfigError,
+    add_client_tls_arguments,
+    check_pair,
+    client_tls_from_args,
+)
 
 # A launcher that offers the lecturer's controls names its local control endpoint here.
 CONTROL_URL_ENV = "DISTRIBUTION_CONTROL_URL"
@@ -38,6 +44,10 @@ class WebSettings:
         timeout_s: Deadline of each call to the central.
         tls: CA (and client certificate for mTLS) to reach the central, or None for plaintext.
         log_level: Python logging level.
+        allowed_hosts: Names a Host header may give besides loopback and the bound address
+            (the room's address or name); any other is refused, against DNS rebinding.
+        https_cert: Certificate (PEM) to serve HTTPS with, or None for plain HTTP.
+        https_key: Its private key (PEM).
         observability: Metrics endpoint and log format (``nodekit.observability``).
     """
 
@@ -51,6 +61,9 @@ class WebSettings:
     timeout_s: float = 5.0
     tls: TlsClientConfig | None = None
     log_level: str = "INFO"
+    allowed_hosts: tuple[str, ...] = ()
+    https_cert: Path | None = None
+    https_key: Path | None = None
     observability: Observability = field(default_factory=Observability)
 
 
@@ -75,6 +88,16 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     parser.add_argument("--poll-interval", type=float, default=0.5, help="seconds between operator reads")
     add_client_tls_arguments(parser)
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a name or address browsers reach this node by, besides loopback and the bound address "
+        "(repeatable)",
+    )
+    parser.add_argument("--https-cert", type=Path, metavar="FILE", help="certificate (PEM): serve HTTPS")
+    parser.add_argument("--https-key", type=Path, metavar="FILE", help="private key (PEM) of --https-cert")
     parser.add_argument("--log-level", default="INFO", help="logging level")
     add_observability_arguments(parser)
     return apply_environment(parser, env, names=ENV_NAMES, secret=("--operator-key",))
@@ -84,6 +107,7 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
     """Builds the settings from ``argv``, the ``DISTRIBUTION_*`` variables in ``env`` and key files."""
     parser = build_parser(env)
     args = parser.parse_args(argv)
+    _check_https(parser, args.https_cert, args.https_key)
     return WebSettings(
         central=central_argument(parser, args.central),
         host=args.host,
@@ -94,5 +118,20 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
         poll_interval_s=args.poll_interval,
         tls=client_tls_from_args(parser, args),
         log_level=args.log_level,
+        allowed_hosts=tuple(args.allowed_host),
+        https_cert=args.https_cert,
+        https_key=args.https_key,
         observability=observability_from(args),
     )
+
+
+def _check_https(parser: argparse.ArgumentParser, cert: Path | None, key: Path | None) -> None:
+    """One line and exit 2 unless both or neither of the HTTPS files are given, and they match."""
+    if cert is None and key is None:
+        return
+    if cert is None or key is None:
+        parser.exit(2, f"{parser.prog}: error: --https-cert and --https-key go together\n")
+    try:
+        check_pair("--https-cert", cert, "--https-key", key)
+    except TlsConfigError as error:
+        parser.exit(2, f"{parser.prog}: error: {error}\n")

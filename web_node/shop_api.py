@@ -11,10 +11,12 @@ from starlette.routing import Route
 from web_node import guarded
 from web_node.gateway import Gateway
 from web_node.replies import ok, refused
-from web_node.security import SHOP_COOKIE, Guard, set_cookie
+from web_node.security import SHOP_COOKIE, Guard, delete_cookie, set_cookie
 from web_node.shop_session import Shopper
 
 MAX_QUANTITY = 1_000_000
+MAX_NAME = 200
+MAX_CARD = 64
 
 
 def shopper_of(request: Request) -> Shopper | None:
@@ -32,23 +34,28 @@ def shop_routes(gateway: Gateway, guard: Guard) -> list[Route]:
 
     @write
     async def register(request: Request, body: dict[str, Any]) -> Response:
-        name = str(body.get("name", "")).strip()
-        number = str(body.get("card_number", ""))
+        name = (guarded.text(body, "name", MAX_NAME) or "").strip()
+        number = guarded.text(body, "card_number", MAX_CARD)
         month = guarded.integer(body, "expiry_month", 1, 12)
         year = guarded.integer(body, "expiry_year", 1, 9999)
-        if not name or month is None or year is None:
+        if not name or number is None or month is None or year is None:
             return refused(
-                400, "Give a name, a card number and the card's expiry month and year.", "MALFORMED"
+                400,
+                f"Give a name (up to {MAX_NAME} characters), a card number and the card's expiry month "
+                "and year, in digits.",
+                "MALFORMED",
             )
         reply = await gateway.register(name, number, month, year)
         response = ok({"name": name, "card_last4": reply["card_last4"]})
-        set_cookie(response, SHOP_COOKIE, Shopper(reply["token"], name, reply["card_last4"]).encode())
+        set_cookie(
+            request, response, SHOP_COOKIE, Shopper(reply["token"], name, reply["card_last4"]).encode()
+        )
         return response
 
     @write
     async def sign_out(request: Request, body: dict[str, Any]) -> Response:
         response = ok({})
-        response.delete_cookie(SHOP_COOKIE, path="/", httponly=True, samesite="strict")
+        delete_cookie(request, response, SHOP_COOKIE)
         return response
 
     @guarded.read
@@ -86,9 +93,9 @@ def shop_routes(gateway: Gateway, guard: Guard) -> list[Route]:
         shopper = shopper_of(request)
         if shopper is None:
             return signed_out()
-        key = str(body.get("idempotency_key", ""))
-        if not 8 <= len(key) <= 128:
-            return refused(400, "A checkout needs its idempotency key (8-128 characters).", "MALFORMED")
+        key = guarded.text(body, "idempotency_key", 128) or ""
+        if len(key) < 8:
+            return refused(400, "A checkout needs its idempotency key (8-128 plain characters).", "MALFORMED")
         return ok(await gateway.checkout(shopper.token, key))
 
     return [

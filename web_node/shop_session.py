@@ -5,7 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
+
+# The central's bearer tokens are short printable ASCII; anything else never reaches gRPC metadata.
+TOKEN = re.compile(r"[!-~]{1,512}")
+# A cookie longer than this is not one this node set.
+MAX_COOKIE = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +30,14 @@ class Shopper:
     @classmethod
     def decode(cls, value: str) -> Shopper | None:
         """The shopper in a cookie's value, or None for anything malformed."""
+        if len(value) > MAX_COOKIE or not value.isascii():
+            return None
         try:
             raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
             data = json.loads(raw)
             shopper = cls(str(data["t"]), str(data["n"]), str(data["c"]))
-        except (binascii.Error, ValueError, KeyError, TypeError):
+            # A lone surrogate (from a JSON escape) could be neither sent on nor shown.
+            (shopper.name + shopper.card_last4).encode("utf-8")
+        except (binascii.Error, ValueError, KeyError, TypeError, RecursionError):
             return None
-        return shopper if shopper.token else None
+        return shopper if TOKEN.fullmatch(shopper.token) else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -18,17 +18,24 @@ from web_node.topic import Topic
 KEEPALIVE_S = 15.0
 
 
-async def _events(topic: Topic) -> AsyncIterator[str]:
+def _always() -> bool:
+    return True
+
+
+async def _events(topic: Topic, allowed: Callable[[], bool]) -> AsyncIterator[str]:
     async for payload in topic.follow(KEEPALIVE_S):
+        if not allowed():
+            # The session behind this stream ended (log-out or expiry): no more of its figures.
+            return
         if payload is None:
             yield ": keepalive\n\n"
         else:
             yield f"data: {payload}\n\n"
 
 
-def _stream(topic: Topic) -> StreamingResponse:
+def _stream(topic: Topic, allowed: Callable[[], bool] = _always) -> StreamingResponse:
     return StreamingResponse(
-        counted(_events(topic)),
+        counted(_events(topic, allowed)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -46,7 +53,7 @@ def stream_routes(live: Live, guard: Guard) -> list[Route]:
     async def hq(request: Request) -> Response:
         if not guard.is_operator(request):
             return refused(403, "Log in with the operator key.", "NOT_OPERATOR")
-        return _stream(live.hq)
+        return _stream(live.hq, lambda: guard.is_operator(request))
 
     return [
         Route("/events/dashboard", dashboard),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import AsyncIterator
 
 
@@ -12,13 +11,17 @@ class Topic:
 
     A slow follower skips intermediate payloads and gets the newest one: what a live page
     shows is the present, and no follower can make the node hold an unbounded queue.
+
+    No lock is held across an await: each change sets the event its followers wait on and
+    puts a fresh one in its place, so a follower cancelled at any moment (a tab closing
+    during a publish) only drops its own wait and never leaves shared state half-taken.
     """
 
     def __init__(self, initial: str = "") -> None:
         self._payload = initial
         self._version = 0
         self._closed = False
-        self._changed = asyncio.Condition()
+        self._changed = asyncio.Event()
 
     @property
     def payload(self) -> str:
@@ -27,38 +30,35 @@ class Topic:
 
     async def publish(self, payload: str) -> None:
         """Sets the payload and wakes the followers (an unchanged payload wakes nobody)."""
-        if payload == self._payload:
+        if payload == self._payload or self._closed:
             return
-        async with self._changed:
-            self._payload = payload
-            self._version += 1
-            self._changed.notify_all()
+        self._payload = payload
+        self._version += 1
+        self._wake()
 
     async def close(self) -> None:
         """Ends every follower's iteration."""
-        async with self._changed:
-            self._closed = True
-            self._changed.notify_all()
+        self._closed = True
+        self._wake()
 
-    def _moved_on(self, seen: int) -> bool:
-        return self._closed or self._version != seen
+    def _wake(self) -> None:
+        woken, self._changed = self._changed, asyncio.Event()
+        woken.set()
 
     async def follow(self, idle_s: float) -> AsyncIterator[str | None]:
         """The current payload, then each newer one; None after ``idle_s`` without a change."""
         seen = self._version
         yield self._payload
         while not self._closed:
-            moved = functools.partial(self._moved_on, seen)
-            async with self._changed:
+            if self._version == seen:
+                changed = self._changed
                 try:
-                    await asyncio.wait_for(self._changed.wait_for(moved), idle_s)
-                    changed = True
+                    async with asyncio.timeout(idle_s):
+                        await changed.wait()
                 except TimeoutError:
-                    changed = False
+                    yield None
+                    continue
             if self._closed:
                 return
-            if not changed:
-                yield None
-                continue
             seen = self._version
             yield self._payload

@@ -39,11 +39,13 @@ def _in_thread(main: Coroutine[Any, Any, T]) -> T:
 
 @dataclass(frozen=True, slots=True)
 class Network:
-    """The central's address, the web node's URL and the stock line ids by product."""
+    """The central's address, the web node's URL and the stock line ids by product, and both processes."""
 
     central: str
     url: str
     lines: dict[str, int]
+    central_process: subprocess.Popen[bytes] | None = None
+    web_process: subprocess.Popen[bytes] | None = None
 
 
 async def _open_month(central: str, offers: dict[str, dict[str, int]]) -> dict[str, int]:
@@ -127,13 +129,13 @@ def running_network(
     central_argv += ["--reservation-ttl-seconds", str(ttl_s)]
     web_argv = [sys.executable, "-m", "web_node", "--central", central, "--port", str(web_port)]
     web_argv += ["--poll-interval", "0.25"]
-    with _process(central_argv, directory / "central.log", env):
+    with _process(central_argv, directory / "central.log", env) as central_process:
         _in_thread(wait_until_serving(central, timeout_s=STARTUP_S))
         lines = _in_thread(_open_month(central, offers))
         with _process(web_argv, directory / "web.log", env) as web:
             url = f"http://127.0.0.1:{web_port}"
             _wait_for_http(url + "/", web)
-            yield Network(central, url, lines)
+            yield Network(central, url, lines, central_process, web)
 
 
 async def _buy_when_free(central: str, line_id: int, quantity: int, key: str, timeout_s: float) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import shlex
+import ssl
 import stat
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import grpc
@@ -53,6 +55,11 @@ def test_a_tls_run_uses_mutual_tls_on_every_link_and_completes(tmp_path: Path) -
     with runs.run_py(run_dir, *FLAGS) as process:
         wait_for(runs.all_children_started(run_dir, CHILDREN), 60, "every child to start")
         argvs = command_lines(run_dir)
+        web = argvs["web"]
+        trusted = ssl.create_default_context(cafile=str(run_dir / "tls" / "ca.crt"))
+        page = f"https://127.0.0.1:{web[web.index('--port') + 1]}/"
+        with urllib.request.urlopen(page, context=trusted, timeout=10) as reply:
+            secure_cookie = "Secure" in reply.headers["Set-Cookie"] and reply.status == 200
         central = argvs["central"]
         plaintext = asyncio.run(plaintext_health(f"127.0.0.1:{central[central.index('--port') + 1]}"))
         # A person joins as join.txt says: the operator command carries the by-hand certificate.
@@ -82,7 +89,10 @@ def test_a_tls_run_uses_mutual_tls_on_every_link_and_completes(tmp_path: Path) -
         assert not [arg for arg in argv if "PRIVATE KEY" in arg or "BEGIN" in arg], (slug, argv)
     tls_dir = run_dir / "tls"
     keys = sorted(tls_dir.glob("*.key"))
-    # A pair per child (the central's a server pair), the launcher's and one for people joining by hand.
-    assert len(keys) == CHILDREN + 2, keys
+    # The web node serves its pages over HTTPS with the run's CA, its cookies Secure.
+    assert secure_cookie and {"--https-cert", "--https-key"} <= {arg.split("=")[0] for arg in web}
+    # A pair per child (the central's a server pair), the launcher's, one for people joining by hand
+    # and the web node's HTTPS pair.
+    assert len(keys) == CHILDREN + 3, keys
     assert all(stat.S_IMODE(key.stat().st_mode) == 0o600 for key in keys)
     assert not (tls_dir / "ca.key").exists(), "the CA's key never leaves the launcher's memory"
