@@ -35,6 +35,11 @@ class RunningCentral:
     db_path: Path
 
     @property
+    def db_url(self) -> str:
+        """The central's database (SQLAlchemy URL), for the ledger checks."""
+        return self.central.settings.db_url
+
+    @property
     def operator_metadata(self) -> tuple[tuple[str, str], ...]:
         """Metadata for operator calls."""
         return bearer_metadata(self.operator_token)

@@ -141,18 +141,20 @@ class ScriptedBranch:
                 self.acks.extend(message.acks.acks)
 
     async def send(self, *sales: Sale, timeout_s: float = TIMEOUT) -> None:
-        """Streams ``sales`` and waits until the central acknowledged each of them."""
+        """Streams ``sales`` and waits until the central acknowledged each of them (in order)."""
         if self._call is None:
             await self.open(timeout_s)
         assert self._call is not None
+        before = len(self.acks)
         for one in sales:
             await self._call.write(self._branch.sale_message(one))
-        wanted = {one.transaction_id for one in sales}
+        wanted = [one.transaction_id for one in sales]
 
         async def all_acked() -> bool:
-            return wanted <= self.acknowledged
+            # Each sale sent is answered once, a resent one too (as a duplicate).
+            return [ack.transaction_id for ack in self.acks[before:]] == wanted
 
-        await until(all_acked, timeout_s, f"acks of {sorted(wanted - self.acknowledged)}", interval_s=0.02)
+        await until(all_acked, timeout_s, f"acks of {wanted}", interval_s=0.02)
 
     async def close(self) -> None:
         """Ends the stream."""
