@@ -7,7 +7,8 @@ Every fixture stops what it started.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from distribution_testing.months import MonthControl
 from distribution_testing.network import NetworkFactory
 from distribution_testing.postgres import postgres_server
 from distribution_testing.scripted import ScriptedBranch, ScriptedManufacturer
+from distribution_testing.several_centrals import Centrals, several_centrals
 from distribution_testing.stubs import Stubs
 from launcher.postgres import fresh_database
 
@@ -169,3 +171,25 @@ async def network(tmp_path: Path) -> AsyncIterator[NetworkFactory]:
         yield factory
     finally:
         await factory.close()
+
+
+@pytest_asyncio.fixture
+async def centrals_on_postgres(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Callable[..., Awaitable[Centrals]]]:
+    """Starts groups of central processes on fresh databases of the session's throwaway PostgreSQL.
+
+    ``await centrals_on_postgres(3, manufacturer_keys=...)``; every group is stopped at the end.
+    """
+    admin_url = request.getfixturevalue("postgres_admin_url")
+    started: list[Centrals] = []
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def start(count: int = 3, **options: Any) -> Centrals:
+            work_dir = tmp_path / f"centrals-{len(started) + 1}"
+            work_dir.mkdir()
+            group = await stack.enter_async_context(several_centrals(admin_url, work_dir, count, **options))
+            started.append(group)
+            return group
+
+        yield start

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -13,6 +14,7 @@ from distribution_testing.cutting_proxy import CuttingProxy
 from distribution_testing.ledger import assert_ledger_holds, ledger_violations
 from distribution_testing.months import MonthControl
 from distribution_testing.scripted import ScriptedBranch, ScriptedManufacturer, sale
+from distribution_testing.several_centrals import Centrals
 
 CHECKOUT = "/distribution.v1.OrderService/Checkout"
 
@@ -138,3 +140,17 @@ async def test_on_postgresql_the_same_checks_hold(
     assert await ledger_violations(central.db_url, ["never-acknowledged"]) == [
         "1 of 1 acknowledged orders missing, e.g. never-acknowledged"
     ]
+
+
+async def test_several_centrals_share_one_postgresql_and_one_ledger(
+    centrals_on_postgres: Callable[..., Awaitable[Centrals]],
+) -> None:
+    group = await centrals_on_postgres(2)
+    async with connect(group[0].address) as first, connect(group[1].address) as second:
+        opened = await first.operator(group.operator_key).open_month(offer_deadline_ms=1)
+        seen = await second.operator(group.operator_key).month_status()
+
+    assert seen.month == opened.month
+    await group.restart(1)
+    assert group[1].starts == 2
+    await assert_ledger_holds(group.db_url)
