@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from launcher.postgres import raw_url
+from nodekit import ledger
 
 ACKS_DIR = "acks"
 # Each simulated customer appends to the file this names (customer_node.acks.ENV_ACKS_FILE).
@@ -70,10 +71,8 @@ def acknowledged_orders(acks_dir: Path) -> set[str]:
 
 
 def _missing(what: str, wanted: set[str], found: set[str]) -> tuple[bool, str]:
-    missing = sorted(wanted - found)
-    if missing:
-        return False, f"{len(missing)} of {len(wanted)} {what} missing, e.g. {', '.join(missing[:EXAMPLES])}"
-    return True, f"all {len(wanted)} {what} present"
+    absent = ledger.missing(what, wanted, found, EXAMPLES)
+    return (False, absent[0]) if absent else (True, f"all {len(wanted)} {what} present")
 
 
 def check_orders(central: Query, acks_dir: Path) -> Check:
@@ -115,27 +114,8 @@ def check_notices(central: Query) -> Check:
 
 def check_stock(central: Query) -> Check:
     """The stock invariant on every line, and its counters against reservations and orders."""
-    rows = central(
-        """
-        SELECT l.stock_line_id, l.offered, l.reserved, l.sold,
-               COALESCE((SELECT SUM(r.quantity) FROM reservations r
-                         WHERE r.stock_line_id = l.stock_line_id AND r.state = 'active'), 0),
-               COALESCE((SELECT SUM(o.quantity) FROM order_lines o
-                         WHERE o.stock_line_id = l.stock_line_id AND o.bought), 0)
-        FROM stock_lines l ORDER BY l.stock_line_id
-        """
-    )
-    broken = []
-    for line_id, offered, reserved, sold, active, ordered in rows:
-        problems = []
-        if reserved < 0 or sold < 0 or reserved + sold > offered:
-            problems.append(f"offered {offered}, reserved {reserved}, sold {sold}")
-        if reserved != active:
-            problems.append(f"reserved {reserved} but {active} in active reservations")
-        if sold != ordered:
-            problems.append(f"sold {sold} but {ordered} ordered")
-        if problems:
-            broken.append(f"line {line_id}: {'; '.join(problems)}")
+    rows = central(ledger.STOCK)
+    broken = ledger.stock_violations(rows)
     if broken:
         return Check(
             "stock", False, f"{len(broken)} of {len(rows)} lines broken: {' | '.join(broken[:EXAMPLES])}"

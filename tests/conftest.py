@@ -1,24 +1,7 @@
-"""Shared fixtures: an in-process central on a temporary SQLite file and its stubs."""
+"""Shared fixtures come from the testing kit's pytest plugin (``rc``, ``stubs``, ``central``, ...).
 
-from __future__ import annotations
+Installed, the package's ``pytest11`` entry point loads it under this same name, and pytest
+loads a plugin only once per name, so naming it here too is safe.
+"""
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
-from central.testing import RunningCentral, running_central
-from tests.helpers import Stubs
-
-
-@pytest.fixture
-async def rc(tmp_path: Path) -> AsyncIterator[RunningCentral]:
-    """The central, in-process on port 0."""
-    async with running_central(tmp_path / "central.sqlite3") as running:
-        yield running
-
-
-@pytest.fixture
-def stubs(rc: RunningCentral) -> Stubs:
-    """Stubs on the central's channel."""
-    return Stubs.on(rc.channel)
+pytest_plugins = ["distribution_testing.plugin"]
