@@ -14,7 +14,7 @@ DEFAULT_WORKERS = "4"
 
 def with_workers(args: list[str]) -> list[str]:
     """``args`` plus pytest-xdist's worker options, unless the caller chose them (or chose none)."""
-    if any(arg == "-n" or arg.startswith(("-n", "--numprocesses", "-p")) for arg in args):
+    if any(arg.startswith(("-n", "--numprocesses")) or arg == "no:xdist" for arg in args):
         return args
     workers = os.environ.get("DISTRIBUTION_TEST_WORKERS", DEFAULT_WORKERS)
     if workers in ("0", "1"):
