@@ -174,9 +174,9 @@ KEY_VARIABLES: frozenset[str] = frozenset(
 _PAIRS_SEPARATOR = ","
 
 
-def central_argv(port: int, db_url: str) -> list[str]:
-    """``python -m central ...``; the keys go by ``central_env``, never on this line."""
-    argv = [sys.executable, "-m", "central", "--host", "127.0.0.1", "--port", str(port)]
+def central_argv(port: int, db_url: str, host: str = "127.0.0.1") -> list[str]:
+    """``python -m central ...`` listening on ``host``; the keys go by ``central_env``, never on this line."""
+    argv = [sys.executable, "-m", "central", "--host", host, "--port", str(port)]
     return [*argv, "--db", db_url, "--reservation-ttl-seconds", str(RESERVATION_TTL_SECONDS)]
 
 

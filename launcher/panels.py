@@ -10,6 +10,7 @@ from rich.text import Text
 
 from launcher.board import Board
 from launcher.formatting import percent
+from launcher.join import JOIN_FILE, JoinInfo
 from launcher.snapshots import Line, MonthSnapshot, tally_by_manufacturer
 from launcher.ticker import Event, Kind
 from nodekit.money import format_cents
@@ -82,27 +83,35 @@ def header_panel(board: Board) -> RenderableType:
             "  \u25cf up  " if up else ("  \u25cb down  " if up is False else "  "),
             style="green" if up else "red",
         )
+    central.append(f"processes {board.processes}, restarted {board.restarts}", style="dim")
+    lines = [title, central]
     if join:
-        central.append("shop: ", style="dim").append(join.shop_command, style="bold")
+        lines.append(join_line(join))
     key = Text("operator key: ", style="dim")
     key.append(str(join.key_file) if join else "-")
     people = board.by_hand
-    key.append(f"   shoppers by hand: {len(people)}" + (f" ({', '.join(people)})" if people else "") + "   ")
-    key.append(f"processes {board.processes}, restarted {board.restarts}", style="dim")
-    lines = [title, central, key]
-    if join and join.web_url:
-        web = Text("web ", style="dim").append(join.web_url, style="bold")
-        web.append("  dashboard, shop /shop, headquarters /hq, lecturer's controls", style="dim")
-        lines.append(web)
+    key.append(f"   shoppers by hand: {len(people)}" + (f" ({', '.join(people)})" if people else ""))
+    lines.append(key)
     for line in lines:
         line.no_wrap = True
         line.overflow = "ellipsis"
     return Group(*lines)
 
 
+def join_line(join: JoinInfo) -> Text:
+    """How the room joins: the web shop's URL first (a phone needs nothing else), then the terminal shop."""
+    line = Text("join ", style="bold")
+    if join.shop_url:
+        line.append(join.shop_url, style="bold cyan").append("  ")
+    line.append("terminal: ", style="dim").append(f"distribution-customer shop --central {join.address}")
+    where = f"{JOIN_FILE}; dashboard {join.web_url}" if join.web_url else JOIN_FILE
+    line.append(f"  ({where})", style="dim")
+    return line
+
+
 def header_height(board: Board) -> int:
-    """Rows of ``header_panel``: a fourth names the web node's URL when it runs."""
-    return 4 if board.join and board.join.web_url else 3
+    """Rows of ``header_panel``: a third tells the room how to join once the central serves."""
+    return 4 if board.join else 3
 
 
 class StockTable:

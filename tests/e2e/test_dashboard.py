@@ -82,9 +82,9 @@ def test_the_dashboard_is_one_screen_updated_in_place_that_follows_the_window(tm
     months = [f for f in frames if "Month 1 of 2 OPEN" in "\n".join(f)]
     assert len(months) >= 3, "the month's progress was on screen for a while"
     text = "\n".join(months[-1])
-    for figure in (f"127.0.0.1:{port}", "python -m customer_node shop", "operator.key", "Acme Foods",
+    for figure in (f"127.0.0.1:{port}", "distribution-customer shop", "operator.key", "Acme Foods",
                    "Borealis Tools", "Stock, month 1", "Ticker", "Totals so far", "Links",
-                   "web http://127.0.0.1:"):  # fmt: skip
+                   "join http://127.0.0.1:"):  # fmt: skip
         assert figure in text, f"{figure!r} missing from\n{text}"
     # In place: every frame holds the dashboard once, its header always on the same row.
     assert all(sum(HEADER in line for line in f) == 1 for f in frames)

@@ -142,5 +142,27 @@
     }));
   }
 
+  // The join card: what anyone in the room needs to shop (the launcher's, nothing of the operator's).
+  async function showJoin() {
+    let card;
+    try {
+      const response = await fetch("/join/card");
+      card = response.ok ? await response.json() : {};
+    } catch {
+      return;
+    }
+    if (!card.shop_url) return;
+    $("join-shop").textContent = card.shop_url;
+    $("join-shop").href = card.shop_url;
+    $("join-qr").src = "/join/qr.svg";
+    $("join-install").textContent = (card.install || []).join("\n") || `central: ${card.central}`;
+    if (card.ca_url) {
+      $("join-ca").textContent = `Trust the run's CA first: ${card.ca_url} (SHA-256 ${card.ca_fingerprint})`;
+      $("join-ca").hidden = false;
+    }
+    $("join-panel").hidden = false;
+  }
+
+  showJoin();
   follow("/events/dashboard", render);
 })();
