@@ -10,19 +10,20 @@ from rich.live import Live
 from rich.panel import Panel
 
 from launcher.board import Board
+from launcher.header import HEADER_ROWS, header_panel
 from launcher.panels import (
     StockTable,
     TickerView,
     alerts_panel,
     branches_panel,
-    header_height,
-    header_panel,
     links_panel,
     totals_panel,
 )
 
 REFRESH_PER_SECOND = 4
 TOTALS_WIDTH = 36
+# A bordered panel with one row inside.
+MIN_PANEL = 3
 
 
 def build_layout(board: Board, height: int) -> Layout:
@@ -30,7 +31,7 @@ def build_layout(board: Board, height: int) -> Layout:
     footer = max(6, min(11, height // 3))
     layout = Layout()
     layout.split_column(
-        Layout(header_panel(board), name="header", size=header_height(board)),
+        Layout(header_panel(board), name="header", size=HEADER_ROWS),
         Layout(name="body", ratio=1),
         Layout(name="footer", size=footer),
     )
@@ -40,15 +41,24 @@ def build_layout(board: Board, height: int) -> Layout:
         Layout(Panel(StockTable(snapshot), title=title, title_align="left"), name="stock", ratio=3),
         Layout(name="side", ratio=2),
     )
+    # Each side panel keeps at least one row inside its border: on a short terminal the links
+    # and branches give up rows (their lists cut) before the alerts panel shrinks to nothing.
+    side = height - HEADER_ROWS - footer
+    share = max(MIN_PANEL, side // 3)
     layout["side"].split_column(
         Layout(
-            Panel(links_panel(board), title="Links", title_align="left"), size=max(3, len(board.links) + 2)
+            Panel(links_panel(board), title="Links", title_align="left"),
+            size=min(share, max(MIN_PANEL, len(board.links) + 2)),
         ),
         Layout(
             Panel(branches_panel(board), title="Branches today", title_align="left"),
-            size=max(3, len(board.cast.branches) + 3),
+            size=min(share, max(MIN_PANEL, len(board.cast.branches) + 3)),
         ),
-        Layout(Panel(alerts_panel(board), title="Low-stock alerts", title_align="left"), ratio=1),
+        Layout(
+            Panel(alerts_panel(board), title="Low-stock alerts", title_align="left"),
+            ratio=1,
+            minimum_size=MIN_PANEL,
+        ),
     )
     layout["footer"].split_row(
         Layout(Panel(TickerView(board), title="Ticker", title_align="left"), ratio=1),

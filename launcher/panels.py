@@ -10,7 +10,6 @@ from rich.text import Text
 
 from launcher.board import Board
 from launcher.formatting import percent
-from launcher.join import JOIN_FILE, JoinInfo
 from launcher.snapshots import Line, MonthSnapshot, tally_by_manufacturer
 from launcher.ticker import Event, Kind
 from nodekit.money import format_cents
@@ -38,80 +37,6 @@ def stock_bar(offered: int, reserved: int, sold: int, width: int = BAR_WIDTH) ->
     bar.append("\u2588" * reserved_cells, style="yellow")
     bar.append("\u2591" * (width - sold_cells - reserved_cells), style="dim")
     return bar
-
-
-def time_bar(elapsed_s: float, backstop_s: float, width: int = BAR_WIDTH) -> Text:
-    """How much of the month's time has gone."""
-    share = min(1.0, elapsed_s / backstop_s) if backstop_s > 0 else 0.0
-    cells = round(width * share)
-    return Text("\u2588" * cells, style="cyan").append("\u2591" * (width - cells), style="dim")
-
-
-def header_panel(board: Board) -> RenderableType:
-    """The month and its figures; the central and how to shop; the key file and processes; the web URL."""
-    month = board.month
-    snapshot = month.snapshot
-    title = Text("Distribution network  ", style="bold")
-    if snapshot is None:
-        done = len(board.records)
-        what = "starting" if not done else f"Month {done + 1} of {board.cast.months}: collecting offers"
-        title.append(what if done < board.cast.months else "all months done", style="cyan")
-    else:
-        title.append(f"Month {snapshot.month} of {board.cast.months} ", style="bold cyan")
-        title.append(f"{snapshot.state} ", style="green" if snapshot.state == "OPEN" else "yellow")
-        if snapshot.paused:
-            # The lecturer stopped the month's clock: the bar and the seconds stand still until resumed.
-            title.append("PAUSED ", style="bold black on yellow")
-        title.append_text(time_bar(month.elapsed_s, month.backstop_s))
-        title.append(f" {month.elapsed_s:4.1f}s/{month.backstop_s:.0f}s  ")
-        title.append(f"orders {snapshot.order_count} ({month.order_rate:.1f}/s)  ", style="bold")
-        title.append(f"revenue {format_cents(snapshot.revenue_cents)}  ")
-        title.append(f"shoppers done {snapshot.finished_shoppers}/{month.expected_shoppers}")
-    join = board.join
-    if len(board.centrals) > 1:
-        # Several centrals: one mark each, so the class sees which one is down while the rest sell.
-        central = Text("centrals ")
-        for address, serving in board.centrals.items():
-            central.append(address, style="bold")
-            central.append(" \u25cf " if serving else " \u25cb ", style="green" if serving else "red")
-        central.append(" ")
-    else:
-        central = Text("central ")
-        central.append(join.address if join else "starting", style="bold")
-        up = board.central_up
-        central.append(
-            "  \u25cf up  " if up else ("  \u25cb down  " if up is False else "  "),
-            style="green" if up else "red",
-        )
-    central.append(f"processes {board.processes}, restarted {board.restarts}", style="dim")
-    lines = [title, central]
-    if join:
-        lines.append(join_line(join))
-    key = Text("operator key: ", style="dim")
-    key.append(str(join.key_file) if join else "-")
-    people = board.by_hand
-    key.append(f"   shoppers by hand: {len(people)}" + (f" ({', '.join(people)})" if people else ""))
-    lines.append(key)
-    for line in lines:
-        line.no_wrap = True
-        line.overflow = "ellipsis"
-    return Group(*lines)
-
-
-def join_line(join: JoinInfo) -> Text:
-    """How the room joins: the web shop's URL first (a phone needs nothing else), then the terminal shop."""
-    line = Text("join ", style="bold")
-    if join.shop_url:
-        line.append(join.shop_url, style="bold cyan").append("  ")
-    line.append("terminal: ", style="dim").append(f"distribution-customer shop --central {join.address}")
-    where = f"{JOIN_FILE}; dashboard {join.web_url}" if join.web_url else JOIN_FILE
-    line.append(f"  ({where})", style="dim")
-    return line
-
-
-def header_height(board: Board) -> int:
-    """Rows of ``header_panel``: a third tells the room how to join once the central serves."""
-    return 4 if board.join else 3
 
 
 class StockTable:

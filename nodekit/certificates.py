@@ -75,7 +75,7 @@ class CertificateAuthority:
         self.cert_file.write_bytes(self._cert.public_bytes(serialization.Encoding.PEM))
 
     def issue_server(self, name: str, ips: Sequence[str] = ()) -> IssuedPair:
-        """A server certificate for ``localhost``, ``127.0.0.1``, ``::1`` and ``ips``, written as ``name``.crt/.key."""
+        """A server certificate for loopback and ``ips``, written as ``name``.crt/.key."""
         names: list[x509.GeneralName] = [x509.DNSName(host) for host in LOOPBACK_NAMES]
         names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in dict.fromkeys([*LOOPBACK_IPS, *ips])]
         return self._issue(name, names, ExtendedKeyUsageOID.SERVER_AUTH)
