@@ -69,6 +69,8 @@
       $("elapsed").textContent = month.opened_at
         ? `${Math.max(0, (end - new Date(month.opened_at) - month.paused_ms) / 1000).toFixed(0)} s` : "–";
       replace($("stock").tBodies[0], stockRows(month.lines));
+      const names = month.shopper_names || [];
+      $("shoppers").textContent = names.length ? `Shopping this month: ${names.join(", ")}` : "";
     } else if (board.central_up) {
       $("month-title").textContent = "No month opened yet";
     }
