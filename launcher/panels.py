@@ -140,21 +140,25 @@ def alerts_panel(board: Board) -> RenderableType:
 
 
 class TickerView:
-    """The newest events that fit, oldest at the top."""
+    """Faults pinned at the top (up to half the rows), then the newest routine news, oldest first."""
 
     def __init__(self, board: Board) -> None:
         self._board = board
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        events = self._board.ticker.last(options.height or 5)
-        if not events:
+        rows = options.height or 5
+        ticker = self._board.ticker
+        pinned = ticker.pinned(max(1, rows // 2))
+        news = ticker.news(rows - len(pinned))
+        if not pinned and not news:
             yield Text("nothing yet", style="dim")
             return
-        yield Group(*(_event_text(event) for event in events))
+        yield Group(*(_event_text(event, pinned=True) for event in pinned), *(_event_text(e) for e in news))
 
 
-def _event_text(event: Event) -> Text:
-    text = Text(event.at.strftime("%H:%M:%S "), style="dim", no_wrap=True, overflow="ellipsis")
+def _event_text(event: Event, pinned: bool = False) -> Text:
+    text = Text("! " if pinned else "", style="bold red", no_wrap=True, overflow="ellipsis")
+    text.append(event.at.strftime("%H:%M:%S "), style="dim")
     text.append(event.text, style=KIND_STYLES.get(event.kind, ""))
     return text
 

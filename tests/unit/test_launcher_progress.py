@@ -224,3 +224,18 @@ def test_plain_lines_are_only_faults_and_recoveries_without_escape_codes() -> No
 
     assert out.getvalue().endswith("fault: SIGKILL Toronto (branch killed)\n")
     assert "\x1b" not in out.getvalue()
+
+
+def test_a_fault_stays_pinned_above_routine_news_and_restocks_are_folded() -> None:
+    board = board_in_month()
+    at = datetime(2030, 1, 1, tzinfo=UTC)
+    board.fault(FaultRecord(at, "manufacturer Acme Foods", "SIGKILL", "lecturer kill", None))
+    for index in range(40):
+        board.event(Kind.REORDER, f"Toronto restocked product {index}")
+    board.event(Kind.SOLD_OUT, "Apples (Acme Foods) sold out")
+
+    screen = "\n".join(render(board, 100, 30))
+
+    assert "SIGKILL manufacturer Acme Foods" in screen, screen
+    assert "40 restocks/reorders, last: Toronto" in screen, screen
+    assert "Apples (Acme Foods) sold out" in screen
