@@ -26,8 +26,11 @@ from dataclasses import dataclass
 from customer_node.catalog import CatalogLine
 from customer_node.market import Want
 
-START_SHARE = 0.1
-END_SHARE = 0.75
+# Buying spreads over nearly the whole month, so at half-time about half the demand has come:
+# a line sells out early only when its offer is well short of its demand, and a student who
+# joins late still finds lines on sale. The last tenth leaves the checkouts time before the close.
+START_SHARE = 0.05
+END_SHARE = 0.9
 # Far more than any one want, so the unit held for a moment never stands in another shopper's way.
 IMPULSE_MIN_AVAILABLE = 40
 
