@@ -82,6 +82,16 @@ class Screen:
 class Dashboard:
     """Redraws the board in place a few times a second while the run lasts."""
 
+    def _redraw_from_scratch(self) -> None:
+        """After a resize: clears the screen, so no row of the old frame's shape is left behind.
+
+        Live moves the cursor up over its last frame by that frame's height; a narrower window
+        has rewrapped those rows, so the move lands short and the old top rows stay as stale rows.
+        """
+        self._live.console.clear()
+        # Nothing of the old frame is left to move over (rich keeps its shape in _shape).
+        self._live._live_render._shape = None
+
     def __init__(
         self, board: Board, console: Console, refresh_per_second: float = REFRESH_PER_SECOND
     ) -> None:
@@ -99,8 +109,12 @@ class Dashboard:
     async def run(self) -> None:
         """Shows the dashboard until cancelled; the last frame stays on the terminal."""
         self._live.start()
+        size = self._live.console.size
         try:
             while True:
+                if self._live.console.size != size:
+                    size = self._live.console.size
+                    self._redraw_from_scratch()
                 self._live.refresh()
                 await asyncio.sleep(self._interval_s)
         finally:

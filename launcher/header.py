@@ -93,7 +93,9 @@ def people_line(board: Board) -> Text:
         line.append("web shop ", style="dim").append(join.shop_url, style="bold cyan").append("  ")
     people = board.by_hand
     line.append(f"shoppers by hand: {len(people)}" + (f" ({', '.join(people)})" if people else "") + "  ")
-    line.append("operator key: ", style="dim").append(str(join.key_file) if join else "-")
+    # The run dir's tail is enough to find the file; the full path is in join.txt.
+    key = f"\u2026/{join.key_file.parent.name}/{join.key_file.name}" if join else "-"
+    line.append("operator key: ", style="dim").append(key)
     return line.append(f"  (all in {JOIN_FILE})", style="dim") if join else line
 
 

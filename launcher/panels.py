@@ -40,7 +40,11 @@ def stock_bar(offered: int, reserved: int, sold: int, width: int = BAR_WIDTH) ->
 
 
 class StockTable:
-    """Offered, reserved and sold per manufacturer and per line, with bars; lines only if they fit."""
+    """Offered, reserved and sold per manufacturer and per line, with bars.
+
+    Every manufacturer has its row; their lines follow while they fit, a manufacturer's lines
+    whole or not at all, so a short terminal shows fewer lines rather than a cut table.
+    """
 
     def __init__(self, snapshot: MonthSnapshot | None) -> None:
         self._snapshot = snapshot
@@ -51,8 +55,7 @@ class StockTable:
             return
         lines = self._snapshot.stock_lines
         makers = tally_by_manufacturer(lines)
-        room = (options.height or console.height) - 1
-        with_lines = len(makers) + len(lines) <= room
+        room = (options.height or console.height) - 1 - len(makers)
         table = Table(box=None, expand=True, padding=(0, 1), show_edge=False)
         table.add_column("line", ratio=1, no_wrap=True, overflow="ellipsis")
         for header in ("offered", "resv", "sold"):
@@ -66,8 +69,10 @@ class StockTable:
                 str(tally.sold),
                 stock_bar(tally.offered, tally.reserved, tally.sold),
             )
-            if with_lines:
-                for line in (x for x in lines if x.manufacturer_name == name):
+            own = [x for x in lines if x.manufacturer_name == name]
+            if len(own) <= room:
+                room -= len(own)
+                for line in own:
                     table.add_row(*_line_cells(line))
         yield table
 
