@@ -79,9 +79,13 @@
         el("span", { class: "dot" }), el("span", { class: "name", text: maker.name }),
         el("span", { class: "note", text: maker.connected ? " connected" : " link lost" }))));
     drawRate(board.orders_per_s || []);
-    replace($("feed"), (board.events || []).map((event) =>
-      el("li", { class: `event ${event.kind}` }, el("time", { text: clock(event.at) }), " ", event.text)));
-    replace($("branch-days").tBodies[0], (board.branch_days || []).map((day) =>
+    const events = board.events || [];
+    const faults = events.filter((event) => event.kind === "fault");
+    replace($("faults"), faults.length ? faults.map(eventItem) : [el("li", { class: "note", text: "none so far" })]);
+    replace($("feed"), foldRoutine(events.filter((event) => event.kind !== "fault")).map(eventItem));
+    // Newest day first: the panel scrolls, so the days a class is looking at stay at the top.
+    const days = [...(board.branch_days || [])].sort((a, b) => b.day.localeCompare(a.day) || a.branch.localeCompare(b.branch));
+    replace($("branch-days").tBodies[0], days.map((day) =>
       el("tr", {}, el("td", { text: day.branch }), el("td", { text: day.day }),
         el("td", { class: "num", text: money(day.streamed_revenue_cents) }),
         el("td", { class: "num", text: day.transactions }))));
@@ -90,6 +94,25 @@
       el("li", { text: `${alert.branch}: ${alert.product} at ${alert.quantity} (reorder point ${alert.reorder_point})` }))
       : [el("li", { class: "note", text: "none open" })]);
     if (board.controls && board.nodes) renderControls(board.nodes);
+  }
+
+  function eventItem(event) {
+    return el("li", { class: `event ${event.kind}` }, el("time", { text: clock(event.at) }), " ", event.text);
+  }
+
+  // Runs of restock and reorder lines (newest first) fold into one line that counts them.
+  function foldRoutine(events) {
+    const folded = [];
+    for (const event of events) {
+      const last = folded[folded.length - 1];
+      if (event.kind === "reorder" && last && last.kind === "reorder") {
+        last.count = (last.count || 1) + 1;
+        last.text = `${last.count} restocks/reorders, latest: ${last.latest}`;
+      } else {
+        folded.push({ ...event, latest: event.text });
+      }
+    }
+    return folded;
   }
 
   const LATENCIES_MS = [0, 200, 1000];
