@@ -189,6 +189,8 @@ def test_sigint_stops_every_process_cleanly(tmp_path: Path) -> None:
     assert "interrupted by SIGINT" in run.stderr
     assert run.report["outcome"] == "interrupted by SIGINT"
     assert "unclean exits" not in run.stdout
+    # An interrupted run still checks that what was acknowledged before it is there.
+    assert "Loss check: nothing acknowledged was lost" in run.stdout, run.stdout
     assert not [slug for slug, pid in run.child_pids.items() if alive(pid)]
 
 
