@@ -154,7 +154,7 @@ async def _launch(settings: Settings, out: TextIO, err: TextIO) -> int:
             interrupted = outcome.startswith("interrupted")
             if code == EXIT_OK or (interrupted and run.records):
                 if interrupted:
-                    say(out, f"Interrupted: the totals of the {len(run.records)} month(s) that closed before it")
+                    say(out, f"Interrupted: totals of the {len(run.records)} month(s) closed before it")
                 say(out, *totals_summary(compute_totals(run.records)))
             say(out, "report: " + ", ".join(str(p) for p in paths))
         finally:
