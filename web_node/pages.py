@@ -37,7 +37,8 @@ def page_routes(guard: Guard, controls: bool) -> list[Route]:
         return response
 
     async def dashboard(request: Request) -> Response:
-        return render(request, "dashboard.html", page="dashboard", controls=controls)
+        operator = guard.is_operator(request)
+        return render(request, "dashboard.html", page="dashboard", controls=controls, operator=operator)
 
     async def shop(request: Request) -> Response:
         return render(request, "shop.html", page="shop", shopper=shopper_of(request), card=TEST_CARD)

@@ -40,9 +40,22 @@ def bottom(page: Page, selector: str) -> float:
 
 
 def test_the_dashboard_fits_the_lecturers_screen_and_keeps_a_pause_in_view(
-    run: LectureRun, wide: Page
+    run: LectureRun, wide: Page, browser: Browser
 ) -> None:
     _, url, key = run
+    # A visitor without the key: no control buttons, and the page loads without a failed request.
+    visitor = browser.new_context(viewport={"width": 1400, "height": FOLD_PX})
+    try:
+        anonymous = visitor.new_page()
+        failed: list[str] = []
+        anonymous.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        anonymous.goto(url + "/")
+        expect(anonymous.locator("#month-title")).to_have_text(re.compile(r"Month 1 OPEN"))
+        expect(anonymous.locator("#controls-login")).to_be_visible()
+        expect(anonymous.locator("#controls-panel button")).to_have_count(0)
+        assert not failed, failed
+    finally:
+        visitor.close()
     log_in_as_operator(wide, url, key)
     wide.goto(url + "/")
     expect(wide.locator("#month-title")).to_have_text(re.compile(r"Month 1 OPEN"))
