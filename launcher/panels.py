@@ -178,7 +178,8 @@ def totals_panel(board: Board) -> RenderableType:
         ("revenue", format_cents(totals.revenue_cents)),
         ("sold", f"{totals.sold}/{totals.offered} ({percent(totals.sold, totals.offered)})"),
         ("unmet demand", str(totals.unmet_demand)),
-        ("branch revenue", format_cents(board.branch_revenue_cents())),
+        # Streamed as sold; the run's summary also shows what the branches have reported so far.
+        ("branch streamed", format_cents(board.branch_revenue_cents())),
         ("faults", f"{len(board.faults)}, {recovered} recovered"),
     )
     table = Table(box=None, show_header=False, padding=(0, 1), show_edge=False)
