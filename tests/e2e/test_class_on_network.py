@@ -279,6 +279,10 @@ def web_shop_buys(student: str, shop_url: str, tmp_path: Path) -> None:
             page.goto(base + "/")
             expect(page.locator("#join-panel")).to_be_visible()
             expect(page.locator("#join-shop")).to_have_text(shop_url)
+            # The QR code of the shop's URL loaded as an image (segno's SVG from the web node).
+            qr = page.locator("#join-qr")
+            expect(qr).to_have_attribute("src", "/join/qr.svg")
+            page.wait_for_function("document.getElementById('join-qr').naturalWidth > 0")
             expect(page.locator("#shoppers")).to_contain_text("alice")
             expect(page.locator("#shoppers")).to_contain_text("bob")
             assert not errors, f"the pages' scripts failed over plain HTTP on the LAN: {errors}"
