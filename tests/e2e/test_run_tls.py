@@ -7,7 +7,6 @@ import json
 import shlex
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import grpc
@@ -55,12 +54,13 @@ def test_a_tls_run_uses_mutual_tls_on_every_link_and_completes(tmp_path: Path) -
         argvs = command_lines(run_dir)
         central = argvs["central"]
         plaintext = asyncio.run(plaintext_health(f"127.0.0.1:{central[central.index('--port') + 1]}"))
-        # A person joins as join.txt says: the operator command carries the by-hand certificate.
+        # A person joins as join.txt says, the command run as printed (the environment's console
+        # script): the operator command carries the by-hand certificate.
         (admin,) = [
             line for line in (run_dir / "join.txt").read_text().splitlines() if "operator command" in line
         ]
         operator = subprocess.run(
-            [sys.executable, *shlex.split(admin.split(": ", 1)[1])[1:]],
+            shlex.split(admin.split(": ", 1)[1]),
             cwd=runs.ROOT,
             capture_output=True,
             text=True,
