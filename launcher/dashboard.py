@@ -21,7 +21,7 @@ from launcher.panels import (
 )
 
 REFRESH_PER_SECOND = 4
-TOTALS_WIDTH = 36
+TOTALS_WIDTH = 38
 # A bordered panel with one row inside.
 MIN_PANEL = 3
 

@@ -176,7 +176,7 @@ def totals_panel(board: Board) -> RenderableType:
         ("months closed", f"{totals.months} of {board.cast.months}"),
         ("orders", str(totals.orders)),
         ("revenue", format_cents(totals.revenue_cents)),
-        ("sold", f"{totals.sold}/{totals.offered} ({percent(totals.sold, totals.offered)})"),
+        ("sold", f"{totals.sold}/{totals.offered} {percent(totals.sold, totals.offered)}"),
         ("unmet demand", str(totals.unmet_demand)),
         # Streamed as sold; the run's summary also shows what the branches have reported so far.
         ("branch streamed", format_cents(board.branch_revenue_cents())),
