@@ -158,6 +158,7 @@
         el("span", { class: down ? "down" : "up", text: down ? "○ " : "● " }),
         el("span", { class: "name", text: node.label }),
         el("span", { class: "note state", text: nodeState(node) }));
+      if (list.dataset.operator !== "yes") return item;
       const actions = el("div", { class: "actions" });
       if (node.killable !== false) actions.append(button("kill", "kill"), button("restart", "restart"));
       if (node.link) actions.append(button("cut link", "cut"), button("restore link", "restore"));
