@@ -180,7 +180,9 @@
     if (!card.shop_url) return;
     $("join-shop").textContent = card.shop_url;
     $("join-shop").href = card.shop_url;
-    $("join-qr").src = "/join/qr.svg";
+    // Made only when there is a shop to point at: a page without a launcher has no image at all.
+    $("join-qr-slot").replaceWith(el("img", { id: "join-qr", src: "/join/qr.svg", width: 132, height: 132,
+      alt: "QR code of the web shop's address" }));
     $("join-install").textContent = (card.install || []).join("\n") || `central: ${card.central}`;
     if (card.ca_url) {
       $("join-ca").textContent = `Trust the run's CA first: ${card.ca_url} (SHA-256 ${card.ca_fingerprint})`;
