@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from customer_node.catalog import CatalogLine
 from customer_node.market import Want
 
-# Buying spreads over nearly the whole month, so at half-time about half the demand has come:
-# a line sells out early only when its offer is well short of its demand, and a student who
-# joins late still finds lines on sale. The last tenth leaves the checkouts time before the close.
-START_SHARE = 0.05
-END_SHARE = 0.9
+# Buying spreads over nearly the whole month, so at half-time under half the demand has come
+# (47% of a 60 s month's): a line sells out by then only when its offer is under half its
+# demand, and a student who joins late still finds lines on sale.
+START_SHARE = 0.1
+END_SHARE = 0.95
 # ... and at least this long before the close, however short the month: the last checkout and
 # FinishShopping must land before a 3-second month ends on a busy machine.
 CLOSE_MARGIN_S = 1.0
