@@ -22,6 +22,7 @@ from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_fr
 ENV_CENTRAL = "DISTRIBUTION_CENTRAL"
 ENV_LOG_LEVEL = "DISTRIBUTION_LOG_LEVEL"
 TEST_CARD_NUMBER = "4242424242424242"
+TEST_CARD_YEARS_AHEAD = 5
 STARTUP_TIMEOUT_S = 30.0
 WATCH_TIMEOUT_S = 600.0
 
@@ -31,8 +32,11 @@ CardInput = Card
 
 
 def simulated_card(today: date | None = None) -> CardInput:
-    """A Luhn-valid test card that expires at the end of the year three years from ``today``."""
-    year = (today or date.today()).year + 3
+    """A Luhn-valid test card that expires at the end of the year five years from ``today``.
+
+    The web shop hints the same card (web_node.pages), so a class sees one test card everywhere.
+    """
+    year = (today or date.today()).year + TEST_CARD_YEARS_AHEAD
     return CardInput(TEST_CARD_NUMBER, 12, year)
 
 

@@ -55,6 +55,12 @@ ALIASES = {
 }
 
 
+USAGES = {
+    "add": "'add NUMBER [QUANTITY]' with a line's number from 'list'",
+    "remove": "'remove ROW' with a row's number from 'cart'",
+}
+
+
 def parse_command(line: str) -> Command:
     """Parses one input line.
 
@@ -69,13 +75,23 @@ def parse_command(line: str) -> Command:
         raise ValueError(f"Unknown command {words[0]!r}; type 'help'.")
     if verb == "card":
         return Command(verb, text=" ".join(words[1:]))
+    typed = words[0]
+    need = {"add": (1, 2), "remove": (1, 1)}.get(verb, (0, 0))
+    if need == (0, 0) and len(words) > 1:
+        # "buy apples": the person means a product; say how buying goes rather than a rule on numbers.
+        hint = (
+            " To buy: 'add NUMBER [QUANTITY]' (numbers from 'list'), then 'checkout'."
+            if verb == "checkout"
+            else ""
+        )
+        raise ValueError(f"'{typed}' takes nothing after it.{hint} Type 'help' for more.")
     try:
         numbers = tuple(int(word) for word in words[1:])
     except ValueError:
-        raise ValueError(f"'{verb}' takes whole numbers; type 'help'.") from None
-    need = {"add": (1, 2), "remove": (1, 1)}.get(verb, (0, 0))
+        usage = USAGES.get(verb, verb)
+        raise ValueError(f"'{typed}' takes numbers: {usage}; type 'help'.") from None
     if not need[0] <= len(numbers) <= need[1]:
-        raise ValueError(f"Wrong number of arguments for '{verb}'; type 'help'.")
+        raise ValueError(f"Wrong number of arguments: {USAGES.get(verb, verb)}; type 'help'.")
     return Command(verb, numbers)
 
 
@@ -178,7 +194,16 @@ class ShopConsole:
         if not 1 <= number <= len(self._listed):
             raise ValueError(f"No catalog line {number}; 'list' shows the numbers.")
         chosen = self._listed[number - 1]
-        line = await self._session.add_item(chosen.stock_line_id, quantities[0])
+        try:
+            line = await self._session.add_item(chosen.stock_line_id, quantities[0])
+        except RemoteError as error:
+            if error.reason != "STOCK_LINE_NOT_FOUND":
+                raise
+            # The central names its own stock-line id; the person knows the row they picked.
+            self._listed = []
+            raise ValueError(
+                f"Line {number} ({chosen.product}) is not on sale any more; 'list' shows what is."
+            ) from None
         if self._cart:  # the new row comes last, as 'cart' shows it; the shown numbers stay
             self._cart.append(line)
         self._notices.chosen([chosen])

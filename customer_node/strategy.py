@@ -6,8 +6,8 @@ The wants come from the market model (``customer_node.market``); this module onl
 * **Baskets.** The month's wants are shuffled and cut into baskets of at most ``max_picks``
   products; each basket is one checkout.
 * **When.** With a month length S, basket i is bought at a seeded moment within
-  ``[START_SHARE * S, END_SHARE * S]`` after the month opened (sorted), so buying is spread
-  over the month and the last basket is done well before the month closes at S. Without a
+  ``[START_SHARE * S, min(END_SHARE * S, S - min(CLOSE_MARGIN_S, S / 3))]`` after the month opened
+  (sorted), so buying is spread over the month and the last basket is done before it closes. Without a
   month length the baskets follow each other at once.
 * **Which line.** A product's lines are tried cheapest first; the last one is asked for
   whatever is still wanted, even when sold out, so the central counts the shortfall as unmet
@@ -26,8 +26,14 @@ from dataclasses import dataclass
 from customer_node.catalog import CatalogLine
 from customer_node.market import Want
 
+# Buying spreads over nearly the whole month, so at half-time under half the demand has come
+# (47% of a 60 s month's): a line sells out by then only when its offer is under half its
+# demand, and a student who joins late still finds lines on sale.
 START_SHARE = 0.1
-END_SHARE = 0.75
+END_SHARE = 0.95
+# ... and at least this long before the close, however short the month: the last checkout and
+# FinishShopping must land before a 3-second month ends on a busy machine.
+CLOSE_MARGIN_S = 1.0
 # Far more than any one want, so the unit held for a moment never stands in another shopper's way.
 IMPULSE_MIN_AVAILABLE = 40
 
@@ -70,7 +76,10 @@ def basket_times(rng: random.Random, count: int, limits: Limits) -> list[float]:
     """Seconds after the month opened at which each basket is bought, in order."""
     if limits.month_seconds <= 0:
         return [0.0] * count
-    low, high = START_SHARE * limits.month_seconds, END_SHARE * limits.month_seconds
+    low = START_SHARE * limits.month_seconds
+    # A month of a second or two (tests) keeps two thirds of itself for buying.
+    margin = min(CLOSE_MARGIN_S, limits.month_seconds / 3)
+    high = max(low, min(END_SHARE * limits.month_seconds, limits.month_seconds - margin))
     return sorted(rng.uniform(low, high) for _ in range(count))
 
 

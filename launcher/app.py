@@ -157,7 +157,10 @@ async def _launch(settings: Settings, out: TextIO, err: TextIO) -> int:
                 outcome=outcome,
             )
             paths = write_reports(settings.run_dir, info, run.records, faults=board.faults)
-            if code == EXIT_OK:
+            interrupted = outcome.startswith("interrupted")
+            if code == EXIT_OK or (interrupted and run.records):
+                if interrupted:
+                    say(out, f"Interrupted: totals of the {len(run.records)} month(s) closed before it")
                 say(out, *totals_summary(compute_totals(run.records)))
             say(out, "report: " + ", ".join(str(p) for p in paths))
         finally:
@@ -173,6 +176,9 @@ async def _launch(settings: Settings, out: TextIO, err: TextIO) -> int:
     # Read once every process has stopped: the databases hold all they will ever hold.
     if code == EXIT_OK and not await _loss_check(settings, cast, out):
         code = EXIT_FAILED
+    elif interrupted:
+        # Ctrl-C keeps its exit code; what was acknowledged before it must still be there.
+        await _loss_check(settings, cast, out)
     return code
 
 

@@ -42,6 +42,17 @@ BRANCH_FLAGS: tuple[str, ...] = (
 )
 
 
+# A branch's business days per month: its day lasts month_seconds / this, so its walk-ins and
+# reorders ask the central for about the same each month at every pace. With fixed 5 s days a
+# 60 s month had twelve branch days of reorders against the same offers, and sold out by half-time.
+BRANCH_DAYS_PER_MONTH = 2.5
+
+
+def branch_day_seconds(month_seconds: int) -> float:
+    """The real length of a branch's business day in a month of ``month_seconds``."""
+    return round(month_seconds / BRANCH_DAYS_PER_MONTH, 2)
+
+
 class Role(Enum):
     """The kind of a child process; it also decides the stop order (shoppers first)."""
 
@@ -53,7 +64,7 @@ class Role(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Shopping:
-    """What a simulated customer needs to know of the run: its tempo and the market's seed."""
+    """What a simulated customer (or branch) needs to know of the run: its tempo and the market's seed."""
 
     month_seconds: int
     think_ms: int
@@ -143,7 +154,7 @@ def build_cast(
     shopping = Shopping(pace.month_seconds, pace.think_ms, seed)
 
     def member(role: Role, name: str, keyed: bool) -> Member:
-        extra = shopping if role is Role.CUSTOMER else None
+        extra = shopping if role in (Role.CUSTOMER, Role.BRANCH) else None
         return Member(role, name, new_key() if keyed else "", derive_seed(seed, name), extra)
 
     return Cast(
@@ -174,9 +185,9 @@ KEY_VARIABLES: frozenset[str] = frozenset(
 _PAIRS_SEPARATOR = ","
 
 
-def central_argv(port: int, db_url: str) -> list[str]:
-    """``python -m central ...``; the keys go by ``central_env``, never on this line."""
-    argv = [sys.executable, "-m", "central", "--host", "127.0.0.1", "--port", str(port)]
+def central_argv(port: int, db_url: str, host: str = "127.0.0.1") -> list[str]:
+    """``python -m central ...`` listening on ``host``; the keys go by ``central_env``, never on this line."""
+    argv = [sys.executable, "-m", "central", "--host", host, "--port", str(port)]
     return [*argv, "--db", db_url, "--reservation-ttl-seconds", str(RESERVATION_TTL_SECONDS)]
 
 
@@ -206,6 +217,8 @@ def member_argv(member: Member, central: str, branch_db: str = "") -> list[str]:
     argv += ["--name", member.name]
     if member.role is Role.BRANCH:
         argv += ["--db", branch_db, "--province", BRANCH_PROVINCE, *BRANCH_FLAGS]
+        if member.shopping is not None:
+            argv += ["--day-seconds", str(branch_day_seconds(member.shopping.month_seconds))]
     elif member.role is Role.CUSTOMER:
         # Shoppers spread their baskets over the month and pause like people between clicks.
         shopping = member.shopping or Shopping(PACES[DEFAULT_PACE].month_seconds, 0, 1)

@@ -39,74 +39,12 @@ def stock_bar(offered: int, reserved: int, sold: int, width: int = BAR_WIDTH) ->
     return bar
 
 
-def time_bar(elapsed_s: float, backstop_s: float, width: int = BAR_WIDTH) -> Text:
-    """How much of the month's time has gone."""
-    share = min(1.0, elapsed_s / backstop_s) if backstop_s > 0 else 0.0
-    cells = round(width * share)
-    return Text("\u2588" * cells, style="cyan").append("\u2591" * (width - cells), style="dim")
-
-
-def header_panel(board: Board) -> RenderableType:
-    """The month and its figures; the central and how to shop; the key file and processes; the web URL."""
-    month = board.month
-    snapshot = month.snapshot
-    title = Text("Distribution network  ", style="bold")
-    if snapshot is None:
-        done = len(board.records)
-        what = "starting" if not done else f"Month {done + 1} of {board.cast.months}: collecting offers"
-        title.append(what if done < board.cast.months else "all months done", style="cyan")
-    else:
-        title.append(f"Month {snapshot.month} of {board.cast.months} ", style="bold cyan")
-        title.append(f"{snapshot.state} ", style="green" if snapshot.state == "OPEN" else "yellow")
-        if snapshot.paused:
-            # The lecturer stopped the month's clock: the bar and the seconds stand still until resumed.
-            title.append("PAUSED ", style="bold black on yellow")
-        title.append_text(time_bar(month.elapsed_s, month.backstop_s))
-        title.append(f" {month.elapsed_s:4.1f}s/{month.backstop_s:.0f}s  ")
-        title.append(f"orders {snapshot.order_count} ({month.order_rate:.1f}/s)  ", style="bold")
-        title.append(f"revenue {format_cents(snapshot.revenue_cents)}  ")
-        title.append(f"shoppers done {snapshot.finished_shoppers}/{month.expected_shoppers}")
-    join = board.join
-    if len(board.centrals) > 1:
-        # Several centrals: one mark each, so the class sees which one is down while the rest sell.
-        central = Text("centrals ")
-        for address, serving in board.centrals.items():
-            central.append(address, style="bold")
-            central.append(" \u25cf " if serving else " \u25cb ", style="green" if serving else "red")
-        central.append(" ")
-    else:
-        central = Text("central ")
-        central.append(join.address if join else "starting", style="bold")
-        up = board.central_up
-        central.append(
-            "  \u25cf up  " if up else ("  \u25cb down  " if up is False else "  "),
-            style="green" if up else "red",
-        )
-    if join:
-        central.append("shop: ", style="dim").append(join.shop_command, style="bold")
-    key = Text("operator key: ", style="dim")
-    key.append(str(join.key_file) if join else "-")
-    people = board.by_hand
-    key.append(f"   shoppers by hand: {len(people)}" + (f" ({', '.join(people)})" if people else "") + "   ")
-    key.append(f"processes {board.processes}, restarted {board.restarts}", style="dim")
-    lines = [title, central, key]
-    if join and join.web_url:
-        web = Text("web ", style="dim").append(join.web_url, style="bold")
-        web.append("  dashboard, shop /shop, headquarters /hq, lecturer's controls", style="dim")
-        lines.append(web)
-    for line in lines:
-        line.no_wrap = True
-        line.overflow = "ellipsis"
-    return Group(*lines)
-
-
-def header_height(board: Board) -> int:
-    """Rows of ``header_panel``: a fourth names the web node's URL when it runs."""
-    return 4 if board.join and board.join.web_url else 3
-
-
 class StockTable:
-    """Offered, reserved and sold per manufacturer and per line, with bars; lines only if they fit."""
+    """Offered, reserved and sold per manufacturer and per line, with bars.
+
+    Every manufacturer has its row; their lines follow while they fit, a manufacturer's lines
+    whole or not at all, so a short terminal shows fewer lines rather than a cut table.
+    """
 
     def __init__(self, snapshot: MonthSnapshot | None) -> None:
         self._snapshot = snapshot
@@ -117,8 +55,7 @@ class StockTable:
             return
         lines = self._snapshot.stock_lines
         makers = tally_by_manufacturer(lines)
-        room = (options.height or console.height) - 1
-        with_lines = len(makers) + len(lines) <= room
+        room = (options.height or console.height) - 1 - len(makers)
         table = Table(box=None, expand=True, padding=(0, 1), show_edge=False)
         table.add_column("line", ratio=1, no_wrap=True, overflow="ellipsis")
         for header in ("offered", "resv", "sold"):
@@ -132,8 +69,10 @@ class StockTable:
                 str(tally.sold),
                 stock_bar(tally.offered, tally.reserved, tally.sold),
             )
-            if with_lines:
-                for line in (x for x in lines if x.manufacturer_name == name):
+            own = [x for x in lines if x.manufacturer_name == name]
+            if len(own) <= room:
+                room -= len(own)
+                for line in own:
                     table.add_row(*_line_cells(line))
         yield table
 
@@ -206,21 +145,25 @@ def alerts_panel(board: Board) -> RenderableType:
 
 
 class TickerView:
-    """The newest events that fit, oldest at the top."""
+    """Faults pinned at the top (up to half the rows), then the newest routine news, oldest first."""
 
     def __init__(self, board: Board) -> None:
         self._board = board
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        events = self._board.ticker.last(options.height or 5)
-        if not events:
+        rows = options.height or 5
+        ticker = self._board.ticker
+        pinned = ticker.pinned(max(1, rows // 2))
+        news = ticker.news(rows - len(pinned))
+        if not pinned and not news:
             yield Text("nothing yet", style="dim")
             return
-        yield Group(*(_event_text(event) for event in events))
+        yield Group(*(_event_text(event, pinned=True) for event in pinned), *(_event_text(e) for e in news))
 
 
-def _event_text(event: Event) -> Text:
-    text = Text(event.at.strftime("%H:%M:%S "), style="dim", no_wrap=True, overflow="ellipsis")
+def _event_text(event: Event, pinned: bool = False) -> Text:
+    text = Text("! " if pinned else "", style="bold red", no_wrap=True, overflow="ellipsis")
+    text.append(event.at.strftime("%H:%M:%S "), style="dim")
     text.append(event.text, style=KIND_STYLES.get(event.kind, ""))
     return text
 
@@ -233,9 +176,10 @@ def totals_panel(board: Board) -> RenderableType:
         ("months closed", f"{totals.months} of {board.cast.months}"),
         ("orders", str(totals.orders)),
         ("revenue", format_cents(totals.revenue_cents)),
-        ("sold", f"{totals.sold}/{totals.offered} ({percent(totals.sold, totals.offered)})"),
+        ("sold", f"{totals.sold}/{totals.offered} {percent(totals.sold, totals.offered)}"),
         ("unmet demand", str(totals.unmet_demand)),
-        ("branch revenue", format_cents(board.branch_revenue_cents())),
+        # Streamed as sold; the run's summary also shows what the branches have reported so far.
+        ("branch streamed", format_cents(board.branch_revenue_cents())),
         ("faults", f"{len(board.faults)}, {recovered} recovered"),
     )
     table = Table(box=None, show_header=False, padding=(0, 1), show_edge=False)

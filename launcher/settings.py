@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from launcher.addresses import LOOPBACK, HostError, resolve_host
 from launcher.cast import KEY_VARIABLES
 from launcher.pace import DEFAULT_PACE, PACES, Pace, pace_for
 from nodekit.config import apply_environment, options
@@ -47,7 +48,9 @@ class Settings:
         node_root: Directory the node packages are run from (the repository root);
             tests point it at fake nodes.
         web: Start the web node (dashboard, shop, headquarters, the lecturer's controls); on by default.
-        web_port: The web node's port on 127.0.0.1 (0: a free one).
+        web_port: The web node's port (0: a free one).
+        host: The address the centrals and the web node listen on, the one the class joins
+            (loopback by default; everything else of the run stays on loopback).
         tls: Mutual TLS on every link, with a throwaway CA made for the run (see ``launcher.tls_run``).
         metrics: Every child serves Prometheus /metrics (see ``launcher.metrics_targets``).
     """
@@ -71,6 +74,7 @@ class Settings:
     web_port: int = 0
     tls: bool = False
     metrics: bool = False
+    host: str = LOOPBACK
 
     def to_json(self) -> dict[str, object]:
         """The settings as the report records them."""
@@ -176,11 +180,20 @@ def build_parser(env: Mapping[str, str] | None = None) -> argparse.ArgumentParse
         action="store_true",
         help="run the centrals on a throwaway PostgreSQL started for the run (needs initdb and pg_ctl)",
     )
+    parser.add_argument(
+        "--host",
+        default=LOOPBACK,
+        help="the address the centrals and the web node listen on, for a class to join: an IP "
+        "address, or 'lan' for this machine's LAN address; everything else stays on loopback",
+    )
     web = parser.add_mutually_exclusive_group()
     web.add_argument(
         "--web",
         action="store_true",
-        help="start the web node (the default): dashboard, shop, headquarters and the lecturer's controls",
+        # No default shown: "(default: off)" beside a node that starts unless --no-web misleads.
+        default=argparse.SUPPRESS,
+        help="start the web node: dashboard, shop, headquarters and the lecturer's controls "
+        "(it starts unless --no-web)",
     )
     web.add_argument("--no-web", action="store_true", help="leave the web node out")
     parser.add_argument(
@@ -214,6 +227,10 @@ def parse_settings(
         parser.error("--postgres starts its own server: leave out --db, or leave out --postgres")
     if args.no_web and args.web_port:
         parser.error("--web-port is the web node's port: leave it out with --no-web")
+    try:
+        host = resolve_host(args.host)
+    except HostError as error:
+        parser.error(f"--host: {error}")
     run_dir: Path = args.run_dir or default_run_dir(now or datetime.now())
     run_dir = run_dir.resolve()
     return Settings(
@@ -236,6 +253,7 @@ def parse_settings(
         web_port=args.web_port,
         tls=args.tls,
         metrics=args.metrics,
+        host=host,
     )
 
 

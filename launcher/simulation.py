@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TextIO
 
 from launcher.board import Board
@@ -15,12 +17,13 @@ from launcher.chaos import Chaos, Target, plan_strikes
 from launcher.control import Controls
 from launcher.display import background
 from launcher.feed import follow_central
-from launcher.join import JoinInfo, write_join, write_operator_key
+from launcher.join import write_join, write_operator_key
 from launcher.lecturer_faults import CUT, LecturerFaults
 from launcher.link_controls import Links
 from launcher.months import REPORTS_TIMEOUT_S, MonthPlan, run_month
 from launcher.outage import Outage
 from launcher.processes import Supervisor
+from launcher.room import plan_room
 from launcher.settings import Settings
 from launcher.simulation_control import PaceChoice, SimulationControl
 from launcher.snapshots import MonthRecord
@@ -35,8 +38,10 @@ from launcher.starting import (
     start_children,
 )
 from launcher.summary import month_summary
-from launcher.tls_run import BY_HAND, LAUNCHER, RunTls
+from launcher.tls_run import LAUNCHER, RunTls
 from launcher.web import WebRun, start_web
+from launcher.wheel import build_wheel
+from nodekit.ports import free_port
 
 logger = logging.getLogger("launcher")
 
@@ -112,7 +117,15 @@ async def simulate(
         supervisor, controllable(cast), run.links, switches, simulation=simulation, faults=run.lecturer
     )
     web: WebRun | None = None
+    key_file = write_operator_key(settings.run_dir, cast.operator_key)
+    web_port = (settings.web_port or free_port()) if settings.web else 0
+    room = plan_room(settings, centrals, web_port, key_file, tls)
+    join = room.card
+    wheel: asyncio.Task[Path | None] | None = None
     try:
+        if room.wheel_dir is not None:
+            # Built while the network starts; the web node answers "try again" until it is there.
+            wheel = asyncio.create_task(build_wheel(settings.node_root, room.wheel_dir))
         if settings.web:
             # The web node and the endpoint of its lecturer's controls (nodes, pause, resume, pace).
             web = await start_web(
@@ -120,12 +133,12 @@ async def simulate(
                 controls,
                 target,
                 cast.operator_key,
-                settings.web_port,
+                web_port,
                 STARTUP_TIMEOUT_S,
                 tls.web_args(),
+                settings.host,
+                room.web_env,
             )
-        key_file = write_operator_key(settings.run_dir, cast.operator_key)
-        join = JoinInfo(target, key_file, web.url if web else "", tls.client_args(BY_HAND))
         write_join(settings.run_dir, join)
         board.joined(join)
         # On a terminal the dashboard's header shows the same (and join.txt keeps it).
@@ -150,6 +163,9 @@ async def simulate(
                 )
             await _run_months(settings, cast, supervisor, run, client, target, out, pace, tls)
     finally:
+        if wheel is not None:
+            wheel.cancel()
+            await asyncio.gather(wheel, return_exceptions=True)
         await client.close()
         for switch in switches:
             await switch.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from launcher.addresses import dial_host, shown_host, url_host
 from launcher.cast import Cast, Member, Role, central_argv, central_env, member_argv, member_env
 from launcher.central_switch import CENTRAL_SLUG
 from launcher.link_controls import Links
@@ -82,12 +83,12 @@ async def start_centrals(settings: Settings, cast: Cast, supervisor: Supervisor,
     addresses = []
     for index in range(settings.centrals):
         port = (settings.port if index == 0 else 0) or free_port()
-        argv = central_argv(port, settings.db_url) + tls.server_args(index)
+        argv = central_argv(port, settings.db_url, settings.host) + tls.server_args(index)
         spec = child_spec(cast.central, argv, central_env(cast))
         if index:
             spec = replace(spec, slug=central_slug(index), label=central_label(index, settings.centrals))
         await supervisor.start(spec)
-        addresses.append(f"127.0.0.1:{port}")
+        addresses.append(f"{url_host(dial_host(settings.host))}:{port}")
     for address in addresses:
         await wait_until_serving(address, timeout_s=STARTUP_TIMEOUT_S, tls=tls.client(LAUNCHER))
     return addresses
@@ -98,4 +99,4 @@ def run_tls(settings: Settings, cast: Cast) -> RunTls:
     if not settings.tls:
         return RunTls.plaintext()
     children = [m.slug for m in (*cast.manufacturers, *cast.customers, *cast.branches)]
-    return make_run_tls(settings.run_dir, settings.centrals, children)
+    return make_run_tls(settings.run_dir, settings.centrals, children, hosts=[shown_host(settings.host)])

@@ -37,8 +37,13 @@ def totals_summary(totals: Totals) -> list[str]:
         f"({percent(totals.sold, totals.offered)}), unsold {totals.unsold}, "
         f"unmet demand {totals.unmet_demand}, skipped offers {totals.skipped_offers}",
     ]
-    if totals.branch_revenue_cents:
-        lines.append(f"  branch revenue reported: {format_cents(totals.branch_revenue_cents)}")
+    if totals.branch_revenue_cents or totals.streamed_branch_revenue_cents:
+        # Two figures on purpose: sales stream as they happen, a day's report comes once it closes.
+        lines.append(
+            f"  branch revenue: streamed {format_cents(totals.streamed_branch_revenue_cents)} "
+            f"(the dashboard's figure), reported {format_cents(totals.branch_revenue_cents)} "
+            "(closed days only; the open day is pending)"
+        )
     if totals.per_manufacturer_sold:
         rows = [[name, sold] for name, sold in totals.per_manufacturer_sold.items()]
         lines += ["  " + line for line in table(["manufacturer", "units sold"], rows)]

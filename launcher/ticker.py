@@ -12,6 +12,8 @@ from launcher.central_client import AlertState, LinkState
 from launcher.snapshots import Line
 
 TICKER_LENGTH = 200
+# Faults, recoveries and warnings kept apart from routine news, so none scrolls away under it.
+PINNED_LENGTH = 50
 
 
 class Kind(Enum):
@@ -69,15 +71,56 @@ def alert_changes(
     return [a for a in now if alert_key(a) not in old], [a for a in before if alert_key(a) not in new]
 
 
+# What a lecturer must not miss: each fault and each recovery stays in view until newer ones.
+PINNED_KINDS = frozenset({Kind.FAULT, Kind.RECOVERY, Kind.WARNING})
+
+
+def summarise_routine(events: Sequence[Event]) -> list[Event]:
+    """``events`` with each run of restock and reorder lines folded into one line that counts them."""
+    folded: list[Event] = []
+    run: list[Event] = []
+
+    def flush() -> None:
+        if len(run) == 1:
+            folded.append(run[0])
+        elif run:
+            latest = run[-1].text
+            folded.append(Event(run[-1].at, Kind.REORDER, f"{len(run)} restocks/reorders, last: {latest}"))
+        run.clear()
+
+    for event in events:
+        if event.kind is Kind.REORDER:
+            run.append(event)
+            continue
+        flush()
+        folded.append(event)
+    flush()
+    return folded
+
+
 class Ticker:
-    """The last events of the run, bounded."""
+    """The last events of the run, bounded; faults also kept apart, pinned above the news."""
 
     def __init__(self, length: int = TICKER_LENGTH) -> None:
         self._events: deque[Event] = deque(maxlen=length)
+        self._pinned: deque[Event] = deque(maxlen=PINNED_LENGTH)
 
     def add(self, event: Event) -> None:
         """Appends one event."""
         self._events.append(event)
+        if event.kind in PINNED_KINDS:
+            self._pinned.append(event)
+
+    def pinned(self, count: int) -> list[Event]:
+        """The newest ``count`` faults, recoveries and warnings, oldest first."""
+        return list(self._pinned)[-count:] if count > 0 else []
+
+    def news(self, count: int) -> list[Event]:
+        """The newest ``count`` lines of routine news (no pinned kinds), restocks folded, oldest first."""
+        if count <= 0:
+            return []
+        routine = [event for event in self._events if event.kind not in PINNED_KINDS]
+        return summarise_routine(routine)[-count:]
 
     def last(self, count: int) -> list[Event]:
         """The newest ``count`` events, oldest first."""

@@ -10,7 +10,7 @@ never the key material.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,14 +85,15 @@ class RunTls:
         return TlsClientConfig(self.ca_file, pair.cert_file, pair.key_file)
 
 
-def make_run_tls(run_dir: Path, centrals: int, clients: Iterable[str]) -> RunTls:
+def make_run_tls(run_dir: Path, centrals: int, clients: Iterable[str], hosts: Sequence[str] = ()) -> RunTls:
     """A new CA in ``run_dir/tls`` with server pairs for ``centrals`` centrals and client pairs.
 
     ``clients`` are the children's slugs; the launcher's, the web node's and one for people
-    joining by hand are added.
+    joining by hand are added. ``hosts`` are the addresses the centrals serve a class on
+    (``--host``): their certificates name them beside loopback.
     """
     ca = CertificateAuthority(run_dir / TLS_DIR, name=f"run {run_dir.name} CA")
-    servers = {central_name(i): ca.issue_server(central_name(i)) for i in range(centrals)}
+    servers = {central_name(i): ca.issue_server(central_name(i), hosts) for i in range(centrals)}
     names = dict.fromkeys([*clients, LAUNCHER, WEB, BY_HAND])
     clients = {name: ca.issue_client(f"client-{name}") for name in names}
-    return RunTls(ca.cert_file, servers, clients, ca.issue_server(WEB_SERVER))
+    return RunTls(ca.cert_file, servers, clients, ca.issue_server(WEB_SERVER, hosts))

@@ -6,12 +6,12 @@ import asyncio
 import secrets
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from launcher.addresses import LOOPBACK, dial_host, shown_host, url_host
 from launcher.control import Controls, serve_controls
 from launcher.join import OPERATOR_KEY_ENV
 from launcher.processes import ChildSpec, Supervisor
-from nodekit.ports import free_port
 
 WEB_SLUG = "web"
 # Stopped first: a browser's page goes quiet before the network it shows.
@@ -33,19 +33,28 @@ def web_spec(
     control_url: str,
     control_token: str,
     tls_args: Sequence[str] = (),
+    host: str = LOOPBACK,
+    env: Mapping[str, str] | None = None,
 ) -> ChildSpec:
-    """``python -m web_node`` on 127.0.0.1:``port``; keys go by environment, never argv (TLS files: paths)."""
-    argv = (sys.executable, "-m", "web_node", "--central", central, "--port", str(port), *tls_args)
-    env = {OPERATOR_KEY_ENV: operator_key, CONTROL_URL_ENV: control_url, CONTROL_TOKEN_ENV: control_token}
-    return ChildSpec(WEB_SLUG, "web node", argv, WEB_TIER, env)
+    """``python -m web_node`` on ``host:port``; keys go by environment, never argv (TLS files: paths).
+
+    ``env`` adds the Join panel's public variables (the card, the wheel's folder, the CA).
+    """
+    argv = (sys.executable, "-m", "web_node", "--central", central, "--host", host, "--port", str(port))
+    secrets_env = {
+        OPERATOR_KEY_ENV: operator_key,
+        CONTROL_URL_ENV: control_url,
+        CONTROL_TOKEN_ENV: control_token,
+    }
+    return ChildSpec(WEB_SLUG, "web node", (*argv, *tls_args), WEB_TIER, {**(env or {}), **secrets_env})
 
 
-async def wait_for_web(port: int, timeout_s: float) -> None:
-    """Polls until the web node accepts connections on 127.0.0.1:``port``, or raises TimeoutError."""
+async def wait_for_web(port: int, timeout_s: float, host: str = LOOPBACK) -> None:
+    """Polls until the web node accepts connections on ``host:port``, or raises TimeoutError."""
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            _, writer = await asyncio.open_connection(dial_host(host), port)
         except OSError:
             if time.monotonic() > deadline:
                 raise TimeoutError(
@@ -71,6 +80,11 @@ class WebRun:
         await self._control.wait_closed()
 
 
+def web_url(host: str, port: int, scheme: str = "http") -> str:
+    """The web node's URL as the room reaches it."""
+    return f"{scheme}://{url_host(shown_host(host))}:{port}/"
+
+
 async def start_web(
     supervisor: Supervisor,
     controls: Controls,
@@ -79,19 +93,19 @@ async def start_web(
     port: int,
     timeout_s: float,
     tls_args: Sequence[str] = (),
+    host: str = LOOPBACK,
+    env: Mapping[str, str] | None = None,
 ) -> WebRun:
-    """Opens the endpoint of ``controls``, starts the web node, waits for it."""
+    """Opens the endpoint of ``controls`` (on loopback), starts the web node on ``host:port``, waits."""
     token = new_control_token()
     control = await serve_controls(controls, token)
     control_port = int(control.sockets[0].getsockname()[1])
-    web_port = port or free_port()
-    await supervisor.start(
-        web_spec(central, web_port, operator_key, f"http://127.0.0.1:{control_port}", token, tls_args)
-    )
+    control_url = f"http://{LOOPBACK}:{control_port}"
+    await supervisor.start(web_spec(central, port, operator_key, control_url, token, tls_args, host, env))
     try:
-        await wait_for_web(web_port, timeout_s)
+        await wait_for_web(port, timeout_s, host)
     except TimeoutError:
         control.close()
         raise
     scheme = "https" if any(arg.startswith("--https-cert") for arg in tls_args) else "http"
-    return WebRun(f"{scheme}://127.0.0.1:{web_port}/", control)
+    return WebRun(web_url(host, port, scheme), control)

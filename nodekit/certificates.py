@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,10 +74,10 @@ class CertificateAuthority:
         self.cert_file = directory / "ca.crt"
         self.cert_file.write_bytes(self._cert.public_bytes(serialization.Encoding.PEM))
 
-    def issue_server(self, name: str) -> IssuedPair:
-        """A server certificate for ``localhost``, ``127.0.0.1`` and ``::1``, written as ``name``.crt/.key."""
+    def issue_server(self, name: str, ips: Sequence[str] = ()) -> IssuedPair:
+        """A server certificate for loopback and ``ips``, written as ``name``.crt/.key."""
         names: list[x509.GeneralName] = [x509.DNSName(host) for host in LOOPBACK_NAMES]
-        names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in LOOPBACK_IPS]
+        names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in dict.fromkeys([*LOOPBACK_IPS, *ips])]
         return self._issue(name, names, ExtendedKeyUsageOID.SERVER_AUTH)
 
     def issue_client(self, name: str) -> IssuedPair:

@@ -1,4 +1,4 @@
-"""Writes the README's configuration table from the nodes' own parsers: ``--write``, or print it."""
+"""Writes the configuration table (docs/operator.md) from the nodes' own parsers: ``--write``, or print it."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from nodekit.config import options
 from operator_cli.cli import build_parser as admin_parser
 from web_node.settings import build_parser as web_parser
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+# The table lives in the operator's guide (the README stays a newcomer's page).
+README = ROOT / "docs" / "operator.md"
 BEGIN = "<!-- configuration table: made by scripts/config_table.py, do not edit by hand -->"
 END = "<!-- end of configuration table -->"
 
@@ -75,5 +77,5 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(README.parent))
+    sys.path.insert(0, str(ROOT))
     raise SystemExit(main(sys.argv[1:]))

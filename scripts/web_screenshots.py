@@ -75,9 +75,12 @@ def main() -> int:
                 page.click("#hq-login button[type=submit]")
                 page.wait_for_selector("#hq-days tbody tr")
                 page.screenshot(path=str(DOCS / "web-hq.png"), full_page=True)
+                # The lecturer's screen as the projector shows it: 1400x900, nothing below the fold.
+                page.set_viewport_size({"width": 1400, "height": 900})
                 page.goto(url + "/")
                 page.wait_for_function("document.querySelectorAll('#feed li').length >= 4", timeout=60_000)
-                page.screenshot(path=str(DOCS / "web-dashboard.png"), full_page=True)
+                page.wait_for_selector("#join-panel:not([hidden])")
+                page.screenshot(path=str(DOCS / "web-dashboard.png"))
                 browser.close()
         finally:
             run.terminate()

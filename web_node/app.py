@@ -22,6 +22,7 @@ from web_node.control import ControlClient, control_routes
 from web_node.door import BodyLimit, HostCheck, allowed_hosts
 from web_node.gateway import Gateway
 from web_node.hq_api import hq_routes
+from web_node.join import join_routes
 from web_node.live import Live
 from web_node.pages import page_routes
 from web_node.security import Guard
@@ -96,6 +97,7 @@ def create_app(
         *page_routes(guard, controls=bool(controls)),
         *shop_routes(gateway, guard),
         *hq_routes(guard),
+        *join_routes(),
         *stream_routes(live, guard),
         *(controls or []),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -115,6 +115,7 @@ def month_status(status: month_pb2.MonthStatus) -> Json:
         "revenue_cents": status.revenue_cents,
         "unmet_demand": status.unmet_demand,
         "finished_shoppers": status.finished_shoppers,
+        "shopper_names": list(status.shopper_names),
         "opened_at": iso(status.opened_at, status.HasField("opened_at")),
         "closed_at": iso(status.closed_at, status.HasField("closed_at")),
         "close_reason": status.close_reason,

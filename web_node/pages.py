@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from web_node.shop_api import shopper_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 # The card the central accepts in a demo (Luhn-valid, expiring years ahead).
-TEST_CARD = {"number": "4242 4242 4242 4242", "month": 12, "year": 2031}
+TEST_CARD = {"number": "4242 4242 4242 4242", "month": 12, "year": date.today().year + 5}
 
 
 def environment() -> Environment:
@@ -36,7 +37,8 @@ def page_routes(guard: Guard, controls: bool) -> list[Route]:
         return response
 
     async def dashboard(request: Request) -> Response:
-        return render(request, "dashboard.html", page="dashboard", controls=controls)
+        operator = guard.is_operator(request)
+        return render(request, "dashboard.html", page="dashboard", controls=controls, operator=operator)
 
     async def shop(request: Request) -> Response:
         return render(request, "shop.html", page="shop", shopper=shopper_of(request), card=TEST_CARD)

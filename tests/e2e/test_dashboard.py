@@ -82,9 +82,9 @@ def test_the_dashboard_is_one_screen_updated_in_place_that_follows_the_window(tm
     months = [f for f in frames if "Month 1 of 2 OPEN" in "\n".join(f)]
     assert len(months) >= 3, "the month's progress was on screen for a while"
     text = "\n".join(months[-1])
-    for figure in (f"127.0.0.1:{port}", "python -m customer_node shop", "operator.key", "Acme Foods",
+    for figure in (f"127.0.0.1:{port}", "distribution-customer shop", "operator.key", "Acme Foods",
                    "Borealis Tools", "Stock, month 1", "Ticker", "Totals so far", "Links",
-                   "web http://127.0.0.1:"):  # fmt: skip
+                   "web shop http://127.0.0.1:"):  # fmt: skip
         assert figure in text, f"{figure!r} missing from\n{text}"
     # In place: every frame holds the dashboard once, its header always on the same row.
     assert all(sum(HEADER in line for line in f) == 1 for f in frames)
@@ -94,3 +94,33 @@ def test_the_dashboard_is_one_screen_updated_in_place_that_follows_the_window(tm
     assert resized, "no frame after the resize"
     assert max(len(line.rstrip()) for line in resized[-1]) > 100
     assert "Loss check: nothing acknowledged was lost" in "\n".join(terminal.screen.display)
+
+
+def test_shrunk_to_80_by_24_the_dashboard_redraws_whole_with_no_stale_row(tmp_path: Path) -> None:
+    terminal = Terminal(tmp_path / "run", *FLAGS, "--month-seconds", "8")
+    small: list[list[str]] = []
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    try:
+        while (frame := terminal.frame()) is not None and time.monotonic() < deadline:
+            if terminal.screen.columns == 80:
+                small.append(frame)
+                if len(small) >= 8:
+                    break
+            elif "Month 1 of 2 OPEN" in "\n".join(frame):
+                terminal.resize(80, 24)
+    finally:
+        terminal.child.terminate(force=True)
+        terminal.child.close()
+
+    assert len(small) >= 8, "too few frames after the resize"
+    last = small[-1]
+    text = "\n".join(last)
+    # Drawn once, whole: one header and one ticker, none of the wider layout's rows left behind.
+    assert sum(HEADER in line for line in last) == 1, text
+    assert sum("Ticker" in line for line in last) == 1, text
+    assert sum("Stock" in line for line in last) == 1, text
+    header = next(i for i, line in enumerate(last) if HEADER in line)
+    for row in last[header : header + 4]:
+        assert not row.rstrip().endswith("\u2026"), text
+    for title in ("Links", "Low-stock alerts", "Totals so far"):
+        assert title in text, text

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["central", "distribution_client", "operator_cli", "manufacturer_node", "customer_node",
-            "branch_node", "nodekit", "generated", "benchmarks", "launcher", "web_node", "distribution_testing"]  # fmt: skip
+PACKAGES = [
+    "central", "distribution_client", "distribution_testing", "operator_cli", "manufacturer_node",
+    "customer_node", "branch_node", "nodekit", "generated", "benchmarks", "launcher", "web_node",
+]  # fmt: skip
 PROTOS = sorted(p.name for p in (ROOT / "protos" / "distribution" / "v1").glob("*.proto"))
 BUILD_TIMEOUT_S = 240.0
 RUN_TIMEOUT_S = 120.0

@@ -13,8 +13,8 @@ from rich.console import Console
 
 from launcher.board import Board
 from launcher.centrals_health import follow_centrals
+from launcher.header import header_panel
 from launcher.join import JoinInfo
-from launcher.panels import header_panel
 from launcher.ticker import Kind
 from nodekit.health import add_health, set_serving
 from tests.helpers import eventually

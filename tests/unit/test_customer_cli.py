@@ -58,7 +58,7 @@ def test_parse_card() -> None:
 
 def test_simulated_card_is_valid_and_in_the_future() -> None:
     card = simulated_card(date(2026, 5, 1))
-    assert (card.expiry_year, card.expiry_month) == (2029, 12)
+    assert (card.expiry_year, card.expiry_month) == (2031, 12)
     digits = [int(char) for char in reversed(card.number)]
     total = sum(digits[0::2]) + sum(sum(divmod(2 * digit, 10)) for digit in digits[1::2])
     assert total % 10 == 0
@@ -72,3 +72,11 @@ def test_parse_command() -> None:
     for bad in ("add", "add x", "remove 1 2", "fly"):
         with pytest.raises(ValueError, match="help"):
             parse_command(bad)
+
+
+def test_a_wrong_command_says_what_the_person_typed_and_how_it_goes() -> None:
+    with pytest.raises(ValueError, match=r"'buy' takes nothing after it\. To buy: 'add NUMBER") as bought:
+        parse_command("buy stuff")
+    assert "checkout" in str(bought.value) and "whole numbers" not in str(bought.value)
+    with pytest.raises(ValueError, match=r"'add' takes numbers: 'add NUMBER \[QUANTITY\]'"):
+        parse_command("add apples")

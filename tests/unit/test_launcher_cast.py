@@ -118,7 +118,7 @@ def test_member_command_lines() -> None:
     assert member_argv(branch, "127.0.0.1:9", "/r/branch-toronto.sqlite3") == [
         sys.executable, "-m", "branch_node", "--central", "127.0.0.1:9",
         "--name", "Toronto", "--db", "/r/branch-toronto.sqlite3",
-        "--province", "ON", *BRANCH_FLAGS, "--seed", str(branch.seed),
+        "--province", "ON", *BRANCH_FLAGS, "--day-seconds", "4.8", "--seed", str(branch.seed),
     ]  # fmt: skip
     assert branch.role is Role.BRANCH
     assert member_env(maker) == {"DISTRIBUTION_MANUFACTURER_KEY": maker.key}

@@ -97,7 +97,7 @@ def test_the_operator_key_goes_to_an_owner_only_file_and_the_environment(tmp_pat
     assert env == {"DISTRIBUTION_OPERATOR_KEY": cast.operator_key}
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert path.read_text().strip() == cast.operator_key
-    assert "python -m customer_node shop --central 127.0.0.1:5000" in join
+    assert "distribution-customer shop --central 127.0.0.1:5000" in join
     assert str(path) in join and cast.operator_key not in join
 
 

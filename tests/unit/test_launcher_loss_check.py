@@ -52,7 +52,7 @@ def test_a_clean_run_passes_every_check(tmp_path: Path) -> None:
 
     assert all(check.ok for check in checks), lines
     assert lines[0] == "Loss check: nothing acknowledged was lost"
-    assert "all 2 acknowledged orders present" in lines[1]
+    assert "all 2 orders acknowledged to the simulated customers present" in lines[1]
     assert "all 1 acknowledged branch sales present" in lines[2]
     assert "invariant holds on all 1 lines" in lines[4]
 
@@ -69,7 +69,7 @@ def test_a_lost_order_a_lost_sale_an_unacked_notice_and_a_broken_line_all_fail(t
     checks = {check.name: check for check in check_run(central, tmp_path, {"Toronto": branch})}
 
     assert not any(check.ok for check in checks.values())
-    assert "1 of 2 acknowledged orders missing, e.g. o-3" in checks["orders"].detail
+    assert "1 of 2 orders acknowledged to the simulated customers missing" in checks["orders"].detail
     assert "Toronto/t-1" in checks["branch sales"].detail
     assert "not acknowledged: 1 depletion" in checks["notices"].detail
     assert "reserved 2, sold 9" in checks["stock"].detail and "sold 9 but 5 ordered" in checks["stock"].detail
@@ -103,7 +103,7 @@ def test_the_same_checks_read_a_postgresql_central(tmp_path: Path) -> None:
 
         checks = {check.name: check for check in check_database(url, tmp_path, {"Toronto": branch}) or []}
         assert set(checks) == {"orders", "branch sales", "notices", "stock"}
-        assert "1 of 2 acknowledged orders missing, e.g. o-3" in checks["orders"].detail
+        assert "1 of 2 orders acknowledged to the simulated customers missing" in checks["orders"].detail
         assert checks["branch sales"].ok and checks["notices"].ok and checks["stock"].ok
 
         asyncio.run(_load_postgres(url, "UPDATE stock_lines SET sold = 9;"))

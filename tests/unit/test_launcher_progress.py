@@ -152,12 +152,33 @@ def test_the_dashboard_fits_100_by_30_with_the_figures_on_it() -> None:
     assert len(lines) <= 30
     assert max(len(line) for line in lines) <= 100
     assert lines[0].startswith("Distribution network  Month 1 of 3 OPEN")
-    assert "orders 20 (10.0/s)" in lines[0]
-    assert f"shop: python -m customer_node shop --central {ADDRESS}" in screen
-    assert "/runs/x/operator.key" in screen
+    # Every header figure whole: none of the header's rows is cut.
+    assert not any(line.rstrip().endswith("\u2026") for line in lines[:5]), "\n".join(lines[:5])
+    for figure in ("orders 20 (10.0/s)", "revenue $75.00", "sold 25%", "shoppers done 1/3"):
+        assert figure in lines[1], lines[1]
+    assert "processes 0, restarted 0" in lines[2]
+    assert f"join: distribution-customer shop --central {ADDRESS}" in screen
+    assert "…/x/operator.key" in screen
     assert "shoppers by hand: 1 (visitor)" in screen
     for text in ("Acme Foods", "Borealis Tools", "Apples", "Hammer", "Ticker", "Totals so far", "LOST"):
         assert text in screen
+
+
+def test_at_80_by_24_the_header_is_whole_and_no_panel_collapses() -> None:
+    board = board_in_month()
+    board.links_seen(links(("Acme Foods", True, 0), ("Borealis Tools", False, 1)))
+
+    lines = render(board, 80, 24)
+    screen = "\n".join(lines)
+
+    assert len(lines) <= 24 and max(len(line) for line in lines) <= 80
+    for row in lines[:4]:
+        assert not row.rstrip().endswith("\u2026"), "\n".join(lines[:5])
+    for title in ("Stock, month 1", "Links", "Branches today", "Low-stock alerts", "Ticker", "Totals so far"):
+        assert title in screen, screen
+    # The low-stock panel keeps a row of its own under its title.
+    below = lines[next(i for i, line in enumerate(lines) if "Low-stock alerts" in line) + 1]
+    assert "none open" in below, screen
 
 
 def test_a_paused_month_says_so_in_the_header_and_its_clock_stands_still() -> None:
@@ -203,3 +224,18 @@ def test_plain_lines_are_only_faults_and_recoveries_without_escape_codes() -> No
 
     assert out.getvalue().endswith("fault: SIGKILL Toronto (branch killed)\n")
     assert "\x1b" not in out.getvalue()
+
+
+def test_a_fault_stays_pinned_above_routine_news_and_restocks_are_folded() -> None:
+    board = board_in_month()
+    at = datetime(2030, 1, 1, tzinfo=UTC)
+    board.fault(FaultRecord(at, "manufacturer Acme Foods", "SIGKILL", "lecturer kill", None))
+    for index in range(40):
+        board.event(Kind.REORDER, f"Toronto restocked product {index}")
+    board.event(Kind.SOLD_OUT, "Apples (Acme Foods) sold out")
+
+    screen = "\n".join(render(board, 100, 30))
+
+    assert "SIGKILL manufacturer Acme Foods" in screen, screen
+    assert "40 restocks/reorders, last: Toronto" in screen, screen
+    assert "Apples (Acme Foods) sold out" in screen

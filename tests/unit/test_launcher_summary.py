@@ -94,5 +94,5 @@ def test_totals_summary() -> None:
         "Totals over 2 month(s): 6 orders, revenue $18.00, sold 12/20 units (60%), unsold 8, "
         "unmet demand 5, skipped offers 1"
     )
-    assert "branch revenue reported: $50.00" in lines[1]
+    assert "reported $50.00 (closed days only" in lines[1] and "streamed" in lines[1]
     assert any(line.split() == ["Acme", "Foods", "12"] for line in lines)

@@ -35,4 +35,4 @@ def test_the_keys_reach_the_web_node_by_environment_never_argv() -> None:
     spec = web_spec("127.0.0.1:5", 8080, "op-secret", "http://127.0.0.1:9", "control-secret")
     assert not any("secret" in arg for arg in spec.argv)
     assert spec.env[OPERATOR_KEY_ENV] == "op-secret" and spec.env[CONTROL_TOKEN_ENV] == "control-secret"
-    assert spec.argv[-4:] == ("--central", "127.0.0.1:5", "--port", "8080")
+    assert spec.argv[-6:] == ("--central", "127.0.0.1:5", "--host", "127.0.0.1", "--port", "8080")

@@ -69,6 +69,8 @@
       $("elapsed").textContent = month.opened_at
         ? `${Math.max(0, (end - new Date(month.opened_at) - month.paused_ms) / 1000).toFixed(0)} s` : "–";
       replace($("stock").tBodies[0], stockRows(month.lines));
+      const names = month.shopper_names || [];
+      $("shoppers").textContent = names.length ? `Shopping this month: ${names.join(", ")}` : "";
     } else if (board.central_up) {
       $("month-title").textContent = "No month opened yet";
     }
@@ -77,9 +79,13 @@
         el("span", { class: "dot" }), el("span", { class: "name", text: maker.name }),
         el("span", { class: "note", text: maker.connected ? " connected" : " link lost" }))));
     drawRate(board.orders_per_s || []);
-    replace($("feed"), (board.events || []).map((event) =>
-      el("li", { class: `event ${event.kind}` }, el("time", { text: clock(event.at) }), " ", event.text)));
-    replace($("branch-days").tBodies[0], (board.branch_days || []).map((day) =>
+    const events = board.events || [];
+    const faults = events.filter((event) => event.kind === "fault");
+    replace($("faults"), faults.length ? faults.map(eventItem) : [el("li", { class: "note", text: "none so far" })]);
+    replace($("feed"), foldRoutine(events.filter((event) => event.kind !== "fault")).map(eventItem));
+    // Newest day first: the panel scrolls, so the days a class is looking at stay at the top.
+    const days = [...(board.branch_days || [])].sort((a, b) => b.day.localeCompare(a.day) || a.branch.localeCompare(b.branch));
+    replace($("branch-days").tBodies[0], days.map((day) =>
       el("tr", {}, el("td", { text: day.branch }), el("td", { text: day.day }),
         el("td", { class: "num", text: money(day.streamed_revenue_cents) }),
         el("td", { class: "num", text: day.transactions }))));
@@ -88,6 +94,25 @@
       el("li", { text: `${alert.branch}: ${alert.product} at ${alert.quantity} (reorder point ${alert.reorder_point})` }))
       : [el("li", { class: "note", text: "none open" })]);
     if (board.controls && board.nodes) renderControls(board.nodes);
+  }
+
+  function eventItem(event) {
+    return el("li", { class: `event ${event.kind}` }, el("time", { text: clock(event.at) }), " ", event.text);
+  }
+
+  // Runs of restock and reorder lines (newest first) fold into one line that counts them.
+  function foldRoutine(events) {
+    const folded = [];
+    for (const event of events) {
+      const last = folded[folded.length - 1];
+      if (event.kind === "reorder" && last && last.kind === "reorder") {
+        last.count = (last.count || 1) + 1;
+        last.text = `${last.count} restocks/reorders, latest: ${last.latest}`;
+      } else {
+        folded.push({ ...event, latest: event.text });
+      }
+    }
+    return folded;
   }
 
   const LATENCIES_MS = [0, 200, 1000];
@@ -133,6 +158,7 @@
         el("span", { class: down ? "down" : "up", text: down ? "○ " : "● " }),
         el("span", { class: "name", text: node.label }),
         el("span", { class: "note state", text: nodeState(node) }));
+      if (list.dataset.operator !== "yes") return item;
       const actions = el("div", { class: "actions" });
       if (node.killable !== false) actions.append(button("kill", "kill"), button("restart", "restart"));
       if (node.link) actions.append(button("cut link", "cut"), button("restore link", "restore"));
@@ -142,5 +168,29 @@
     }));
   }
 
+  // The join card: what anyone in the room needs to shop (the launcher's, nothing of the operator's).
+  async function showJoin() {
+    let card;
+    try {
+      const response = await fetch("/join/card");
+      card = response.ok ? await response.json() : {};
+    } catch {
+      return;
+    }
+    if (!card.shop_url) return;
+    $("join-shop").textContent = card.shop_url;
+    $("join-shop").href = card.shop_url;
+    // Made only when there is a shop to point at: a page without a launcher has no image at all.
+    $("join-qr-slot").replaceWith(el("img", { id: "join-qr", src: "/join/qr.svg", width: 132, height: 132,
+      alt: "QR code of the web shop's address" }));
+    $("join-install").textContent = (card.install || []).join("\n") || `central: ${card.central}`;
+    if (card.ca_url) {
+      $("join-ca").textContent = `Trust the run's CA first: ${card.ca_url} (SHA-256 ${card.ca_fingerprint})`;
+      $("join-ca").hidden = false;
+    }
+    $("join-panel").hidden = false;
+  }
+
+  showJoin();
   follow("/events/dashboard", render);
 })();

@@ -121,7 +121,8 @@
   $("checkout").addEventListener("click", async () => {
     let key = sessionStorage.getItem(KEY);
     if (!key) {
-      key = crypto.randomUUID();
+      // randomUUID exists only on HTTPS or localhost; a class joins over plain HTTP on the LAN.
+      key = crypto.randomUUID ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
       sessionStorage.setItem(KEY, key);
     }
     $("checkout").disabled = true;

@@ -1,0 +1,80 @@
+"""The lecturer's dashboard at 1400x900: month, stock and controls above the fold, lists scroll in
+their panels, the paused banner stays in view, faults have a place of their own."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.lecture import LectureRun, lecture_run, log_in_as_operator
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+FOLD_PX = 900
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Iterator[LectureRun]:
+    flags = ["--months", "2", "--month-seconds", "20", "--manufacturers", "2", "--customers", "2"]
+    with lecture_run(tmp_path, *flags, "--branches", "1") as running:
+        yield running
+
+
+@pytest.fixture
+def wide(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": FOLD_PX})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def bottom(page: Page, selector: str) -> float:
+    box = page.locator(selector).bounding_box()
+    assert box is not None, f"{selector} is not shown"
+    return float(box["y"] + box["height"])
+
+
+def test_the_dashboard_fits_the_lecturers_screen_and_keeps_a_pause_in_view(
+    run: LectureRun, wide: Page, browser: Browser
+) -> None:
+    _, url, key = run
+    # A visitor without the key: no control buttons, and the page loads without a failed request.
+    visitor = browser.new_context(viewport={"width": 1400, "height": FOLD_PX})
+    try:
+        anonymous = visitor.new_page()
+        failed: list[str] = []
+        anonymous.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        anonymous.goto(url + "/")
+        expect(anonymous.locator("#month-title")).to_have_text(re.compile(r"Month 1 OPEN"))
+        expect(anonymous.locator("#controls-login")).to_be_visible()
+        expect(anonymous.locator("#controls-panel button")).to_have_count(0)
+        assert not failed, failed
+    finally:
+        visitor.close()
+    log_in_as_operator(wide, url, key)
+    wide.goto(url + "/")
+    expect(wide.locator("#month-title")).to_have_text(re.compile(r"Month 1 OPEN"))
+    expect(wide.locator("#controls li").first).to_be_visible()
+
+    for selector in ("#month-title", "#stock", "#controls-panel h2", "#simulation-pause"):
+        assert bottom(wide, selector) <= FOLD_PX, f"{selector} is below the fold"
+    # Long lists scroll inside their panels rather than growing the page.
+    for selector in ("#feed", "#branch-days", "#controls"):
+        overflow = wide.locator(selector).evaluate(
+            "node => getComputedStyle(node.closest('.scroll') || node).overflowY"
+        )
+        assert overflow == "auto", selector
+    expect(wide.locator("#faults")).to_be_visible()
+
+    wide.mouse.wheel(0, 2000)
+    wide.click("#simulation-pause")
+    expect(wide.locator("#month-title")).to_contain_text("paused")
+    title = wide.locator("#month-title").bounding_box()
+    assert title is not None and 0 <= title["y"] < FOLD_PX, "the paused banner scrolled out of view"
+    wide.click("#simulation-resume")
+    expect(wide.locator("#month-title")).not_to_contain_text("paused")
