@@ -23,6 +23,7 @@ from branch_node.storage.store import Store
 from distribution_client import Branch, CentralService
 from distribution_client.branch import SalesCall
 from generated.distribution.v1 import branch_pb2
+from nodekit.observability.carried import carrying, remembered
 from nodekit.refusals import is_refusal
 from nodekit.retry import Backoff
 
@@ -117,11 +118,15 @@ class SalesStream:
         after: int,
     ) -> None:
         sent = after
+        traced = carrying()
         while True:
             self._wake.clear()
             sales = await self._store.read(partial(sales_outbox.pending_sales, after=sent, limit=BATCH))
             for sale in sales:
-                await call.write(self._branch.sale_message(sale))
+                message = self._branch.sale_message(sale)
+                if traced:
+                    message.sale.trace_parent = remembered(sale.transaction_id)
+                await call.write(message)
                 sent = sale.sequence
             if not sales:
                 await self._wake.wait()

@@ -14,11 +14,12 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
-from branch_node.model import LostSale, Sale, SaleItem, SaleOutcome
+from branch_node.model import LostSale, Sale, SaleItem, SaleOutcome, Shelf
 from branch_node.stock import shelves, take
 from branch_node.storage.schema import lost_sales, outbox, transaction_items, transactions
 from branch_node.tax import tax_cents
 from nodekit.ids import new_id
+from nodekit.observability.carried import remember, span_to_carry
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,22 @@ def sell(connection: Connection, basket: Sequence[tuple[str, int]], till: Till) 
         )
     if not items:
         return SaleOutcome(None, tuple(lost), 0)
+    # While tracing is on each sale is a trace of its own, which the stream carries to the central.
+    with span_to_carry("branch sale") as trace_parent:
+        outcome = _ring_up(connection, shelf, items, lost, till)
+        if outcome.sale is not None:
+            remember(outcome.sale.transaction_id, trace_parent)
+        return outcome
+
+
+def _ring_up(
+    connection: Connection,
+    shelf: dict[str, Shelf],
+    items: list[SaleItem],
+    lost: list[LostSale],
+    till: Till,
+) -> SaleOutcome:
+    """Writes the sale of ``items``, its outbox row and its stock movements."""
     last = connection.execute(select(func.coalesce(func.max(outbox.c.sequence), 0))).scalar_one()
     sequence = int(last) + 1
     subtotal = sum(item.quantity * item.unit_price_cents for item in items)

@@ -14,6 +14,7 @@ from nodekit.decoding import Undecodable, malformed, tolerant
 from nodekit.drain import Drain
 from nodekit.errors import DomainError, ErrorKind, denied, unauthenticated
 from nodekit.observability.grpc_metrics import measured
+from nodekit.observability.request_ids import identified
 from nodekit.rate_limit import RateLimit, peer_host
 from nodekit.registrar import Registrar
 from nodekit.status import abort_with
@@ -88,7 +89,7 @@ class Guard:
         async def admit(context: grpc.aio.ServicerContext[Any, Any]) -> Principal | None:
             return await self._admit(method, roles, context)
 
-        return measured(_wrap(handler, method, admit, self.drain), method)
+        return measured(identified(_wrap(handler, method, admit, self.drain)), method)
 
     async def _admit(
         self, method: str, roles: frozenset[Role] | None, context: grpc.aio.ServicerContext[Any, Any]

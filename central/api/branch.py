@@ -14,6 +14,7 @@ from central.service.accounts import Accounts
 from central.service.core import Core
 from generated.distribution.v1 import branch_pb2, branch_pb2_grpc, report_pb2, report_pb2_grpc
 from nodekit.guard import principal
+from nodekit.observability.carried import CarriedSpans, carried_spans
 from nodekit.timestamps import from_timestamp
 
 PAYMENT_METHODS = {
@@ -50,6 +51,18 @@ async def _sales(requests: AsyncIterable[branch_pb2.StreamSalesRequest]) -> Asyn
         yield to_sale(request.sale)
 
 
+async def _traced_sales(
+    requests: AsyncIterable[branch_pb2.StreamSalesRequest], spans: CarriedSpans
+) -> AsyncIterator[Sale]:
+    """The sales, each continuing the branch's trace until its ack (tracing on only)."""
+    async for request in requests:
+        transaction_id = request.sale.transaction_id
+        spans.arrived(transaction_id, request.sale.trace_parent)
+        yield to_sale(request.sale)
+        # The ledger asks for the next sale once this one is in a run for the next batch.
+        spans.queued(transaction_id)
+
+
 class BranchServicer(branch_pb2_grpc.BranchServiceServicer):
     """Parses, checks the tenant, calls one use case, answers."""
 
@@ -71,10 +84,16 @@ class BranchServicer(branch_pb2_grpc.BranchServiceServicer):
         context: grpc.aio.ServicerContext[Any, Any],
     ) -> AsyncIterator[branch_pb2.StreamSalesResponse]:
         branch_id = self._directory.caller_branch(principal())
-        async for event in self._ledger.stream(branch_id, _sales(request_iterator)):
-            if isinstance(event, int):
-                yield branch_pb2.StreamSalesResponse(resume=branch_pb2.SalesResume(last_sequence=event))
-            else:
+        spans = carried_spans("central sale")
+        sales = _sales(request_iterator) if spans is None else _traced_sales(request_iterator, spans)
+        try:
+            async for event in self._ledger.stream(branch_id, sales):
+                if isinstance(event, int):
+                    yield branch_pb2.StreamSalesResponse(resume=branch_pb2.SalesResume(last_sequence=event))
+                    continue
+                if spans is not None:
+                    for ack in event:
+                        spans.acked(ack.transaction_id)
                 yield branch_pb2.StreamSalesResponse(
                     acks=branch_pb2.SaleAcks(
                         acks=[
@@ -87,6 +106,9 @@ class BranchServicer(branch_pb2_grpc.BranchServiceServicer):
                         ]
                     )
                 )
+        finally:
+            if spans is not None:
+                spans.close()
 
     async def SubmitDailyReport(
         self, request: branch_pb2.SubmitDailyReportRequest, context: grpc.aio.ServicerContext[Any, Any]

@@ -13,10 +13,12 @@ from central.link import outbox, replies
 from central.link.messages import ManufacturerLink, OfferAsk, OutboxItem
 from central.link.session import LinkSession
 from central.service.core import Core
+from central.service.database_watch import database_gone
 from central.service.events import Depleted, Event, MonthClosed
 from central.service.offers import OfferDesk, OfferLineInput
 from nodekit.errors import DomainError
 from nodekit.ids import new_id
+from nodekit.logs import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -170,8 +172,8 @@ class LinkRegistry:
         now = self._core.clock()
         try:
             await self._core.writer.run(lambda c: replies.record_reply(c, month, name, accepted, now))
-        except Exception:
-            logger.exception("month %d: noting the answer of %s failed", month, name)
+        except Exception as error:
+            _failed(error, "month %d: noting the answer of %s failed", month, name)
         return accepted
 
     async def _record_offer(self, name: str, month: int, lines: list[OfferLineInput]) -> bool:
@@ -187,8 +189,8 @@ class LinkRegistry:
                 return True
             logger.warning("month %d: offer from %s refused: %s", month, name, error.message)
             return False
-        except Exception:
-            logger.exception("month %d: recording the offer of %s failed", month, name)
+        except Exception as error:
+            _failed(error, "month %d: recording the offer of %s failed", month, name)
             return False
         logger.info("month %d: offer from %s recorded (%d lines)", month, name, len(lines))
         return True
@@ -292,3 +294,12 @@ class LinkRegistry:
         """Ends every stream (at shutdown, so draining need not wait for them)."""
         for session in list(self._sessions.values()):
             self.detach(session)
+
+
+def _failed(error: Exception, message: str, *args: object) -> None:
+    """Logs a failed step of one manufacturer's reply: one line when it says why, else the traceback."""
+    if isinstance(error, DomainError) or database_gone(error):
+        # Shutting down, or the database gone (its watch logs the outage): the reason is the news.
+        logger.warning(message + ": %s", *args, one_line(error))
+    else:
+        logger.exception(message, *args)

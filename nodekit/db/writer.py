@@ -24,17 +24,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from nodekit.db.batch import BatchHooks, Follow, Operation, Pending
 from nodekit.db.engine import BUSY_TIMEOUT_MS, is_sqlite, sqlite_writer_engine
 from nodekit.db.sessions import AsyncSession, SqliteSession
 from nodekit.errors import DomainError, ErrorKind
+from nodekit.logs import one_line
 from nodekit.observability.tracing import write_span
 
 logger = logging.getLogger(__name__)
@@ -219,5 +222,9 @@ def _follow(follow: Follow[Any], result: Any) -> None:
 
 
 def _log_failure(future: asyncio.Future[Any]) -> None:
-    if not future.cancelled() and future.exception() is not None:
-        logger.error("background write failed", exc_info=future.exception())
+    error = None if future.cancelled() else future.exception()
+    if isinstance(error, DomainError | OperationalError | sqlite3.OperationalError):
+        # Refused, or the database unreachable or failing: one line a write says it, no traceback each.
+        logger.warning("background write failed: %s", one_line(error))
+    elif error is not None:
+        logger.error("background write failed", exc_info=error)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nodekit.logs import setup_logging
 from nodekit.observability.metrics_server import serve_metrics
 from nodekit.observability.options import Observability
+from nodekit.observability.request_ids import enable_request_ids
 from nodekit.observability.tracing import setup_tracing
 
 
@@ -14,6 +15,9 @@ def observe(node: str, level: str, options: Observability) -> None:
     Call it before the node makes its server or channels: they are measured only when metrics are on.
     """
     setup_logging(node, level, options.log_format)
+    if options.log_format == "json":
+        # Text logs are for people reading one node; tools joining lines by call read JSON.
+        enable_request_ids()
     setup_tracing(node)
     if not options.metrics:
         return

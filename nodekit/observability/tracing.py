@@ -51,6 +51,11 @@ def setup_tracing(node: str) -> bool:
     return True
 
 
+def tracer() -> Any:
+    """The node's tracer while tracing is on, else None."""
+    return _tracer
+
+
 def write_span() -> AbstractContextManager[Any]:
     """A span around one write's wait for its group commit (nothing while tracing is off)."""
     if _tracer is None:

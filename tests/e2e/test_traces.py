@@ -1,4 +1,4 @@
-"""OTLP traces on: a web checkout is one trace through the web node, the central and its database write.
+"""OTLP traces on: a web checkout, and a branch sale, is one trace through the nodes and the central's write.
 
 The test is the OTLP/HTTP receiver: it decodes the spans the real processes export and
 checks that they hang together by their parent links.
@@ -9,6 +9,8 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import re
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -22,6 +24,7 @@ from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
 from nodekit.ports import free_port
 from tests.browser.network import running_network
+from tests.processes import node_env
 
 pytestmark = pytest.mark.e2e
 
@@ -143,3 +146,59 @@ def test_a_web_checkout_is_one_trace_through_web_central_and_its_write(
         # The database write waited for inside the central's handler is a child of its server span.
         writes = [s for s in trace if s.service == "central" and s.name.startswith("database write")]
         assert any(w.parent_id == central.span_id for w in writes), trace
+
+
+def _linked(collector: list[Span], child_service: str, child_name: str) -> tuple[Span, Span] | None:
+    """A ``child_service`` span named ``child_name`` and its parent, once both have arrived."""
+    spans = list(collector)
+    by_id = {s.span_id: s for s in spans}
+    for child in (s for s in spans if (s.service, s.name) == (child_service, child_name)):
+        parent = by_id.get(child.parent_id)
+        if parent is not None:
+            return child, parent
+    return None
+
+
+def test_a_branch_sale_is_one_trace_through_branch_central_and_its_write(
+    collector: list[Span], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISTRIBUTION_BRANCH_KEYS", "north=north-key")
+    with running_network(tmp_path, {"Acme Foods": {"apple": 500, "pear": 500}}) as network:
+        argv = [sys.executable, "-m", "branch_node", "--central", network.central, "--name", "north"]
+        argv += ["--key", "north-key", "--db", str(tmp_path / "north.sqlite3"), "--province", "QC"]
+        argv += ["--seed", "7", "--day-seconds", "1", "--days", "1", "--shoppers-per-day", "12"]
+        with (tmp_path / "branch.log").open("wb") as log:
+            branch = subprocess.Popen(argv, env=node_env(), stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            deadline = time.monotonic() + 60
+            while (found := _linked(collector, "central", "central sale")) is None:
+                assert branch.poll() is None, (tmp_path / "branch.log").read_text()[-2000:]
+                assert time.monotonic() < deadline, f"no linked branch sale among {collector}"
+                time.sleep(0.05)
+        finally:
+            branch.terminate()
+            branch.wait(timeout=30)
+        central, sale = found
+        # The central's processing of the sale continues the branch's span for it, across the stream.
+        assert (sale.service, sale.name) == ("branch-north", "branch sale")
+        assert central.trace_id == sale.trace_id
+
+        def write() -> Span | None:
+            """The central's database write span under its sale span, once it has arrived."""
+            return next(
+                (
+                    s
+                    for s in list(collector)
+                    if s.service == "central"
+                    and s.name.startswith("database write")
+                    and s.parent_id == central.span_id
+                ),
+                None,
+            )
+
+        while (batch := write()) is None:
+            assert time.monotonic() < deadline + 20, [s for s in collector if s.trace_id == sale.trace_id]
+            time.sleep(0.05)
+        assert batch.trace_id == sale.trace_id
+        # A sale's trace is its own: not the stream's one span.
+        assert sale.parent_id == ""

@@ -25,41 +25,41 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x64istribution/v1/branch.proto\x12\x0f\x64istribution.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"G\n\x08SaleItem\x12\x0f\n\x07product\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\x03\x12\x18\n\x10unit_price_cents\x18\x03 \x01(\x03\"\xbb\x02\n\x0fSaleTransaction\x12\x16\n\x0etransaction_id\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x03\x12/\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x62usiness_day\x18\x04 \x01(\t\x12(\n\x05items\x18\x05 \x03(\x0b\x32\x19.distribution.v1.SaleItem\x12\x16\n\x0esubtotal_cents\x18\x06 \x01(\x03\x12\x11\n\ttax_cents\x18\x07 \x01(\x03\x12\x13\n\x0btotal_cents\x18\x08 \x01(\x03\x12\x36\n\x0epayment_method\x18\t \x01(\x0e\x32\x1e.distribution.v1.PaymentMethod\x12\x15\n\rcustomer_name\x18\n \x01(\t\"D\n\x12StreamSalesRequest\x12.\n\x04sale\x18\x01 \x01(\x0b\x32 .distribution.v1.SaleTransaction\"\x86\x01\n\x13StreamSalesResponse\x12.\n\x06resume\x18\x01 \x01(\x0b\x32\x1c.distribution.v1.SalesResumeH\x00\x12)\n\x04\x61\x63ks\x18\x03 \x01(\x0b\x32\x19.distribution.v1.SaleAcksH\x00\x42\t\n\x07messageJ\x04\x08\x02\x10\x03R\x03\x61\x63k\"$\n\x0bSalesResume\x12\x15\n\rlast_sequence\x18\x01 \x01(\x03\"2\n\x08SaleAcks\x12&\n\x04\x61\x63ks\x18\x01 \x03(\x0b\x32\x18.distribution.v1.SaleAck\"F\n\x07SaleAck\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x16\n\x0etransaction_id\x18\x02 \x01(\t\x12\x11\n\tduplicate\x18\x03 \x01(\x08\"\x8b\x01\n\x18SubmitDailyReportRequest\x12\x13\n\x0b\x62ranch_name\x18\x01 \x01(\t\x12\x14\n\x0c\x62usiness_day\x18\x02 \x01(\t\x12\x15\n\rrevenue_cents\x18\x03 \x01(\x03\x12\x12\n\nloss_cents\x18\x04 \x01(\x03\x12\x19\n\x11transaction_count\x18\x05 \x01(\x03\"]\n\x19SubmitDailyReportResponse\x12\x0f\n\x07\x63reated\x18\x01 \x01(\x08\x12\x1e\n\x16streamed_revenue_cents\x18\x02 \x01(\x03\x12\x0f\n\x07\x66lagged\x18\x03 \x01(\x08\"b\n\rInventoryItem\x12\x0f\n\x07product\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\x03\x12\x17\n\x0funit_cost_cents\x18\x03 \x01(\x03\x12\x15\n\rreorder_point\x18\x04 \x01(\x03\"x\n\rLowStockAlert\x12\x0f\n\x07product\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\x03\x12\x15\n\rreorder_point\x18\x03 \x01(\x03\x12-\n\traised_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x91\x01\n\x16ReportInventoryRequest\x12\x13\n\x0b\x62ranch_name\x18\x01 \x01(\t\x12-\n\x05items\x18\x02 \x03(\x0b\x32\x1e.distribution.v1.InventoryItem\x12\x33\n\x0bopen_alerts\x18\x03 \x03(\x0b\x32\x1e.distribution.v1.LowStockAlert\"\x19\n\x17ReportInventoryResponse*\x98\x01\n\rPaymentMethod\x12\x1e\n\x1aPAYMENT_METHOD_UNSPECIFIED\x10\x00\x12\x17\n\x13PAYMENT_METHOD_CASH\x10\x01\x12\x18\n\x14PAYMENT_METHOD_DEBIT\x10\x02\x12\x19\n\x15PAYMENT_METHOD_CREDIT\x10\x03\x12\x19\n\x15PAYMENT_METHOD_MOBILE\x10\x04\x32\xbf\x02\n\rBranchService\x12\\\n\x0bStreamSales\x12#.distribution.v1.StreamSalesRequest\x1a$.distribution.v1.StreamSalesResponse(\x01\x30\x01\x12j\n\x11SubmitDailyReport\x12).distribution.v1.SubmitDailyReportRequest\x1a*.distribution.v1.SubmitDailyReportResponse\x12\x64\n\x0fReportInventory\x12\'.distribution.v1.ReportInventoryRequest\x1a(.distribution.v1.ReportInventoryResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x64istribution/v1/branch.proto\x12\x0f\x64istribution.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"G\n\x08SaleItem\x12\x0f\n\x07product\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\x03\x12\x18\n\x10unit_price_cents\x18\x03 \x01(\x03\"\xd1\x02\n\x0fSaleTransaction\x12\x16\n\x0etransaction_id\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x03\x12/\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x62usiness_day\x18\x04 \x01(\t\x12(\n\x05items\x18\x05 \x03(\x0b\x32\x19.distribution.v1.SaleItem\x12\x16\n\x0esubtotal_cents\x18\x06 \x01(\x03\x12\x11\n\ttax_cents\x18\x07 \x01(\x03\x12\x13\n\x0btotal_cents\x18\x08 \x01(\x03\x12\x36\n\x0epayment_method\x18\t \x01(\x0e\x32\x1e.distribution.v1.PaymentMethod\x12\x15\n\rcustomer_name\x18\n \x01(\t\x12\x14\n\x0ctrace_parent\x18\x0b \x01(\t\"D\n\x12StreamSalesRequest\x12.\n\x04sale\x18\x01 \x01(\x0b\x32 .distribution.v1.SaleTransaction\"\x86\x01\n\x13StreamSalesResponse\x12.\n\x06resume\x18\x01 \x01(\x0b\x32\x1c.distribution.v1.SalesResumeH\x00\x12)\n\x04\x61\x63ks\x18\x03 \x01(\x0b\x32\x19.distribution.v1.SaleAcksH\x00\x42\t\n\x07messageJ\x04\x08\x02\x10\x03R\x03\x61\x63k\"$\n\x0bSalesResume\x12\x15\n\rlast_sequence\x18\x01 \x01(\x03\"2\n\x08SaleAcks\x12&\n\x04\x61\x63ks\x18\x01 \x03(\x0b\x32\x18.distribution.v1.SaleAck\"F\n\x07SaleAck\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x16\n\x0etransaction_id\x18\x02 \x01(\t\x12\x11\n\tduplicate\x18\x03 \x01(\x08\"\x8b\x01\n\x18SubmitDailyReportRequest\x12\x13\n\x0b\x62ranch_name\x18\x01 \x01(\t\x12\x14\n\x0c\x62usiness_day\x18\x02 \x01(\t\x12\x15\n\rrevenue_cents\x18\x03 \x01(\x03\x12\x12\n\nloss_cents\x18\x04 \x01(\x03\x12\x19\n\x11transaction_count\x18\x05 \x01(\x03\"]\n\x19SubmitDailyReportResponse\x12\x0f\n\x07\x63reated\x18\x01 \x01(\x08\x12\x1e\n\x16streamed_revenue_cents\x18\x02 \x01(\x03\x12\x0f\n\x07\x66lagged\x18\x03 \x01(\x08\"b\n\rInventoryItem\x12\x0f\n\x07product\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\x03\x12\x17\n\x0funit_cost_cents\x18\x03 \x01(\x03\x12\x15\n\rreorder_point\x18\x04 \x01(\x03\"x\n\rLowStockAlert\x12\x0f\n\x07product\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\x03\x12\x15\n\rreorder_point\x18\x03 \x01(\x03\x12-\n\traised_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x91\x01\n\x16ReportInventoryRequest\x12\x13\n\x0b\x62ranch_name\x18\x01 \x01(\t\x12-\n\x05items\x18\x02 \x03(\x0b\x32\x1e.distribution.v1.InventoryItem\x12\x33\n\x0bopen_alerts\x18\x03 \x03(\x0b\x32\x1e.distribution.v1.LowStockAlert\"\x19\n\x17ReportInventoryResponse*\x98\x01\n\rPaymentMethod\x12\x1e\n\x1aPAYMENT_METHOD_UNSPECIFIED\x10\x00\x12\x17\n\x13PAYMENT_METHOD_CASH\x10\x01\x12\x18\n\x14PAYMENT_METHOD_DEBIT\x10\x02\x12\x19\n\x15PAYMENT_METHOD_CREDIT\x10\x03\x12\x19\n\x15PAYMENT_METHOD_MOBILE\x10\x04\x32\xbf\x02\n\rBranchService\x12\\\n\x0bStreamSales\x12#.distribution.v1.StreamSalesRequest\x1a$.distribution.v1.StreamSalesResponse(\x01\x30\x01\x12j\n\x11SubmitDailyReport\x12).distribution.v1.SubmitDailyReportRequest\x1a*.distribution.v1.SubmitDailyReportResponse\x12\x64\n\x0fReportInventory\x12\'.distribution.v1.ReportInventoryRequest\x1a(.distribution.v1.ReportInventoryResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'distribution.v1.branch_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PAYMENTMETHOD']._serialized_start=1477
-  _globals['_PAYMENTMETHOD']._serialized_end=1629
+  _globals['_PAYMENTMETHOD']._serialized_start=1499
+  _globals['_PAYMENTMETHOD']._serialized_end=1651
   _globals['_SALEITEM']._serialized_start=82
   _globals['_SALEITEM']._serialized_end=153
   _globals['_SALETRANSACTION']._serialized_start=156
-  _globals['_SALETRANSACTION']._serialized_end=471
-  _globals['_STREAMSALESREQUEST']._serialized_start=473
-  _globals['_STREAMSALESREQUEST']._serialized_end=541
-  _globals['_STREAMSALESRESPONSE']._serialized_start=544
-  _globals['_STREAMSALESRESPONSE']._serialized_end=678
-  _globals['_SALESRESUME']._serialized_start=680
-  _globals['_SALESRESUME']._serialized_end=716
-  _globals['_SALEACKS']._serialized_start=718
-  _globals['_SALEACKS']._serialized_end=768
-  _globals['_SALEACK']._serialized_start=770
-  _globals['_SALEACK']._serialized_end=840
-  _globals['_SUBMITDAILYREPORTREQUEST']._serialized_start=843
-  _globals['_SUBMITDAILYREPORTREQUEST']._serialized_end=982
-  _globals['_SUBMITDAILYREPORTRESPONSE']._serialized_start=984
-  _globals['_SUBMITDAILYREPORTRESPONSE']._serialized_end=1077
-  _globals['_INVENTORYITEM']._serialized_start=1079
-  _globals['_INVENTORYITEM']._serialized_end=1177
-  _globals['_LOWSTOCKALERT']._serialized_start=1179
-  _globals['_LOWSTOCKALERT']._serialized_end=1299
-  _globals['_REPORTINVENTORYREQUEST']._serialized_start=1302
-  _globals['_REPORTINVENTORYREQUEST']._serialized_end=1447
-  _globals['_REPORTINVENTORYRESPONSE']._serialized_start=1449
-  _globals['_REPORTINVENTORYRESPONSE']._serialized_end=1474
-  _globals['_BRANCHSERVICE']._serialized_start=1632
-  _globals['_BRANCHSERVICE']._serialized_end=1951
+  _globals['_SALETRANSACTION']._serialized_end=493
+  _globals['_STREAMSALESREQUEST']._serialized_start=495
+  _globals['_STREAMSALESREQUEST']._serialized_end=563
+  _globals['_STREAMSALESRESPONSE']._serialized_start=566
+  _globals['_STREAMSALESRESPONSE']._serialized_end=700
+  _globals['_SALESRESUME']._serialized_start=702
+  _globals['_SALESRESUME']._serialized_end=738
+  _globals['_SALEACKS']._serialized_start=740
+  _globals['_SALEACKS']._serialized_end=790
+  _globals['_SALEACK']._serialized_start=792
+  _globals['_SALEACK']._serialized_end=862
+  _globals['_SUBMITDAILYREPORTREQUEST']._serialized_start=865
+  _globals['_SUBMITDAILYREPORTREQUEST']._serialized_end=1004
+  _globals['_SUBMITDAILYREPORTRESPONSE']._serialized_start=1006
+  _globals['_SUBMITDAILYREPORTRESPONSE']._serialized_end=1099
+  _globals['_INVENTORYITEM']._serialized_start=1101
+  _globals['_INVENTORYITEM']._serialized_end=1199
+  _globals['_LOWSTOCKALERT']._serialized_start=1201
+  _globals['_LOWSTOCKALERT']._serialized_end=1321
+  _globals['_REPORTINVENTORYREQUEST']._serialized_start=1324
+  _globals['_REPORTINVENTORYREQUEST']._serialized_end=1469
+  _globals['_REPORTINVENTORYRESPONSE']._serialized_start=1471
+  _globals['_REPORTINVENTORYRESPONSE']._serialized_end=1496
+  _globals['_BRANCHSERVICE']._serialized_start=1654
+  _globals['_BRANCHSERVICE']._serialized_end=1973
 # @@protoc_insertion_point(module_scope)

@@ -34,7 +34,7 @@ class SaleItem(_message.Message):
     def __init__(self, product: _Optional[str] = ..., quantity: _Optional[int] = ..., unit_price_cents: _Optional[int] = ...) -> None: ...
 
 class SaleTransaction(_message.Message):
-    __slots__ = ("transaction_id", "sequence", "occurred_at", "business_day", "items", "subtotal_cents", "tax_cents", "total_cents", "payment_method", "customer_name")
+    __slots__ = ("transaction_id", "sequence", "occurred_at", "business_day", "items", "subtotal_cents", "tax_cents", "total_cents", "payment_method", "customer_name", "trace_parent")
     TRANSACTION_ID_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -45,6 +45,7 @@ class SaleTransaction(_message.Message):
     TOTAL_CENTS_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_METHOD_FIELD_NUMBER: _ClassVar[int]
     CUSTOMER_NAME_FIELD_NUMBER: _ClassVar[int]
+    TRACE_PARENT_FIELD_NUMBER: _ClassVar[int]
     transaction_id: str
     sequence: int
     occurred_at: _timestamp_pb2.Timestamp
@@ -55,7 +56,8 @@ class SaleTransaction(_message.Message):
     total_cents: int
     payment_method: PaymentMethod
     customer_name: str
-    def __init__(self, transaction_id: _Optional[str] = ..., sequence: _Optional[int] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., business_day: _Optional[str] = ..., items: _Optional[_Iterable[_Union[SaleItem, _Mapping]]] = ..., subtotal_cents: _Optional[int] = ..., tax_cents: _Optional[int] = ..., total_cents: _Optional[int] = ..., payment_method: _Optional[_Union[PaymentMethod, str]] = ..., customer_name: _Optional[str] = ...) -> None: ...
+    trace_parent: str
+    def __init__(self, transaction_id: _Optional[str] = ..., sequence: _Optional[int] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., business_day: _Optional[str] = ..., items: _Optional[_Iterable[_Union[SaleItem, _Mapping]]] = ..., subtotal_cents: _Optional[int] = ..., tax_cents: _Optional[int] = ..., total_cents: _Optional[int] = ..., payment_method: _Optional[_Union[PaymentMethod, str]] = ..., customer_name: _Optional[str] = ..., trace_parent: _Optional[str] = ...) -> None: ...
 
 class StreamSalesRequest(_message.Message):
     __slots__ = ("sale",)
