@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { el, replace, money, clock, follow, post } = Page;
+  const { el, replace, money, clock, follow, post, get } = Page;
   const $ = (id) => document.getElementById(id);
 
   function bar(line) {
@@ -197,6 +197,17 @@
     }
     $("join-panel").hidden = false;
   }
+
+  // Logged in at headquarters in another tab: back here the page redraws with the controls
+  // instead of still asking for the key. Asked only when this page comes into view.
+  async function reloadIfLoggedIn() {
+    if (!$("controls-login") || document.visibilityState === "hidden") return;
+    const reply = await get("/api/hq/session");
+    if (reply.ok && reply.data.operator) location.reload();
+  }
+  document.addEventListener("visibilitychange", reloadIfLoggedIn);
+  window.addEventListener("focus", reloadIfLoggedIn);
+  window.addEventListener("pageshow", (event) => { if (event.persisted) reloadIfLoggedIn(); });
 
   showJoin();
   follow("/events/dashboard", render);
