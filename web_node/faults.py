@@ -52,10 +52,16 @@ def fault_item(row: Json) -> Json:
 
 
 def fault_list(records: Sequence[Json], seen: Iterable[Json]) -> list[Json]:
-    """The launcher's ``records`` and the feed's own fault events ``seen`` (``{at, text}``), newest first."""
+    """The launcher's ``records`` and the feed's own fault events ``seen``, newest first."""
     items = [fault_item(row) for row in records]
     items += [
-        {"at": event["at"], "text": event["text"], "node": "", "kind": "web node", "recovered": False}
+        {
+            "at": event["at"],
+            "text": event["text"],
+            "node": "",
+            "kind": "web node",
+            "recovered": bool(event.get("recovered")),
+        }
         for event in seen
     ]
     return sorted(items, key=lambda item: _sort_key(str(item["at"])), reverse=True)

@@ -175,7 +175,8 @@ class Live:
         for event in self._feed.observe(view):
             self._events.appendleft({"at": at, "kind": event.kind, "text": event.text})
             if event.kind == "fault":
-                self._seen_faults.append({"at": at, "text": event.text})
+                # The feed's faults are the central's: answering again is the recovery.
+                self._seen_faults.append({"at": at, "text": event.text, "recovered": view.central_up})
 
     def _faults(self) -> list[Json]:
         return fault_list(self._launcher_faults, self._seen_faults)

@@ -48,14 +48,22 @@ async def test_the_lecturers_kill_and_cut_reach_the_web_node_with_their_recovery
         server.close()
         await server.wait_closed()
 
-    seen = [{"at": (START + timedelta(seconds=10)).isoformat(), "text": "central not answering"}]
+    seen: list[dict[str, object]] = [
+        {"at": (START + timedelta(seconds=10)).isoformat(), "text": "central not answering"},
+        {
+            "at": (START + timedelta(seconds=12)).isoformat(),
+            "text": "central answering again",
+            "recovered": True,
+        },
+    ]
     items = fault_list(records, seen)
     assert [item["text"] for item in items] == [
+        "central answering again",
         "central not answering",
         "link cut Borealis Tools (by the lecturer, between months)",
         "SIGKILL Acme Foods (by the lecturer, between months) · back after 2.0s",
     ]
-    assert [item["recovered"] for item in items] == [False, False, True]
+    assert [item["recovered"] for item in items] == [True, False, False, True]
 
 
 async def test_an_unreachable_launcher_keeps_the_last_faults() -> None:
