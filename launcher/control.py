@@ -6,6 +6,7 @@ node gets (by environment). ``GET /nodes`` lists what can be controlled; ``POST
 deliberate kills the watchdog does not count as failures (the central's through its switch,
 in step with the month driver); ``POST /nodes/<slug>/cut``, ``.../restore`` and
 ``.../latency/<ms>`` act on the node's link (its relay);
+``GET /faults`` lists the run's faults (``launcher.fault_feed``);
 ``/simulation/...`` pauses, resumes and paces the run (``launcher.simulation_control``).
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from launcher.central_switch import CentralSwitch
+from launcher.fault_feed import fault_rows
 from launcher.lecturer_faults import CUT, KILLED, LecturerFaults
 from launcher.link_controls import LINK_ACTIONS, Links
 from launcher.processes import Supervisor
@@ -148,6 +150,8 @@ async def _answer(
     parts = path.strip("/").split("/")
     if method == "GET" and parts == ["nodes"]:
         return 200, {"nodes": controls.nodes()}
+    if method == "GET" and parts == ["faults"]:
+        return 200, {"faults": fault_rows(controls.faults.records if controls.faults else ())}
     if method == "POST" and len(parts) in (3, 4) and parts[0] == "nodes":
         return await controls.act(*parts[1:])
     if parts[0] == "simulation" and controls.simulation is not None:

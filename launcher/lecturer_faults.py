@@ -22,6 +22,11 @@ class LecturerFaults:
         self._now = now
         self._open: dict[tuple[str, str], FaultRecord] = {}
 
+    @property
+    def records(self) -> tuple[FaultRecord, ...]:
+        """Every fault on the board so far, the lecturer's and the others' (chaos, outages)."""
+        return tuple(self._board.faults)
+
     def began(self, node: str, kind: str, detail: str = "by the lecturer") -> None:
         """``node`` has a new fault of ``kind``; one of that kind still open ends first."""
         self.ended(node, kind, "changed by the lecturer")

@@ -136,8 +136,16 @@ def manufacturer(info: month_pb2.ManufacturerInfo) -> Json:
 
 
 def branch_day(day: report_pb2.BranchDay) -> Json:
-    """One branch's revenue and loss for one day."""
+    """One branch's revenue and loss for one day, and whether the branch has reported it yet.
+
+    The central answers 0 reported for a day not reported yet, and flags only a reported day
+    whose revenue differs from its stream: a day with sales streamed, nothing reported and no
+    flag is still pending (a report of $0 beside streamed sales would be flagged).
+    """
+    unreported = day.revenue_cents == 0 and day.loss_cents == 0
+    pending = unreported and not day.flagged and day.streamed_revenue_cents > 0
     return {
+        "reported": not pending,
         "branch": day.branch_name,
         "day": day.business_day,
         "revenue_cents": day.revenue_cents,

@@ -26,8 +26,12 @@ def client_address(request: Request) -> str:
 
 
 def hq_routes(guard: Guard) -> list[Route]:
-    """Log-in and log-out under ``/api/hq``."""
+    """Log-in, log-out and whether this browser is logged in, under ``/api/hq``."""
     write = guarded.write(guard)
+
+    async def session(request: Request) -> Response:
+        # Always 200: a page asks to know whether to show the operator's view, not to be refused.
+        return ok({"operator": guard.is_operator(request)})
 
     @write
     async def login(request: Request, body: dict[str, Any]) -> Response:
@@ -56,4 +60,5 @@ def hq_routes(guard: Guard) -> list[Route]:
     return [
         Route("/api/hq/login", login, methods=["POST"]),
         Route("/api/hq/logout", logout, methods=["POST"]),
+        Route("/api/hq/session", session, methods=["GET"]),
     ]

@@ -18,6 +18,7 @@ from web_node import convert
 from web_node.control import ControlClient, ControlError
 from web_node.convert import Json
 from web_node.events import Feed, Line, View
+from web_node.faults import fault_list, launcher_faults
 from web_node.gateway import Gateway
 from web_node.rate import OrderRate
 from web_node.topic import Topic
@@ -25,6 +26,8 @@ from web_node.topic import Topic
 logger = logging.getLogger(__name__)
 
 FEED_LENGTH = 60
+# The feed's own faults, kept apart from routine news (the launcher's are all kept by the launcher).
+FAULTS_KEPT = 200
 # Headquarters' figures change by the day; every few dashboard readings is often enough.
 HQ_EVERY = 4
 # A catalog change asks for a reading at once, but never more often than this.
@@ -52,6 +55,8 @@ class Live:
         self._nodes: list[Json] = []
         self._feed = Feed()
         self._events: deque[Json] = deque(maxlen=FEED_LENGTH)
+        self._seen_faults: deque[Json] = deque(maxlen=FAULTS_KEPT)
+        self._launcher_faults: list[Json] = []
         self._rate = OrderRate()
         self._lines: dict[int, Json] = {}
         self._catalog_month = (0, "")
@@ -117,6 +122,8 @@ class Live:
                 self._nodes = await self._control.nodes()
             except ControlError as error:
                 logger.info("%s", error)
+            faults = await launcher_faults(self._control)
+            self._launcher_faults = self._launcher_faults if faults is None else faults
         try:
             status, makers, days, alerts = await asyncio.gather(
                 gateway.month_status(),
@@ -129,7 +136,9 @@ class Live:
             if error.code is not grpc.StatusCode.NOT_FOUND:
                 self._record(View(central_up=False))
                 last = json.loads(self.dashboard.payload)
-                last.update(central_up=False, events=list(self._events), nodes=self._nodes)
+                last.update(
+                    central_up=False, events=list(self._events), nodes=self._nodes, faults=self._faults()
+                )
                 await self.dashboard.publish(json.dumps(last))
                 return
             status = None
@@ -165,6 +174,12 @@ class Live:
         at = datetime.now(UTC).isoformat()
         for event in self._feed.observe(view):
             self._events.appendleft({"at": at, "kind": event.kind, "text": event.text})
+            if event.kind == "fault":
+                # The feed's faults are the central's: answering again is the recovery.
+                self._seen_faults.append({"at": at, "text": event.text, "recovered": view.central_up})
+
+    def _faults(self) -> list[Json]:
+        return fault_list(self._launcher_faults, self._seen_faults)
 
     def _board(
         self,
@@ -183,6 +198,7 @@ class Live:
             "alerts": alerts,
             "orders_per_s": self._rate.series(time.monotonic()),
             "events": list(self._events),
+            "faults": self._faults(),
             "controls": self._control is not None,
             "nodes": self._nodes,
         }

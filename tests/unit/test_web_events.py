@@ -73,6 +73,20 @@ def test_the_order_rate_starts_over_each_month_and_keeps_a_minute() -> None:
     assert rate.series(200.0) == [[0.0, 0.0]]
 
 
+def test_a_burst_read_a_tenth_of_a_second_after_the_base_is_no_spike() -> None:
+    rate = OrderRate()
+    rate.observe(1, 0, 100.0)
+    # Four orders 0.1 s in would have read as 40 orders/s: the interval is too short to count.
+    rate.observe(1, 4, 100.1)
+    assert rate.series(100.1) == []
+    rate.observe(1, 6, 101.5)
+    assert rate.series(101.5) == [[0.0, 4.0]]
+    # A count that went back (the central restarted its month) is a new base, not a negative rate.
+    rate.observe(1, 2, 103.0)
+    rate.observe(1, 5, 104.0)
+    assert rate.series(104.0) == [[2.5, 4.0], [0.0, 3.0]]
+
+
 def test_the_shop_cookie_round_trips_and_rejects_junk() -> None:
     shopper = Shopper("tok-en", "<b>Ann</b>", "4242")
     assert Shopper.decode(shopper.encode()) == shopper

@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { el, replace, money, clock, follow, post } = Page;
+  const { el, replace, money, clock, follow, post, get } = Page;
   const $ = (id) => document.getElementById(id);
 
   function bar(line) {
@@ -80,8 +80,9 @@
         el("span", { class: "note", text: maker.connected ? " connected" : " link lost" }))));
     drawRate(board.orders_per_s || []);
     const events = board.events || [];
-    const faults = events.filter((event) => event.kind === "fault");
-    replace($("faults"), faults.length ? faults.map(eventItem) : [el("li", { class: "note", text: "none so far" })]);
+    // The whole run's faults and recoveries, newest first, in a list of their own: routine news never pushes them out.
+    const faults = board.faults || events.filter((event) => event.kind === "fault");
+    replace($("faults"), faults.length ? faults.map(faultItem) : [el("li", { class: "note", text: "none so far" })]);
     replace($("feed"), foldRoutine(events.filter((event) => event.kind !== "fault")).map(eventItem));
     // Newest day first: the panel scrolls, so the days a class is looking at stay at the top.
     const days = [...(board.branch_days || [])].sort((a, b) => b.day.localeCompare(a.day) || a.branch.localeCompare(b.branch));
@@ -98,6 +99,12 @@
 
   function eventItem(event) {
     return el("li", { class: `event ${event.kind}` }, el("time", { text: clock(event.at) }), " ", event.text);
+  }
+
+  function faultItem(fault) {
+    const state = fault.recovered ? "recovered" : "open";
+    return el("li", { class: `event fault ${state}`, dataset: { node: fault.node || "", kind: fault.kind || "" } },
+      el("time", { text: clock(fault.at) }), " ", fault.text);
   }
 
   // Runs of restock and reorder lines (newest first) fold into one line that counts them.
@@ -190,6 +197,17 @@
     }
     $("join-panel").hidden = false;
   }
+
+  // Logged in at headquarters in another tab: back here the page redraws with the controls
+  // instead of still asking for the key. Asked only when this page comes into view.
+  async function reloadIfLoggedIn() {
+    if (!$("controls-login") || document.visibilityState === "hidden") return;
+    const reply = await get("/api/hq/session");
+    if (reply.ok && reply.data.operator) location.reload();
+  }
+  document.addEventListener("visibilitychange", reloadIfLoggedIn);
+  window.addEventListener("focus", reloadIfLoggedIn);
+  window.addEventListener("pageshow", (event) => { if (event.persisted) reloadIfLoggedIn(); });
 
   showJoin();
   follow("/events/dashboard", render);

@@ -6,12 +6,19 @@
   const $ = (id) => document.getElementById(id);
   const cell = (text, num) => el("td", { class: num ? "num" : "", text });
 
+  // A day the branch has not reported yet says so: its reported figures are not $0, they are not in.
+  function check(day) {
+    if (day.reported === false) return "pending: not reported yet";
+    return day.flagged ? "report and stream disagree" : "ok";
+  }
+
   function render(hq) {
-    replace($("hq-days").tBodies[0], hq.days.map((day) =>
-      el("tr", { class: day.flagged ? "flagged" : "" }, cell(day.branch), cell(day.day),
-        cell(money(day.revenue_cents), true), cell(money(day.loss_cents), true),
-        cell(money(day.streamed_revenue_cents), true), cell(day.transactions, true),
-        cell(day.flagged ? "report and stream disagree" : "ok"))));
+    replace($("hq-days").tBodies[0], hq.days.map((day) => {
+      const pending = day.reported === false;
+      return el("tr", { class: day.flagged ? "flagged" : pending ? "pending" : "" }, cell(day.branch), cell(day.day),
+        cell(pending ? "pending" : money(day.revenue_cents), true), cell(pending ? "pending" : money(day.loss_cents), true),
+        cell(money(day.streamed_revenue_cents), true), cell(day.transactions, true), cell(check(day)));
+    }));
     const flagged = hq.days.filter((day) => day.flagged);
     replace($("hq-flagged"), flagged.length ? flagged.map((day) =>
       el("li", { text: `${day.branch} ${day.day}: reported ${money(day.revenue_cents)}, streamed ${money(day.streamed_revenue_cents)}` }))
