@@ -72,7 +72,7 @@ def parse_args(argv: Sequence[str], env: Mapping[str, str] | None = None) -> Adm
     """
     env = os.environ if env is None else env
     parser = build_parser(env)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_options_first(parser, argv))
     try:
         central = ",".join(addresses.parse_central_addresses(args.central))
     except ValueError as error:
@@ -93,6 +93,38 @@ def parse_args(argv: Sequence[str], env: Mapping[str, str] | None = None) -> Adm
         timeout_s=args.timeout,
         tls=tls,
     )
+
+
+def _options_first(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """``argv`` with the program's own options moved ahead of the command.
+
+    argparse hands everything after the command to the command's parser, so ``status --key-file X``
+    would read ``X`` as the month; a person means the key file wherever it is written.
+    """
+    takes_value = {flag for flag, action in parser._option_string_actions.items() if action.nargs != 0}
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    tokens = list(argv)
+    at = 0
+    while at < len(tokens) and tokens[at] not in commands:
+        at += 2 if tokens[at] in takes_value else 1
+    moved: list[str] = []
+    rest: list[str] = []
+    after = tokens[at + 1 :]
+    index = 0
+    while index < len(after):
+        token = after[index]
+        if token == "--":
+            rest += after[index:]
+            break
+        flag, equals, _ = token.partition("=")
+        if flag in takes_value:
+            width = 1 if equals else 2
+            moved += after[index : index + width]
+            index += width
+        else:
+            rest.append(token)
+            index += 1
+    return tokens[:at] + moved + tokens[at : at + 1] + rest
 
 
 def _command(args: argparse.Namespace) -> Command:
