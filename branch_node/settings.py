@@ -25,9 +25,7 @@ class BranchSettings:
     name: str = setting(help="the name configured at the central")
     key: str
     # The branch's --db is its own SQLite file: DISTRIBUTION_DB is the central's database.
-    db_path: Path = setting(  # noqa: RUF009 - a declaration, made once with the class
-        flag="--db", env="DISTRIBUTION_BRANCH_DB", help="the branch's SQLite file"
-    )
+    db_path: Path = setting(flag="--db", env="DISTRIBUTION_BRANCH_DB", help="the branch's SQLite file")
     province: str = setting("ON", help="two-letter province code; decides the sales tax")
     seed: int = setting(1, help="seed of the point-of-sale simulator")
     day_seconds: float = setting(5.0, help="real length of one business day")

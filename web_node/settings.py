@@ -60,9 +60,8 @@ class WebSettings:
         help="a name or address browsers reach this node by, besides loopback and the bound address "
         "(repeatable)",
     )
-    # RUF009: a declaration made once with the class, not a shared mutable default.
-    https_cert: Path | None = setting(None, metavar="FILE", help="certificate (PEM): serve HTTPS")  # noqa: RUF009
-    https_key: Path | None = setting(None, metavar="FILE", help="private key (PEM) of --https-cert")  # noqa: RUF009
+    https_cert: Path | None = setting(None, metavar="FILE", help="certificate (PEM): serve HTTPS")
+    https_key: Path | None = setting(None, metavar="FILE", help="private key (PEM) of --https-cert")
     log_level: str = setting("INFO", help="logging level")
     observability: Observability = field(default_factory=Observability)
 
