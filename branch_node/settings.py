@@ -12,7 +12,7 @@ from branch_node.tax import province
 from nodekit import addresses
 from nodekit.config import apply_environment
 from nodekit.declared import add_arguments, from_args, setting
-from nodekit.key_files import key_argument
+from nodekit.key_files import add_key_arguments, required_key
 from nodekit.observability.options import Observability, add_observability_arguments, observability_from
 from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_from_args
 
@@ -49,18 +49,17 @@ class BranchSettings:
             raise ValueError("a day needs a positive length and at least one shopper")
 
 
-ENV_NAMES = {"--key": "DISTRIBUTION_BRANCH_KEY", "--key-file": "DISTRIBUTION_BRANCH_KEY_FILE"}
+KEY_VARIABLE = "DISTRIBUTION_BRANCH_KEY"
 
 
 def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     """The command line of ``python -m branch_node``; every flag also reads its variable."""
     parser = argparse.ArgumentParser(prog="python -m branch_node", description="A branch store.")
     add_arguments(parser, BranchSettings)
-    parser.add_argument("--key", help="its key (shows in ps: prefer the variable or --key-file)")
-    parser.add_argument("--key-file", type=Path, metavar="FILE", help="owner-only file holding its key")
+    add_key_arguments(parser, KEY_VARIABLE)
     add_client_tls_arguments(parser)
     add_observability_arguments(parser)
-    return apply_environment(parser, env, names=ENV_NAMES, secret=("--key",))
+    return apply_environment(parser, env)
 
 
 def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.environ) -> BranchSettings:
@@ -68,9 +67,7 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
     parser = build_parser(env)
     args = parser.parse_args(argv)
     central = addresses.central_argument(parser, args.central)
-    key = key_argument(parser, args.key, args.key_file)
-    if not key:
-        parser.error("--key-file, DISTRIBUTION_BRANCH_KEY or --key is required")
+    key = required_key(parser, args, KEY_VARIABLE)
     try:
         return from_args(
             BranchSettings,

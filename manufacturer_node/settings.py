@@ -6,12 +6,11 @@ import argparse
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from nodekit import addresses
 from nodekit.config import apply_environment
 from nodekit.declared import add_arguments, from_args, setting
-from nodekit.key_files import key_argument
+from nodekit.key_files import add_key_arguments, required_key
 from nodekit.observability.options import Observability, add_observability_arguments, observability_from
 from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_from_args
 
@@ -33,18 +32,17 @@ class ManufacturerSettings:
     observability: Observability = field(default_factory=Observability)
 
 
-ENV_NAMES = {"--key": "DISTRIBUTION_MANUFACTURER_KEY", "--key-file": "DISTRIBUTION_MANUFACTURER_KEY_FILE"}
+KEY_VARIABLE = "DISTRIBUTION_MANUFACTURER_KEY"
 
 
 def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     """The command line of ``python -m manufacturer_node``; every flag also reads its variable."""
     parser = argparse.ArgumentParser(prog="python -m manufacturer_node", description="A manufacturer.")
     add_arguments(parser, ManufacturerSettings)
-    parser.add_argument("--key", help="its key (shows in ps: prefer the variable or --key-file)")
-    parser.add_argument("--key-file", type=Path, metavar="FILE", help="owner-only file holding its key")
+    add_key_arguments(parser, KEY_VARIABLE)
     add_client_tls_arguments(parser)
     add_observability_arguments(parser)
-    return apply_environment(parser, env, names=ENV_NAMES, secret=("--key",))
+    return apply_environment(parser, env)
 
 
 def parse_args(
@@ -54,9 +52,7 @@ def parse_args(
     parser = build_parser(env)
     args = parser.parse_args(argv)
     central = addresses.central_argument(parser, args.central)
-    key = key_argument(parser, args.key, args.key_file)
-    if not key:
-        parser.error("--key-file, DISTRIBUTION_MANUFACTURER_KEY or --key is required")
+    key = required_key(parser, args, KEY_VARIABLE)
     if args.month_seconds <= 0 or args.give_up_s <= 0:
         parser.error("--month-seconds and --give-up-seconds must be positive")
     return from_args(
