@@ -82,8 +82,9 @@ def add_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup, cls
             keywords["type"] = declaration.parse or element
             if declaration.choices is not None:
                 keywords["choices"] = declaration.choices
-            if declaration.metavar is not None:
-                keywords["metavar"] = declaration.metavar
+            if declaration.choices is None:
+                # Named after the flag, not the field: ``--give-up-seconds GIVE_UP_SECONDS``.
+                keywords["metavar"] = declaration.metavar or flag.lstrip("-").replace("-", "_").upper()
             if kind is tuple:
                 keywords["action"] = "append"
         if item.default is MISSING:
