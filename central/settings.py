@@ -1,4 +1,4 @@
-"""Settings of the central, built from CLI flags and environment variables in one place."""
+"""Settings of the central, each declared once; its flags and variables derive from them."""
 
 from __future__ import annotations
 
@@ -10,50 +10,51 @@ from pathlib import Path
 
 from central.startup import database_url
 from nodekit.config import apply_environment
+from nodekit.declared import add_arguments, from_args, setting
 from nodekit.key_files import key_argument, pairs_argument
 from nodekit.observability.options import Observability, add_observability_arguments, observability_from
 from nodekit.tls import TlsConfigError, TlsServerConfig, server_tls_config
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CentralSettings:
-    """How the central runs.
+    """How the central runs; the keys (never logged), ``tls`` and ``observability`` as below.
 
-    Attributes:
-        host: Interface to listen on (loopback by default).
-        port: Port; 0 picks a free one.
-        db_url: SQLAlchemy async URL; SQLite file by default (``--db`` also takes a plain path).
-        operator_key: Bearer token of the operator role; empty for none (``python -m central``
-            then makes one and keeps it in an owner-only file, see ``central.operator_key``).
-        manufacturer_keys: Manufacturer name -> its configured key.
-        branch_keys: Branch name -> its configured key.
-        card_key: Secret for card fingerprints (HMAC); never logged.
-        reservation_ttl_s: How long an add-to-cart holds units.
-        sweep_interval_s: How often expired reservations are released.
-        offer_deadline_ms: Default wait for manufacturers' offers.
-        watch_coalesce_s: Minimum gap between two catalog stream messages to one watcher.
-        rate_per_s: Calls per second per caller (bursts of twice that); 0 disables the limit.
-        drain_grace_s: How long in-flight calls may finish at shutdown.
-        tls: Server certificate settings, or None for plaintext.
-        log_level: Logging level name.
-        observability: Metrics endpoint and log format (``nodekit.observability``).
+    ``operator_key`` empty makes ``python -m central`` make one and keep it in an owner-only
+    file (``central.operator_key``); ``manufacturer_keys`` and ``branch_keys`` map a name to its
+    key (``--manufacturer``/``--branch NAME=KEY`` or their files); ``tls`` None is plaintext.
     """
 
-    host: str = "127.0.0.1"
-    port: int = 0
-    db_url: str = "sqlite+aiosqlite:///central.sqlite3"
-    operator_key: str = ""
+    host: str = setting("127.0.0.1", help="interface to listen on")
+    port: int = setting(50051, help="port to listen on; 0 takes a free one")
+    # The flag also takes a plain path; ``parse_args`` makes it a URL.
+    db_url: str = setting(
+        "sqlite+aiosqlite:///central.sqlite3", flag="--db", help="database URL, or the path of a SQLite file"
+    )
+    operator_key: str = setting(
+        "",
+        secret=True,
+        help="the operator's key (shows in ps: prefer the variable or --operator-key-file); "
+        "made and kept in a file when unset",
+    )
     manufacturer_keys: Mapping[str, str] = field(default_factory=dict)
     branch_keys: Mapping[str, str] = field(default_factory=dict)
-    card_key: bytes = b"dev-card-fingerprint-key"
-    reservation_ttl_s: float = 900.0
-    sweep_interval_s: float = 1.0
-    offer_deadline_ms: int = 3000
-    watch_coalesce_s: float = 0.1
-    rate_per_s: float = 0.0
-    drain_grace_s: float = 5.0
+    card_key: bytes = setting(
+        b"dev-card-fingerprint-key",
+        secret=True,
+        parse=str.encode,
+        help="secret of the card fingerprints (HMAC)",
+    )
+    reservation_ttl_s: float = setting(
+        900.0, flag="--reservation-ttl-seconds", help="how long an add-to-cart holds units"
+    )
+    sweep_interval_s: float = 1.0  # how often expired reservations are released
+    offer_deadline_ms: int = setting(3000, help="default wait for the manufacturers' offers")
+    watch_coalesce_s: float = 0.1  # least gap between two catalog stream messages to one watcher
+    rate_per_s: float = setting(0.0, flag="--rate-limit", help="calls/s per caller; 0 = off")
+    drain_grace_s: float = 5.0  # how long in-flight calls may finish at shutdown
     tls: TlsServerConfig | None = None
-    log_level: str = "INFO"
+    log_level: str = setting("INFO", help="logging level")
     observability: Observability = field(default_factory=Observability)
 
 
@@ -75,7 +76,7 @@ ENV_NAMES = {
     "--branch": "DISTRIBUTION_BRANCH_KEYS",
     "--branch-keys-file": "DISTRIBUTION_BRANCH_KEYS_FILE",
 }
-SECRET_FLAGS = ("--operator-key", "--manufacturer", "--branch", "--card-key")
+SECRET_FLAGS = ("--manufacturer", "--branch")
 
 
 def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
@@ -85,19 +86,7 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         description="The central distributor. Keys given as flags show in ps: prefer the *-file flags "
         "or the environment.",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
-    parser.add_argument("--port", type=int, default=50051, help="port to listen on; 0 takes a free one")
-    parser.add_argument(
-        "--db",
-        default="sqlite+aiosqlite:///central.sqlite3",
-        help="database URL, or the path of a SQLite file",
-    )
-    parser.add_argument(
-        "--operator-key",
-        default="",
-        help="the operator's key (shows in ps: prefer the variable or --operator-key-file); "
-        "made and kept in a file when unset",
-    )
+    add_arguments(parser, CentralSettings)
     parser.add_argument(
         "--operator-key-file", type=Path, metavar="FILE", help="owner-only file holding the operator's key"
     )
@@ -113,16 +102,6 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     parser.add_argument(
         "--branch-keys-file", type=Path, metavar="FILE", help="owner-only file of NAME=KEY lines"
     )
-    parser.add_argument(
-        "--card-key", default="dev-card-fingerprint-key", help="secret of the card fingerprints (HMAC)"
-    )
-    parser.add_argument(
-        "--reservation-ttl-seconds", type=float, default=900.0, help="how long an add-to-cart holds units"
-    )
-    parser.add_argument(
-        "--offer-deadline-ms", type=int, default=3000, help="default wait for the manufacturers' offers"
-    )
-    parser.add_argument("--rate-limit", type=float, default=0.0, help="calls/s per caller; 0 = off")
     parser.add_argument("--tls-cert", type=Path, metavar="FILE", help="server certificate (PEM): serve TLS")
     parser.add_argument(
         "--tls-key", type=Path, metavar="FILE", help="the server certificate's private key (PEM)"
@@ -133,7 +112,6 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         metavar="FILE",
         help="CA certificate (PEM): every client must present a certificate it signed (mutual TLS)",
     )
-    parser.add_argument("--log-level", default="INFO", help="logging level")
     add_observability_arguments(parser)
     return apply_environment(parser, env, names=ENV_NAMES, secret=SECRET_FLAGS)
 
@@ -146,10 +124,10 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
         tls = server_tls_config(args.tls_cert, args.tls_key, args.tls_client_ca)
     except TlsConfigError as error:
         parser.exit(2, f"{parser.prog}: error: {error}\n")
-    return CentralSettings(
-        host=args.host,
-        port=args.port,
-        db_url=database_url(args.db),
+    return from_args(
+        CentralSettings,
+        args,
+        db_url=database_url(args.db_url),
         operator_key=key_argument(parser, args.operator_key, args.operator_key_file),
         manufacturer_keys=_pairs(
             pairs_argument(parser, args.manufacturer, args.manufacturer_keys_file),
@@ -158,11 +136,6 @@ def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.en
         branch_keys=_pairs(
             pairs_argument(parser, args.branch, args.branch_keys_file), "--branch (and its file)"
         ),
-        card_key=args.card_key.encode(),
-        reservation_ttl_s=args.reservation_ttl_seconds,
-        offer_deadline_ms=args.offer_deadline_ms,
-        rate_per_s=args.rate_limit,
         tls=tls,
-        log_level=args.log_level,
         observability=observability_from(args),
     )

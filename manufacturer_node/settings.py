@@ -1,4 +1,4 @@
-"""Settings of a manufacturer node, built from CLI flags and environment variables in one place."""
+"""Settings of a manufacturer node, each declared once; its flags and variables derive from them."""
 
 from __future__ import annotations
 
@@ -6,67 +6,43 @@ import argparse
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from nodekit import addresses
 from nodekit.config import apply_environment
-from nodekit.key_files import key_argument
+from nodekit.declared import add_arguments, from_args, setting
+from nodekit.key_files import add_key_arguments, required_key
 from nodekit.observability.options import Observability, add_observability_arguments, observability_from
 from nodekit.tls import TlsClientConfig, add_client_tls_arguments, client_tls_from_args
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ManufacturerSettings:
-    """How one manufacturer runs.
+    """How one manufacturer runs; ``key`` (never logged), ``tls`` and ``observability`` have own flags."""
 
-    Attributes:
-        central: Address of the central (host:port), or several comma-separated.
-        name: The manufacturer's configured name.
-        key: Its configured key (bearer token); never logged.
-        seed: Seeds its product lines, prices, rates and capacities.
-        month_seconds: Expected length of a trading month in real seconds; the
-            production plan spreads next month's recommended units over it.
-        give_up_s: How long to keep reconnecting to an absent central before exiting 1.
-        tls: CA (and client certificate for mTLS), or None for plaintext.
-        log_level: Logging level name.
-        observability: Metrics endpoint and log format (``nodekit.observability``).
-    """
-
-    central: str
-    name: str
+    central: str = setting(metavar=addresses.METAVAR, help=addresses.HELP)
+    name: str = setting(help="the name configured at the central")
     key: str
-    seed: int = 0
-    month_seconds: float = 6.0
-    give_up_s: float = 300.0
+    seed: int = setting(0, help="seeds its products, prices and capacities")
+    month_seconds: float = setting(6.0, help="expected month length the production plan spreads over")
+    give_up_s: float = setting(
+        300.0, flag="--give-up-seconds", help="how long to reconnect to an absent central"
+    )
     tls: TlsClientConfig | None = None
-    log_level: str = "INFO"
+    log_level: str = setting("INFO", help="logging level")
     observability: Observability = field(default_factory=Observability)
 
 
-ENV_NAMES = {"--key": "DISTRIBUTION_MANUFACTURER_KEY", "--key-file": "DISTRIBUTION_MANUFACTURER_KEY_FILE"}
+KEY_VARIABLE = "DISTRIBUTION_MANUFACTURER_KEY"
 
 
 def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     """The command line of ``python -m manufacturer_node``; every flag also reads its variable."""
     parser = argparse.ArgumentParser(prog="python -m manufacturer_node", description="A manufacturer.")
-    parser.add_argument("--central", required=True, metavar=addresses.METAVAR, help=addresses.HELP)
-    parser.add_argument("--name", required=True, help="the name configured at the central")
-    parser.add_argument("--key", help="its key (shows in ps: prefer the variable or --key-file)")
-    parser.add_argument("--key-file", type=Path, metavar="FILE", help="owner-only file holding its key")
-    parser.add_argument("--seed", type=int, default=0, help="seeds its products, prices and capacities")
-    parser.add_argument(
-        "--month-seconds",
-        type=float,
-        default=6.0,
-        help="expected month length the production plan spreads over",
-    )
-    parser.add_argument(
-        "--give-up-seconds", type=float, default=300.0, help="how long to reconnect to an absent central"
-    )
+    add_arguments(parser, ManufacturerSettings)
+    add_key_arguments(parser, KEY_VARIABLE)
     add_client_tls_arguments(parser)
-    parser.add_argument("--log-level", default="INFO", help="logging level")
     add_observability_arguments(parser)
-    return apply_environment(parser, env, names=ENV_NAMES, secret=("--key",))
+    return apply_environment(parser, env)
 
 
 def parse_args(
@@ -76,20 +52,14 @@ def parse_args(
     parser = build_parser(env)
     args = parser.parse_args(argv)
     central = addresses.central_argument(parser, args.central)
-    key = key_argument(parser, args.key, args.key_file)
-    if not key:
-        parser.error("--key-file, DISTRIBUTION_MANUFACTURER_KEY or --key is required")
-    if args.month_seconds <= 0 or args.give_up_seconds <= 0:
+    key = required_key(parser, args, KEY_VARIABLE)
+    if args.month_seconds <= 0 or args.give_up_s <= 0:
         parser.error("--month-seconds and --give-up-seconds must be positive")
-    tls = client_tls_from_args(parser, args)
-    return ManufacturerSettings(
+    return from_args(
+        ManufacturerSettings,
+        args,
         central=central,
-        name=args.name,
         key=key,
-        seed=args.seed,
-        month_seconds=args.month_seconds,
-        give_up_s=args.give_up_seconds,
-        tls=tls,
-        log_level=args.log_level,
+        tls=client_tls_from_args(parser, args),
         observability=observability_from(args),
     )

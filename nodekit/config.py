@@ -32,6 +32,8 @@ _FALSE = frozenset({"0", "false", "no", "off"})
 _ENV_ATTRIBUTE = "distribution_env"
 _SECRET_ATTRIBUTE = "distribution_secret"
 _OWN_HELP_ATTRIBUTE = "distribution_own_help"
+# A variable and secrecy declared with the option itself (``nodekit.declared``), read by apply_environment.
+_DECLARED_ENV_ATTRIBUTE = "distribution_declared_env"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,12 @@ class Option:
 def variable_name(flag: str) -> str:
     """``--month-seconds`` -> ``DISTRIBUTION_MONTH_SECONDS``."""
     return PREFIX + flag.lstrip("-").replace("-", "_").upper()
+
+
+def declare_variable(action: argparse.Action, variable: str | None, *, secret: bool = False) -> None:
+    """Gives ``action`` its variable (None: the default name) and secrecy for ``apply_environment``."""
+    setattr(action, _DECLARED_ENV_ATTRIBUTE, variable)
+    setattr(action, _SECRET_ATTRIBUTE, secret)
 
 
 def apply_environment(
@@ -88,9 +96,11 @@ def apply_environment(
         flag = _long_flag(action)
         if flag is None:
             continue
-        variable = (names or {}).get(flag, variable_name(flag))
+        declared = getattr(action, _DECLARED_ENV_ATTRIBUTE, None)
+        variable = (names or {}).get(flag) or declared or variable_name(flag)
+        hidden = flag in secret or bool(getattr(action, _SECRET_ATTRIBUTE, False))
         setattr(action, _ENV_ATTRIBUTE, variable)
-        setattr(action, _SECRET_ATTRIBUTE, flag in secret)
+        setattr(action, _SECRET_ATTRIBUTE, hidden)
         raw = env.get(variable, "")
         if raw:
             try:
@@ -98,7 +108,7 @@ def apply_environment(
             except (argparse.ArgumentTypeError, TypeError, ValueError) as error:
                 owner.exit(2, f"{owner.prog}: error: ${variable}: {_reason(error, raw)}\n")
             action.required = False
-        action.help = _full_help(action, variable, flag in secret)
+        action.help = _full_help(action, variable, hidden)
     return parser
 
 

@@ -14,6 +14,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from nodekit.config import declare_variable
+
 
 class KeyFileProblem(Exception):
     """A key file is missing, unreadable, empty or malformed; the message says which, in one line."""
@@ -67,6 +69,24 @@ def _pairs(lines: Iterable[str]) -> Iterable[str]:
         text = line.strip()
         if text and not text.startswith("#"):
             yield text
+
+
+def add_key_arguments(parser: argparse.ArgumentParser, variable: str) -> None:
+    """Adds ``--key`` (secret) and ``--key-file``, read also from ``$variable`` and ``$variable_FILE``."""
+    key = parser.add_argument("--key", help="its key (shows in ps: prefer the variable or --key-file)")
+    declare_variable(key, variable, secret=True)
+    key_file = parser.add_argument(
+        "--key-file", type=Path, metavar="FILE", help="owner-only file holding its key"
+    )
+    declare_variable(key_file, f"{variable}_FILE")
+
+
+def required_key(parser: argparse.ArgumentParser, args: argparse.Namespace, variable: str) -> str:
+    """The key of ``add_key_arguments``' flags; exits 2 with one line when there is none."""
+    key = key_argument(parser, args.key, args.key_file)
+    if not key:
+        parser.error(f"--key-file, {variable} or --key is required")
+    return key
 
 
 def key_argument(parser: argparse.ArgumentParser, key: str | None, key_file: Path | None) -> str:

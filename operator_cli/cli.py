@@ -13,6 +13,7 @@ from typing import NoReturn
 from nodekit import addresses
 from nodekit.channel import DEFAULT_TIMEOUT_S
 from nodekit.config import apply_environment
+from nodekit.declared import add_arguments, from_args, setting
 from nodekit.tls import TlsClientConfig, TlsConfigError, add_client_tls_arguments, client_tls_config
 from operator_cli.commands import (
     BranchRevenue,
@@ -35,24 +36,48 @@ ENV_KEY = "DISTRIBUTION_OPERATOR_KEY"
 ENV_KEY_FILE = "DISTRIBUTION_OPERATOR_KEY_FILE"
 
 
-@dataclass(frozen=True, slots=True)
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
+    return value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AdminSettings:
-    """One run of the operator command.
+    """One run of the operator command; ``key`` (kept out of ``repr``) comes from ``key_file`` or
+    $DISTRIBUTION_OPERATOR_KEY, ``tls`` None is plaintext."""
 
-    Attributes:
-        central: The central's ``HOST:PORT``, or several comma-separated (calls spread over them).
-        key: The operator key (bearer token); kept out of ``repr`` so it never reaches a log.
-        command: What to do.
-        key_file: The file the key came from, or None when it came from the environment.
-        timeout_s: Deadline of each call (opening a month adds the wait for offers).
-        tls: CA (and client certificate for mTLS), or None for plaintext.
-    """
-
-    central: str
+    central: str = setting(metavar=addresses.METAVAR, help=addresses.HELP)
     key: str = field(repr=False)
     command: Command
-    key_file: Path | None = None
-    timeout_s: float = DEFAULT_TIMEOUT_S
+    key_file: Path | None = setting(
+        None,
+        env=ENV_KEY_FILE,
+        metavar="FILE",
+        help=f"owner-only file holding the operator key (else ${ENV_KEY})",
+    )
+    # Opening a month adds the wait for offers.
+    timeout_s: float = setting(
+        DEFAULT_TIMEOUT_S,
+        flag="--timeout",
+        parse=_positive_float,
+        metavar="SECONDS",
+        help="deadline of each call",
+    )
     tls: TlsClientConfig | None = None
 
 
@@ -72,7 +97,7 @@ def parse_args(argv: Sequence[str], env: Mapping[str, str] | None = None) -> Adm
     """
     env = os.environ if env is None else env
     parser = build_parser(env)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_options_first(parser, argv))
     try:
         central = ",".join(addresses.parse_central_addresses(args.central))
     except ValueError as error:
@@ -85,14 +110,39 @@ def parse_args(argv: Sequence[str], env: Mapping[str, str] | None = None) -> Adm
         key = read_key(args.key_file, env.get(ENV_KEY))
     except KeyProblem as error:
         parser.error(str(error))
-    return AdminSettings(
-        central=central,
-        key=key,
-        command=_command(args),
-        key_file=args.key_file,
-        timeout_s=args.timeout,
-        tls=tls,
-    )
+    return from_args(AdminSettings, args, central=central, key=key, command=_command(args), tls=tls)
+
+
+def _options_first(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """``argv`` with the program's own options moved ahead of the command.
+
+    argparse hands everything after the command to the command's parser, so ``status --key-file X``
+    would read ``X`` as the month; a person means the key file wherever it is written.
+    """
+    takes_value = {flag for flag, action in parser._option_string_actions.items() if action.nargs != 0}
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    tokens = list(argv)
+    at = 0
+    while at < len(tokens) and tokens[at] not in commands:
+        at += 2 if tokens[at] in takes_value else 1
+    moved: list[str] = []
+    rest: list[str] = []
+    after = tokens[at + 1 :]
+    index = 0
+    while index < len(after):
+        token = after[index]
+        if token == "--":
+            rest += after[index:]
+            break
+        flag, equals, _ = token.partition("=")
+        if flag in takes_value:
+            width = 1 if equals else 2
+            moved += after[index : index + width]
+            index += width
+        else:
+            rest.append(token)
+            index += 1
+    return tokens[:at] + moved + tokens[at : at + 1] + rest
 
 
 def _command(args: argparse.Namespace) -> Command:
@@ -128,20 +178,7 @@ def build_parser(env: Mapping[str, str]) -> _Parser:
         epilog=f"The operator key comes from --key-file or ${ENV_KEY}, never from the command line.\n"
         f"Example: {PROG} --central 127.0.0.1:50051 --key-file operator.key status",
     )
-    parser.add_argument("--central", required=True, metavar=addresses.METAVAR, help=addresses.HELP)
-    parser.add_argument(
-        "--key-file",
-        type=Path,
-        metavar="FILE",
-        help=f"owner-only file holding the operator key (else ${ENV_KEY})",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=_positive_float,
-        default=DEFAULT_TIMEOUT_S,
-        metavar="SECONDS",
-        help="deadline of each call",
-    )
+    add_arguments(parser, AdminSettings)
     add_client_tls_arguments(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -220,24 +257,4 @@ def build_parser(env: Mapping[str, str]) -> _Parser:
     commands.add_parser(
         "low-stock", help="open low-stock alerts", description="Open low-stock alerts across the branches."
     )
-    return apply_environment(parser, env, names={"--key-file": ENV_KEY_FILE})
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
-    return value
+    return apply_environment(parser, env)
