@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,34 +34,41 @@ def accepts(port: int) -> bool:
         return False
 
 
-def folders() -> set[Path]:
-    return set(Path(tempfile.gettempdir()).glob("distribution-postgres-*"))
+def folders(parent: Path) -> set[Path]:
+    return set(parent.glob("distribution-postgres-*"))
 
 
 def test_a_killed_owner_leaves_no_server_and_no_folder_behind() -> None:
     require_server_binaries()
-    before = folders()
+    # The owner's own temporary folder: other tests (other workers) make throwaway servers too.
+    # Not under pytest's tmp_path, which the postgres user may not enter.
+    parent = Path(tempfile.mkdtemp(prefix="keeper-test-"))
+    parent.chmod(0o755)
+    before = folders(parent)
     # A PATH without the sbin folders, as a root shell may have: runuser is found all the same.
-    env = {**os.environ, "PATH": "/usr/bin:/bin"}
-    with subprocess.Popen(
-        [sys.executable, "-c", OWNER],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    ) as owner:
-        killed_and_cleaned_up(owner, before)
+    env = {**os.environ, "PATH": "/usr/bin:/bin", "TMPDIR": str(parent)}
+    try:
+        with subprocess.Popen(
+            [sys.executable, "-c", OWNER],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as owner:
+            killed_and_cleaned_up(owner, parent, before)
+    finally:
+        shutil.rmtree(parent, ignore_errors=True)
 
 
-def killed_and_cleaned_up(owner: subprocess.Popen[str], before: set[Path]) -> None:
+def killed_and_cleaned_up(owner: subprocess.Popen[str], parent: Path, before: set[Path]) -> None:
     try:
         assert owner.stdout is not None
         url = owner.stdout.readline().strip()
         assert url.startswith("postgresql+asyncpg://"), url + owner.stdout.read()
         port = urlsplit(url).port
         assert port is not None and accepts(port)
-        (folder,) = folders() - before
+        (folder,) = folders(parent) - before
 
         os.kill(owner.pid, signal.SIGKILL)
         owner.wait(30)
