@@ -13,9 +13,9 @@ from central.domain.stock import Counters, StockLine
 from central.service.core import Core
 from central.service.feed import News
 from central.service.months import MonthDesk
-from central.service.offers import load_lines
 from central.storage import statements
 from central.storage.schema import stock_lines
+from central.storage.stock_rows import load_lines
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from central.service.cart import Cart
 from central.service.checkout import Checkout
 from central.service.core import Core
 from central.service.expiry import ExpirySweeper
-from central.service.months import MonthDesk, NoManufacturerLinks
+from central.service.months import MonthDesk
 from central.service.offers import OfferDesk, OfferLineInput
 from central.settings import CentralSettings
 from central.storage.schema import metadata
@@ -37,6 +37,16 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
+
+
+class NoManufacturerLinks:
+    """The month desk's collector in these tests: no manufacturer is asked for offers."""
+
+    async def collect(self, month: int, deadline_s: float) -> tuple[list[str], list[str]]:
+        return [], []
+
+    def relay(self, month: int, due_at: datetime) -> None:
+        return None
 
 
 @dataclass
