@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from central.domain import rules
 from central.domain.cards import NO_CARD, accept_card
-from central.service.core import Core
+from central.settings import CentralSettings
 from central.storage import accounts as rows
 from nodekit.auth import Principal, Role, new_token, token_digest
+from nodekit.db.writer import WriteQueue
 from nodekit.errors import not_found
 from nodekit.ids import new_id
 
@@ -34,23 +38,39 @@ class CardInput:
 
 
 class Accounts:
-    """Who may call: customers register; operator, manufacturer and branch keys are configured."""
+    """Who may call: customers register; operator, manufacturer and branch keys are configured.
 
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    Args:
+        settings: The configured keys (operator, manufacturers) and the card key.
+        engine: Reads the customers' token digests.
+        writer: The group-commit writer customers and manufacturers are recorded in.
+        clock: Aware UTC now.
+    """
+
+    def __init__(
+        self,
+        settings: CentralSettings,
+        engine: AsyncEngine,
+        writer: WriteQueue,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._settings = settings
+        self._engine = engine
+        self._writer = writer
+        self._clock = clock
         self._principals: dict[str, Principal] = {}
 
     async def load_configured(self) -> None:
         """Registers the operator key and upserts the configured manufacturers with their keys."""
-        settings = self._core.settings
+        settings = self._settings
         if settings.operator_key:
             self._principals[token_digest(settings.operator_key)] = Principal(
                 Role.OPERATOR, "operator", "operator"
             )
-        now = self._core.clock()
+        now = self._clock()
         keys = dict(settings.manufacturer_keys)
         digests = {name: token_digest(key) for name, key in keys.items()}
-        ids = await self._core.writer.run(lambda c: rows.upsert_manufacturer_keys(c, digests, now))
+        ids = await self._writer.run(lambda c: rows.upsert_manufacturer_keys(c, digests, now))
         for name, manufacturer_id in ids.items():
             self._principals[token_digest(keys[name])] = Principal(
                 Role.MANUFACTURER, str(manufacturer_id), name
@@ -66,7 +86,7 @@ class Accounts:
         known = self._principals.get(digest)
         if known is not None:
             return known
-        async with self._core.engine.connect() as connection:
+        async with self._engine.connect() as connection:
             found = await connection.run_sync(rows.customer_by_token, digest)
         if found is None:
             return None
@@ -83,14 +103,14 @@ class Accounts:
                 card.number,
                 card.expiry_month,
                 card.expiry_year,
-                self._core.clock().date(),
-                self._core.settings.card_key,
+                self._clock().date(),
+                self._settings.card_key,
             )
         customer_id = new_id()
         token = new_token()
-        now = self._core.clock()
+        now = self._clock()
         digest = token_digest(token)
-        await self._core.writer.run(lambda c: rows.insert_customer(c, customer_id, name, digest, stored, now))
+        await self._writer.run(lambda c: rows.insert_customer(c, customer_id, name, digest, stored, now))
         self._principals[digest] = Principal(Role.CUSTOMER, customer_id, name)
         return Registration(customer_id, token, stored.last4)
 
@@ -100,13 +120,13 @@ class Accounts:
             card.number,
             card.expiry_month,
             card.expiry_year,
-            self._core.clock().date(),
-            self._core.settings.card_key,
+            self._clock().date(),
+            self._settings.card_key,
         )
 
         def store(connection: Connection) -> None:
             if not rows.store_card(connection, customer_id, stored):
                 raise not_found("CUSTOMER_NOT_FOUND", "The customer does not exist.")
 
-        await self._core.writer.run(store)
+        await self._writer.run(store)
         return stored.last4

@@ -11,9 +11,9 @@ from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
-from central.service.core import Core
 from central.service.month_status import MonthStatusView
 from central.storage.pause_rows import pause_row, resume_row
+from nodekit.db.writer import WriteQueue
 from nodekit.errors import invalid
 
 
@@ -21,18 +21,21 @@ class PauseDesk:
     """Pauses and resumes the month; the month desk then follows the row (book, timers, watchers).
 
     Args:
-        core: Shared writer and clock.
+        writer: The group-commit writer the transitions run in.
+        clock: Aware UTC now.
         reload: The month desk's ``reload`` (re-reads the row, re-arms the timers).
         status: The month desk's ``status``.
     """
 
     def __init__(
         self,
-        core: Core,
+        writer: WriteQueue,
+        clock: Callable[[], datetime],
         reload: Callable[[], Awaitable[None]],
         status: Callable[[int], Awaitable[MonthStatusView]],
     ) -> None:
-        self._core = core
+        self._writer = writer
+        self._clock = clock
         self._reload = reload
         self._status = status
 
@@ -49,7 +52,7 @@ class PauseDesk:
     ) -> MonthStatusView:
         if month < 0:
             raise invalid("BAD_MONTH", f"Month must be 0 (current) or positive; got {month}.", month=month)
-        now = self._core.clock()
-        changed = await self._core.writer.run(lambda c: change(c, month, now))
+        now = self._clock()
+        changed = await self._writer.run(lambda c: change(c, month, now))
         await self._reload()
         return await self._status(changed)

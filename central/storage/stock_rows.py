@@ -9,8 +9,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Row
 
 from central.domain.months import MonthState
-from central.domain.stock import Movement, OfferLineInput, StockLine
-from central.storage import changes, movements
+from central.domain.stock import Counters, Movement, OfferLineInput, StockLine
+from central.storage import changes, movements, statements
 from central.storage.month_rows import not_skipped
 from central.storage.movements import MovementRow
 from central.storage.schema import manufacturers, months, stock_lines
@@ -152,3 +152,9 @@ def load_month_lines(connection: Connection, month: int) -> list[StockLine]:
         .order_by(stock_lines.c.product, manufacturers.c.name)
     ).all()
     return [_line(row, row.name) for row in rows]
+
+
+def line_counters(connection: Connection, line_ids: list[int]) -> list[Counters]:
+    """The counters of these stock lines as the database has them."""
+    rows = connection.execute(statements.LINE_COUNTERS.where(stock_lines.c.stock_line_id.in_(line_ids))).all()
+    return [statements.counters(tuple(row)) for row in rows]

@@ -70,17 +70,25 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     await writer.start()
     clock = FakeClock()
     core = Core(settings=settings, engine=engine, writer=writer, clock=clock)
-    accounts = Accounts(core)
+    accounts = Accounts(settings, engine, writer, clock)
     months = MonthDesk(core, NoManufacturerLinks())
     yield World(
         clock,
         core,
         accounts,
         months,
-        OfferDesk(core),
+        OfferDesk(writer, core.book, core.hub, clock),
         Cart(core),
         Checkout(core, months.after_sales),
-        ExpirySweeper(core),
+        ExpirySweeper(
+            engine,
+            writer,
+            core.book,
+            core.hub,
+            clock,
+            interval_s=settings.sweep_interval_s,
+            ttl_s=settings.reservation_ttl_s,
+        ),
     )
     await months.stop()
     await writer.stop()
