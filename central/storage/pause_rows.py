@@ -20,15 +20,14 @@ from central.domain import failures
 from central.domain.month_clock import clock_of
 from central.domain.months import MonthState
 from central.storage import changes
+from central.storage.month_reads import month_row
 from central.storage.schema import months
 from nodekit.errors import precondition
 
 
 def _open_row(connection: Connection, month: int) -> Any:
     """The row of ``month`` (0: the latest), which must be OPEN."""
-    query = select(months)
-    query = query.where(months.c.month == month) if month else query.order_by(months.c.month.desc()).limit(1)
-    row = connection.execute(query).first()
+    row = month_row(connection, month)
     if row is None:
         raise failures.month_not_open(month, "unknown")
     if row.state != MonthState.OPEN.value:
