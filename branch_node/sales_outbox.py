@@ -56,16 +56,6 @@ def mark_acked(connection: Connection, through: int, now: datetime) -> None:
     )
 
 
-def acked_through(connection: Connection) -> int:
-    """The highest sequence such that it and all before it are acknowledged."""
-    first_open = connection.execute(
-        select(func.min(outbox.c.sequence)).where(outbox.c.acked_at.is_(None))
-    ).scalar()
-    if first_open is not None:
-        return int(first_open) - 1
-    return int(connection.execute(select(func.coalesce(func.max(outbox.c.sequence), 0))).scalar_one())
-
-
 def last_sequence(connection: Connection) -> int:
     """The newest sale's sequence (0 if none)."""
     return int(connection.execute(select(func.coalesce(func.max(outbox.c.sequence), 0))).scalar_one())

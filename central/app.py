@@ -168,17 +168,17 @@ async def create_server(
         settings=settings, engine=engine, writer=writer, central_id=central_id, shared=shared, clock=clock
     )
     observe_central(core)
-    accounts = Accounts(core)
+    accounts = Accounts(settings, engine, writer, clock)
     await accounts.load_configured()
-    # The links record the offers they collect with the offer desk, which needs only the core; so
+    # The links record the offers they collect with the offer desk, which needs no month desk; so
     # the links exist before the month desk that asks them, and every part gets its parts built.
-    offers = OfferDesk(core)
+    offers = OfferDesk(writer, core.book, core.hub, clock)
     links = LinkRegistry(core, offers, settings.manufacturer_keys)
     months = MonthDesk(
         core, links if collector is None else collector(offers), [queue_month_reports], owner=not shared
     )
     await months.recover()
-    coherence = Coherence(core, months, links)
+    coherence = Coherence(engine, core.book, core.hub, months, links)
     # Health and reflection are open to all, and also kept out of grpc's registered methods.
     open_to_all = Registrar(server)
     health_servicer = add_health(open_to_all)
@@ -199,8 +199,17 @@ async def create_server(
         await feed.start()
     cart = Cart(core, months.reload)
     checkout = Checkout(core, months.after_sales)
-    catalog = Catalog(core)
-    sweeper = ExpirySweeper(core, watch)
+    catalog = Catalog(core.book, core.hub, settings.watch_coalesce_s)
+    sweeper = ExpirySweeper(
+        engine,
+        writer,
+        core.book,
+        core.hub,
+        clock,
+        interval_s=settings.sweep_interval_s,
+        ttl_s=settings.reservation_ttl_s,
+        watch=watch,
+    )
     await sweeper.sweep_once()
     sweeper.start()
 
@@ -222,7 +231,7 @@ async def create_server(
             months,
             offers,
             list_manufacturers or manufacturer_lister(links),
-            PauseDesk(core, months.reload, months.status),
+            PauseDesk(writer, clock, months.reload, months.status),
         ),
         guarded,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from central.domain.months import MonthState, ProductOutcome
+from central.domain.orders import DropReason
 from central.domain.recommend import Priority, Recommendation
 from central.domain.stock import StockLine
 from central.service.month_status import MonthStatusView
@@ -21,8 +22,8 @@ PRIORITIES = {
     Priority.C: common_pb2.PRIORITY_C,
 }
 DROP_REASONS = {
-    "out_of_stock": order_pb2.DROP_REASON_OUT_OF_STOCK,
-    "month_closed": order_pb2.DROP_REASON_MONTH_CLOSED,
+    DropReason.OUT_OF_STOCK: order_pb2.DROP_REASON_OUT_OF_STOCK,
+    DropReason.MONTH_CLOSED: order_pb2.DROP_REASON_MONTH_CLOSED,
 }
 
 

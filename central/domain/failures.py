@@ -50,3 +50,13 @@ def bad_quantity(quantity: int, maximum: int) -> DomainError:
 def conflict(reason: str, message: str) -> DomainError:
     """A concurrent change won; the caller may retry."""
     return DomainError(ErrorKind.CONFLICT, reason, message)
+
+
+def already_paused(month: int) -> DomainError:
+    """Pausing a month whose clock is already stopped."""
+    return precondition("MONTH_ALREADY_PAUSED", f"Month {month} is paused already.", month=month)
+
+
+def not_paused(month: int) -> DomainError:
+    """Resuming a month whose clock runs."""
+    return precondition("MONTH_NOT_PAUSED", f"Month {month} is not paused.", month=month)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,6 +18,13 @@ class OrderLineView:
     unit_price_cents: int
 
 
+class DropReason(enum.Enum):
+    """Why checkout left a cart line out."""
+
+    OUT_OF_STOCK = "out_of_stock"
+    MONTH_CLOSED = "month_closed"
+
+
 @dataclass(frozen=True, slots=True)
 class DroppedLineView:
     """A cart line left out at checkout."""
@@ -25,7 +33,7 @@ class DroppedLineView:
     product: str
     requested: int
     available: int
-    reason: str
+    reason: DropReason
 
 
 @dataclass(frozen=True, slots=True)

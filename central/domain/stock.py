@@ -60,3 +60,12 @@ class StockLine:
         self.offered, self.reserved, self.sold = counters.offered, counters.reserved, counters.sold
         self.version = counters.version
         return True
+
+
+@dataclass(frozen=True, slots=True)
+class OfferLineInput:
+    """One product of an offer."""
+
+    product: str
+    quantity: int
+    unit_price_cents: int

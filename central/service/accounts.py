@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from central.domain import rules
 from central.domain.cards import NO_CARD, accept_card
-from central.service.core import Core
-from central.storage.schema import customers, manufacturers
-from central.storage.serialize import Exclusive, one_at_a_time
+from central.settings import CentralSettings
+from central.storage import accounts as rows
 from nodekit.auth import Principal, Role, new_token, token_digest
+from nodekit.db.writer import WriteQueue
 from nodekit.errors import not_found
 from nodekit.ids import new_id
 
@@ -36,44 +38,40 @@ class CardInput:
 
 
 class Accounts:
-    """Who may call: customers register; operator, manufacturer and branch keys are configured."""
+    """Who may call: customers register; operator, manufacturer and branch keys are configured.
 
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    Args:
+        settings: The configured keys (operator, manufacturers) and the card key.
+        engine: Reads the customers' token digests.
+        writer: The group-commit writer customers and manufacturers are recorded in.
+        clock: Aware UTC now.
+    """
+
+    def __init__(
+        self,
+        settings: CentralSettings,
+        engine: AsyncEngine,
+        writer: WriteQueue,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._settings = settings
+        self._engine = engine
+        self._writer = writer
+        self._clock = clock
         self._principals: dict[str, Principal] = {}
 
     async def load_configured(self) -> None:
         """Registers the operator key and upserts the configured manufacturers with their keys."""
-        settings = self._core.settings
+        settings = self._settings
         if settings.operator_key:
             self._principals[token_digest(settings.operator_key)] = Principal(
                 Role.OPERATOR, "operator", "operator"
             )
-        now = self._core.clock()
+        now = self._clock()
         keys = dict(settings.manufacturer_keys)
-
-        def upsert(connection: Connection) -> dict[str, int]:
-            one_at_a_time(connection, Exclusive.MANUFACTURERS)
-            ids: dict[str, int] = {}
-            for name, key in keys.items():
-                digest = token_digest(key)
-                row = connection.execute(
-                    select(manufacturers.c.manufacturer_id).where(manufacturers.c.name == name)
-                ).first()
-                if row is None:
-                    ids[name] = connection.execute(
-                        insert(manufacturers).values(name=name, key_digest=digest, created_at=now)
-                    ).inserted_primary_key[0]  # type: ignore[index]
-                else:
-                    connection.execute(
-                        update(manufacturers)
-                        .where(manufacturers.c.manufacturer_id == row[0])
-                        .values(key_digest=digest)
-                    )
-                    ids[name] = row[0]
-            return ids
-
-        for name, manufacturer_id in (await self._core.writer.run(upsert)).items():
+        digests = {name: token_digest(key) for name, key in keys.items()}
+        ids = await self._writer.run(lambda c: rows.upsert_manufacturer_keys(c, digests, now))
+        for name, manufacturer_id in ids.items():
             self._principals[token_digest(keys[name])] = Principal(
                 Role.MANUFACTURER, str(manufacturer_id), name
             )
@@ -88,17 +86,11 @@ class Accounts:
         known = self._principals.get(digest)
         if known is not None:
             return known
-        async with self._core.engine.connect() as connection:
-            row = (
-                await connection.execute(
-                    select(customers.c.customer_id, customers.c.name).where(
-                        customers.c.token_digest == digest
-                    )
-                )
-            ).first()
-        if row is None:
+        async with self._engine.connect() as connection:
+            found = await connection.run_sync(rows.customer_by_token, digest)
+        if found is None:
             return None
-        principal = Principal(Role.CUSTOMER, row.customer_id, row.name)
+        principal = Principal(Role.CUSTOMER, *found)
         self._principals[digest] = principal
         return principal
 
@@ -111,24 +103,15 @@ class Accounts:
                 card.number,
                 card.expiry_month,
                 card.expiry_year,
-                self._core.clock().date(),
-                self._core.settings.card_key,
+                self._clock().date(),
+                self._settings.card_key,
             )
         customer_id = new_id()
         token = new_token()
-        now = self._core.clock()
-        values = dict(
-            customer_id=customer_id,
-            name=name,
-            token_digest=token_digest(token),
-            card_last4=stored.last4,
-            card_fingerprint=stored.fingerprint,
-            card_expiry_year=stored.expiry_year,
-            card_expiry_month=stored.expiry_month,
-            created_at=now,
-        )
-        await self._core.writer.run(lambda c: c.execute(insert(customers).values(**values)))
-        self._principals[token_digest(token)] = Principal(Role.CUSTOMER, customer_id, name)
+        now = self._clock()
+        digest = token_digest(token)
+        await self._writer.run(lambda c: rows.insert_customer(c, customer_id, name, digest, stored, now))
+        self._principals[digest] = Principal(Role.CUSTOMER, customer_id, name)
         return Registration(customer_id, token, stored.last4)
 
     async def update_card(self, customer_id: str, card: CardInput) -> str:
@@ -137,23 +120,13 @@ class Accounts:
             card.number,
             card.expiry_month,
             card.expiry_year,
-            self._core.clock().date(),
-            self._core.settings.card_key,
+            self._clock().date(),
+            self._settings.card_key,
         )
 
         def store(connection: Connection) -> None:
-            result = connection.execute(
-                update(customers)
-                .where(customers.c.customer_id == customer_id)
-                .values(
-                    card_last4=stored.last4,
-                    card_fingerprint=stored.fingerprint,
-                    card_expiry_year=stored.expiry_year,
-                    card_expiry_month=stored.expiry_month,
-                )
-            )
-            if result.rowcount != 1:
+            if not rows.store_card(connection, customer_id, stored):
                 raise not_found("CUSTOMER_NOT_FOUND", "The customer does not exist.")
 
-        await self._core.writer.run(store)
+        await self._writer.run(store)
         return stored.last4

@@ -13,11 +13,11 @@ from central.domain.stock import StockLine
 from central.service import cart_writes
 from central.service.cart_writes import Refused, Released, Reserved, ReserveRequest
 from central.service.core import Core
-from central.service.offers import load_lines
 from central.service.views import CartLineView
 from central.storage import statements
 from central.storage.schema import manufacturers, reservations, stock_lines
 from central.storage.statements import ACTIVE, EXPIRED
+from central.storage.stock_rows import load_lines
 from nodekit.errors import invalid
 from nodekit.ids import new_id
 
@@ -78,7 +78,7 @@ class Cart:
         )
         if isinstance(outcome, Refused):
             if not outcome.month_open:
-                raise failures.month_not_open(line.month, outcome.month_state)
+                raise failures.month_not_open(line.month, outcome.month_state.value)
             raise failures.insufficient_stock(line.product, quantity, outcome.available)
         return CartLineView(
             request.reservation_id,

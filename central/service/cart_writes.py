@@ -50,12 +50,12 @@ class Refused:
     """The database refused a reservation: the units free at that moment, and the month's state."""
 
     available: int
-    month_state: str
+    month_state: MonthState
 
     @property
     def month_open(self) -> bool:
         """Whether the line's month was still open."""
-        return self.month_state == MonthState.OPEN.value
+        return self.month_state is MonthState.OPEN
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +73,9 @@ def reserve(connection: Connection, request: ReserveRequest) -> Reserved | Refus
     if taken is None:
         found = statements.REFUSAL.first(connection, {"line": line_id})
         if found is None:
-            return Refused(0, MonthState.CLOSED.value)
+            return Refused(0, MonthState.CLOSED)
         available, state, month = found
-        refused = Refused(max(int(available), 0), str(state))
+        refused = Refused(max(int(available), 0), MonthState(state))
         if refused.month_open:
             # Unmet demand is the shortfall: what was asked for beyond what was there.
             unmet = {

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from central.domain.months import MonthState
 from central.domain.stock import StockLine
-from central.service.core import Core
+from central.service.book import StockBook
+from central.service.hub import CatalogHub
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +41,22 @@ class CatalogUpdate:
 
 
 class Catalog:
-    """Reads the current month's lines; only lines with available > 0 are on show."""
+    """Reads the current month's lines; only lines with available > 0 are on show.
 
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    Args:
+        book: The in-memory book the lines are read from.
+        hub: Wakes the watchers when lines or the month change.
+        coalesce_s: How long a watch gathers changes before it sends them.
+    """
+
+    def __init__(self, book: StockBook, hub: CatalogHub, coalesce_s: float) -> None:
+        self._book = book
+        self._hub = hub
+        self._coalesce_s = coalesce_s
 
     def list(self, where: CatalogFilter) -> tuple[int, MonthState, list[StockLine]]:
         """The month, its state and its lines on sale, by product then manufacturer."""
-        book = self._core.book
+        book = self._book
         if book.state is not MonthState.OPEN:
             return book.month, book.state, []
         lines = [_copy(line) for line in book.lines.values() if line.available > 0 and where.matches(line)]
@@ -56,12 +65,12 @@ class Catalog:
 
     def clock(self) -> tuple[bool, int]:
         """Whether the month is paused, and its length in seconds (0: no deadline)."""
-        return self._core.book.paused, self._core.book.month_seconds
+        return self._book.paused, self._book.month_seconds
 
     async def watch(self, where: CatalogFilter) -> AsyncIterator[CatalogUpdate]:
         """A snapshot, then coalesced changes (a line with available 0 has left the catalog)."""
-        hub, book = self._core.hub, self._core.book
-        coalesce_s = self._core.settings.watch_coalesce_s
+        hub, book = self._hub, self._book
+        coalesce_s = self._coalesce_s
         seen = hub.version
         month, state, lines = self.list(where)
         paused = book.paused

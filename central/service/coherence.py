@@ -6,16 +6,15 @@ import logging
 from collections.abc import Collection, Mapping
 from typing import Protocol
 
-from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from central.domain.months import MonthState
 from central.domain.stock import Counters, StockLine
-from central.service.core import Core
+from central.service.book import StockBook
 from central.service.feed import News
+from central.service.hub import CatalogHub
 from central.service.months import MonthDesk
-from central.service.offers import load_lines
-from central.storage import statements
-from central.storage.schema import stock_lines
+from central.storage.stock_rows import line_counters, load_lines
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +32,12 @@ class Links(Protocol):
 class Coherence:
     """Applies other centrals' commits here (the ``FeedHandler`` of the change feed)."""
 
-    def __init__(self, core: Core, months: MonthDesk, links: Links) -> None:
-        self._core = core
+    def __init__(
+        self, engine: AsyncEngine, book: StockBook, hub: CatalogHub, months: MonthDesk, links: Links
+    ) -> None:
+        self._engine = engine
+        self._book = book
+        self._hub = hub
         self._months = months
         self._links = links
 
@@ -53,7 +56,7 @@ class Coherence:
     async def caught_up(self) -> None:
         """After a (re)connect: the month, every line of the book, every manufacturer's outbox."""
         await self._months.reload()
-        await self._refresh(set(self._core.book.lines))
+        await self._refresh(set(self._book.lines))
         self._links.wake_all()
 
     async def ownership(self, owner: bool) -> None:
@@ -62,15 +65,15 @@ class Coherence:
 
     async def _refresh(self, line_ids: Collection[int], heard: Mapping[int, Counters] | None = None) -> None:
         """The book takes the lines' counters: as heard with the notice, else read from the database."""
-        book = self._core.book
+        book = self._book
         heard = heard or {}
         counters = [heard[i] for i in line_ids if i in book.lines and i in heard]
         unheard = [i for i in line_ids if i in book.lines and i not in heard]
         new = [i for i in line_ids if i not in book.lines]
         fresh: list[StockLine] = []
         if unheard or new:
-            async with self._core.engine.connect() as connection:
-                counters += await connection.run_sync(_counters, unheard) if unheard else []
+            async with self._engine.connect() as connection:
+                counters += await connection.run_sync(line_counters, unheard) if unheard else []
                 fresh = await connection.run_sync(load_lines, new) if new else []
         moved = [c.stock_line_id for c in counters if book.refresh(c)]
         for line in fresh:
@@ -78,14 +81,9 @@ class Coherence:
                 book.lines.setdefault(line.stock_line_id, line)
                 moved.append(line.stock_line_id)
         if moved:
-            self._core.hub.changed(moved)
+            self._hub.changed(moved)
             self._months.after_sales()
 
 
 def _belongs(line: StockLine, month: int, state: MonthState) -> bool:
     return line.month == month and state is MonthState.OPEN
-
-
-def _counters(connection: Connection, line_ids: list[int]) -> list[Counters]:
-    rows = connection.execute(statements.LINE_COUNTERS.where(stock_lines.c.stock_line_id.in_(line_ids))).all()
-    return [statements.counters(tuple(row)) for row in rows]

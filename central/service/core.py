@@ -1,4 +1,4 @@
-"""The dependencies every use case shares, built once by the composition root."""
+"""The shared parts, built once by the composition root; most use cases take only the parts they need."""
 
 from __future__ import annotations
 

@@ -4,112 +4,64 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import func, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from central.domain.reservations import ReservationState
-from central.domain.stock import Counters, Movement
-from central.service.core import Core
+from central.domain.stock import Counters
+from central.service.book import StockBook
 from central.service.database_watch import DatabaseWatch, database_gone
-from central.storage import movements, statements
-from central.storage.movements import MovementRow
-from central.storage.schema import reservations
+from central.service.hub import CatalogHub
+from central.storage.expiry_rows import (
+    SWEEP_LIMIT,
+    Sweep,
+    due_reservations,
+    expire_due,
+    expire_reservations,
+    next_expiry,
+)
+from nodekit.db.writer import WriteQueue
 
 logger = logging.getLogger(__name__)
 
-# Reservations one sweep releases in one write; a full sweep is followed by the next at once.
-SWEEP_LIMIT = 2000
 # The sweeper never sleeps less than this, so an idle wait cannot spin.
 MIN_PAUSE_S = 0.01
 
-ACTIVE, EXPIRED = ReservationState.ACTIVE.value, ReservationState.EXPIRED.value
-
-
-@dataclass(frozen=True, slots=True)
-class Sweep:
-    """What one sweep released: reservations, and per line the units and the counters after."""
-
-    reservations: int
-    lines: dict[int, tuple[int, Counters]]
-    # When the earliest reservation still active falls due (None: there is none).
-    next_due: datetime | None = None
-
-    @property
-    def units(self) -> int:
-        """Units given back in all."""
-        return sum(units for units, _ in self.lines.values())
-
-
-def expire_reservations(
-    connection: Connection, candidates: Iterable[str], now: datetime
-) -> dict[int, tuple[int, Counters]]:
-    """Expires those of ``candidates`` that are still active and due, and gives their units back.
-
-    The update itself checks the state, so a reservation removed, checked out or
-    expired by someone else since it was picked is left alone and released once.
-    Returns, per line, the units given back and the line's counters after.
-    """
-    ids = list(candidates)
-    expired = connection.execute(
-        update(reservations)
-        .where(
-            reservations.c.reservation_id.in_(ids),
-            reservations.c.state == ACTIVE,
-            reservations.c.expires_at <= now,
-        )
-        .values(state=EXPIRED)
-        .returning(reservations.c.reservation_id, reservations.c.stock_line_id, reservations.c.quantity)
-    ).all()
-    if not expired:
-        return {}
-    given = statements.unreserve_per_line(connection, [(r.stock_line_id, r.quantity) for r in expired])
-    moves = [
-        MovementRow(
-            r.stock_line_id, Movement.EXPIRED, r.quantity, "central", "reservation expired", r.reservation_id
-        )
-        for r in expired
-    ]
-    movements.append(connection, moves, now)
-    return given
-
-
-def due_reservations(
-    connection: Connection, now: datetime, limit: int = SWEEP_LIMIT
-) -> list[tuple[str, int]]:
-    """(reservation id, stock line id) of up to ``limit`` active reservations due at ``now``, oldest first."""
-    rows = connection.execute(
-        select(reservations.c.reservation_id, reservations.c.stock_line_id)
-        .where(reservations.c.state == ACTIVE, reservations.c.expires_at <= now)
-        .order_by(reservations.c.expires_at)
-        .limit(limit)
-    ).all()
-    return [(str(r.reservation_id), int(r.stock_line_id)) for r in rows]
-
-
-def expire_due(connection: Connection, now: datetime) -> Sweep:
-    """Picks and expires up to SWEEP_LIMIT reservations due at ``now``, in one write."""
-    due = due_reservations(connection, now)
-    ids = [reservation_id for reservation_id, _ in due]
-    lines = expire_reservations(connection, ids, now) if due else {}
-    return Sweep(len(due), lines, next_expiry(connection))
-
-
-def next_expiry(connection: Connection) -> datetime | None:
-    """When the earliest active reservation expires."""
-    return connection.execute(
-        select(func.min(reservations.c.expires_at)).where(reservations.c.state == ACTIVE)
-    ).scalar()
-
 
 class ExpirySweeper:
-    """Releases due reservations as they fall due; the book follows each sweep's commit."""
+    """Releases due reservations as they fall due; the book follows each sweep's commit.
 
-    def __init__(self, core: Core, watch: DatabaseWatch | None = None) -> None:
-        self._core = core
+    Args:
+        engine: Reads the due reservations when several writers share the database.
+        writer: The group-commit writer the sweeps run in.
+        book: The in-memory book, which gives the released units back.
+        hub: Tells catalog watchers of the lines with units back.
+        clock: Aware UTC now.
+        interval_s: The longest pause between two sweeps.
+        ttl_s: The reservations' time-to-live (a pause is never longer).
+        watch: Waits out a database outage; None: no watch.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        writer: WriteQueue,
+        book: StockBook,
+        hub: CatalogHub,
+        clock: Callable[[], datetime],
+        *,
+        interval_s: float,
+        ttl_s: float,
+        watch: DatabaseWatch | None = None,
+    ) -> None:
+        self._engine = engine
+        self._writer = writer
+        self._book = book
+        self._hub = hub
+        self._clock = clock
+        self._interval_s = interval_s
+        self._ttl_s = ttl_s
         self._watch = watch
         self._task: asyncio.Task[None] | None = None
 
@@ -118,22 +70,22 @@ class ExpirySweeper:
         return (await self._sweep()).units
 
     async def _sweep(self) -> Sweep:
-        if not self._core.writer.locks_rows:
+        if not self._writer.locks_rows:
             # One writer: pick and expire in one write, due as of when it runs (nothing waits behind it).
-            clock = self._core.clock
-            return await self._core.writer.run(
+            clock = self._clock
+            return await self._writer.run(
                 lambda connection: expire_due(connection, clock()), self._follow_sweep
             )
-        now = self._core.clock()
+        now = self._clock()
         # Several writers: picked with a read, so their lines are locked in order with the batch's; the
         # write expires only those still active (another central's sweeper may have been first).
-        async with self._core.engine.connect() as connection:
+        async with self._engine.connect() as connection:
             due = await connection.run_sync(due_reservations, now)
             next_due = await connection.run_sync(next_expiry) if len(due) < SWEEP_LIMIT else None
         if not due:
             return Sweep(0, {}, next_due)
         ids = [reservation_id for reservation_id, _ in due]
-        lines = await self._core.writer.run(
+        lines = await self._writer.run(
             lambda connection: expire_reservations(connection, ids, now),
             self._follow,
             locks={line_id for _, line_id in due},
@@ -146,10 +98,10 @@ class ExpirySweeper:
 
     def _follow(self, lines: dict[int, tuple[int, Counters]]) -> None:
         for units, counters in lines.values():
-            self._core.book.follow(counters, reserved=-units)
-            self._core.book.expired += units
+            self._book.follow(counters, reserved=-units)
+            self._book.expired += units
         if lines:
-            self._core.hub.changed(lines)
+            self._hub.changed(lines)
 
     def start(self) -> None:
         """Starts the background sweep."""
@@ -176,14 +128,13 @@ class ExpirySweeper:
                     self._watch.failed(error)
                 else:
                     logger.exception("expiry sweep failed")
-                pause = self._core.settings.sweep_interval_s
+                pause = self._interval_s
             await asyncio.sleep(pause)
 
     def _pause(self, next_due: datetime | None) -> float:
         """Until the earliest reservation falls due, at most the sweep interval or a time-to-live."""
-        settings = self._core.settings
-        longest = min(settings.sweep_interval_s, settings.reservation_ttl_s)
+        longest = min(self._interval_s, self._ttl_s)
         if next_due is None:
             return max(longest, MIN_PAUSE_S)
-        until = (next_due - self._core.clock()).total_seconds()
+        until = (next_due - self._clock()).total_seconds()
         return min(max(until, MIN_PAUSE_S), longest)

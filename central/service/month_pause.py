@@ -1,141 +1,41 @@
-"""Pausing and resuming the open month's clock: the conditional transitions and the desk that runs them.
+"""Pausing and resuming the open month's clock: the desk that runs the conditional transitions.
 
-Pause: only an OPEN month whose clock runs (``paused_at IS NULL``). Resume: only an OPEN
-month that is paused; it adds the pause to ``paused_ms``, which moves the deadline later.
-Both are conditional writes that notify the change feed, so every central's month desk
-reloads the row and its timers follow it (no deadline close while paused). A deadline
-close checks the clock in its own transaction too (``deadline_conditions``), so a timer
-that fires as another central pauses or resumes the month closes nothing.
+The transitions themselves live in ``central.storage.pause_rows``; every central's month desk
+follows the changed row through the change feed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.engine import Connection
 
-from central.domain import failures
-from central.domain.month_clock import clock_of
-from central.domain.months import MonthState
-from central.service.core import Core
 from central.service.month_status import MonthStatusView
-from central.storage import changes
-from central.storage.schema import months
-from nodekit.errors import DomainError, invalid, precondition
-
-
-def _open_row(connection: Connection, month: int) -> Any:
-    """The row of ``month`` (0: the latest), which must be OPEN."""
-    query = select(months)
-    query = query.where(months.c.month == month) if month else query.order_by(months.c.month.desc()).limit(1)
-    row = connection.execute(query).first()
-    if row is None:
-        raise failures.month_not_open(month, "unknown")
-    if row.state != MonthState.OPEN.value:
-        raise failures.month_not_open(row.month, row.state)
-    return row
-
-
-def pause_row(connection: Connection, month: int, now: datetime) -> int:
-    """Stops the clock of the OPEN ``month`` (0: the latest); returns its number.
-
-    Raises:
-        DomainError: MONTH_NOT_OPEN, or MONTH_ALREADY_PAUSED.
-    """
-    row = _open_row(connection, month)
-    paused = connection.execute(
-        update(months)
-        .where(
-            months.c.month == row.month,
-            months.c.state == MonthState.OPEN.value,
-            months.c.paused_at.is_(None),
-        )
-        .values(paused_at=now)
-        .returning(months.c.month)
-    ).first()
-    if paused is None:
-        raise already_paused(row.month)
-    changes.month(connection)
-    return int(row.month)
-
-
-def resume_row(connection: Connection, month: int, now: datetime) -> int:
-    """Restarts the clock of the paused ``month`` (0: the latest); returns its number.
-
-    Raises:
-        DomainError: MONTH_NOT_OPEN, or MONTH_NOT_PAUSED.
-    """
-    row = _open_row(connection, month)
-    if row.paused_at is None:
-        raise not_paused(row.month)
-    resumed = connection.execute(
-        update(months)
-        .where(
-            months.c.month == row.month,
-            months.c.state == MonthState.OPEN.value,
-            months.c.paused_at == row.paused_at,
-        )
-        .values(paused_at=None, paused_ms=clock_of(row).resumed_ms(now))
-        .returning(months.c.month)
-    ).first()
-    if resumed is None:
-        # Another caller resumed it between the read and the write.
-        raise not_paused(row.month)
-    changes.month(connection)
-    return int(row.month)
-
-
-def deadline_conditions(connection: Connection, month: int, now: datetime) -> list[ColumnElement[bool]]:
-    """What a deadline close adds to its conditional update: the clock runs and has passed the deadline.
-
-    Raises:
-        DomainError: MONTH_PAUSED, or DEADLINE_NOT_REACHED (the month was resumed later elsewhere).
-    """
-    row = connection.execute(select(months).where(months.c.month == month)).first()
-    if row is None:
-        return []
-    clock = clock_of(row)
-    if clock.paused:
-        raise precondition("MONTH_PAUSED", f"Month {month} is paused; its deadline waits.", month=month)
-    deadline = clock.deadline(now)
-    if deadline is not None and deadline > now:
-        raise precondition(
-            "DEADLINE_NOT_REACHED",
-            f"Month {month} closes at {deadline.isoformat()}, not yet.",
-            month=month,
-        )
-    return [months.c.paused_at.is_(None), months.c.paused_ms == clock.paused_ms]
-
-
-def already_paused(month: int) -> DomainError:
-    """Pausing a month whose clock is already stopped."""
-    return precondition("MONTH_ALREADY_PAUSED", f"Month {month} is paused already.", month=month)
-
-
-def not_paused(month: int) -> DomainError:
-    """Resuming a month whose clock runs."""
-    return precondition("MONTH_NOT_PAUSED", f"Month {month} is not paused.", month=month)
+from central.storage.pause_rows import pause_row, resume_row
+from nodekit.db.writer import WriteQueue
+from nodekit.errors import invalid
 
 
 class PauseDesk:
     """Pauses and resumes the month; the month desk then follows the row (book, timers, watchers).
 
     Args:
-        core: Shared writer and clock.
+        writer: The group-commit writer the transitions run in.
+        clock: Aware UTC now.
         reload: The month desk's ``reload`` (re-reads the row, re-arms the timers).
         status: The month desk's ``status``.
     """
 
     def __init__(
         self,
-        core: Core,
+        writer: WriteQueue,
+        clock: Callable[[], datetime],
         reload: Callable[[], Awaitable[None]],
         status: Callable[[int], Awaitable[MonthStatusView]],
     ) -> None:
-        self._core = core
+        self._writer = writer
+        self._clock = clock
         self._reload = reload
         self._status = status
 
@@ -152,7 +52,7 @@ class PauseDesk:
     ) -> MonthStatusView:
         if month < 0:
             raise invalid("BAD_MONTH", f"Month must be 0 (current) or positive; got {month}.", month=month)
-        now = self._core.clock()
-        changed = await self._core.writer.run(lambda c: change(c, month, now))
+        now = self._clock()
+        changed = await self._writer.run(lambda c: change(c, month, now))
         await self._reload()
         return await self._status(changed)

@@ -15,11 +15,11 @@ from central.domain.months import CloseReason, MonthState, ProductOutcome
 from central.domain.stock import StockLine
 from central.service.core import Core
 from central.service.events import MonthClosed, MonthOpened
-from central.service.month_rows import begin_month, finish_shopper, latest_month, mark_open
 from central.service.month_status import MonthStatusView, read_status
 from central.service.month_timers import MonthTimers
-from central.service.offers import load_month_lines
-from central.service.settlement import settle_month
+from central.storage.month_rows import begin_month, finish_shopper, latest_month, mark_open
+from central.storage.settlement import settle_month
+from central.storage.stock_rows import load_month_lines
 from nodekit.errors import DomainError, invalid
 
 logger = logging.getLogger(__name__)
@@ -37,16 +37,6 @@ class OfferCollector(Protocol):
     def relay(self, month: int, due_at: datetime) -> None:
         """Asks the manufacturers connected here for the offers of a month another central opened."""
         ...
-
-
-class NoManufacturerLinks:
-    """A collector for a desk without manufacturer streams: nobody is asked."""
-
-    async def collect(self, month: int, deadline_s: float) -> tuple[list[str], list[str]]:
-        return [], []
-
-    def relay(self, month: int, due_at: datetime) -> None:
-        return None
 
 
 # Runs inside the closing transaction, e.g. to queue month reports to manufacturers.

@@ -20,6 +20,7 @@ from central.domain import failures
 from central.domain.cards import NO_CARD, StoredCard
 from central.domain.months import MonthState
 from central.domain.notices import DepletionNotice, encode
+from central.domain.orders import DropReason
 from central.domain.reservations import ReservationState
 from central.domain.stock import Counters, Movement
 from central.service.events import Depleted
@@ -32,7 +33,6 @@ from central.storage.statements import ACTIVE
 from nodekit.errors import DomainError, precondition
 from nodekit.ids import new_id
 
-OUT_OF_STOCK, MONTH_CLOSED = "out_of_stock", "month_closed"
 ORDERED, DROPPED = ReservationState.ORDERED.value, ReservationState.DROPPED.value
 
 
@@ -212,7 +212,7 @@ def _take(connection: Connection, order: _Order, row: _CartRow) -> None:
     available = (
         int(statements.AVAILABLE.rows(connection, {"line": row.stock_line_id})[0][0]) if this_month else 0
     )
-    reason = OUT_OF_STOCK if this_month else MONTH_CLOSED
+    reason = DropReason.OUT_OF_STOCK if this_month else DropReason.MONTH_CLOSED
     order.closed.append({**ids, "state": DROPPED})
     order.dropped.append(
         (

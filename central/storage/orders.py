@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from central.domain.orders import DroppedLineView, OrderLineView, OrderView
+from central.domain.orders import DroppedLineView, DropReason, OrderLineView, OrderView
 from central.storage import statements
 from central.storage.schema import manufacturers, order_lines, orders, stock_lines
 
@@ -67,7 +67,7 @@ def insert_order(
                 "quantity": d.requested,
                 "unit_price_cents": 0,
                 "bought": False,
-                "drop_reason": d.reason,
+                "drop_reason": d.reason.value,
                 "available_at_checkout": d.available,
             }
             for i, d in enumerate(dropped)
@@ -117,7 +117,7 @@ def load_orders(connection: Connection, customer_id: str, limit: int, order_id: 
                     row.product,
                     row.quantity,
                     row.available_at_checkout,
-                    row.drop_reason,
+                    DropReason(row.drop_reason),
                 )
             )
     return [

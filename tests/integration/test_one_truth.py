@@ -210,7 +210,7 @@ async def test_a_reserve_queued_behind_a_close_is_told_the_month_closed(
 async def test_an_expiry_that_finds_its_reservations_released_releases_nothing(
     rc: RunningCentral, stubs: Stubs
 ) -> None:
-    from central.service.expiry import expire_reservations
+    from central.storage.expiry_rows import expire_reservations
 
     lines = await open_month_with(rc, stubs, {"jam": 10})
     ann = await register(stubs, "ann")
@@ -275,7 +275,7 @@ def _live_reservations(rc: RunningCentral) -> int:
 
 async def test_a_sweeper_that_is_behind_sweeps_again_at_once(tmp_path: Path) -> None:
     """6,000 reservations fall due at once: released in back-to-back sweeps, not one sweep an interval."""
-    from central.service.expiry import SWEEP_LIMIT
+    from central.storage.expiry_rows import SWEEP_LIMIT
 
     interval_s = 20.0
     async with running_central(

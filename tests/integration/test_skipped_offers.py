@@ -20,9 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from central.service.month_rows import begin_month, mark_open
-from central.service.offers import OfferLineInput, record_offer
+from central.domain.stock import OfferLineInput
+from central.storage.month_rows import begin_month, mark_open
 from central.storage.schema import metadata, months, stock_lines
+from central.storage.stock_rows import record_offer
 from launcher.postgres import fresh_database, raw_url
 from nodekit.db.schema import create_schema
 from nodekit.timestamps import utcnow

@@ -14,7 +14,7 @@ from central.service.cart import Cart
 from central.service.checkout import Checkout
 from central.service.core import Core
 from central.service.expiry import ExpirySweeper
-from central.service.months import MonthDesk, NoManufacturerLinks
+from central.service.months import MonthDesk
 from central.service.offers import OfferDesk, OfferLineInput
 from central.settings import CentralSettings
 from central.storage.schema import metadata
@@ -39,6 +39,16 @@ class FakeClock:
         self.now += timedelta(seconds=seconds)
 
 
+class NoManufacturerLinks:
+    """The month desk's collector in these tests: no manufacturer is asked for offers."""
+
+    async def collect(self, month: int, deadline_s: float) -> tuple[list[str], list[str]]:
+        return [], []
+
+    def relay(self, month: int, due_at: datetime) -> None:
+        return None
+
+
 @dataclass
 class World:
     clock: FakeClock
@@ -60,17 +70,25 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     await writer.start()
     clock = FakeClock()
     core = Core(settings=settings, engine=engine, writer=writer, clock=clock)
-    accounts = Accounts(core)
+    accounts = Accounts(settings, engine, writer, clock)
     months = MonthDesk(core, NoManufacturerLinks())
     yield World(
         clock,
         core,
         accounts,
         months,
-        OfferDesk(core),
+        OfferDesk(writer, core.book, core.hub, clock),
         Cart(core),
         Checkout(core, months.after_sales),
-        ExpirySweeper(core),
+        ExpirySweeper(
+            engine,
+            writer,
+            core.book,
+            core.hub,
+            clock,
+            interval_s=settings.sweep_interval_s,
+            ttl_s=settings.reservation_ttl_s,
+        ),
     )
     await months.stop()
     await writer.stop()

@@ -1,4 +1,4 @@
-"""The month close's SQL: release reservations, return unsold goods, store each line's result."""
+"""The month close in the database: release reservations, return unsold goods, store each line's result."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from central.domain import failures
 from central.domain.months import CloseReason, MonthState, ProductOutcome
 from central.domain.reservations import ReservationState
 from central.domain.stock import Movement
-from central.service.month_pause import deadline_conditions
-from central.service.offers import load_month_lines
 from central.storage import changes, movements, statements
 from central.storage.movements import MovementRow
+from central.storage.pause_rows import deadline_conditions
 from central.storage.schema import month_results, months, reservations, stock_lines, unmet_demand
+from central.storage.stock_rows import load_month_lines
 
 
 def settle_month(
