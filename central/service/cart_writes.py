@@ -69,7 +69,25 @@ class Released:
 def reserve(connection: Connection, request: ReserveRequest) -> Reserved | Refused:
     """Reserves the units if they are free and the month is open; a refusal records the unmet demand."""
     line_id, quantity, now = request.stock_line_id, request.quantity, request.clock()
-    taken = statements.RESERVE.first(connection, {"line": line_id, "quantity": quantity})
+    actor = f"customer:{request.customer_id}"
+    hold = {
+        "reservation_id": request.reservation_id,
+        "customer_id": request.customer_id,
+        "line": line_id,
+        "stock_line_id": line_id,
+        "quantity": quantity,
+        "state": ACTIVE,
+        "created_at": now,
+        "expires_at": now + request.ttl,
+        "actor": actor,
+    }
+    if connection.dialect.name == "postgresql":
+        # One statement: the reservation and its movement are inserted only if the update took the units.
+        taken = statements.RESERVE_AND_HOLD.first(connection, hold)
+        if taken is not None:
+            return Reserved(statements.changed(connection, taken), now + request.ttl)
+    else:
+        taken = statements.RESERVE.first(connection, hold)
     if taken is None:
         found = statements.REFUSAL.first(connection, {"line": line_id})
         if found is None:
@@ -87,20 +105,10 @@ def reserve(connection: Connection, request: ReserveRequest) -> Reserved | Refus
             }
             statements.INSERT_UNMET.execute(connection, unmet)
         return refused
-    statements.INSERT_RESERVATION.execute(
-        connection,
-        {
-            "reservation_id": request.reservation_id,
-            "customer_id": request.customer_id,
-            "stock_line_id": line_id,
-            "quantity": quantity,
-            "state": ACTIVE,
-            "created_at": now,
-            "expires_at": now + request.ttl,
-        },
+    statements.INSERT_RESERVATION.execute(connection, hold)
+    move = MovementRow(
+        line_id, Movement.RESERVED, quantity, actor, statements.RESERVE_REASON, request.reservation_id
     )
-    actor = f"customer:{request.customer_id}"
-    move = MovementRow(line_id, Movement.RESERVED, quantity, actor, "added to cart", request.reservation_id)
     movements.append(connection, [move], now)
     return Reserved(statements.changed(connection, taken), now + request.ttl)
 

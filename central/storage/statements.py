@@ -6,12 +6,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy import BigInteger, String, and_, bindparam, exists, insert, literal, or_, select, update
 from sqlalchemy.engine import Connection
 
 from central.domain.months import MonthState
 from central.domain.reservations import ReservationState
-from central.domain.stock import Counters
+from central.domain.stock import Counters, Movement
 from central.storage import changes
 from central.storage.schema import (
     customers,
@@ -21,9 +21,11 @@ from central.storage.schema import (
     orders,
     reservations,
     stock_lines,
+    stock_movements,
     unmet_demand,
 )
 from nodekit.db.prepared import Prepared, prepared_insert
+from nodekit.db.types import UtcDateTime
 
 # The stored values, for statements and for comparing rows read back.
 ACTIVE = ReservationState.ACTIVE.value
@@ -47,6 +49,7 @@ _month_open = exists().where(
 )
 
 # -- reserve ---------------------------------------------------------------------
+RESERVE_REASON = "added to cart"
 # The database arbitrates every reservation: the units must be free and the month open.
 RESERVE = Prepared(
     update(stock_lines)
@@ -70,6 +73,37 @@ INSERT_RESERVATION = prepared_insert(
     "created_at",
     "expires_at",
 )
+# PostgreSQL: the same three writes in one statement (one round trip, one statement to plan and run).
+# The inserts take their line from what the update returned, so a refused update inserts nothing.
+_taken = RESERVE.statement.cte("taken")
+_reservation = bindparam("reservation_id", type_=String(32))
+_quantity = bindparam("quantity", type_=BigInteger)
+_now = bindparam("created_at", type_=UtcDateTime())
+_hold = insert(reservations).from_select(
+    ["reservation_id", "customer_id", "stock_line_id", "quantity", "state", "created_at", "expires_at"],
+    select(
+        _reservation,
+        bindparam("customer_id", type_=String(32)),
+        _taken.c.stock_line_id,
+        _quantity,
+        literal(ACTIVE, String(16)),
+        _now,
+        bindparam("expires_at", type_=UtcDateTime()),
+    ),
+)
+_move = insert(stock_movements).from_select(
+    ["stock_line_id", "kind", "quantity", "actor", "reason", "reference", "at"],
+    select(
+        _taken.c.stock_line_id,
+        literal(Movement.RESERVED.value, String(16)),
+        _quantity,
+        bindparam("actor", type_=String(140)),
+        literal(RESERVE_REASON, String(200)),
+        _reservation,
+        _now,
+    ),
+)
+RESERVE_AND_HOLD = Prepared(select(*_taken.c).add_cte(_hold.cte("held")).add_cte(_move.cte("moved")))
 INSERT_UNMET = prepared_insert(unmet_demand, "month", "stock_line_id", "customer_id", "quantity", "at")
 
 # -- checkout --------------------------------------------------------------------

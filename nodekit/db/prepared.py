@@ -5,8 +5,9 @@ SQLite needs to run it. A ``Prepared`` statement is built once at import time
 with named bind parameters. On SQLite it runs its compiled SQL text straight
 on the stdlib driver connection, with SQLAlchemy's own type processors applied
 to parameters and results so the stored values are exactly what a normal
-``Connection.execute`` writes. On any other database it is executed through
-SQLAlchemy as usual.
+``Connection.execute`` writes. On asyncpg (PostgreSQL) it is compiled once more,
+for that dialect, and runs on the asyncpg connection (``nodekit.db.asyncpg_form``).
+On any other driver it is executed through SQLAlchemy as usual.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Delete, Insert, Select, Update
 
+from nodekit.db.asyncpg_form import AsyncpgForm, columns_of, is_asyncpg
+
 Statement = Insert | Update | Delete | Select[Any]
 Params = Mapping[str, Any]
 Processor = Callable[[Any], Any]
@@ -30,9 +33,9 @@ _SQLITE = SQLiteDialect_pysqlite(paramstyle="named")
 
 
 class Prepared:
-    """One statement, compiled once; executed raw on SQLite, through SQLAlchemy elsewhere."""
+    """One statement, compiled once; executed raw on SQLite and asyncpg, through SQLAlchemy elsewhere."""
 
-    __slots__ = ("_bind_processors", "_defaults", "_result_processors", "sql", "statement")
+    __slots__ = ("_asyncpg", "_bind_processors", "_defaults", "_result_processors", "sql", "statement")
 
     def __init__(self, statement: Statement) -> None:
         self.statement = statement
@@ -55,11 +58,21 @@ class Prepared:
         self._result_processors: list[Processor | None] = [
             column.type.dialect_impl(_SQLITE).result_processor(_SQLITE, None) for column in columns
         ]
+        # Compiled at the first use on asyncpg, for the engine's own dialect.
+        self._asyncpg: AsyncpgForm | None = None
+
+    def _other(self, connection: Connection) -> AsyncpgForm | None:
+        """The asyncpg form when ``connection`` runs on asyncpg, else None (SQLAlchemy executes)."""
+        if self._asyncpg is None and is_asyncpg(connection):
+            self._asyncpg = AsyncpgForm(self.statement, columns_of(self.statement), connection.dialect)
+        return self._asyncpg if self._asyncpg is not None and is_asyncpg(connection) else None
 
     def execute(self, connection: Connection, params: Params) -> int:
         """Runs the statement once; returns the number of rows it changed."""
         driver = _sqlite_driver(connection)
         if driver is None:
+            if (form := self._other(connection)) is not None:
+                return form.execute(connection, params)
             return int(connection.execute(self.statement, dict(params)).rowcount)
         return int(driver.execute(self.sql, self._bind(params)).rowcount)
 
@@ -69,6 +82,9 @@ class Prepared:
             return
         driver = _sqlite_driver(connection)
         if driver is None:
+            if (form := self._other(connection)) is not None:
+                form.execute_many(connection, rows)
+                return
             connection.execute(self.statement, [dict(row) for row in rows])
             return
         driver.executemany(self.sql, [self._bind(row) for row in rows])
@@ -77,6 +93,8 @@ class Prepared:
         """Runs a SELECT (or a statement with RETURNING); returns its rows as plain tuples."""
         driver = _sqlite_driver(connection)
         if driver is None:
+            if (form := self._other(connection)) is not None:
+                return form.rows(connection, params)
             return [tuple(row) for row in connection.execute(self.statement, dict(params))]
         fetched = driver.execute(self.sql, self._bind(params)).fetchall()
         processors = self._result_processors
