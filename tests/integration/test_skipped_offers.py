@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from central.service.month_rows import begin_month, mark_open
 from central.service.offers import OfferLineInput, record_offer
 from central.storage.schema import metadata, months, stock_lines
-from launcher.postgres import fresh_database, raw_url
+from launcher.postgres.server import fresh_database, raw_url
 from nodekit.db.schema import create_schema
 from nodekit.timestamps import utcnow
 from tests.helpers import assert_eventually

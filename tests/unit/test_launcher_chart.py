@@ -6,7 +6,7 @@ import struct
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from launcher.chart import NO_DATA, BranchDay, MakerMonth, branch_revenue, save, units_and_revenue
+from launcher.report.chart import NO_DATA, BranchDay, MakerMonth, branch_revenue, save, units_and_revenue
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG_NS = "{http://www.w3.org/2000/svg}"
