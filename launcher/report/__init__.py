@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from launcher.report.chart import NO_DATA, BranchDay, MakerMonth, branch_revenue, save, units_and_revenue
+from launcher.report.chart import NO_DATA, BranchDayBar, MakerMonth, branch_revenue, save, units_and_revenue
 from launcher.report.loss_check import (
     ACKS_DIR,
     ACKS_ENV,
@@ -20,7 +20,7 @@ __all__ = [
     "ACKS_DIR",
     "ACKS_ENV",
     "NO_DATA",
-    "BranchDay",
+    "BranchDayBar",
     "MakerMonth",
     "RunInfo",
     "acknowledged_orders",

@@ -37,7 +37,7 @@ class MakerMonth:
 
 
 @dataclass(frozen=True, slots=True)
-class BranchDay:
+class BranchDayBar:
     """One branch's revenue on one business day."""
 
     branch_name: str
@@ -98,7 +98,7 @@ def units_and_revenue(points: Sequence[MakerMonth]) -> Figure:
     return figure
 
 
-def branch_revenue(days: Sequence[BranchDay]) -> Figure:
+def branch_revenue(days: Sequence[BranchDayBar]) -> Figure:
     """Each branch's revenue (streamed sales) per business day; days not reported yet say so."""
     title = "Branch revenue per day (streamed sales)"
     if not days:

@@ -99,10 +99,12 @@ def maker_months(records: Sequence[MonthRecord]) -> list[chart.MakerMonth]:
     ]
 
 
-def branch_days(records: Sequence[MonthRecord]) -> list[chart.BranchDay]:
+def branch_days(records: Sequence[MonthRecord]) -> list[chart.BranchDayBar]:
     """The branch chart's bars: the last month's rows (the central's figures are cumulative)."""
     days = records[-1].branch_days if records else ()
-    return [chart.BranchDay(d.branch_name, d.business_day, d.streamed_revenue_cents, d.pending) for d in days]
+    return [
+        chart.BranchDayBar(d.branch_name, d.business_day, d.streamed_revenue_cents, d.pending) for d in days
+    ]
 
 
 def render_markdown(
