@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from launcher.postgres import fresh_database, raw_url, throwaway_postgres
+from launcher.postgres.server import fresh_database, raw_url, throwaway_postgres
 
 postgres_server = throwaway_postgres
 

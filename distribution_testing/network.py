@@ -1,6 +1,6 @@
 """A whole small network as real processes: a central, N manufacturers, M branches, K simulated shoppers.
 
-The cast (names, keys, seeds, command lines) is the launcher's own (``launcher.cast``), so a
+The cast (names, keys, seeds, command lines) is the launcher's own (``launcher.supervise.cast``), so a
 test runs what ``run.py`` runs. Every manufacturer and branch dials the central through a
 relay the test controls (cut, slow, restore); the central can be killed and restarted on its
 port and database. Each control waits, with a bound, for its outcome.
@@ -18,7 +18,9 @@ from distribution_client import CentralClient, Operator, connect
 from distribution_testing.months import MonthControl
 from distribution_testing.polling import TIMEOUT, until
 from distribution_testing.processes import ROOT, node_env
-from launcher.cast import (
+from launcher.faults.links import Relay
+from launcher.report.loss_check import ACKS_ENV, acknowledged_orders
+from launcher.supervise.cast import (
     Cast,
     Member,
     build_cast,
@@ -27,8 +29,6 @@ from launcher.cast import (
     member_argv,
     member_env,
 )
-from launcher.links import Relay
-from launcher.loss_check import ACKS_ENV, acknowledged_orders
 from nodekit.db.engine import sqlite_url
 from nodekit.health import wait_until_serving
 from nodekit.ports import free_port

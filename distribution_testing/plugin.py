@@ -24,7 +24,7 @@ from distribution_testing.postgres import postgres_server
 from distribution_testing.scripted import ScriptedBranch, ScriptedManufacturer
 from distribution_testing.several_centrals import Centrals, several_centrals
 from distribution_testing.stubs import Stubs
-from launcher.postgres import fresh_database
+from launcher.postgres.server import fresh_database
 
 # The scripted manufacturer's and branch's names and keys, configured at the kit's central.
 MANUFACTURER = ("Acme", "kit-acme-key")

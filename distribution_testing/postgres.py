@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from launcher.postgres import server_binaries, throwaway_postgres
+from launcher.postgres.server import server_binaries, throwaway_postgres
 
 REQUIRE = "DISTRIBUTION_REQUIRE_POSTGRES"
 

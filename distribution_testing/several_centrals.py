@@ -22,7 +22,7 @@ import grpc
 
 from distribution_testing.processes import ROOT, node_env
 from distribution_testing.stubs import Stubs
-from launcher.postgres import fresh_database, raw_url
+from launcher.postgres.server import fresh_database, raw_url
 from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel
 from nodekit.health import wait_until_serving

@@ -12,21 +12,20 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TextIO
 
-from launcher.board import Board
-from launcher.board import Cast as BoardCast
-from launcher.cast import Cast, build_cast
-from launcher.display import shown
-from launcher.loss_check import check_database, check_lines
-from launcher.metrics_targets import MetricsTargets
-from launcher.outage import Outage
-from launcher.postgres import PostgresUnavailable, fresh_database, throwaway_postgres
-from launcher.processes import ChildExit, Supervisor
-from launcher.report import RunInfo, write_reports
+from launcher.postgres.server import PostgresUnavailable, fresh_database, throwaway_postgres
+from launcher.records.outage import Outage
+from launcher.records.snapshots import compute_totals
+from launcher.report.loss_check import check_database, check_lines
+from launcher.report.summary import totals_summary
+from launcher.report.writer import RunInfo, write_reports
+from launcher.screen.board import Board, Roster
+from launcher.screen.display import shown
 from launcher.settings import Settings, children_environment, parse_settings
-from launcher.signals import StopSignals
 from launcher.simulation import RunState, say, simulate
-from launcher.snapshots import compute_totals
-from launcher.summary import totals_summary
+from launcher.supervise.cast import Cast, build_cast
+from launcher.supervise.metrics_targets import MetricsTargets
+from launcher.supervise.processes import ChildExit, Supervisor
+from launcher.supervise.signals import StopSignals
 
 logger = logging.getLogger("launcher")
 
@@ -128,7 +127,7 @@ async def _launch(settings: Settings, out: TextIO, err: TextIO) -> int:
     )
     started_at = datetime.now(UTC).isoformat()
     board = Board(
-        BoardCast(
+        Roster(
             manufacturers=tuple(m.name for m in cast.manufacturers),
             branches=tuple(b.name for b in cast.branches),
             customers=len(cast.customers),

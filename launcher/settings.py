@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from launcher.addresses import LOOPBACK, HostError, resolve_host
-from launcher.cast import KEY_VARIABLES
-from launcher.pace import DEFAULT_PACE, PACES, Pace, pace_for
+from launcher.records.pace import DEFAULT_PACE, PACES, Pace, pace_for
+from launcher.room.addresses import LOOPBACK, HostError, resolve_host
+from launcher.supervise.cast import KEY_VARIABLES
 from nodekit.config import apply_environment, options
 from nodekit.declared import add_arguments, from_args, setting
 

@@ -8,26 +8,28 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
-from launcher.board import Board
-from launcher.cast import Cast, Member
-from launcher.central_client import CentralClient
-from launcher.central_switch import CentralSwitch
-from launcher.centrals_health import follow_centrals
-from launcher.chaos import Chaos, Target, plan_strikes
-from launcher.control import Controls
-from launcher.display import background
-from launcher.feed import follow_central
-from launcher.join import write_join, write_operator_key
-from launcher.lecturer_faults import CUT, LecturerFaults
-from launcher.link_controls import Links
-from launcher.months import REPORTS_TIMEOUT_S, MonthPlan, run_month
-from launcher.outage import Outage
-from launcher.processes import Supervisor
-from launcher.room import plan_room
+from launcher.control.endpoint import Controls
+from launcher.control.simulation import PaceChoice, SimulationControl
+from launcher.faults.central_switch import CentralSwitch
+from launcher.faults.chaos import Chaos, ChaosTarget, plan_strikes
+from launcher.faults.lecturer import CUT, LecturerFaults
+from launcher.faults.link_controls import LinkControls
+from launcher.months.central_client import OperatorClient
+from launcher.months.centrals_health import follow_centrals
+from launcher.months.driver import REPORTS_TIMEOUT_S, MonthPlan, run_month
+from launcher.months.feed import follow_central
+from launcher.records.outage import Outage
+from launcher.records.snapshots import MonthRecord
+from launcher.report.summary import month_summary
+from launcher.room.card import plan_room
+from launcher.room.join import write_join, write_operator_key
+from launcher.room.wheel import build_wheel
+from launcher.screen.board import Board
+from launcher.screen.display import background
 from launcher.settings import Settings
-from launcher.simulation_control import PaceChoice, SimulationControl
-from launcher.snapshots import MonthRecord
-from launcher.starting import (
+from launcher.supervise.cast import Cast, Member
+from launcher.supervise.processes import Supervisor
+from launcher.supervise.starting import (
     STARTUP_TIMEOUT_S,
     central_label,
     central_slug,
@@ -37,10 +39,8 @@ from launcher.starting import (
     start_centrals,
     start_children,
 )
-from launcher.summary import month_summary
-from launcher.tls_run import LAUNCHER, RunTls
-from launcher.web import WebRun, start_web
-from launcher.wheel import build_wheel
+from launcher.supervise.tls import LAUNCHER, RunTls
+from launcher.supervise.web import WebRun, start_web
 from nodekit.ports import free_port
 
 logger = logging.getLogger("launcher")
@@ -53,7 +53,7 @@ class RunState:
     board: Board
     outage: Outage
     # Every manufacturer and branch reaches the centrals through its relay.
-    links: Links = field(default_factory=Links)
+    links: LinkControls = field(default_factory=LinkControls)
     # On a terminal the month summaries wait until the dashboard has let go of the screen.
     held_lines: list[str] | None = None
     records: list[MonthRecord] = field(default_factory=list)
@@ -79,9 +79,9 @@ def say(out: TextIO, *lines: str) -> None:
     out.flush()
 
 
-def _targets(cast: Cast) -> tuple[Target, list[Target], list[Target]]:
-    def target(member: Member) -> Target:
-        return Target(member.role.value, member.slug, member.name)
+def _targets(cast: Cast) -> tuple[ChaosTarget, list[ChaosTarget], list[ChaosTarget]]:
+    def target(member: Member) -> ChaosTarget:
+        return ChaosTarget(member.role.value, member.slug, member.name)
 
     return target(cast.central), [target(m) for m in cast.manufacturers], [target(b) for b in cast.branches]
 
@@ -97,7 +97,7 @@ async def simulate(
     # the other children's relays spread their connections.
     target = ",".join(centrals)
     dial = await open_links(cast, run.links, centrals)
-    client = CentralClient(target, cast.operator_key, run.outage, tls.client(LAUNCHER))
+    client = OperatorClient(target, cast.operator_key, run.outage, tls.client(LAUNCHER))
     pace = PaceChoice.starting(settings.tempo)
     switches = [
         CentralSwitch(
@@ -178,7 +178,7 @@ async def _run_months(
     cast: Cast,
     supervisor: Supervisor,
     run: RunState,
-    client: CentralClient,
+    client: OperatorClient,
     target: str,
     out: TextIO,
     pace: PaceChoice,

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from launcher.postgres import SUPERUSER, release_keeper, server_binaries, server_user, start_keeper
+from launcher.postgres.server import SUPERUSER, release_keeper, server_binaries, server_user, start_keeper
 from nodekit.ports import free_port
 from tests.postgres import require_server_binaries
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import urllib.parse
 from typing import Any
 
+import httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -29,7 +28,7 @@ class ControlError(Exception):
 
 
 class ControlClient:
-    """Talks HTTP/1.1 to the launcher's endpoint on loopback, with the run's control token.
+    """Talks HTTP to the launcher's endpoint on loopback (httpx), with the run's control token.
 
     Args:
         url: ``http://127.0.0.1:PORT`` as the launcher passed it.
@@ -37,9 +36,7 @@ class ControlClient:
     """
 
     def __init__(self, url: str, token: str) -> None:
-        parts = urllib.parse.urlsplit(url)
-        self._host = parts.hostname or "127.0.0.1"
-        self._port = parts.port or 80
+        self._url = url
         self._token = token
 
     async def nodes(self) -> list[dict[str, Any]]:
@@ -59,29 +56,19 @@ class ControlClient:
 
     async def _call(self, method: str, path: str) -> tuple[int, dict[str, Any]]:
         try:
-            return await asyncio.wait_for(self._exchange(method, path), TIMEOUT_S)
-        except (OSError, TimeoutError, ValueError, IndexError) as error:
+            # trust_env off: the endpoint is on loopback, never behind a proxy from the environment.
+            async with httpx.AsyncClient(base_url=self._url, timeout=TIMEOUT_S, trust_env=False) as client:
+                response = await client.request(
+                    method, path, headers={"Authorization": f"Bearer {self._token}"}
+                )
+            reply = response.json()
+            if not isinstance(reply, dict):
+                raise ValueError("not a JSON object")
+        except (httpx.HTTPError, ValueError) as error:
             # The cause goes to the log; a person reads the project's own sentence.
             logger.info("the launcher's controls did not answer %s %s: %r", method, path, error)
             raise ControlError("The launcher's controls are not answering; try again in a moment.") from None
-
-    async def _exchange(self, method: str, path: str) -> tuple[int, dict[str, Any]]:
-        reader, writer = await asyncio.open_connection(self._host, self._port)
-        try:
-            head = (
-                f"{method} {path} HTTP/1.1\r\nHost: {self._host}\r\nAuthorization: Bearer {self._token}\r\n"
-            )
-            writer.write((head + "Content-Length: 0\r\nConnection: close\r\n\r\n").encode())
-            await writer.drain()
-            raw = await reader.read()
-        finally:
-            writer.close()
-        status_line, _, rest = raw.partition(b"\r\n")
-        _, _, body = rest.partition(b"\r\n\r\n")
-        reply = json.loads(body or b"{}")
-        if not isinstance(reply, dict):
-            raise ValueError("not a JSON object")
-        return int(status_line.split()[1]), reply
+        return response.status_code, reply
 
 
 def control_routes(client: ControlClient, guard: Guard) -> list[Route]:

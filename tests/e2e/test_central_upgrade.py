@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from central.storage.migrations import MIGRATIONS
 from generated.distribution.v1 import month_pb2
-from launcher.postgres import fresh_database
+from launcher.postgres.server import fresh_database
 from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel
 from nodekit.db.engine import create_engine, sqlite_url

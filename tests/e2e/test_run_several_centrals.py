@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from launcher import postgres
 from launcher.app import launch
+from launcher.postgres import server as postgres
 from launcher.settings import parse_settings
 from tests.e2e.test_run_py import CHAOS, SMALL, finish, run_py
 from tests.postgres import require_server_binaries

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from launcher.board import Board
-from launcher.central_switch import CENTRAL_SLUG, CentralSwitch
-from launcher.outage import Outage
-from launcher.processes import ChildSpec, Supervisor
+from launcher.faults.central_switch import CENTRAL_SLUG, CentralSwitch
+from launcher.records.outage import Outage
+from launcher.screen.board import Board
+from launcher.supervise.processes import ChildSpec, Supervisor
 from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
 from tests.helpers import eventually

@@ -11,11 +11,11 @@ from pathlib import Path
 import grpc
 from rich.console import Console
 
-from launcher.board import Board
-from launcher.centrals_health import follow_centrals
-from launcher.header import header_panel
-from launcher.join import JoinInfo
-from launcher.ticker import Kind
+from launcher.months.centrals_health import follow_centrals
+from launcher.room.join import JoinInfo
+from launcher.screen.board import Board
+from launcher.screen.header import header_panel
+from launcher.screen.ticker import Kind
 from nodekit.health import add_health, set_serving
 from tests.helpers import eventually
 

@@ -9,7 +9,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from launcher.settings import parse_settings
-from launcher.tls_run import BY_HAND, LAUNCHER, WEB, RunTls, make_run_tls
+from launcher.supervise.tls import BY_HAND, LAUNCHER, WEB, RunTls, make_run_tls
 from nodekit.channel import open_channel
 from nodekit.health import add_health, set_serving
 from nodekit.tls import client_tls_config, server_credentials, server_tls_config

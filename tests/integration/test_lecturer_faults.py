@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from launcher.board import Board
-from launcher.control import Controls
-from launcher.lecturer_faults import CUT, KILLED, SLOWED, LecturerFaults
-from launcher.link_controls import Links
-from launcher.processes import ChildSpec, Supervisor
-from launcher.report_sections import fault_lines
-from launcher.ticker import Kind
+from launcher.control.endpoint import Controls
+from launcher.faults.lecturer import CUT, KILLED, SLOWED, LecturerFaults
+from launcher.faults.link_controls import LinkControls
+from launcher.report.sections import fault_lines
+from launcher.screen.board import Board
+from launcher.screen.ticker import Kind
+from launcher.supervise.processes import ChildSpec, Supervisor
 from nodekit.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,7 @@ SLEEPER = "import time\nwhile True:\n    time.sleep(1)\n"
 async def controls(tmp_path: Path) -> AsyncIterator[tuple[Controls, Board]]:
     supervisor = Supervisor(tmp_path, cwd=ROOT)
     await supervisor.start(ChildSpec(SLUG, "manufacturer", (sys.executable, "-c", SLEEPER), 0, {}))
-    links = Links()
+    links = LinkControls()
     # The relay needs no live upstream: nothing dials it here.
     await links.open(SLUG, LABEL, [f"127.0.0.1:{free_port()}"])
     board = Board()

@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator
 import grpc
 import pytest
 
-from launcher.link_controls import Links
-from launcher.links import Relay
+from launcher.faults.link_controls import LinkControls
+from launcher.faults.links import Relay
 from nodekit.health import add_health, set_serving, wait_until_serving
 from nodekit.ports import free_port
 
@@ -235,7 +235,7 @@ async def test_a_held_connection_the_child_drops_ends_with_the_relay() -> None:
 
 
 async def test_the_links_by_node_are_cut_restored_and_slowed_with_clear_refusals() -> None:
-    links = Links()
+    links = LinkControls()
     async with echo_server() as central:
         try:
             await links.open("manufacturer-acme", "manufacturer Acme", [central])

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from branch_node.storage.migrations import MIGRATIONS as BRANCH
 from central.storage.migrations import MIGRATIONS as CENTRAL
-from launcher.postgres import fresh_database
+from launcher.postgres.server import fresh_database
 from nodekit.db.engine import create_engine, sqlite_url
 from nodekit.db.migrate import Migrations, SchemaTooNew, migrate, newest_revision
 from tests.migrations import (

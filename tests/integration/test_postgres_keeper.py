@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # The owner: starts a server, says where it is, and waits to be killed.
 OWNER = """
 import sys, time
-from launcher.postgres import throwaway_postgres
+from launcher.postgres.server import throwaway_postgres
 with throwaway_postgres(max_connections=20) as url:
     print(url, flush=True)
     time.sleep(600)

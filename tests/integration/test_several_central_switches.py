@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from launcher.board import Board
-from launcher.central_switch import CENTRAL_SLUG, CentralSwitch
-from launcher.chaos import Chaos, Strike, Target
-from launcher.control import Controls
-from launcher.outage import CHAOS, Outage
-from launcher.processes import ChildSpec, Supervisor
-from launcher.snapshots import MonthSnapshot
+from launcher.control.endpoint import Controls
+from launcher.faults.central_switch import CENTRAL_SLUG, CentralSwitch
+from launcher.faults.chaos import Chaos, ChaosTarget, Strike
+from launcher.records.outage import CHAOS, Outage
+from launcher.records.snapshots import MonthPhase, MonthSnapshot
+from launcher.screen.board import Board
+from launcher.supervise.processes import ChildSpec, Supervisor
 from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
 from tests.helpers import eventually
@@ -95,7 +95,7 @@ async def test_a_chaos_strike_on_a_central_the_lecturer_has_down_is_skipped(
     supervisor, addresses = centrals
     board, outage = Board(), Outage()
     switch = CentralSwitch(supervisor, board, outage, addresses[0])
-    strike = Strike(Target("central", CENTRAL_SLUG, "central"), month=1, offset_s=0.0)
+    strike = Strike(ChaosTarget("central", CENTRAL_SLUG, "central"), month=1, offset_s=0.0)
     chaos = Chaos([strike], supervisor, board, outage, addresses[0])
     try:
         assert (await switch.act("kill"))[0] == 200
@@ -115,7 +115,7 @@ async def test_a_chaos_strike_on_a_central_the_lecturer_has_down_is_skipped(
 def open_month() -> MonthSnapshot:
     return MonthSnapshot(
         month=1,
-        state="OPEN",
+        state=MonthPhase.OPEN,
         stock_lines=(),
         order_count=0,
         revenue_cents=0,

@@ -9,11 +9,11 @@ import pytest
 
 from central.testing import RunningCentral, running_central
 from generated.distribution.v1 import month_pb2
-from launcher.central_client import CentralClient
-from launcher.control import Controls, serve_controls
-from launcher.pace import pace_for
-from launcher.processes import Supervisor
-from launcher.simulation_control import PaceChoice, SimulationControl
+from launcher.control.endpoint import Controls, serve_controls
+from launcher.control.simulation import PaceChoice, SimulationControl
+from launcher.months.central_client import OperatorClient
+from launcher.records.pace import pace_for
+from launcher.supervise.processes import Supervisor
 from tests.helpers import TIMEOUT, Stubs, status
 from web_node.control import ControlClient
 
@@ -27,11 +27,11 @@ async def central() -> AsyncIterator[RunningCentral]:
 
 
 async def test_pause_resume_and_pace_through_the_endpoint(central: RunningCentral, tmp_path: Path) -> None:
-    client = CentralClient(central.address, central.operator_token)
+    client = OperatorClient(central.address, central.operator_token)
     pace = PaceChoice.starting(pace_for("normal"))
     controls = Controls(Supervisor(tmp_path, cwd=tmp_path), {}, simulation=SimulationControl(client, pace))
     server = await serve_controls(controls, TOKEN)
-    port = server.sockets[0].getsockname()[1]
+    port = server.port
     web = ControlClient(f"http://127.0.0.1:{port}", TOKEN)
     stubs = Stubs.on(central.channel)
     try:
@@ -68,6 +68,5 @@ async def test_pause_resume_and_pace_through_the_endpoint(central: RunningCentra
         )
         assert code == 401
     finally:
-        server.close()
-        await server.wait_closed()
+        await server.close()
         await client.close()

@@ -24,7 +24,7 @@ from central.domain.stock import OfferLineInput
 from central.storage.month_rows import begin_month, mark_open
 from central.storage.schema import metadata, months, stock_lines
 from central.storage.stock_rows import record_offer
-from launcher.postgres import fresh_database, raw_url
+from launcher.postgres.server import fresh_database, raw_url
 from nodekit.db.schema import create_schema
 from nodekit.timestamps import utcnow
 from tests.helpers import assert_eventually

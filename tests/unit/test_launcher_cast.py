@@ -6,10 +6,11 @@ import dataclasses
 import sys
 
 from central.settings import parse_args as parse_central
-from launcher.cast import (
+from launcher.records.pace import PACES, pace_for
+from launcher.supervise.cast import (
     BRANCH_FLAGS,
     Cast,
-    Role,
+    NodeKind,
     branch_name,
     build_cast,
     central_argv,
@@ -18,7 +19,6 @@ from launcher.cast import (
     member_argv,
     member_env,
 )
-from launcher.pace import PACES, pace_for
 from manufacturer_node.settings import parse_args as parse_manufacturer
 
 
@@ -120,7 +120,7 @@ def test_member_command_lines() -> None:
         "--name", "Toronto", "--db", "/r/branch-toronto.sqlite3",
         "--province", "ON", *BRANCH_FLAGS, "--day-seconds", "4.8", "--seed", str(branch.seed),
     ]  # fmt: skip
-    assert branch.role is Role.BRANCH
+    assert branch.role is NodeKind.BRANCH
     assert member_env(maker) == {"DISTRIBUTION_MANUFACTURER_KEY": maker.key}
     assert member_env(branch) == {"DISTRIBUTION_BRANCH_KEY": branch.key}
     assert member_env(customer) == {}

@@ -6,16 +6,16 @@ import stat
 from pathlib import Path
 
 from customer_node.acks import ENV_ACKS_FILE, record_ack
-from launcher.board import Board
-from launcher.cast import build_cast, central_argv, central_env
-from launcher.chaos import HANDED_ON_S, Strike, Target, every_central, is_due, plan_strikes
-from launcher.join import JoinInfo, write_join, write_operator_key
-from launcher.loss_check import ACKS_ENV, acknowledged_orders
-from launcher.snapshots import MonthSnapshot
+from launcher.faults.chaos import HANDED_ON_S, ChaosTarget, Strike, every_central, is_due, plan_strikes
+from launcher.records.snapshots import MonthPhase, MonthSnapshot
+from launcher.report.loss_check import ACKS_ENV, acknowledged_orders
+from launcher.room.join import JoinInfo, write_join, write_operator_key
+from launcher.screen.board import Board
+from launcher.supervise.cast import build_cast, central_argv, central_env
 
-CENTRAL = Target("central", "central", "central")
-MAKERS = [Target("manufacturer", f"manufacturer-{n}", n) for n in ("a", "b", "c")]
-BRANCHES = [Target("branch", "branch-toronto", "Toronto")]
+CENTRAL = ChaosTarget("central", "central", "central")
+MAKERS = [ChaosTarget("manufacturer", f"manufacturer-{n}", n) for n in ("a", "b", "c")]
+BRANCHES = [ChaosTarget("branch", "branch-toronto", "Toronto")]
 
 
 def test_one_of_each_spread_over_the_months_and_the_same_for_the_same_seed() -> None:
@@ -62,7 +62,7 @@ def test_with_several_centrals_the_central_strike_strikes_each_in_turn_at_its_mo
     assert three[position : position + 3] == struck, "one after another, where the one strike was"
 
 
-def month(number: int, state: str = "OPEN") -> MonthSnapshot:
+def month(number: int, state: MonthPhase = MonthPhase.OPEN) -> MonthSnapshot:
     return MonthSnapshot(number, state, (), 0, 0, (), 0, 0, None, None, (), "")
 
 
@@ -78,7 +78,7 @@ def test_a_strike_is_due_at_its_moment_or_early_in_a_later_month() -> None:
     assert not is_due(strike, board)
     board.update(month(2), 3.0)
     assert is_due(strike, board)
-    board.update(month(2, "CLOSED"), 3.5)
+    board.update(month(2, MonthPhase.CLOSED), 3.5)
     assert not is_due(strike, board)
     board.begin(8, 1)
     board.update(month(3), HANDED_ON_S)

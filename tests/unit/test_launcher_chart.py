@@ -6,7 +6,7 @@ import struct
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from launcher.chart import NO_DATA, BranchDay, MakerMonth, branch_revenue, save, units_and_revenue
+from launcher.report.chart import NO_DATA, BranchDayBar, MakerMonth, branch_revenue, save, units_and_revenue
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -45,9 +45,9 @@ def test_units_chart_is_written_as_a_projector_sized_png_and_a_valid_svg(tmp_pat
 
 def test_branch_chart_marks_days_not_reported_yet(tmp_path: Path) -> None:
     days = [
-        BranchDay("Toronto", "2030-01-01", 5_000, pending=False),
-        BranchDay("Ottawa", "2030-01-01", 7_000, pending=False),
-        BranchDay("Toronto", "2030-01-02", 1_000, pending=True),
+        BranchDayBar("Toronto", "2030-01-01", 5_000, pending=False),
+        BranchDayBar("Ottawa", "2030-01-01", 7_000, pending=False),
+        BranchDayBar("Toronto", "2030-01-02", 1_000, pending=True),
     ]
     png, svg = save(branch_revenue(days), tmp_path / "branches")
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from launcher.addresses import LOOPBACK, HostError, dial_host, resolve_host
-from launcher.join import JOIN_CARD_ENV, JoinInfo
-from launcher.room import announced, plan_room
+from launcher.room.addresses import LOOPBACK, HostError, dial_host, resolve_host
+from launcher.room.card import announced, plan_room
+from launcher.room.join import JOIN_CARD_ENV, JoinInfo
+from launcher.room.wheel import WHEEL_DIR_ENV, wheel_name
 from launcher.settings import REPO_ROOT, parse_settings
-from launcher.tls_run import RunTls, make_run_tls
-from launcher.wheel import WHEEL_DIR_ENV, wheel_name
+from launcher.supervise.tls import RunTls, make_run_tls
 
 ROOM = "10.20.30.1"
 

@@ -20,7 +20,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER_WITHOUT_PRCTL = """
 import asyncio, json, sys
 from pathlib import Path
-from launcher.processes import ChildSpec, Supervisor
+from launcher.supervise.processes import ChildSpec, Supervisor
 
 async def main():
     run_dir, cwd, argv = Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])

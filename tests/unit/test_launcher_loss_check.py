@@ -7,8 +7,8 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from launcher.loss_check import check_database, check_lines, check_run, sqlite_path
-from launcher.postgres import fresh_database, raw_url
+from launcher.postgres.server import fresh_database, raw_url
+from launcher.report.loss_check import check_database, check_lines, check_run, sqlite_path
 from tests.postgres import postgres_server
 
 CENTRAL = """

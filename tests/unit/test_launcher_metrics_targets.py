@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from launcher.metrics_targets import METRICS_ENV, MetricsTargets
+from launcher.supervise.metrics_targets import METRICS_ENV, MetricsTargets
 
 
 def test_each_child_gets_its_own_address_and_keeps_it_when_restarted() -> None:

@@ -6,15 +6,21 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from distribution_client import MonthState
-from launcher.board import Board
-from launcher.central_client import LinkState, OpenedMonth
-from launcher.months import CLOSE_GRACE_S, MonthPlan, run_month
-from launcher.snapshots import BranchAlertFigures, BranchDayFigures, Line, MonthSnapshot
+from launcher.months.central_client import LinkState, OpenedMonth
+from launcher.months.driver import CLOSE_GRACE_S, MonthPlan, run_month
+from launcher.records.snapshots import (
+    BranchAlertFigures,
+    BranchDayFigures,
+    LineFigures,
+    MonthPhase,
+    MonthSnapshot,
+)
+from launcher.screen.board import Board
 
 OPEN_STATUS = MonthSnapshot(
     month=4,
-    state="OPEN",
-    stock_lines=(Line(1, "Acme Foods", "apples", 150, 10, 1, 2, 7),),
+    state=MonthPhase.OPEN,
+    stock_lines=(LineFigures(1, "Acme Foods", "apples", 150, 10, 1, 2, 7),),
     order_count=2,
     revenue_cents=300,
     skipped_manufacturers=(),
@@ -25,7 +31,7 @@ OPEN_STATUS = MonthSnapshot(
     manufacturer_results=(),
     close_reason="",
 )
-CLOSED_STATUS = replace(OPEN_STATUS, state="CLOSED", close_reason="shoppers_done")
+CLOSED_STATUS = replace(OPEN_STATUS, state=MonthPhase.CLOSED, close_reason="shoppers_done")
 
 
 @dataclass
@@ -81,7 +87,7 @@ class FakeCentral:
         return datetime(2030, 1, 1, tzinfo=UTC) + timedelta(seconds=self.now)
 
 
-SOLD_OUT = replace(OPEN_STATUS, stock_lines=(Line(1, "Acme Foods", "apples", 150, 10, 0, 10, 0),))
+SOLD_OUT = replace(OPEN_STATUS, stock_lines=(LineFigures(1, "Acme Foods", "apples", 150, 10, 0, 10, 0),))
 ALERT = BranchAlertFigures("Toronto", "apples", 2, 3, "2030-01-01T00:00:01+00:00")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from launcher.processes import ChildSpec, Supervisor, read_tail
+from launcher.supervise.processes import ChildSpec, Supervisor, read_tail
 from tests.helpers import eventually
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -215,7 +215,7 @@ def test_read_tail_of_a_missing_log_is_empty(tmp_path: Path) -> None:
 LAUNCHER_STAND_IN = """
 import asyncio, sys
 from pathlib import Path
-from launcher.processes import ChildSpec, Supervisor
+from launcher.supervise.processes import ChildSpec, Supervisor
 
 async def main():
     supervisor = Supervisor(Path(sys.argv[1]), cwd=Path(sys.argv[1]))

@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from launcher.board import Board, Cast
-from launcher.central_client import AlertState, LinkState
-from launcher.dashboard import Screen
-from launcher.faults import FaultRecord
-from launcher.join import JoinInfo
-from launcher.panels import stock_bar
-from launcher.plain import PlainLog
-from launcher.progress import RateMeter
-from launcher.snapshots import Line, MonthSnapshot
-from launcher.ticker import Kind
+from launcher.months.central_client import AlertState, LinkState
+from launcher.months.progress import RateMeter
+from launcher.records.faults import FaultRecord
+from launcher.records.snapshots import LineFigures, MonthPhase, MonthSnapshot
+from launcher.room.join import JoinInfo
+from launcher.screen.board import Board, Roster
+from launcher.screen.dashboard import Screen
+from launcher.screen.panels import stock_bar
+from launcher.screen.plain import PlainLog
+from launcher.screen.ticker import Kind
 
 ADDRESS = "127.0.0.1:50123"
 
@@ -27,10 +27,12 @@ ADDRESS = "127.0.0.1:50123"
 def snapshot(sold: int, orders: int, reserved: int = 0, hammers_left: int = 100) -> MonthSnapshot:
     return MonthSnapshot(
         month=1,
-        state="OPEN",
+        state=MonthPhase.OPEN,
         stock_lines=(
-            Line(1, "Acme Foods", "Acme Apples", 150, 100, reserved, sold, 100 - reserved - sold),
-            Line(2, "Borealis Tools", "Borealis Hammer", 1200, 100, 0, 100 - hammers_left, hammers_left),
+            LineFigures(1, "Acme Foods", "Acme Apples", 150, 100, reserved, sold, 100 - reserved - sold),
+            LineFigures(
+                2, "Borealis Tools", "Borealis Hammer", 1200, 100, 0, 100 - hammers_left, hammers_left
+            ),
         ),
         order_count=orders,
         revenue_cents=sold * 150,
@@ -51,7 +53,7 @@ def links(*pending: tuple[str, bool, int]) -> list[LinkState]:
 
 
 def board_in_month() -> Board:
-    cast = Cast(
+    cast = Roster(
         manufacturers=("Acme Foods", "Borealis Tools"),
         branches=("Toronto",),
         customers=3,

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from generated.distribution.v1 import common_pb2, month_pb2
-from launcher.faults import FaultRecord
-from launcher.from_proto import snapshot_from_proto
-from launcher.report import RunInfo, build_report, render_markdown, write_reports
-from launcher.snapshots import (
+from launcher.records.faults import FaultRecord
+from launcher.records.from_proto import snapshot_from_proto
+from launcher.records.snapshots import (
     AlertSeen,
     BranchDayFigures,
     MonthRecord,
@@ -21,6 +20,7 @@ from launcher.snapshots import (
     compute_totals,
     tally_by_manufacturer,
 )
+from launcher.report.writer import RunInfo, build_report, render_markdown, write_reports
 
 # What the central's month reports advised in the two months these tests run (the central's
 # formula is tested with the central): product -> (daily demand milli, recommended, priority).

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from launcher.formatting import fit, markdown_table, percent, table
-from launcher.snapshots import (
+from launcher.records.formatting import fit, markdown_table, percent, table
+from launcher.records.snapshots import (
     BranchDayFigures,
-    Line,
+    LineFigures,
     MakerOutcome,
+    MonthPhase,
     MonthRecord,
     MonthSnapshot,
     ProductOutcome,
     Totals,
 )
-from launcher.summary import month_summary, totals_summary
+from launcher.report.summary import month_summary, totals_summary
 
 STATUS = MonthSnapshot(
     month=2,
-    state="CLOSED",
-    stock_lines=(Line(1, "Acme Foods", "apples", 150, 10, 0, 6, 4),),
+    state=MonthPhase.CLOSED,
+    stock_lines=(LineFigures(1, "Acme Foods", "apples", 150, 10, 0, 6, 4),),
     order_count=3,
     revenue_cents=900,
     skipped_manufacturers=("Cobalt Textiles",),

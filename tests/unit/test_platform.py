@@ -13,7 +13,7 @@ from typing import TypeVarTuple
 
 import pytest
 
-from launcher.signals import StopSignals
+from launcher.supervise.signals import StopSignals
 from nodekit.platform import (
     CREATE_NEW_PROCESS_GROUP,
     install_stop_handlers,

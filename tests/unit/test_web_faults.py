@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from launcher.board import Board
-from launcher.control import Controls, serve_controls
-from launcher.lecturer_faults import CUT, KILLED, LecturerFaults
-from launcher.processes import Supervisor
+from launcher.control.endpoint import Controls, serve_controls
+from launcher.faults.lecturer import CUT, KILLED, LecturerFaults
+from launcher.screen.board import Board
+from launcher.supervise.processes import Supervisor
 from web_node.control import ControlClient
 from web_node.faults import fault_list, launcher_faults
 
@@ -31,7 +31,7 @@ async def test_the_lecturers_kill_and_cut_reach_the_web_node_with_their_recovery
     lecturer = LecturerFaults(Board(), now=Clock())
     controls = Controls(Supervisor(tmp_path, cwd=tmp_path), {}, faults=lecturer)
     server = await serve_controls(controls, TOKEN)
-    port = server.sockets[0].getsockname()[1]
+    port = server.port
     try:
         lecturer.began("Acme Foods", KILLED)
         lecturer.began("Borealis Tools", CUT)
@@ -45,8 +45,7 @@ async def test_the_lecturers_kill_and_cut_reach_the_web_node_with_their_recovery
         # A caller without the run's token learns nothing.
         assert await launcher_faults(ControlClient(f"http://127.0.0.1:{port}", "wrong")) == []
     finally:
-        server.close()
-        await server.wait_closed()
+        await server.close()
 
     seen: list[dict[str, object]] = [
         {"at": (START + timedelta(seconds=10)).isoformat(), "text": "central not answering"},
