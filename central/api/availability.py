@@ -10,6 +10,7 @@ import grpc
 from central.service.database_watch import DatabaseWatch
 from nodekit.auth import Principal
 from nodekit.guard import Authenticator, Guard
+from nodekit.handlers import inner_behaviour, replies_once, same_kind
 from nodekit.registrar import Wrap
 
 
@@ -28,12 +29,10 @@ Handler: TypeAlias = "grpc.RpcMethodHandler[Any, Any]"
 
 def _watched(handler: Handler, watch: DatabaseWatch) -> Handler:
     """``handler`` refusing while the database is down, its outage errors turned into UNAVAILABLE."""
-    # grpc's handler type describes synchronous behaviours; on a grpc.aio server they are coroutines.
-    inner: Any
-    if handler.unary_unary:
-        inner = handler.unary_unary
+    inner = inner_behaviour(handler)
+    if replies_once(handler):
 
-        async def unary_unary(request: Any, context: Any) -> Any:
+        async def answer(request: Any, context: Any) -> Any:
             if watch.down:
                 raise watch.refusal()
             try:
@@ -41,48 +40,18 @@ def _watched(handler: Handler, watch: DatabaseWatch) -> Handler:
             except Exception as error:
                 raise watch.check(error) from None
 
-        return grpc.unary_unary_rpc_method_handler(unary_unary, *_codecs(handler))
-    if handler.unary_stream:
-        inner = handler.unary_stream
+        return same_kind(handler, answer)
 
-        async def unary_stream(request: Any, context: Any) -> AsyncIterator[Any]:
-            if watch.down:
-                raise watch.refusal()
-            try:
-                async for reply in inner(request, context):
-                    yield reply
-            except Exception as error:
-                raise watch.check(error) from None
-
-        return grpc.unary_stream_rpc_method_handler(unary_stream, *_codecs(handler))
-    if handler.stream_stream:
-        inner = handler.stream_stream
-
-        async def stream_stream(requests: Any, context: Any) -> AsyncIterator[Any]:
-            if watch.down:
-                raise watch.refusal()
-            try:
-                async for reply in inner(requests, context):
-                    yield reply
-            except Exception as error:
-                raise watch.check(error) from None
-
-        return grpc.stream_stream_rpc_method_handler(stream_stream, *_codecs(handler))
-    inner = handler.stream_unary
-
-    async def stream_unary(requests: Any, context: Any) -> Any:
+    async def stream(request: Any, context: Any) -> AsyncIterator[Any]:
         if watch.down:
             raise watch.refusal()
         try:
-            return await inner(requests, context)
+            async for reply in inner(request, context):
+                yield reply
         except Exception as error:
             raise watch.check(error) from None
 
-    return grpc.stream_unary_rpc_method_handler(stream_unary, *_codecs(handler))
-
-
-def _codecs(handler: grpc.RpcMethodHandler[Any, Any]) -> tuple[Any, Any]:
-    return handler.request_deserializer, handler.response_serializer
+    return same_kind(handler, stream)
 
 
 class WatchedAuthenticator:

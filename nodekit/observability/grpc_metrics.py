@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
 from prometheus_client import Counter, Histogram
 
+from nodekit.handlers import inner_behaviour, replies_once, same_kind
 from nodekit.observability.metrics_server import metrics_on
 
 # gRFC A66's latency buckets, in seconds.
@@ -61,8 +62,8 @@ def measured(handler: grpc.RpcMethodHandler[Any, Any], method: str) -> grpc.RpcM
             child = durations[status] = SERVER_DURATION.labels(method, status)
         child.observe(time.perf_counter() - since)
 
-    if handler.unary_unary or handler.stream_unary:
-        inner: Any = handler.unary_unary or handler.stream_unary
+    inner = inner_behaviour(handler)
+    if replies_once(handler):
 
         async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             started.inc()
@@ -76,20 +77,14 @@ def measured(handler: grpc.RpcMethodHandler[Any, Any], method: str) -> grpc.RpcM
             finally:
                 observe(status, since)
 
-        make: Callable[..., Any] = (
-            grpc.unary_unary_rpc_method_handler
-            if handler.unary_unary
-            else grpc.stream_unary_rpc_method_handler
-        )
-        return make(unary, handler.request_deserializer, handler.response_serializer)  # type: ignore[no-any-return]
-    inner_stream: Any = handler.unary_stream or handler.stream_stream
+        return same_kind(handler, unary)
 
     async def stream(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
         started.inc()
         since = time.perf_counter()
         status = "OK"
         try:
-            async for reply in inner_stream(request, context):
+            async for reply in inner(request, context):
                 yield reply
         except BaseException:
             status = _status_of(context) if context.code() else "CANCELLED"
@@ -97,12 +92,7 @@ def measured(handler: grpc.RpcMethodHandler[Any, Any], method: str) -> grpc.RpcM
         finally:
             observe(status, since)
 
-    make_stream: Callable[..., Any] = (
-        grpc.unary_stream_rpc_method_handler
-        if handler.unary_stream
-        else grpc.stream_stream_rpc_method_handler
-    )
-    return make_stream(stream, handler.request_deserializer, handler.response_serializer)  # type: ignore[no-any-return]
+    return same_kind(handler, stream)
 
 
 class _ClientMetrics:

@@ -14,6 +14,8 @@ from typing import Any
 
 import grpc
 
+from nodekit.handlers import inner_behaviour, replies_once, same_kind
+
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_request_id", default="")
 
 _enabled = False
@@ -47,31 +49,18 @@ def identified(handler: grpc.RpcMethodHandler[Any, Any]) -> grpc.RpcMethodHandle
     """``handler`` serving each call under a new request id while ids are on; unchanged otherwise."""
     if not _enabled:
         return handler
-    # grpc's handler type describes synchronous behaviours; on a grpc.aio server they are coroutines.
-    inner: Any
-    if handler.unary_unary or handler.stream_unary:
-        inner = handler.unary_unary or handler.stream_unary
+    inner = inner_behaviour(handler)
+    if replies_once(handler):
 
         async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             current_request_id.set(new_request_id())
             return await inner(request, context)
 
-        make: Any = (
-            grpc.unary_unary_rpc_method_handler
-            if handler.unary_unary
-            else grpc.stream_unary_rpc_method_handler
-        )
-        return make(unary, handler.request_deserializer, handler.response_serializer)  # type: ignore[no-any-return]
-    inner = handler.unary_stream or handler.stream_stream
+        return same_kind(handler, unary)
 
     async def streaming(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
         current_request_id.set(new_request_id())
         async for reply in inner(request, context):
             yield reply
 
-    make = (
-        grpc.unary_stream_rpc_method_handler
-        if handler.unary_stream
-        else grpc.stream_stream_rpc_method_handler
-    )
-    return make(streaming, handler.request_deserializer, handler.response_serializer)  # type: ignore[no-any-return]
+    return same_kind(handler, streaming)
