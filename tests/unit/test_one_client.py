@@ -31,3 +31,31 @@ def test_no_caller_of_the_central_builds_its_own_stub() -> None:
 
 def test_the_scan_sees_a_stub_construction() -> None:
     assert stub_constructions(ROOT / "distribution_client" / "service.py")
+
+
+# The shop and the web node read the client package's records only; the others still hold messages
+# of their own (the branch's outbox, the manufacturer's link, the launcher's snapshots).
+RECORD_READERS = ("customer_node", "web_node")
+
+
+def generated_imports(path: Path) -> list[str]:
+    """``import generated...`` and ``from generated... import ...`` lines of one module."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+        names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+        found += [
+            f"{path.relative_to(ROOT)}:{node.lineno}: {name}"
+            for name in names
+            if name.startswith("generated")
+        ]
+    return found
+
+
+def test_the_shop_and_the_web_node_read_no_wire_message() -> None:
+    files = [path for package in RECORD_READERS for path in sorted((ROOT / package).rglob("*.py"))]
+    assert [hit for path in files for hit in generated_imports(path)] == []
+
+
+def test_the_scan_sees_a_generated_import() -> None:
+    assert generated_imports(ROOT / "distribution_client" / "service.py")
