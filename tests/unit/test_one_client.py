@@ -42,8 +42,12 @@ def generated_imports(path: Path) -> list[str]:
     """``import generated...`` and ``from generated... import ...`` lines of one module."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-        names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
         found += [
             f"{path.relative_to(ROOT)}:{node.lineno}: {name}"
             for name in names
