@@ -32,7 +32,7 @@ REPORTS_TIMEOUT_S = 10.0
 ALERTS_EVERY_S = 1.0
 
 
-class MonthControl(Protocol):
+class OperatorCalls(Protocol):
     """The operator calls the driver needs (OperatorClient; a fake in tests)."""
 
     async def open_month(
@@ -77,7 +77,7 @@ def _now() -> datetime:
 
 
 async def run_month(
-    client: MonthControl,
+    client: OperatorCalls,
     plan: MonthPlan,
     view: LiveProgress,
     clock: Callable[[], float] = time.monotonic,

@@ -12,7 +12,7 @@ import pytest
 from customer_node.catalog import CatalogLine, CatalogUpdate, CatalogView, MonthState
 from customer_node.keys import checkout_key
 from customer_node.market import DEFAULT_MARKET_SEED, month_wants
-from customer_node.simulate import Shopper
+from customer_node.simulate import SimulatedShopper
 from customer_node.strategy import Limits, basket_times, month_rng, plan_baskets
 from distribution_client import (
     Cart,
@@ -137,14 +137,16 @@ def shopper(
     max_picks: int = 1,
     catalog: FakeCatalog | None = None,
     month_seconds: float = 0.0,
-) -> Shopper:
+) -> SimulatedShopper:
     limits = Limits(
         max_picks=max_picks,
         remove_probability=remove_probability,
         max_think_ms=0,  # no sleeping in unit tests
         month_seconds=month_seconds,
     )
-    return Shopper("ann", seed, central, catalog or FakeCatalog(), limits, empty_grace_s=0.0, market_seed=3)
+    return SimulatedShopper(
+        "ann", seed, central, catalog or FakeCatalog(), limits, empty_grace_s=0.0, market_seed=3
+    )
 
 
 def wants(seed: int) -> dict[str, int]:
@@ -321,7 +323,7 @@ class PausingCatalog:
 async def test_a_paused_month_holds_every_call_until_it_resumes() -> None:
     central, catalog = FakeCentral(), PausingCatalog()
     shopping = asyncio.create_task(
-        Shopper("pat", 1, central, catalog, Limits(max_picks=1, max_think_ms=0)).shop_month(1)
+        SimulatedShopper("pat", 1, central, catalog, Limits(max_picks=1, max_think_ms=0)).shop_month(1)
     )
 
     async def holding() -> None:
@@ -340,7 +342,9 @@ async def test_the_month_length_the_central_opened_with_spreads_the_baskets() ->
     central = FakeCentral()
     start = asyncio.get_running_loop().time()
     # Started with a 0.2 s month, the shopper follows the 1 s month the central opened.
-    await Shopper("sam", 4, central, catalog, Limits(max_picks=1, month_seconds=0.2)).shop_month(1, start)
+    await SimulatedShopper("sam", 4, central, catalog, Limits(max_picks=1, month_seconds=0.2)).shop_month(
+        1, start
+    )
     rng = month_rng(4, 1)
     wants = month_wants(DEFAULT_MARKET_SEED, 4, 1, {line.product for line in LINES})
     baskets = plan_baskets(rng, wants, Limits(max_picks=1, month_seconds=1))
