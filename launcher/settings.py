@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from launcher.records.addresses import LOOPBACK, HostError, resolve_host
 from launcher.records.pace import DEFAULT_PACE, PACES, Pace, pace_for
-from launcher.room.addresses import LOOPBACK, HostError, resolve_host
-from launcher.supervise.cast import KEY_VARIABLES
-from nodekit.config import apply_environment, options
+from nodekit.config import apply_environment
 from nodekit.declared import add_arguments, from_args, setting
 
 # The directory the node packages are importable from: the repository root, or site-packages.
@@ -187,15 +186,3 @@ def parse_settings(
         month_seconds=pace_for(args.pace, args.month_seconds).month_seconds,
         host=host,
     )
-
-
-def children_environment(env: Mapping[str, str]) -> dict[str, str]:
-    """``env`` without the launcher's own variables and without any key variable.
-
-    A child's flag of the same name is not the run's: ``DISTRIBUTION_MONTHS`` sets the run's
-    months, and a customer reading it would leave after them. Keys are the run's own, handed
-    to each child by ``launcher.supervise.cast``; one left in the shell
-    (``DISTRIBUTION_MANUFACTURER_KEY_FILE``) would win over them.
-    """
-    dropped = KEY_VARIABLES | {option.variable for option in options(build_parser({}))}
-    return {name: value for name, value in env.items() if name not in dropped}

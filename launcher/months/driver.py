@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from launcher.months.central_client import POLL_INTERVAL_S, LinkState, OpenedMonth
+from launcher.months.central_client import POLL_INTERVAL_S, OpenedMonth
 from launcher.months.progress import LiveProgress
 from launcher.months.watch import MonthWatch
+from launcher.records.readings import LinkState
 from launcher.records.snapshots import (
     BranchAlertFigures,
     BranchDayFigures,
