@@ -86,7 +86,7 @@ class SimulateSettings(_Connection):
     unless ``--seed`` gives it, ``observability`` has flags of its own."""
 
     name: str = setting(help="display name to register under")
-    seed: int
+    seed: int = setting(unset=None, help="seed (default: from the name)")
     token_file: Path | None = setting(None, help="keep/reuse the token here")
     months: int = setting(0, parse=_non_negative_int, help="exit after N months (0: never)")
     think_ms: int = setting(5, parse=_non_negative_int, help="longest pause between calls")
@@ -105,8 +105,9 @@ class ShopSettings(_Connection):
     """Settings of the interactive terminal shop; ``name`` defaults to the user's, ``card`` None
     asks at start, and logs stay at WARNING so they do not mix into the dialogue."""
 
-    name: str
-    card: CardInput | None = None
+    name: str = setting(unset=None, help="display name (default: your user name)")
+    # Read as typed, then by parse_card (its message, not argparse's, tells a person what is wrong).
+    card: CardInput | None = setting(None, parse=str, metavar="'NUMBER MM/YYYY'", help="payment card")
     account_file: Path | None = setting(
         None,
         help="owner-only file keeping your account to log back in "
@@ -177,7 +178,6 @@ def simulate_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         description="A simulated customer (use 'python -m customer_node shop' for a person).",
     )
     add_arguments(parser, SimulateSettings)
-    parser.add_argument("--seed", type=int, default=None, help="seed (default: from the name)")
     add_client_tls_arguments(parser)
     add_observability_arguments(parser)
     return apply_environment(parser, env)
@@ -189,8 +189,6 @@ def shop_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         prog="python -m customer_node shop", description="Shop at the central from a terminal."
     )
     add_arguments(parser, ShopSettings)
-    parser.add_argument("--name", default=None, help="display name (default: your user name)")
-    parser.add_argument("--card", default=None, metavar="'NUMBER MM/YYYY'", help="payment card")
     add_client_tls_arguments(parser)
     return apply_environment(parser, env)
 

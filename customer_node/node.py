@@ -13,7 +13,7 @@ from customer_node.catalog import CatalogView
 from customer_node.cli import SimulateSettings, simulated_card
 from customer_node.follow import CatalogFollower
 from customer_node.session import Session
-from customer_node.simulate import Shopper
+from customer_node.simulate import SimulatedShopper
 from customer_node.strategy import Limits
 from nodekit.channel import open_channel
 from nodekit.handshake import HandshakeRefused
@@ -68,7 +68,7 @@ async def _simulate(settings: SimulateSettings) -> int:
                 logger.error("could not register: %s", error)
             return 1
         follower = CatalogFollower(session, CatalogView(), settings.watch_timeout_s)
-        shopper = Shopper(
+        shopper = SimulatedShopper(
             settings.name,
             settings.seed,
             session,
@@ -88,7 +88,9 @@ def customer_refused(name: str, error: BaseException) -> str:
     )
 
 
-async def _shop_while_following(shopper: Shopper, follower: CatalogFollower, months: int, name: str) -> int:
+async def _shop_while_following(
+    shopper: SimulatedShopper, follower: CatalogFollower, months: int, name: str
+) -> int:
     following = asyncio.create_task(follower.run(), name="catalog")
     shopping = asyncio.create_task(shopper.run(months), name="shopping")
     try:

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from customer_node.catalog import CatalogLine, CatalogView
-from generated.distribution.v1 import cart_pb2
+from distribution_client import CartLine, CartLineState
 
 
 def local_time(moment: datetime) -> str:
-    """``HH:MM:SS`` in the local time zone (a naive ``moment`` is taken as UTC, as protobuf gives it)."""
+    """``HH:MM:SS`` in the local time zone (a naive ``moment`` is taken as UTC)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone().strftime("%H:%M:%S")
@@ -42,15 +42,14 @@ class Notices:
         self._lines: dict[int, tuple[int, str]] = {}  # stock line id -> (month, label)
         self._changed = asyncio.Event()
 
-    def reserved(self, line: cart_pb2.CartLine) -> None:
+    def reserved(self, line: CartLine) -> None:
         """Starts watching a live reservation for its expiry."""
-        if line.state != cart_pb2.CART_LINE_STATE_RESERVED:
+        if line.state is not CartLineState.RESERVED or line.expires_at is None:
             return
-        expires = line.expires_at.ToDatetime(tzinfo=UTC)
-        self._held[line.reservation_id] = _Held(f"{line.quantity} x {line.product}", expires)
+        self._held[line.reservation_id] = _Held(f"{line.quantity} x {line.product}", line.expires_at)
         self._changed.set()
 
-    def cart_is(self, lines: Iterable[cart_pb2.CartLine]) -> None:
+    def cart_is(self, lines: Iterable[CartLine]) -> None:
         """Replaces the watched reservations with the cart as the central just showed it."""
         self._held.clear()
         for line in lines:

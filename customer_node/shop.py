@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC
 
 import grpc
 
@@ -14,7 +13,7 @@ from customer_node.cli import parse_card
 from customer_node.keys import checkout_key
 from customer_node.notices import Notices, local_time
 from customer_node.session import Session
-from generated.distribution.v1 import cart_pb2, order_pb2
+from distribution_client import CartLine, CartLineState, Order
 from nodekit.money import format_cents
 from nodekit.status import RemoteError
 
@@ -133,7 +132,7 @@ class ShopConsole:
         self._notices = notices or Notices(lambda _: None)
         self._listed: list[CatalogLine] = []
         # The rows as last shown; a removed row stays None so the others keep their numbers.
-        self._cart: list[cart_pb2.CartLine | None] = []
+        self._cart: list[CartLine | None] = []
         self._checkouts: int | None = None  # counted from the history at the first checkout
 
     def words(self) -> list[str]:
@@ -210,7 +209,7 @@ class ShopConsole:
         self._notices.reserved(line)
         self._write(
             f"reserved {line.quantity} x {line.product} from {line.manufacturer_name} "
-            f"at {format_cents(line.unit_price_cents)} until {local_time(line.expires_at.ToDatetime())}"
+            f"at {format_cents(line.unit_price_cents)} until {_until(line)}"
         )
 
     async def _remove(self, number: int) -> None:
@@ -234,8 +233,8 @@ class ShopConsole:
             self._write("your cart is empty")
             return
         for number, line in enumerate(cart.lines, start=1):
-            expired = line.state == cart_pb2.CART_LINE_STATE_EXPIRED
-            until = local_time(line.expires_at.ToDatetime())
+            expired = line.state is CartLineState.EXPIRED
+            until = _until(line)
             self._write(
                 f"{number:3d}. {line.quantity} x {line.product} from {line.manufacturer_name} "
                 f"at {format_cents(line.unit_price_cents)} "
@@ -285,7 +284,7 @@ class ShopConsole:
                 self._write(text)
 
 
-def format_order(order: order_pb2.Order) -> list[str]:
+def format_order(order: Order) -> list[str]:
     """An order as printed after checkout and by ``history``."""
     lines = [
         f"order {order.order_id} (month {order.month}): {format_cents(order.total_cents)}"
@@ -303,9 +302,14 @@ def format_order(order: order_pb2.Order) -> list[str]:
     return lines
 
 
-def _local_stamp(order: order_pb2.Order) -> str:
-    placed = order.created_at.ToDatetime(tzinfo=UTC).astimezone()
-    return placed.strftime("%Y-%m-%d %H:%M:%S")
+def _local_stamp(order: Order) -> str:
+    if order.created_at is None:
+        return "at an unknown time"
+    return order.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _until(line: CartLine) -> str:
+    return local_time(line.expires_at) if line.expires_at is not None else "an unknown time"
 
 
 def _explain(error: RemoteError) -> str:

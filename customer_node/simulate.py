@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 EMPTY_GRACE_S = 1.0
 
 
-class Shopper:
+class SimulatedShopper:
     """Shops every open month it sees, one month at a time.
 
     A month's wants come from the market model, are planned into baskets when the month opens

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Iterable
 
 from distribution_client.convert import from_proto, from_proto_branch, to_proto
 from distribution_client.policy import policy_of
@@ -15,10 +15,11 @@ from distribution_client.records import (
     OfferLine,
     OpenedMonth,
     StockLine,
+    StockUpdate,
     TopProduct,
 )
 from distribution_client.service import CentralService
-from generated.distribution.v1 import month_pb2, report_pb2
+from generated.distribution.v1 import catalog_pb2, month_pb2, report_pb2
 from nodekit.auth import bearer_metadata
 
 __all__ = ["LONGEST_OFFER_WAIT_S", "Operator"]
@@ -70,6 +71,23 @@ class Operator:
             self._service.months.GetMonthStatus, request, self._metadata, wait_for_ready=wait_for_ready
         )
         return from_proto.month_status(reply.status)
+
+    async def watch_catalog(self, timeout_s: float | None = None) -> AsyncGenerator[StockUpdate, None]:
+        """The catalog stream with each line's counters: a snapshot, then changes (None: no end).
+
+        Waits for a central still starting; not resumed here (a new watch starts with a snapshot).
+
+        Raises:
+            grpc.aio.AioRpcError: When the stream fails (the caller's reconnect loop reads it).
+        """
+        call = self._service.catalog.WatchCatalog(
+            catalog_pb2.WatchCatalogRequest(), timeout=timeout_s, metadata=self._metadata, wait_for_ready=True
+        )
+        try:
+            async for message in call:
+                yield from_proto.stock_update(message)
+        finally:
+            call.cancel()
 
     async def close_month(self, month: int) -> MonthStatus:
         """Closes ``month`` (the central wants its number)."""

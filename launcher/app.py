@@ -20,9 +20,10 @@ from launcher.report.summary import totals_summary
 from launcher.report.writer import RunInfo, write_reports
 from launcher.screen.board import Board, Roster
 from launcher.screen.display import shown
-from launcher.settings import Settings, children_environment, parse_settings
+from launcher.settings import Settings, parse_settings
 from launcher.simulation import RunState, say, simulate
 from launcher.supervise.cast import Cast, build_cast
+from launcher.supervise.environment import children_environment
 from launcher.supervise.metrics_targets import MetricsTargets
 from launcher.supervise.processes import ChildExit, Supervisor
 from launcher.supervise.signals import StopSignals

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from launcher.records.addresses import LOOPBACK, HostError, resolve_host
 from launcher.records.pace import DEFAULT_PACE, PACES, Pace, pace_for
-from launcher.room.addresses import LOOPBACK, HostError, resolve_host
-from launcher.supervise.cast import KEY_VARIABLES
-from nodekit.config import apply_environment, options
+from nodekit.config import apply_environment
 from nodekit.declared import add_arguments, from_args, setting
 
 # The directory the node packages are importable from: the repository root, or site-packages.
@@ -56,8 +55,16 @@ class Settings:
     db_url: str = setting(
         "", flag="--db", help="central database URL; a fresh SQLite file in the run dir when unset"
     )
-    run_dir: Path = RUNS_DIR / "latest"
-    month_seconds: int = PACES[DEFAULT_PACE].month_seconds
+    run_dir: Path = setting(
+        RUNS_DIR / "latest", unset=None, help="output directory; runs/<timestamp>/ when unset"
+    )
+    month_seconds: int = setting(
+        PACES[DEFAULT_PACE].month_seconds,
+        unset=None,
+        parse=_count(1),
+        help="the month's real length in seconds (the pace's when unset); it closes earlier "
+        "once every line is sold out",
+    )
     pace: str = setting(
         DEFAULT_PACE,
         choices=sorted(PACES),
@@ -81,7 +88,16 @@ class Settings:
         help="run the centrals on a throwaway PostgreSQL started for the run (needs initdb and pg_ctl)",
     )
     node_root: Path = REPO_ROOT
-    web: bool = True
+    web: bool = setting(
+        True,
+        flag="--no-web",
+        help="leave the web node out",
+        opposite=(
+            "--web",
+            "start the web node: dashboard, shop, headquarters and the lecturer's controls "
+            "(it starts unless --no-web)",
+        ),
+    )
     web_port: int = setting(0, parse=_count(0, 65535), help="the web node's port; 0 takes a free one")
     tls: bool = setting(
         False,
@@ -137,26 +153,6 @@ def build_parser(env: Mapping[str, str] | None = None) -> argparse.ArgumentParse
         "and write the report.",
     )
     add_arguments(parser, Settings)
-    parser.add_argument(
-        "--run-dir", type=Path, default=None, help="output directory; runs/<timestamp>/ when unset"
-    )
-    parser.add_argument(
-        "--month-seconds",
-        type=_count(1),
-        default=None,
-        help="the month's real length in seconds (the pace's when unset); it closes earlier "
-        "once every line is sold out",
-    )
-    web = parser.add_mutually_exclusive_group()
-    web.add_argument(
-        "--web",
-        action="store_true",
-        # No default shown: "(default: off)" beside a node that starts unless --no-web misleads.
-        default=argparse.SUPPRESS,
-        help="start the web node: dashboard, shop, headquarters and the lecturer's controls "
-        "(it starts unless --no-web)",
-    )
-    web.add_argument("--no-web", action="store_true", help="leave the web node out")
     return apply_environment(parser, os.environ if env is None else env)
 
 
@@ -173,7 +169,7 @@ def parse_settings(
         )
     if args.postgres and args.db_url:
         parser.error("--postgres starts its own server: leave out --db, or leave out --postgres")
-    if args.no_web and args.web_port:
+    if not args.web and args.web_port:
         parser.error("--web-port is the web node's port: leave it out with --no-web")
     try:
         host = resolve_host(args.host)
@@ -188,18 +184,5 @@ def parse_settings(
         db_url=args.db_url or ("" if args.postgres else sqlite_url(run_dir)),
         run_dir=run_dir,
         month_seconds=pace_for(args.pace, args.month_seconds).month_seconds,
-        web=not args.no_web,
         host=host,
     )
-
-
-def children_environment(env: Mapping[str, str]) -> dict[str, str]:
-    """``env`` without the launcher's own variables and without any key variable.
-
-    A child's flag of the same name is not the run's: ``DISTRIBUTION_MONTHS`` sets the run's
-    months, and a customer reading it would leave after them. Keys are the run's own, handed
-    to each child by ``launcher.supervise.cast``; one left in the shell
-    (``DISTRIBUTION_MANUFACTURER_KEY_FILE``) would win over them.
-    """
-    dropped = KEY_VARIABLES | {option.variable for option in options(build_parser({}))}
-    return {name: value for name, value in env.items() if name not in dropped}

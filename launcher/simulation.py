@@ -10,14 +10,16 @@ from typing import TextIO
 
 from launcher.control.endpoint import Controls
 from launcher.control.simulation import PaceChoice, SimulationControl
+from launcher.control.web import WebRun, start_web
 from launcher.faults.central_switch import CentralSwitch
 from launcher.faults.chaos import Chaos, ChaosTarget, plan_strikes
 from launcher.faults.lecturer import CUT, LecturerFaults
-from launcher.faults.link_controls import LinkControls
+from launcher.faults.link_controls import LinkControls, open_links
 from launcher.months.central_client import OperatorClient
 from launcher.months.centrals_health import follow_centrals
 from launcher.months.driver import REPORTS_TIMEOUT_S, MonthPlan, run_month
 from launcher.months.feed import follow_central
+from launcher.records.names import central_label, central_slug
 from launcher.records.outage import Outage
 from launcher.records.snapshots import MonthRecord
 from launcher.report.summary import month_summary
@@ -31,16 +33,12 @@ from launcher.supervise.cast import Cast, Member
 from launcher.supervise.processes import Supervisor
 from launcher.supervise.starting import (
     STARTUP_TIMEOUT_S,
-    central_label,
-    central_slug,
     controllable,
-    open_links,
     run_tls,
     start_centrals,
     start_children,
 )
 from launcher.supervise.tls import LAUNCHER, RunTls
-from launcher.supervise.web import WebRun, start_web
 from nodekit.ports import free_port
 
 logger = logging.getLogger("launcher")

@@ -8,6 +8,8 @@ the parsed values back, and ``scripts/config_table.py`` reads the same parser fo
 The annotation decides how text is read: ``int``, ``float``, ``str``, ``Path`` (``| None`` for
 an optional one), ``bool`` for an on/off switch and ``tuple[X, ...]`` for a
 repeatable flag. A field without ``setting`` (a TLS group, a composite key) is left to its node.
+A field its node works out when the flag is left out (a seed from the name) declares the flag's
+value then with ``unset`` and is passed to ``from_args`` by the node.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class _Declaration:
     choices: Sequence[Any] | None
     metavar: str | None
     parse: Callable[[str], Any] | None
+    unset: Any
+    opposite: tuple[str, str] | None
 
 
 def setting(
@@ -47,6 +51,8 @@ def setting(
     choices: Sequence[Any] | None = None,
     metavar: str | None = None,
     parse: Callable[[str], Any] | None = None,
+    unset: Any = MISSING,
+    opposite: tuple[str, str] | None = None,
 ) -> Any:
     """A dataclass field that is also a command-line flag and a ``DISTRIBUTION_*`` variable.
 
@@ -59,8 +65,12 @@ def setting(
         choices: The only values accepted.
         metavar: The value's name in ``--help``.
         parse: Reads the text when the annotation's type does not (e.g. a checked count).
+        unset: The parsed value when neither flag nor variable is given, where the node then works
+            the field out itself (``None``: ``--seed`` left out means a seed from the name).
+        opposite: ``(flag, help)`` of a switch that asks for a switch's default outright, exclusive
+            with it (``--web`` beside ``--no-web``); it shows no default.
     """
-    declaration = _Declaration(help, flag, env, secret, choices, metavar, parse)
+    declaration = _Declaration(help, flag, env, secret, choices, metavar, parse, unset, opposite)
     # A secret stays out of ``repr`` too, so a logged settings object never shows it.
     return dataclasses.field(default=default, repr=not secret, metadata={_METADATA_KEY: declaration})
 
@@ -87,13 +97,28 @@ def add_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup, cls
                 keywords["metavar"] = declaration.metavar or flag.lstrip("-").replace("-", "_").upper()
             if kind is tuple:
                 keywords["action"] = "append"
-        if item.default is MISSING:
-            keywords["required"] = True
-        else:
-            # argparse appends to a repeated flag's default in place: give it a fresh list.
-            keywords["default"] = list(item.default) if kind is tuple else item.default
-        action = parser.add_argument(flag, **keywords)
+        keywords.update(_default(item, declaration, kind))
+        owner = parser if declaration.opposite is None else parser.add_mutually_exclusive_group()
+        action = owner.add_argument(flag, **keywords)
         declare_variable(action, declaration.env, secret=declaration.secret)
+        if declaration.opposite is not None:
+            opposite, opposite_help = declaration.opposite
+            # Same destination, no default of its own: the setting's default stays the one that counts.
+            store = "store_true" if item.default is True else "store_false"
+            owner.add_argument(
+                opposite, action=store, dest=item.name, default=argparse.SUPPRESS, help=opposite_help
+            )
+
+
+def _default(item: dataclasses.Field[Any], declaration: _Declaration, kind: type[Any]) -> dict[str, Any]:
+    """The flag's ``default`` (or ``required``): ``unset`` when declared, else the field's default."""
+    if declaration.unset is not MISSING:
+        return {"default": declaration.unset}
+    default: Any = item.default
+    if default is MISSING:
+        return {"required": True}
+    # argparse appends to a repeated flag's default in place: give it a fresh list.
+    return {"default": list(default) if kind is tuple else default}
 
 
 def from_args(cls: Callable[..., T], args: argparse.Namespace, **given: Any) -> T:

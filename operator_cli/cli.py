@@ -27,6 +27,7 @@ from operator_cli.commands import (
     ShowInventory,
     ShowMonth,
     TopProducts,
+    whole_number,
 )
 from operator_cli.key import KeyProblem, read_key
 
@@ -43,16 +44,6 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
     if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text!r}")
     return value
 
 
@@ -148,7 +139,7 @@ def _options_first(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list
 def _command(args: argparse.Namespace) -> Command:
     match args.command:
         case "open":
-            return OpenMonth(args.offer_deadline_ms, args.expected_shoppers, args.close_after_seconds)
+            return from_args(OpenMonth, args)
         case "close":
             return CloseMonth(args.month)
         case "pause":
@@ -160,11 +151,11 @@ def _command(args: argparse.Namespace) -> Command:
         case "manufacturers":
             return Manufacturers()
         case "revenue":
-            return BranchRevenue(args.branch)
+            return from_args(BranchRevenue, args)
         case "inventory":
             return ShowInventory()
         case "top-products":
-            return TopProducts(args.limit)
+            return from_args(TopProducts, args)
         case _:
             return LowStock()
 
@@ -188,27 +179,7 @@ def build_parser(env: Mapping[str, str]) -> _Parser:
         description="Open the next month: "
         "the central collects the connected manufacturers' offers, then opens trading.",
     )
-    opening.add_argument(
-        "--offer-deadline-ms",
-        type=_non_negative_int,
-        default=0,
-        metavar="MS",
-        help="how long to wait for offers, 0-60000; 0 = the central's default",
-    )
-    opening.add_argument(
-        "--expected-shoppers",
-        type=_non_negative_int,
-        default=0,
-        metavar="N",
-        help="close once N shoppers have finished; 0 = never",
-    )
-    opening.add_argument(
-        "--close-after-seconds",
-        type=_non_negative_int,
-        default=0,
-        metavar="S",
-        help="close after S seconds as a backstop; 0 = never",
-    )
+    add_arguments(opening, OpenMonth)
     months = {
         "close": "Close a month: the central releases open reservations and settles each manufacturer's "
         "results; the closed month is shown.",
@@ -223,10 +194,11 @@ def build_parser(env: Mapping[str, str]) -> _Parser:
         sub = commands.add_parser(
             name, help=f"{name} a month (the current one by default)", description=description
         )
+        # A positional (``status 3``), which ``nodekit.declared`` does not make: it declares flags.
         sub.add_argument(
             "month",
             nargs="?",
-            type=_non_negative_int,
+            type=whole_number,
             default=0,
             help="month number; 0 = the current one (default: %(default)s)",
         )
@@ -240,20 +212,14 @@ def build_parser(env: Mapping[str, str]) -> _Parser:
         help="revenue and loss per branch and day",
         description="Revenue and loss per branch and day, beside what the sales stream shows.",
     )
-    revenue.add_argument("--branch", default="", help="only this branch; every branch when unset")
+    add_arguments(revenue, BranchRevenue)
     commands.add_parser(
         "inventory", help="inventory value per branch", description="Each branch's inventory at unit cost."
     )
     top = commands.add_parser(
         "top-products", help="best-selling products", description="Best-selling products across the branches."
     )
-    top.add_argument(
-        "--limit",
-        type=_non_negative_int,
-        default=10,
-        metavar="N",
-        help="how many, 1-100",
-    )
+    add_arguments(top, TopProducts)
     commands.add_parser(
         "low-stock", help="open low-stock alerts", description="Open low-stock alerts across the branches."
     )

@@ -25,7 +25,7 @@ from web_node.hq_api import hq_routes
 from web_node.join import join_routes
 from web_node.live import Live
 from web_node.pages import page_routes
-from web_node.security import Guard
+from web_node.security import BrowserGuard
 from web_node.settings import WebSettings
 from web_node.shop_api import shop_routes
 from web_node.simulation import simulation_routes
@@ -70,7 +70,7 @@ class SecurityHeaders:
 def create_app(
     gateway: Gateway,
     live: Live,
-    guard: Guard,
+    guard: BrowserGuard,
     controls: Sequence[BaseRoute] | None = None,
     hosts: Sequence[str] = ("localhost", "127.0.0.1", "::1"),
 ) -> Starlette:
@@ -151,7 +151,7 @@ async def start(settings: WebSettings) -> WebNode:
     """Starts the web node on its port; returns once it accepts requests."""
     channel = open_channel(settings.central, settings.tls)
     gateway = Gateway(channel, settings.operator_key, settings.timeout_s)
-    guard = Guard(settings.operator_key)
+    guard = BrowserGuard(settings.operator_key)
     control = ControlClient(settings.control_url, settings.control_token) if settings.control_url else None
     live = Live(gateway, settings.poll_interval_s, control)
     routes = [*control_routes(control, guard), *simulation_routes(control, guard)] if control else None

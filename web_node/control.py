@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from web_node import guarded
 from web_node.replies import refused
-from web_node.security import Guard
+from web_node.security import BrowserGuard
 
 TIMEOUT_S = 15.0
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class ControlClient:
         return response.status_code, reply
 
 
-def control_routes(client: ControlClient, guard: Guard) -> list[Route]:
+def control_routes(client: ControlClient, guard: BrowserGuard) -> list[Route]:
     """``POST /api/control`` ``{"node": slug, "action": ..., "latency_ms": n}``, for the logged-in operator.
 
     The action is kill, restart, cut, restore or latency (with ``latency_ms``, one of ``LATENCIES_MS``).

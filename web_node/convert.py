@@ -1,48 +1,43 @@
-"""Proto messages to the plain JSON-ready dicts the pages read (money stays integer cents)."""
+"""The client package's records to the plain JSON-ready dicts the pages read (money stays integer cents).
+
+States go out by their enum names ("OPEN", "RESERVED", "OUT_OF_STOCK"): the records'
+enums are the one translation of the wire's, made in ``distribution_client.convert``.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from google.protobuf.timestamp_pb2 import Timestamp
-
-from generated.distribution.v1 import (
-    cart_pb2,
-    common_pb2,
-    month_pb2,
-    order_pb2,
-    report_pb2,
+from distribution_client import (
+    BranchAlert,
+    BranchDay,
+    Cart,
+    CartLine,
+    CheckoutResult,
+    InventoryValue,
+    ManufacturerInfo,
+    MonthStatus,
+    Order,
+    Registration,
+    StockLine,
+    TopProduct,
 )
-from nodekit.timestamps import from_timestamp
 
 Json = dict[str, Any]
 
-MONTH_STATES: dict[int, str] = {
-    common_pb2.MONTH_STATE_COLLECTING: "COLLECTING",
-    common_pb2.MONTH_STATE_OPEN: "OPEN",
-    common_pb2.MONTH_STATE_CLOSED: "CLOSED",
-}
-CART_STATES: dict[int, str] = {
-    cart_pb2.CART_LINE_STATE_RESERVED: "RESERVED",
-    cart_pb2.CART_LINE_STATE_EXPIRED: "EXPIRED",
-}
-DROP_REASONS: dict[int, str] = {
-    order_pb2.DROP_REASON_OUT_OF_STOCK: "OUT_OF_STOCK",
-    order_pb2.DROP_REASON_MONTH_CLOSED: "MONTH_CLOSED",
-}
+
+def iso(moment: datetime | None) -> str:
+    """ISO 8601 in UTC, or "" for a time the central did not give."""
+    return moment.isoformat() if moment is not None else ""
 
 
-def iso(stamp: Timestamp, present: bool = True) -> str:
-    """ISO 8601 in UTC, or "" for an unset timestamp."""
-    return from_timestamp(stamp).isoformat() if present else ""
+def registration(new: Registration) -> Json:
+    """A new customer's id, token and card digits."""
+    return {"customer_id": new.customer_id, "token": new.token, "card_last4": new.card_last4}
 
 
-def month_state(state: int) -> str:
-    """A month state's name without the enum's prefix."""
-    return MONTH_STATES.get(state, "UNSPECIFIED")
-
-
-def stock_line(line: common_pb2.StockLine) -> Json:
+def stock_line(line: StockLine) -> Json:
     """One stock line with its counters."""
     return {
         "id": line.stock_line_id,
@@ -57,7 +52,7 @@ def stock_line(line: common_pb2.StockLine) -> Json:
     }
 
 
-def cart_line(line: cart_pb2.CartLine) -> Json:
+def cart_line(line: CartLine) -> Json:
     """One reservation in a cart, with its expiry."""
     return {
         "reservation_id": line.reservation_id,
@@ -66,24 +61,24 @@ def cart_line(line: cart_pb2.CartLine) -> Json:
         "manufacturer": line.manufacturer_name,
         "quantity": line.quantity,
         "price_cents": line.unit_price_cents,
-        "state": CART_STATES.get(line.state, "UNSPECIFIED"),
-        "expires_at": iso(line.expires_at, line.HasField("expires_at")),
+        "state": line.state.name,
+        "expires_at": iso(line.expires_at),
     }
 
 
-def cart(reply: cart_pb2.GetCartResponse) -> Json:
+def cart(held: Cart) -> Json:
     """The cart with its total."""
-    return {"lines": [cart_line(line) for line in reply.lines], "total_cents": reply.total_cents}
+    return {"lines": [cart_line(line) for line in held.lines], "total_cents": held.total_cents}
 
 
-def order(placed: order_pb2.Order) -> Json:
+def order(placed: Order) -> Json:
     """An order with its bought and dropped lines."""
     return {
         "order_id": placed.order_id,
         "month": placed.month,
         "total_cents": placed.total_cents,
         "card_last4": placed.card_last4,
-        "created_at": iso(placed.created_at, placed.HasField("created_at")),
+        "created_at": iso(placed.created_at),
         "idempotency_key": placed.idempotency_key,
         "lines": [
             {
@@ -99,34 +94,39 @@ def order(placed: order_pb2.Order) -> Json:
                 "product": line.product,
                 "requested": line.requested,
                 "available": line.available,
-                "reason": DROP_REASONS.get(line.reason, "UNSPECIFIED"),
+                "reason": line.reason.name,
             }
             for line in placed.dropped_lines
         ],
     }
 
 
-def month_status(status: month_pb2.MonthStatus) -> Json:
+def checkout(result: CheckoutResult) -> Json:
+    """A checkout's order, and whether the key had placed it before."""
+    return {"order": order(result.order), "replayed": result.replayed}
+
+
+def month_status(status: MonthStatus) -> Json:
     """What the dashboard shows of the month."""
     return {
         "month": status.month,
-        "state": month_state(status.state),
+        "state": status.state.name,
         "order_count": status.order_count,
         "revenue_cents": status.revenue_cents,
         "unmet_demand": status.unmet_demand,
         "finished_shoppers": status.finished_shoppers,
         "shopper_names": list(status.shopper_names),
-        "opened_at": iso(status.opened_at, status.HasField("opened_at")),
-        "closed_at": iso(status.closed_at, status.HasField("closed_at")),
+        "opened_at": iso(status.opened_at),
+        "closed_at": iso(status.closed_at),
         "close_reason": status.close_reason,
         "paused": status.paused,
         "paused_ms": status.paused_ms,
-        "closes_at": iso(status.closes_at, status.HasField("closes_at")),
+        "closes_at": iso(status.closes_at),
         "lines": [stock_line(line) for line in status.stock_lines],
     }
 
 
-def manufacturer(info: month_pb2.ManufacturerInfo) -> Json:
+def manufacturer(info: ManufacturerInfo) -> Json:
     """A manufacturer's link state."""
     return {
         "name": info.name,
@@ -135,7 +135,7 @@ def manufacturer(info: month_pb2.ManufacturerInfo) -> Json:
     }
 
 
-def branch_day(day: report_pb2.BranchDay) -> Json:
+def branch_day(day: BranchDay) -> Json:
     """One branch's revenue and loss for one day, and whether the branch has reported it yet.
 
     The central answers 0 reported for a day not reported yet, and flags only a reported day
@@ -156,22 +156,22 @@ def branch_day(day: report_pb2.BranchDay) -> Json:
     }
 
 
-def branch_alert(alert: report_pb2.BranchAlert) -> Json:
+def branch_alert(alert: BranchAlert) -> Json:
     """An open low-stock alert."""
     return {
         "branch": alert.branch_name,
         "product": alert.alert.product,
         "quantity": alert.alert.quantity,
         "reorder_point": alert.alert.reorder_point,
-        "raised_at": iso(alert.alert.raised_at, alert.alert.HasField("raised_at")),
+        "raised_at": iso(alert.alert.raised_at),
     }
 
 
-def inventory_value(row: report_pb2.BranchInventoryValue) -> Json:
+def inventory_value(row: InventoryValue) -> Json:
     """One branch's inventory at cost."""
     return {"branch": row.branch_name, "value_cents": row.value_cents, "units": row.units}
 
 
-def top_product(row: report_pb2.TopProduct) -> Json:
+def top_product(row: TopProduct) -> Json:
     """A product's branch sales."""
     return {"product": row.product, "units": row.units, "revenue_cents": row.revenue_cents}

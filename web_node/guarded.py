@@ -12,13 +12,13 @@ from starlette.responses import Response
 from nodekit.status import RemoteError
 from web_node.bodies import BadBody, encodable, json_object
 from web_node.replies import from_remote, refused
-from web_node.security import Guard
+from web_node.security import BrowserGuard
 
 Handler = Callable[[Request, dict[str, Any]], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def write(guard: Guard) -> Callable[[Handler], Endpoint]:
+def write(guard: BrowserGuard) -> Callable[[Handler], Endpoint]:
     """A POST endpoint that runs ``handler(request, body)`` only for a same-site request with its token."""
 
     def wrap(handler: Handler) -> Endpoint:

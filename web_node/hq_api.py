@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from web_node import guarded
 from web_node.replies import ok, refused
-from web_node.security import OPERATOR_COOKIE, Guard, delete_cookie, set_cookie
+from web_node.security import OPERATOR_COOKIE, BrowserGuard, delete_cookie, set_cookie
 from web_node.throttle import retry_after
 
 logger = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def hq_routes(guard: Guard) -> list[Route]:
+def hq_routes(guard: BrowserGuard) -> list[Route]:
     """Log-in, log-out and whether this browser is logged in, under ``/api/hq``."""
     write = guarded.write(guard)
 

@@ -88,7 +88,7 @@ class Live:
                             self._lines[line.stock_line_id] = convert.stock_line(line)
                         else:
                             self._lines.pop(line.stock_line_id, None)
-                    self._catalog_month = (message.month, convert.month_state(message.month_state))
+                    self._catalog_month = (message.month, message.state.name)
                     await self._publish_catalog()
                     self._nudge.set()
             except grpc.aio.AioRpcError as error:

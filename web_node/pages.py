@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from web_node.security import CSRF_COOKIE, Guard, set_cookie
+from web_node.security import CSRF_COOKIE, BrowserGuard, set_cookie
 from web_node.shop_api import shopper_of
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -24,7 +24,7 @@ def environment() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
 
 
-def page_routes(guard: Guard, controls: bool) -> list[Route]:
+def page_routes(guard: BrowserGuard, controls: bool) -> list[Route]:
     """``/``, ``/shop`` and ``/hq``."""
     templates = environment()
 

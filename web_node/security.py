@@ -54,7 +54,7 @@ def delete_cookie(request: Request, response: Response, name: str) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class Guard:
+class BrowserGuard:
     """Signs and checks the CSRF token; checks the operator key and the operator's sessions.
 
     Args:

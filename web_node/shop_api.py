@@ -11,21 +11,21 @@ from starlette.routing import Route
 from web_node import guarded
 from web_node.gateway import Gateway
 from web_node.replies import ok, refused
-from web_node.security import SHOP_COOKIE, Guard, delete_cookie, set_cookie
-from web_node.shop_session import Shopper
+from web_node.security import SHOP_COOKIE, BrowserGuard, delete_cookie, set_cookie
+from web_node.shop_session import ShopCookie
 
 MAX_QUANTITY = 1_000_000
 MAX_NAME = 200
 MAX_CARD = 64
 
 
-def shopper_of(request: Request) -> Shopper | None:
+def shopper_of(request: Request) -> ShopCookie | None:
     """The shopper whose session cookie this browser holds."""
     value = request.cookies.get(SHOP_COOKIE)
-    return Shopper.decode(value) if value else None
+    return ShopCookie.decode(value) if value else None
 
 
-def shop_routes(gateway: Gateway, guard: Guard) -> list[Route]:
+def shop_routes(gateway: Gateway, guard: BrowserGuard) -> list[Route]:
     """The shop's API routes under ``/api/shop``."""
     write = guarded.write(guard)
 
@@ -48,7 +48,7 @@ def shop_routes(gateway: Gateway, guard: Guard) -> list[Route]:
         reply = await gateway.register(name, number, month, year)
         response = ok({"name": name, "card_last4": reply["card_last4"]})
         set_cookie(
-            request, response, SHOP_COOKIE, Shopper(reply["token"], name, reply["card_last4"]).encode()
+            request, response, SHOP_COOKIE, ShopCookie(reply["token"], name, reply["card_last4"]).encode()
         )
         return response
 

@@ -15,7 +15,7 @@ MAX_COOKIE = 2048
 
 
 @dataclass(frozen=True, slots=True)
-class Shopper:
+class ShopCookie:
     """Who is shopping in this browser."""
 
     token: str
@@ -28,7 +28,7 @@ class Shopper:
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @classmethod
-    def decode(cls, value: str) -> Shopper | None:
+    def decode(cls, value: str) -> ShopCookie | None:
         """The shopper in a cookie's value, or None for anything malformed."""
         if len(value) > MAX_COOKIE or not value.isascii():
             return None

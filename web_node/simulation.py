@@ -15,13 +15,13 @@ from starlette.routing import Route
 from web_node import guarded
 from web_node.control import ControlClient, ControlError
 from web_node.replies import refused
-from web_node.security import Guard
+from web_node.security import BrowserGuard
 
 PACES = ("brisk", "normal", "slow")
 NOT_OPERATOR = "Log in on Headquarters with the operator key first."
 
 
-def simulation_routes(client: ControlClient, guard: Guard) -> list[Route]:
+def simulation_routes(client: ControlClient, guard: BrowserGuard) -> list[Route]:
     """``GET /api/simulation`` (the paces) and ``POST /api/simulation`` ``{"action": ..., "pace": ...}``."""
 
     async def show(request: Request) -> Response:

@@ -11,7 +11,7 @@ from starlette.routing import Route
 from web_node.live import Live
 from web_node.metrics import counted
 from web_node.replies import refused
-from web_node.security import Guard
+from web_node.security import BrowserGuard
 from web_node.topic import Topic
 
 # A comment line this often keeps proxies and the browser from taking a quiet stream for dead.
@@ -41,7 +41,7 @@ def _stream(topic: Topic, allowed: Callable[[], bool] = _always) -> StreamingRes
     )
 
 
-def stream_routes(live: Live, guard: Guard) -> list[Route]:
+def stream_routes(live: Live, guard: BrowserGuard) -> list[Route]:
     """``/events/dashboard``, ``/events/catalog`` and, for the operator, ``/events/hq``."""
 
     async def dashboard(request: Request) -> Response:

@@ -22,6 +22,7 @@ from distribution_client.records import (
     ProductOutcome,
     ReportNotice,
     StockLine,
+    StockUpdate,
 )
 from generated.distribution.v1 import (
     catalog_pb2,
@@ -88,6 +89,16 @@ def catalog_update(message: catalog_pb2.WatchCatalogResponse) -> CatalogUpdate:
         lines=tuple(catalog_line(line, message.month) for line in message.stock_lines),
         paused=message.month_paused,
         month_seconds=message.month_seconds,
+    )
+
+
+def stock_update(message: catalog_pb2.WatchCatalogResponse) -> StockUpdate:
+    """One message of the catalog stream, with each line's counters."""
+    return StockUpdate(
+        snapshot=message.snapshot,
+        month=message.month,
+        state=month_state(message.month_state),
+        stock_lines=tuple(stock_line(line, message.month) for line in message.stock_lines),
     )
 
 

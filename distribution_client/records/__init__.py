@@ -24,6 +24,7 @@ from distribution_client.records.month import (
     Priority,
     ProductOutcome,
     StockLine,
+    StockUpdate,
 )
 from distribution_client.records.shop import (
     Card,
@@ -78,5 +79,6 @@ __all__ = [
     "Sale",
     "SaleItem",
     "StockLine",
+    "StockUpdate",
     "TopProduct",
 ]

@@ -16,6 +16,7 @@ __all__ = [
     "Priority",
     "ProductOutcome",
     "StockLine",
+    "StockUpdate",
 ]
 
 
@@ -50,6 +51,23 @@ class StockLine:
     reserved: int
     sold: int
     available: int
+
+
+@dataclass(frozen=True, slots=True)
+class StockUpdate:
+    """One message of the catalog stream as an operator reads it: lines with their counters.
+
+    Attributes:
+        snapshot: True when ``stock_lines`` is the whole catalog, False when it holds only changes.
+        month: Month the lines belong to.
+        state: State of that month.
+        stock_lines: All lines (snapshot) or the changed ones; ``available == 0`` means gone.
+    """
+
+    snapshot: bool
+    month: int
+    state: MonthState
+    stock_lines: tuple[StockLine, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from launcher.records.faults import FaultRecord
+from launcher.records.names import CENTRAL_SLUG
 from launcher.records.outage import CHAOS, Outage
 from launcher.screen.board import Board
 from launcher.supervise.processes import Supervisor
@@ -25,7 +26,6 @@ from nodekit.tls import TlsClientConfig
 
 logger = logging.getLogger(__name__)
 
-CENTRAL_SLUG = "central"
 RECOVERY_TIMEOUT_S = 30.0
 LEFT_DOWN_S = 120.0
 

@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 
 from launcher.faults.central_switch import chaos_cause
 from launcher.records.faults import FaultRecord
+from launcher.records.names import central_label, central_slug
 from launcher.records.outage import Outage
 from launcher.records.snapshots import MonthPhase
 from launcher.screen.board import Board
 from launcher.supervise.processes import Supervisor
-from launcher.supervise.starting import central_label, central_slug
 from nodekit.health import wait_until_serving
 from nodekit.tls import TlsClientConfig
 

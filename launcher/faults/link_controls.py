@@ -1,4 +1,4 @@
-"""The run's relays by node, and the lecturer's cut, restore and latency on them."""
+"""The run's relays by node, opened at start, and the lecturer's cut, restore and latency on them."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from launcher.faults.links import MAX_LATENCY_MS, Relay
+from launcher.supervise.cast import Cast
 
 logger = logging.getLogger(__name__)
 
@@ -70,3 +71,15 @@ class LinkControls:
         for relay in self._relays.values():
             await relay.close()
         self._relays.clear()
+
+
+async def open_links(cast: Cast, links: LinkControls, centrals: Sequence[str]) -> dict[str, str]:
+    """A relay per manufacturer and branch; slug -> the address each child dials.
+
+    Shoppers dial the centrals themselves: theirs is the bulk of the traffic, and carried
+    through the launcher's own event loop it slows short months measurably.
+    """
+    dial = {member.slug: ",".join(centrals) for member in cast.customers}
+    for member in (*cast.manufacturers, *cast.branches):
+        dial[member.slug] = await links.open(member.slug, f"{member.role.value} {member.name}", centrals)
+    return dial

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass
 from typing import TypeVar
 
 import grpc
@@ -14,6 +13,7 @@ import grpc
 from distribution_client import ConnectConfig, OpenedMonth, RemoteError, connect
 from launcher.records.from_proto import alert_figures, branch_day_figures, snapshot
 from launcher.records.outage import Outage
+from launcher.records.readings import AlertState, LinkState
 from launcher.records.snapshots import BranchAlertFigures, BranchDayFigures, MonthSnapshot
 from nodekit.tls import TlsClientConfig
 
@@ -24,26 +24,6 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 POLL_INTERVAL_S = 0.2
-
-
-@dataclass(frozen=True, slots=True)
-class LinkState:
-    """A manufacturer's link as the dashboard shows it."""
-
-    name: str
-    connected: bool
-    pending_notifications: int
-
-
-@dataclass(frozen=True, slots=True)
-class AlertState:
-    """An open low-stock alert of a branch, as the central last heard it (raised_at ISO-8601 or "")."""
-
-    branch_name: str
-    product: str
-    quantity: int
-    reorder_point: int
-    raised_at: str
 
 
 # What a call cut by a dying central ends with: refused, or waited for until its deadline.

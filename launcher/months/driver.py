@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from launcher.months.central_client import POLL_INTERVAL_S, LinkState, OpenedMonth
+from launcher.months.central_client import POLL_INTERVAL_S, OpenedMonth
 from launcher.months.progress import LiveProgress
 from launcher.months.watch import MonthWatch
+from launcher.records.readings import LinkState
 from launcher.records.snapshots import (
     BranchAlertFigures,
     BranchDayFigures,
@@ -32,7 +33,7 @@ REPORTS_TIMEOUT_S = 10.0
 ALERTS_EVERY_S = 1.0
 
 
-class MonthControl(Protocol):
+class OperatorCalls(Protocol):
     """The operator calls the driver needs (OperatorClient; a fake in tests)."""
 
     async def open_month(
@@ -77,7 +78,7 @@ def _now() -> datetime:
 
 
 async def run_month(
-    client: MonthControl,
+    client: OperatorCalls,
     plan: MonthPlan,
     view: LiveProgress,
     clock: Callable[[], float] = time.monotonic,

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from typing import Protocol
 
-from launcher.months.central_client import AlertState, LinkState
+from launcher.records.readings import AlertState, LinkState
 from launcher.records.snapshots import BranchDayFigures
 from launcher.screen.board import Board
 from nodekit.status import RemoteError

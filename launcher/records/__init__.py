@@ -1,12 +1,25 @@
-"""The launcher's shared records: what it saw of the run, the faults it caused, the pace; every room's."""
+"""Below every room: what the launcher saw of the run, the faults it caused, the pace, the join card."""
 
 from __future__ import annotations
 
+from launcher.records.addresses import (
+    LOOPBACK,
+    HostError,
+    dial_host,
+    is_loopback,
+    resolve_host,
+    shown_host,
+    url_host,
+)
 from launcher.records.faults import FaultRecord
 from launcher.records.formatting import after, clock_time, fit, markdown_table, percent, table
 from launcher.records.from_proto import alert_figures, branch_day_figures, snapshot
+from launcher.records.join import JOIN_CARD_ENV, JOIN_FILE, OPERATOR_KEY_ENV, JoinInfo, console_script
+from launcher.records.names import CENTRAL_SLUG, central_label, central_slug
 from launcher.records.outage import CHAOS, Outage
 from launcher.records.pace import DEFAULT_PACE, PACES, Pace, pace_for
+from launcher.records.rate import RateMeter
+from launcher.records.readings import AlertState, LinkState
 from launcher.records.snapshots import (
     AlertSeen,
     BranchAlertFigures,
@@ -25,14 +38,23 @@ from launcher.records.snapshots import (
 )
 
 __all__ = [
+    "CENTRAL_SLUG",
     "CHAOS",
     "DEFAULT_PACE",
+    "JOIN_CARD_ENV",
+    "JOIN_FILE",
+    "LOOPBACK",
+    "OPERATOR_KEY_ENV",
     "PACES",
     "AlertSeen",
+    "AlertState",
     "BranchAlertFigures",
     "BranchDayFigures",
     "FaultRecord",
+    "HostError",
+    "JoinInfo",
     "LineFigures",
+    "LinkState",
     "MakerOutcome",
     "MonthPhase",
     "MonthRecord",
@@ -40,19 +62,28 @@ __all__ = [
     "Outage",
     "Pace",
     "ProductOutcome",
+    "RateMeter",
     "Sellout",
     "Totals",
     "after",
     "alert_figures",
     "branch_day_figures",
+    "central_label",
+    "central_slug",
     "clock_time",
     "compute_totals",
+    "console_script",
+    "dial_host",
     "fit",
+    "is_loopback",
     "markdown_table",
     "pace_for",
     "percent",
     "production_gap",
+    "resolve_host",
+    "shown_host",
     "snapshot",
     "table",
     "tally_by_manufacturer",
+    "url_host",
 ]

@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from distribution_client import BranchAlert, BranchDay, MonthStatus
-from distribution_client.convert import from_proto
-from generated.distribution.v1 import month_pb2
 from launcher.records.snapshots import (
     AdviceFigures,
     BranchAlertFigures,
@@ -71,11 +69,6 @@ def snapshot(status: MonthStatus) -> MonthSnapshot:
         paused=status.paused,
         paused_ms=status.paused_ms,
     )
-
-
-def snapshot_from_proto(status: month_pb2.MonthStatus) -> MonthSnapshot:
-    """A MonthStatus message as the launcher's record (through the client package's converter)."""
-    return snapshot(from_proto.month_status(status))
 
 
 def branch_day_figures(days: Iterable[BranchDay]) -> tuple[BranchDayFigures, ...]:

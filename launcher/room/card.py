@@ -10,12 +10,12 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from launcher.room.addresses import is_loopback, shown_host, url_host
-from launcher.room.join import JOIN_CARD_ENV, JoinInfo
+from launcher.control.web import web_url
+from launcher.records.addresses import is_loopback, shown_host, url_host
+from launcher.records.join import JOIN_CARD_ENV, JoinInfo
 from launcher.room.wheel import WHEEL_DIR, WHEEL_DIR_ENV, WHEEL_PATH, wheel_name
 from launcher.settings import Settings
 from launcher.supervise.tls import BY_HAND, RunTls
-from launcher.supervise.web import web_url
 
 JOIN_CA_ENV = "DISTRIBUTION_JOIN_CA"
 

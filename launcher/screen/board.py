@@ -8,11 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from launcher.months.central_client import AlertState, LinkState
-from launcher.months.progress import RateMeter
 from launcher.records.faults import FaultRecord
+from launcher.records.join import JoinInfo
+from launcher.records.rate import RateMeter
+from launcher.records.readings import AlertState, LinkState
 from launcher.records.snapshots import BranchDayFigures, MonthRecord, MonthSnapshot, Totals, compute_totals
-from launcher.room.join import JoinInfo
 from launcher.screen.ticker import Kind, Ticker, TickerEvent, alert_changes, link_changes, sold_out
 
 Listener = Callable[[TickerEvent], None]

@@ -6,8 +6,8 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from launcher.records.formatting import percent
+from launcher.records.join import JOIN_FILE, JoinInfo
 from launcher.records.snapshots import MonthPhase
-from launcher.room.join import JOIN_FILE, JoinInfo
 from launcher.screen.board import Board
 from nodekit.money import format_cents
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from launcher.months.central_client import AlertState, LinkState
+from launcher.records.readings import AlertState, LinkState
 from launcher.records.snapshots import LineFigures
 
 TICKER_LENGTH = 200

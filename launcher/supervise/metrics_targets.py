@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from launcher.room.join import JOIN_FILE
+from launcher.records.join import JOIN_FILE
 from nodekit.ports import free_port
 
 PROMETHEUS_CONFIG = "prometheus.yml"

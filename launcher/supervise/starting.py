@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from launcher.faults.central_switch import CENTRAL_SLUG
-from launcher.faults.link_controls import LinkControls
+from launcher.records.addresses import dial_host, shown_host, url_host
+from launcher.records.names import central_label, central_slug
 from launcher.report.loss_check import ACKS_DIR, ACKS_ENV
-from launcher.room.addresses import dial_host, shown_host, url_host
 from launcher.settings import Settings
 from launcher.supervise.cast import Cast, Member, NodeKind, central_argv, central_env, member_argv, member_env
 from launcher.supervise.processes import ChildSpec, Supervisor
@@ -37,18 +36,6 @@ def branch_db(settings: Settings, branch: Member) -> str:
     return str(settings.run_dir / f"{branch.slug}.sqlite3")
 
 
-async def open_links(cast: Cast, links: LinkControls, centrals: Sequence[str]) -> dict[str, str]:
-    """A relay per manufacturer and branch; slug -> the address each child dials.
-
-    Shoppers dial the centrals themselves: theirs is the bulk of the traffic, and carried
-    through the launcher's own event loop it slows short months measurably.
-    """
-    dial = {member.slug: ",".join(centrals) for member in cast.customers}
-    for member in (*cast.manufacturers, *cast.branches):
-        dial[member.slug] = await links.open(member.slug, f"{member.role.value} {member.name}", centrals)
-    return dial
-
-
 async def start_children(
     settings: Settings, cast: Cast, supervisor: Supervisor, dial: Mapping[str, str], tls: RunTls
 ) -> None:
@@ -66,16 +53,6 @@ async def start_children(
         argv = member_argv(branch, dial[branch.slug], branch_db(settings, branch))
         argv += tls.client_args(branch.slug)
         await supervisor.start(child_spec(branch, argv, member_env(branch)))
-
-
-def central_slug(index: int) -> str:
-    """The child slug of central ``index``: the first keeps "central" (chaos kills that one)."""
-    return f"central-{index + 1}" if index else CENTRAL_SLUG
-
-
-def central_label(index: int, centrals: int) -> str:
-    """How the controls and the faults name central ``index`` of ``centrals``."""
-    return f"central {index + 1}" if centrals > 1 else "central"
 
 
 async def start_centrals(settings: Settings, cast: Cast, supervisor: Supervisor, tls: RunTls) -> list[str]:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from launcher.faults.central_switch import CENTRAL_SLUG, CentralSwitch
+from launcher.faults.central_switch import CentralSwitch
+from launcher.records.names import CENTRAL_SLUG
 from launcher.records.outage import Outage
 from launcher.screen.board import Board
 from launcher.supervise.processes import ChildSpec, Supervisor

@@ -12,7 +12,7 @@ import grpc
 from rich.console import Console
 
 from launcher.months.centrals_health import follow_centrals
-from launcher.room.join import JoinInfo
+from launcher.records.join import JoinInfo
 from launcher.screen.board import Board
 from launcher.screen.header import header_panel
 from launcher.screen.ticker import Kind

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from launcher.control.endpoint import Controls
-from launcher.faults.central_switch import CENTRAL_SLUG, CentralSwitch
+from launcher.faults.central_switch import CentralSwitch
 from launcher.faults.chaos import Chaos, ChaosTarget, Strike
+from launcher.records.names import CENTRAL_SLUG
 from launcher.records.outage import CHAOS, Outage
 from launcher.records.snapshots import MonthPhase, MonthSnapshot
 from launcher.screen.board import Board

@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -123,7 +122,8 @@ async def test_a_restarted_shop_logs_back_in_and_shows_the_earlier_orders(
     token = json.loads(account.read_text())["token"]
     (order,) = await Session(central.channel, TIMEOUT, token=token).list_orders()
     assert f"order {order.order_id}" in placed
-    local = order.created_at.ToDatetime(tzinfo=UTC).astimezone(ZoneInfo(ZONE))
+    assert order.created_at is not None
+    local = order.created_at.astimezone(ZoneInfo(ZONE))
     assert f"placed {local:%Y-%m-%d %H:%M:%S}" in placed, placed  # local time, not UTC
     assert re.search(r"until \d\d:\d\d:\d\d\n", reserved) and "UTC" not in reserved, reserved
 

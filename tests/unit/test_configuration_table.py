@@ -8,7 +8,8 @@ from branch_node.settings import parse_args as parse_branch
 from central.settings import parse_args as parse_central
 from customer_node.cli import ShopSettings, SimulateSettings
 from customer_node.cli import parse_args as parse_customer
-from launcher.settings import children_environment, parse_settings
+from launcher.settings import parse_settings
+from launcher.supervise.environment import children_environment
 from manufacturer_node.settings import parse_args as parse_manufacturer
 from nodekit.config import options
 from operator_cli.cli import parse_args as parse_admin

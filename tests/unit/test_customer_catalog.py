@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from customer_node.catalog import CatalogLine, CatalogUpdate, CatalogView, MonthState
-from customer_node.session import to_update
+from distribution_client.convert import from_proto
 from generated.distribution.v1 import catalog_pb2, common_pb2
 
 
@@ -86,6 +86,6 @@ def test_stream_message_conversion() -> None:
             )
         ],
     )
-    assert to_update(message) == CatalogUpdate(
+    assert from_proto.catalog_update(message) == CatalogUpdate(
         True, 4, MonthState.OPEN, (CatalogLine(9, 4, "bread", "Mill", 250, 6),)
     )

@@ -7,19 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 from customer_node.catalog import CatalogLine, CatalogUpdate, CatalogView, MonthState
 from customer_node.notices import Notices, local_time
-from generated.distribution.v1 import cart_pb2
+from distribution_client import CartLine, CartLineState
 from tests.helpers import assert_eventually
 
 
-def reservation(reservation_id: str, expires: datetime) -> cart_pb2.CartLine:
-    line = cart_pb2.CartLine(
-        reservation_id=reservation_id,
-        product="apple",
-        quantity=2,
-        state=cart_pb2.CART_LINE_STATE_RESERVED,
-    )
-    line.expires_at.FromDatetime(expires)
-    return line
+def reservation(reservation_id: str, expires: datetime) -> CartLine:
+    return CartLine(reservation_id, 0, "apple", "", 2, 0, CartLineState.RESERVED, expires)
 
 
 async def test_an_expired_reservation_is_told_once_and_a_removed_one_never() -> None:

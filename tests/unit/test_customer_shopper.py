@@ -12,9 +12,18 @@ import pytest
 from customer_node.catalog import CatalogLine, CatalogUpdate, CatalogView, MonthState
 from customer_node.keys import checkout_key
 from customer_node.market import DEFAULT_MARKET_SEED, month_wants
-from customer_node.simulate import Shopper
+from customer_node.simulate import SimulatedShopper
 from customer_node.strategy import Limits, basket_times, month_rng, plan_baskets
-from generated.distribution.v1 import cart_pb2, order_pb2
+from distribution_client import (
+    Cart,
+    CartLine,
+    CartLineState,
+    CheckoutResult,
+    DroppedLine,
+    DropReason,
+    Order,
+    OrderLine,
+)
 from nodekit.status import RemoteError
 from tests.helpers import assert_eventually
 
@@ -23,6 +32,10 @@ LINES = (
     CatalogLine(2, 1, "bread", "Acme", 300, 1),
     CatalogLine(3, 1, "dates", "Bolt", 400, 50),
 )
+
+
+def held(stock_line_id: int, quantity: int) -> CartLine:
+    return CartLine("", stock_line_id, "", "", quantity, 0, CartLineState.RESERVED, None)
 
 
 def precondition(reason: str, message: str, **metadata: str) -> RemoteError:
@@ -55,9 +68,9 @@ class FakeCentral:
     on_add: Callable[[], None] | None = None
     refused: list[tuple[int, int]] = field(default_factory=list)
     cart: dict[int, int] = field(default_factory=dict)
-    orders: dict[str, order_pb2.Order] = field(default_factory=dict)
+    orders: dict[str, Order] = field(default_factory=dict)
 
-    async def add_item(self, stock_line_id: int, quantity: int) -> cart_pb2.CartLine:
+    async def add_item(self, stock_line_id: int, quantity: int) -> CartLine:
         self.calls.append(("add", stock_line_id, quantity))
         if self.on_add is not None:
             self.on_add()
@@ -71,7 +84,7 @@ class FakeCentral:
             )
         self.stock[stock_line_id] -= quantity
         self.cart[stock_line_id] = self.cart.get(stock_line_id, 0) + quantity
-        return cart_pb2.CartLine(stock_line_id=stock_line_id, quantity=quantity)
+        return held(stock_line_id, quantity)
 
     async def remove_item(self, stock_line_id: int) -> int:
         self.calls.append(("remove", stock_line_id))
@@ -79,36 +92,35 @@ class FakeCentral:
         self.stock[stock_line_id] += released
         return released
 
-    async def get_cart(self) -> cart_pb2.GetCartResponse:
-        return cart_pb2.GetCartResponse(
-            lines=[cart_pb2.CartLine(stock_line_id=key, quantity=q) for key, q in self.cart.items()]
-        )
+    async def get_cart(self) -> Cart:
+        return Cart(tuple(held(key, q) for key, q in self.cart.items()), 0)
 
-    async def checkout(self, idempotency_key: str) -> order_pb2.CheckoutResponse:
+    async def checkout(self, idempotency_key: str) -> CheckoutResult:
         self.calls.append(("checkout", idempotency_key))
         if idempotency_key in self.orders:
             earlier = self.orders[idempotency_key]
             if self.cart and self.cart != {line.stock_line_id: line.quantity for line in earlier.lines}:
                 raise precondition("IDEMPOTENCY_KEY_REUSED", "The key was used for a different cart.")
-            return order_pb2.CheckoutResponse(order=earlier, replayed=True)
+            return CheckoutResult(earlier, replayed=True)
         price = {line.stock_line_id: line.unit_price_cents for line in LINES}
         bought = dict(self.cart)
         dropped = []
         if self.drop_on_checkout:
             line_id = min(bought)
-            dropped.append(order_pb2.DroppedLine(stock_line_id=line_id, requested=bought.pop(line_id)))
-        order = order_pb2.Order(
+            dropped.append(DroppedLine(line_id, "", bought.pop(line_id), 0, DropReason.OUT_OF_STOCK))
+        order = Order(
             order_id=f"o{len(self.orders)}",
-            lines=[
-                order_pb2.OrderLine(stock_line_id=k, quantity=q, unit_price_cents=price[k])
-                for k, q in bought.items()
-            ],
-            dropped_lines=dropped,
+            month=1,
+            lines=tuple(OrderLine(k, "", "", q, price[k]) for k, q in bought.items()),
+            dropped_lines=tuple(dropped),
             total_cents=sum(q * price[k] for k, q in bought.items()),
+            card_last4="",
+            created_at=None,
+            idempotency_key=idempotency_key,
         )
         self.orders[idempotency_key] = order
         self.cart.clear()
-        return order_pb2.CheckoutResponse(order=order)
+        return CheckoutResult(order, replayed=False)
 
     async def finish_shopping(self, month: int) -> int:
         self.calls.append(("finish", month))
@@ -125,14 +137,16 @@ def shopper(
     max_picks: int = 1,
     catalog: FakeCatalog | None = None,
     month_seconds: float = 0.0,
-) -> Shopper:
+) -> SimulatedShopper:
     limits = Limits(
         max_picks=max_picks,
         remove_probability=remove_probability,
         max_think_ms=0,  # no sleeping in unit tests
         month_seconds=month_seconds,
     )
-    return Shopper("ann", seed, central, catalog or FakeCatalog(), limits, empty_grace_s=0.0, market_seed=3)
+    return SimulatedShopper(
+        "ann", seed, central, catalog or FakeCatalog(), limits, empty_grace_s=0.0, market_seed=3
+    )
 
 
 def wants(seed: int) -> dict[str, int]:
@@ -253,7 +267,7 @@ class TimedCentral(FakeCentral):
 
     checkouts: list[float] = field(default_factory=list)
 
-    async def checkout(self, idempotency_key: str) -> order_pb2.CheckoutResponse:
+    async def checkout(self, idempotency_key: str) -> CheckoutResult:
         self.checkouts.append(asyncio.get_running_loop().time())
         return await super().checkout(idempotency_key)
 
@@ -309,7 +323,7 @@ class PausingCatalog:
 async def test_a_paused_month_holds_every_call_until_it_resumes() -> None:
     central, catalog = FakeCentral(), PausingCatalog()
     shopping = asyncio.create_task(
-        Shopper("pat", 1, central, catalog, Limits(max_picks=1, max_think_ms=0)).shop_month(1)
+        SimulatedShopper("pat", 1, central, catalog, Limits(max_picks=1, max_think_ms=0)).shop_month(1)
     )
 
     async def holding() -> None:
@@ -328,7 +342,9 @@ async def test_the_month_length_the_central_opened_with_spreads_the_baskets() ->
     central = FakeCentral()
     start = asyncio.get_running_loop().time()
     # Started with a 0.2 s month, the shopper follows the 1 s month the central opened.
-    await Shopper("sam", 4, central, catalog, Limits(max_picks=1, month_seconds=0.2)).shop_month(1, start)
+    await SimulatedShopper("sam", 4, central, catalog, Limits(max_picks=1, month_seconds=0.2)).shop_month(
+        1, start
+    )
     rng = month_rng(4, 1)
     wants = month_wants(DEFAULT_MARKET_SEED, 4, 1, {line.product for line in LINES})
     baskets = plan_baskets(rng, wants, Limits(max_picks=1, month_seconds=1))

@@ -68,3 +68,32 @@ def test_a_bad_value_is_one_line_naming_the_variable(capsys: pytest.CaptureFixtu
         capsys.readouterr().err
         == "example: error: $DISTRIBUTION_MODE: expected one of text, json, got 'xml'\n"
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Worked:
+    seed: int = setting(unset=None, help="seed (default: from the name)")
+    web: bool = setting(True, flag="--no-web", help="leave it out", opposite=("--web", "start it"))
+
+
+def worked_parser(env: dict[str, str]) -> argparse.ArgumentParser:
+    made = argparse.ArgumentParser(prog="worked")
+    add_arguments(made, Worked)
+    return apply_environment(made, env)
+
+
+def test_an_unset_flag_leaves_the_field_to_its_node() -> None:
+    assert worked_parser({}).parse_args([]).seed is None
+    assert worked_parser({"DISTRIBUTION_SEED": "4"}).parse_args([]).seed == 4
+    assert from_args(Worked, worked_parser({}).parse_args([]), seed=9) == Worked(seed=9)
+
+
+def test_an_opposite_switch_asks_for_the_default_and_excludes_its_switch(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert worked_parser({}).parse_args(["--web"]).web is True
+    assert worked_parser({}).parse_args(["--no-web"]).web is False
+    assert worked_parser({"DISTRIBUTION_NO_WEB": "1"}).parse_args([]).web is False
+    with pytest.raises(SystemExit):
+        worked_parser({}).parse_args(["--web", "--no-web"])
+    assert "not allowed with argument --web" in capsys.readouterr().err

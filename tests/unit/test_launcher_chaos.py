@@ -7,9 +7,10 @@ from pathlib import Path
 
 from customer_node.acks import ENV_ACKS_FILE, record_ack
 from launcher.faults.chaos import HANDED_ON_S, ChaosTarget, Strike, every_central, is_due, plan_strikes
+from launcher.records.join import JoinInfo
 from launcher.records.snapshots import MonthPhase, MonthSnapshot
 from launcher.report.loss_check import ACKS_ENV, acknowledged_orders
-from launcher.room.join import JoinInfo, write_join, write_operator_key
+from launcher.room.join import write_join, write_operator_key
 from launcher.screen.board import Board
 from launcher.supervise.cast import build_cast, central_argv, central_env
 

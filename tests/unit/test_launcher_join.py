@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from launcher.room.addresses import LOOPBACK, HostError, dial_host, resolve_host
+from launcher.records.addresses import LOOPBACK, HostError, dial_host, resolve_host
+from launcher.records.join import JOIN_CARD_ENV, JoinInfo
 from launcher.room.card import announced, plan_room
-from launcher.room.join import JOIN_CARD_ENV, JoinInfo
 from launcher.room.wheel import WHEEL_DIR_ENV, wheel_name
 from launcher.settings import REPO_ROOT, parse_settings
 from launcher.supervise.tls import RunTls, make_run_tls

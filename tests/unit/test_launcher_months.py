@@ -6,8 +6,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from distribution_client import MonthState
-from launcher.months.central_client import LinkState, OpenedMonth
+from launcher.months.central_client import OpenedMonth
 from launcher.months.driver import CLOSE_GRACE_S, MonthPlan, run_month
+from launcher.records.readings import LinkState
 from launcher.records.snapshots import (
     BranchAlertFigures,
     BranchDayFigures,

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from launcher.months.central_client import AlertState, LinkState
-from launcher.months.progress import RateMeter
 from launcher.records.faults import FaultRecord
+from launcher.records.join import JoinInfo
+from launcher.records.rate import RateMeter
+from launcher.records.readings import AlertState, LinkState
 from launcher.records.snapshots import LineFigures, MonthPhase, MonthSnapshot
-from launcher.room.join import JoinInfo
 from launcher.screen.board import Board, Roster
 from launcher.screen.dashboard import Screen
 from launcher.screen.panels import stock_bar

@@ -9,13 +9,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from distribution_client.convert import from_proto
 from generated.distribution.v1 import common_pb2, month_pb2
 from launcher.records.faults import FaultRecord
-from launcher.records.from_proto import snapshot_from_proto
+from launcher.records.from_proto import snapshot
 from launcher.records.snapshots import (
     AlertSeen,
     BranchDayFigures,
     MonthRecord,
+    MonthSnapshot,
     Sellout,
     compute_totals,
     tally_by_manufacturer,
@@ -28,6 +30,11 @@ ADVICE = {
     1: {"apples": (266, 4, common_pb2.PRIORITY_A), "hammer": (233, 7, common_pb2.PRIORITY_A)},
     2: {"apples": (333, 10, common_pb2.PRIORITY_A), "hammer": (166, 1, common_pb2.PRIORITY_A)},
 }
+
+
+def snapshot_from_proto(status: month_pb2.MonthStatus) -> MonthSnapshot:
+    """A MonthStatus message as the launcher's record, through the client package's converter."""
+    return snapshot(from_proto.month_status(status))
 
 
 def closed_status(month: int, sold_a: int, sold_b: int) -> month_pb2.MonthStatus:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from launcher.room.join import OPERATOR_KEY_ENV, JoinInfo
+from launcher.control.web import CONTROL_TOKEN_ENV, web_spec
+from launcher.records.join import OPERATOR_KEY_ENV, JoinInfo
 from launcher.settings import parse_settings
-from launcher.supervise.web import CONTROL_TOKEN_ENV, web_spec
 
 
 def test_the_web_node_runs_by_default_and_no_web_leaves_it_out(tmp_path: Path) -> None:

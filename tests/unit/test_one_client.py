@@ -31,3 +31,35 @@ def test_no_caller_of_the_central_builds_its_own_stub() -> None:
 
 def test_the_scan_sees_a_stub_construction() -> None:
     assert stub_constructions(ROOT / "distribution_client" / "service.py")
+
+
+# These read the client package's records only; the branch's sales stream and the manufacturer's
+# link still hold messages of their own.
+RECORD_READERS = ("customer_node", "web_node", "launcher", "operator_cli")
+
+
+def generated_imports(path: Path) -> list[str]:
+    """``import generated...`` and ``from generated... import ...`` lines of one module."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        found += [
+            f"{path.relative_to(ROOT)}:{node.lineno}: {name}"
+            for name in names
+            if name.startswith("generated")
+        ]
+    return found
+
+
+def test_the_record_readers_import_no_wire_message() -> None:
+    files = [path for package in RECORD_READERS for path in sorted((ROOT / package).rglob("*.py"))]
+    assert [hit for path in files for hit in generated_imports(path)] == []
+
+
+def test_the_scan_sees_a_generated_import() -> None:
+    assert generated_imports(ROOT / "distribution_client" / "service.py")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from generated.distribution.v1 import report_pb2
+from distribution_client import BranchDay
 from web_node.convert import branch_day
 
 
-def _day(revenue: int, loss: int, streamed: int, flagged: bool) -> report_pb2.BranchDay:
-    return report_pb2.BranchDay(
+def _day(revenue: int, loss: int, streamed: int, flagged: bool) -> BranchDay:
+    return BranchDay(
         branch_name="Toronto",
         business_day="2030-01-01",
         revenue_cents=revenue,

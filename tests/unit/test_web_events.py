@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from web_node.events import Feed, Line, View
 from web_node.rate import OrderRate
-from web_node.shop_session import Shopper
+from web_node.shop_session import ShopCookie
 
 
 def _view(available: int, pending: int = 0, connected: bool = True, **extra: object) -> View:
@@ -88,7 +88,7 @@ def test_a_burst_read_a_tenth_of_a_second_after_the_base_is_no_spike() -> None:
 
 
 def test_the_shop_cookie_round_trips_and_rejects_junk() -> None:
-    shopper = Shopper("tok-en", "<b>Ann</b>", "4242")
-    assert Shopper.decode(shopper.encode()) == shopper
-    assert Shopper.decode("not base64 at all!") is None
-    assert Shopper.decode("e30") is None  # {}
+    shopper = ShopCookie("tok-en", "<b>Ann</b>", "4242")
+    assert ShopCookie.decode(shopper.encode()) == shopper
+    assert ShopCookie.decode("not base64 at all!") is None
+    assert ShopCookie.decode("e30") is None  # {}

@@ -9,8 +9,8 @@ import time
 from collections.abc import Mapping, Sequence
 
 from launcher.control.endpoint import ControlEndpoint, Controls, serve_controls
-from launcher.room.addresses import LOOPBACK, dial_host, shown_host, url_host
-from launcher.room.join import OPERATOR_KEY_ENV
+from launcher.records.addresses import LOOPBACK, dial_host, shown_host, url_host
+from launcher.records.join import OPERATOR_KEY_ENV
 from launcher.supervise.processes import ChildSpec, Supervisor
 
 WEB_SLUG = "web"
