@@ -69,14 +69,44 @@ def _pairs(values: Sequence[str], flag: str) -> dict[str, str]:
     return pairs
 
 
-# Names kept where ``DISTRIBUTION_<FLAG>`` would mislead: these hold keys, not one name.
-ENV_NAMES = {
-    "--manufacturer": "DISTRIBUTION_MANUFACTURER_KEYS",
-    "--manufacturer-keys-file": "DISTRIBUTION_MANUFACTURER_KEYS_FILE",
-    "--branch": "DISTRIBUTION_BRANCH_KEYS",
-    "--branch-keys-file": "DISTRIBUTION_BRANCH_KEYS_FILE",
-}
-SECRET_FLAGS = ("--manufacturer", "--branch")
+@dataclass(frozen=True, kw_only=True)
+class CentralSources:
+    """Where the keys and certificates come from; ``parse_args`` reads them into ``CentralSettings``."""
+
+    operator_key_file: Path | None = setting(
+        None, metavar="FILE", help="owner-only file holding the operator's key"
+    )
+    # These hold keys, not one name: ``DISTRIBUTION_MANUFACTURER`` would mislead.
+    manufacturer: tuple[str, ...] = setting(
+        (),
+        metavar="NAME=KEY",
+        env="DISTRIBUTION_MANUFACTURER_KEYS",
+        secret=True,
+        help="a manufacturer and its key",
+    )
+    manufacturer_keys_file: Path | None = setting(
+        None,
+        metavar="FILE",
+        env="DISTRIBUTION_MANUFACTURER_KEYS_FILE",
+        help="owner-only file of NAME=KEY lines",
+    )
+    branch: tuple[str, ...] = setting(
+        (),
+        metavar="NAME=KEY",
+        env="DISTRIBUTION_BRANCH_KEYS",
+        secret=True,
+        help="a branch store and its key",
+    )
+    branch_keys_file: Path | None = setting(
+        None, metavar="FILE", env="DISTRIBUTION_BRANCH_KEYS_FILE", help="owner-only file of NAME=KEY lines"
+    )
+    tls_cert: Path | None = setting(None, metavar="FILE", help="server certificate (PEM): serve TLS")
+    tls_key: Path | None = setting(None, metavar="FILE", help="the server certificate's private key (PEM)")
+    tls_client_ca: Path | None = setting(
+        None,
+        metavar="FILE",
+        help="CA certificate (PEM): every client must present a certificate it signed (mutual TLS)",
+    )
 
 
 def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
@@ -87,33 +117,9 @@ def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
         "or the environment.",
     )
     add_arguments(parser, CentralSettings)
-    parser.add_argument(
-        "--operator-key-file", type=Path, metavar="FILE", help="owner-only file holding the operator's key"
-    )
-    parser.add_argument(
-        "--manufacturer", action="append", default=[], metavar="NAME=KEY", help="a manufacturer and its key"
-    )
-    parser.add_argument(
-        "--manufacturer-keys-file", type=Path, metavar="FILE", help="owner-only file of NAME=KEY lines"
-    )
-    parser.add_argument(
-        "--branch", action="append", default=[], metavar="NAME=KEY", help="a branch store and its key"
-    )
-    parser.add_argument(
-        "--branch-keys-file", type=Path, metavar="FILE", help="owner-only file of NAME=KEY lines"
-    )
-    parser.add_argument("--tls-cert", type=Path, metavar="FILE", help="server certificate (PEM): serve TLS")
-    parser.add_argument(
-        "--tls-key", type=Path, metavar="FILE", help="the server certificate's private key (PEM)"
-    )
-    parser.add_argument(
-        "--tls-client-ca",
-        type=Path,
-        metavar="FILE",
-        help="CA certificate (PEM): every client must present a certificate it signed (mutual TLS)",
-    )
+    add_arguments(parser, CentralSources)
     add_observability_arguments(parser)
-    return apply_environment(parser, env, names=ENV_NAMES, secret=SECRET_FLAGS)
+    return apply_environment(parser, env)
 
 
 def parse_args(argv: Sequence[str] | None = None, env: Mapping[str, str] = os.environ) -> CentralSettings:
