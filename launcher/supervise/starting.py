@@ -9,6 +9,7 @@ from launcher.faults.central_switch import CENTRAL_SLUG
 from launcher.faults.link_controls import LinkControls
 from launcher.report.loss_check import ACKS_DIR, ACKS_ENV
 from launcher.room.addresses import dial_host, shown_host, url_host
+from launcher.room.students import student_names
 from launcher.settings import Settings
 from launcher.supervise.cast import Cast, Member, NodeKind, central_argv, central_env, member_argv, member_env
 from launcher.supervise.processes import ChildSpec, Supervisor
@@ -99,4 +100,5 @@ def run_tls(settings: Settings, cast: Cast) -> RunTls:
     if not settings.tls:
         return RunTls.plaintext()
     children = [m.slug for m in (*cast.manufacturers, *cast.customers, *cast.branches)]
+    children += student_names(settings)  # the room's pairs, handed out by the web node
     return make_run_tls(settings.run_dir, settings.centrals, children, hosts=[shown_host(settings.host)])
