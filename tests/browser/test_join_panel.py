@@ -70,8 +70,8 @@ def test_every_join_command_is_whole_in_the_panel_and_copies_as_printed(network:
         hidden = wide.locator(selector).evaluate("node => node.scrollWidth - node.clientWidth")
         assert hidden <= 1, f"{selector} hides {hidden} px of its text"
     # Each command reads whole on screen: the box is tall enough for its wrapped lines.
-    box = wide.locator("#join-install")
-    assert box.evaluate("node => node.scrollHeight - node.clientHeight") <= 1
-    assert float(box.evaluate("node => parseFloat(getComputedStyle(node).fontSize)")) >= 12
+    commands = wide.locator("#join-install")
+    assert commands.evaluate("node => node.scrollHeight - node.clientHeight") <= 1
+    assert float(commands.evaluate("node => parseFloat(getComputedStyle(node).fontSize)")) >= 12
     public = json.dumps(CARD.public_card())
     assert "operator" not in public
