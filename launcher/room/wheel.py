@@ -40,14 +40,23 @@ def build_argv(source: Path, into: Path) -> list[str]:
     return [*pip, "--disable-pip-version-check", "--quiet", "--wheel-dir", str(into), str(source)]
 
 
-def copy_source(source: Path, scratch: Path) -> Path:
-    """A copy of the project's sources in ``scratch``, to build from.
+def copy_source(source: Path, scratch: Path, skip: Path | None = None) -> Path:
+    """A copy of the project's sources in ``scratch``, to build from, without the folder ``skip``.
 
     setuptools writes build/ and *.egg-info beside the sources it builds: built from a copy,
-    the lecturer's checkout stays as it was.
+    the lecturer's checkout stays as it was. ``skip`` is the run's own folder, when it lies
+    inside the checkout: its databases change while the copy is made.
     """
     copy = scratch / "source"
-    shutil.copytree(source, copy, ignore=_NOT_SOURCE, symlinks=True)
+    run_dir = skip.resolve() if skip is not None else None
+
+    def ignored(folder: str, names: list[str]) -> set[str]:
+        left_out = set(_NOT_SOURCE(folder, names))
+        if run_dir is not None and run_dir.parent == Path(folder).resolve():
+            left_out.add(run_dir.name)
+        return left_out
+
+    shutil.copytree(source, copy, ignore=ignored, symlinks=True)
     return copy
 
 
@@ -59,7 +68,12 @@ async def build_wheel(source: Path, into: Path) -> Path | None:
         return None
     await asyncio.to_thread(into.mkdir, parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="distribution-wheel-") as scratch:
-        copy = await asyncio.to_thread(copy_source, source, Path(scratch))
+        try:
+            # The wheel's folder sits in the run's: neither goes into the copy.
+            copy = await asyncio.to_thread(copy_source, source, Path(scratch), into.parent)
+        except OSError as error:
+            logger.warning("copying %s to build the wheel failed: %s", source, error)
+            return None
         return await _pip_wheel(copy, into, name)
 
 

@@ -7,7 +7,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-from launcher.room.wheel import build_wheel, wheel_name
+from launcher.room.wheel import build_wheel, copy_source, wheel_name
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,3 +42,15 @@ async def test_a_wheel_build_leaves_the_checkout_as_it_was(tmp_path: Path) -> No
     with zipfile.ZipFile(built) as wheel:
         assert "customer_node/__main__.py" in wheel.namelist()
     assert every_path(checkout) == before
+
+
+def test_a_run_folder_inside_the_checkout_is_not_copied(tmp_path: Path) -> None:
+    checkout = clean_checkout(tmp_path / "checkout")
+    lecture = checkout / "lecture"
+    (lecture / "wheel").mkdir(parents=True)
+    (lecture / "central.sqlite3").write_bytes(b"changing while copied")
+
+    copy = copy_source(checkout, tmp_path / "scratch", lecture / "wheel" / "..")
+
+    assert (copy / "pyproject.toml").is_file() and (copy / "launcher" / "room" / "wheel.py").is_file()
+    assert not (copy / "lecture").exists()
