@@ -122,13 +122,15 @@ def running_network(
     offers: dict[str, dict[str, int]],
     ttl_s: float = 900.0,
     web_env: Mapping[str, str] | None = None,
+    web_port: int = 0,
 ) -> Iterator[Network]:
     """Starts a central (operator key by environment), opens a month with ``offers``, starts the web node.
 
-    ``web_env`` adds to the web node's environment (a launcher's join card, for instance).
+    ``web_env`` adds to the web node's environment (a launcher's join card, for instance);
+    ``web_port`` fixes its port (0: a free one).
     """
     env = {**node_env(), "DISTRIBUTION_OPERATOR_KEY": OPERATOR_KEY}
-    central_port, web_port = free_port(), free_port()
+    central_port, web_port = free_port(), web_port or free_port()
     central = f"127.0.0.1:{central_port}"
     central_argv = [sys.executable, "-m", "central", "--port", str(central_port)]
     central_argv += ["--db", f"sqlite+aiosqlite:///{directory / 'central.sqlite3'}"]

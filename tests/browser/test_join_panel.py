@@ -15,15 +15,18 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from launcher.room.join import JOIN_CARD_ENV, JoinInfo
+from nodekit.ports import free_port
 from tests.browser.network import Network, running_network
 
 pytestmark = pytest.mark.browser
 
 ROOM = "https://192.168.100.200:8080/"
+WEB_PORT = free_port()
+# The card's web address is the node's own (its pages redirect to it); the rest is a room's.
 CARD = JoinInfo(
     "192.168.100.200:50051,192.168.100.200:50052,192.168.100.200:50053",
     Path("/home/lecturer/runs/x/operator.key"),
-    web_url=ROOM,
+    web_url=f"http://127.0.0.1:{WEB_PORT}/",
     wheel_url=f"{ROOM}join/wheel/distribution_network-0.1.0-py3-none-any.whl",
     ca_url=f"{ROOM}join/ca.pem",
     ca_fingerprint=":".join(["AB"] * 32),
@@ -35,7 +38,8 @@ CARD = JoinInfo(
 def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
     directory = tmp_path_factory.mktemp("join-panel")
     env = {JOIN_CARD_ENV: CARD.public_json()}
-    with running_network(directory, {"Acme Foods": {"Bolts": 10}}, web_env=env) as running:
+    offers = {"Acme Foods": {"Bolts": 10}}
+    with running_network(directory, offers, web_env=env, web_port=WEB_PORT) as running:
         yield running
 
 
