@@ -72,7 +72,7 @@ def test_the_dashboard_fits_the_lecturers_screen_and_keeps_a_pause_in_view(
         assert overflow == "auto", selector
     expect(wide.locator("#faults")).to_be_visible()
     # The faults have the first row's height beside the stock, in full view: a lecture's worth
-    # (about a dozen) reads at once (the old list was 120 px, four entries, below the fold).
+    # (eight cuts, three lines each) reads at once (the old list was 120 px, four entries, below the fold).
     assert bottom(wide, "#faults") <= FOLD_PX, "the faults list is below the fold"
     faults = wide.locator("#faults").bounding_box()
     assert faults is not None and faults["height"] >= FAULTS_PX, faults
