@@ -113,7 +113,14 @@ class JoinInfo:
             f"operator key file (this machine only): {self.key_file}",
             f"operator command (this machine only): {self.admin_command}",
         ]
-        return [*lines, f"web: {self.web_url}"] if self.web_url else lines
+        if not self.web_url:
+            return lines
+        # A browser's log-in holds for one address only: the lecturer's is the room's.
+        return [
+            *lines,
+            f"lecturer's log-in, at this address (a log-in holds for one address): {self.web_url}hq",
+            f"web: {self.web_url}",
+        ]
 
     def public_card(self) -> dict[str, object]:
         """What the web's Join panel shows anyone: addresses and commands, nothing of the operator's."""

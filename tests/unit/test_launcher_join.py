@@ -59,6 +59,8 @@ def test_the_card_tells_the_room_the_shop_the_wheel_and_keeps_the_operator_to_th
     assert card.shop_command.split()[0].endswith("/distribution-customer")
     assert Path(card.shop_command.split()[0]).exists()
     assert "python -m" not in lines
+    # The lecturer logs in at the room's address: a log-in holds for one address.
+    assert f": http://{ROOM}:8080/hq\nweb: http://{ROOM}:8080/" in lines
     public = json.loads(room.web_env[JOIN_CARD_ENV])
     assert public["shop_url"] == card.shop_url and public["install"] == card.install_commands
     assert "operator" not in json.dumps(public) and "key" not in json.dumps(public)
