@@ -1,7 +1,9 @@
 """Takes the README's screenshots of the web pages: runs ``run.py --web`` and photographs them in Chromium.
 
 ``python scripts/web_screenshots.py`` (in the venv, with Debian's chromium installed) writes
-``docs/web-dashboard.png``, ``docs/web-shop.png`` and ``docs/web-hq.png``.
+``docs/web-dashboard.png``, ``docs/web-join.png``, ``docs/web-shop.png`` and ``docs/web-hq.png``.
+The run listens on this machine's LAN address when it has one (``--host lan``), so the Join
+panel shows the commands a class gets.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
+
+from launcher.records.addresses import HostError, lan_address
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -54,13 +58,31 @@ def _shop(page: Page, url: str) -> None:
     page.wait_for_selector("#cart tbody tr")
 
 
+def _faults(page: Page, cuts: int) -> None:
+    """Cuts and restores the manufacturers' links in turn, so the faults list has entries."""
+    for number in range(1, cuts + 1):
+        node = page.locator("#controls li[data-node^=manufacturer]").nth(number % 2)
+        node.locator('button[data-action="cut"]').click()
+        expect(page.locator("#faults li.fault")).to_have_count(number)
+        node.locator('button[data-action="restore"]').click()
+        expect(page.locator("#faults li.recovered")).to_have_count(number, timeout=30_000)
+
+
+def _host() -> list[str]:
+    try:
+        lan_address()
+    except HostError:
+        return []
+    return ["--host", "lan"]
+
+
 def main() -> int:
     """Runs a slow simulation with branches and takes the three screenshots mid-month."""
     DOCS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         run_dir = Path(tmp) / "run"
         argv = [sys.executable, "run.py", "--quiet", "--web", "--run-dir", str(run_dir), "--months", "2"]
-        argv += ["--pace", "slow", "--month-seconds", "40", "--branches", "2"]
+        argv += ["--pace", "slow", "--month-seconds", "60", "--branches", "2", *_host()]
         run = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             url = _wait_for_url(run_dir / "join.txt")
@@ -78,9 +100,13 @@ def main() -> int:
                 # The lecturer's screen as the projector shows it: 1400x900, nothing below the fold.
                 page.set_viewport_size({"width": 1400, "height": 900})
                 page.goto(url + "/")
-                page.wait_for_function("document.querySelectorAll('#feed li').length >= 4", timeout=60_000)
                 page.wait_for_selector("#join-panel:not([hidden])")
+                _faults(page, 3)
+                # Scripts run under the page's CSP (no eval): waited on with locators, not functions.
+                expect(page.locator("#feed li").nth(3)).to_be_attached(timeout=60_000)
                 page.screenshot(path=str(DOCS / "web-dashboard.png"))
+                page.locator("#join-panel").scroll_into_view_if_needed()
+                page.screenshot(path=str(DOCS / "web-join.png"))
                 browser.close()
         finally:
             run.terminate()

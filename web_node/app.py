@@ -25,6 +25,7 @@ from web_node.hq_api import hq_routes
 from web_node.join import join_routes
 from web_node.live import Live
 from web_node.pages import page_routes
+from web_node.room_address import RoomAddress, card_web_url
 from web_node.security import BrowserGuard
 from web_node.settings import WebSettings
 from web_node.shop_api import shop_routes
@@ -103,8 +104,10 @@ def create_app(
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
-    # The last added runs first: headers on every reply, then the Host, then the body's size.
+    # The last added runs first: headers on every reply, then the Host, the card's address for a
+    # page, then the body's size.
     app.add_middleware(BodyLimit)
+    app.add_middleware(RoomAddress, web_url=card_web_url())
     app.add_middleware(HostCheck, hosts=hosts)
     app.add_middleware(SecurityHeaders)
     trace_web(app)

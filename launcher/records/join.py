@@ -16,6 +16,8 @@ JOIN_CARD_ENV = "DISTRIBUTION_JOIN_CARD"
 # The virtual environment's console scripts sit beside its interpreter.
 BIN_DIR = Path(sys.executable).parent
 SHOP_VENV = "shop-venv"
+# A student's client certificate and key (a TLS run), as the card's commands save it.
+CLIENT_FILE = "client.pem"
 
 
 def console_script(name: str, bin_dir: Path = BIN_DIR) -> str:
@@ -36,6 +38,7 @@ class JoinInfo:
         wheel_url: The project's wheel as the web node serves it ("" when there is none).
         ca_url: The run's CA certificate as the web node serves it (a TLS run only).
         ca_fingerprint: Its SHA-256 fingerprint, to check a downloaded copy against.
+        client_url: Where a student fetches a client certificate and key of their own (a TLS run).
         bin_dir: Where this machine's console scripts are (the run's virtual environment).
     """
 
@@ -46,6 +49,7 @@ class JoinInfo:
     wheel_url: str = ""
     ca_url: str = ""
     ca_fingerprint: str = ""
+    client_url: str = ""
     bin_dir: Path = BIN_DIR
 
     @property
@@ -71,12 +75,13 @@ class JoinInfo:
         if not self.wheel_url:
             return []
         trust = " --cert run-ca.pem" if self.ca_url else ""
-        tls = " --tls-ca run-ca.pem --tls-cert client.crt --tls-key client.key" if self.ca_url else ""
-        return [
-            f"python3 -m venv {SHOP_VENV}",
-            f"{SHOP_VENV}/bin/pip install{trust} {self.wheel_url}",
-            f"{SHOP_VENV}/bin/distribution-customer shop --central {self.address}{tls}",
-        ]
+        commands = [f"python3 -m venv {SHOP_VENV}", f"{SHOP_VENV}/bin/pip install{trust} {self.wheel_url}"]
+        tls = ""
+        if self.client_url:
+            # The student's own pair, certificate and key in one file: the shop's two flags name it.
+            commands.append(f"curl --cacert run-ca.pem -o {CLIENT_FILE} {self.client_url}")
+            tls = f" --tls-ca run-ca.pem --tls-cert {CLIENT_FILE} --tls-key {CLIENT_FILE}"
+        return [*commands, f"{SHOP_VENV}/bin/distribution-customer shop --central {self.address}{tls}"]
 
     @property
     def trust_lines(self) -> list[str]:
@@ -85,8 +90,7 @@ class JoinInfo:
             return []
         return [
             f"the run's CA: {self.ca_url} (save as run-ca.pem; SHA-256 {self.ca_fingerprint})",
-            "  trust it: pip --cert run-ca.pem, curl --cacert run-ca.pem, a browser: import as an authority;",
-            "  a terminal shop also needs a client certificate and key from the lecturer (mutual TLS)",
+            "  trust it: pip --cert run-ca.pem, curl --cacert run-ca.pem, a browser: import as an authority",
         ]
 
     @property
@@ -107,7 +111,14 @@ class JoinInfo:
             f"operator key file (this machine only): {self.key_file}",
             f"operator command (this machine only): {self.admin_command}",
         ]
-        return [*lines, f"web: {self.web_url}"] if self.web_url else lines
+        if not self.web_url:
+            return lines
+        # A browser's log-in holds for one address only: the lecturer's is the room's.
+        return [
+            *lines,
+            f"lecturer's log-in, at this address (a log-in holds for one address): {self.web_url}hq",
+            f"web: {self.web_url}",
+        ]
 
     def public_card(self) -> dict[str, object]:
         """What the web's Join panel shows anyone: addresses and commands, nothing of the operator's."""
@@ -119,6 +130,7 @@ class JoinInfo:
             "wheel_url": self.wheel_url,
             "ca_url": self.ca_url,
             "ca_fingerprint": self.ca_fingerprint,
+            "client_url": self.client_url,
         }
 
     def public_json(self) -> str:

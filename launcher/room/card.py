@@ -15,6 +15,7 @@ from launcher.records.addresses import is_loopback, shown_host, url_host
 from launcher.records.join import JOIN_CARD_ENV, JoinInfo
 from launcher.room.wheel import WHEEL_DIR, WHEEL_DIR_ENV, WHEEL_PATH, wheel_name
 from launcher.settings import Settings
+from launcher.supervise.students import CLIENT_PATH, JOIN_CLIENTS_ENV, students_json
 from launcher.supervise.tls import BY_HAND, RunTls
 
 JOIN_CA_ENV = "DISTRIBUTION_JOIN_CA"
@@ -46,7 +47,9 @@ def plan_room(
     settings: Settings, centrals: Sequence[str], web_port: int, key_file: Path, tls: RunTls
 ) -> Room:
     """The card for ``settings`` (``web_port`` 0: no web node); the wheel only when the room reaches it."""
-    url = web_url(settings.host, web_port) if web_port else ""
+    # A TLS run's web node serves HTTPS (its pair signed by the run's CA).
+    scheme = "https" if tls.web_server is not None else "http"
+    url = web_url(settings.host, web_port, scheme) if web_port else ""
     env: dict[str, str] = {}
     wheel_url = ca_url = ca_print = ""
     wheel_dir = None
@@ -56,9 +59,14 @@ def plan_room(
         wheel_dir = settings.run_dir / WHEEL_DIR
         wheel_url = f"{url}{WHEEL_PATH}{name}"
         env[WHEEL_DIR_ENV] = str(wheel_dir)
+    client_url = ""
     if url and tls.ca_file is not None:
         ca_url, ca_print = f"{url}join/ca.pem", fingerprint(tls.ca_file)
         env[JOIN_CA_ENV] = str(tls.ca_file)
+        students = students_json(tls)
+        if students:
+            client_url = f"{url}{CLIENT_PATH}"
+            env[JOIN_CLIENTS_ENV] = students
     card = JoinInfo(
         announced(centrals, settings.host),
         key_file,
@@ -67,6 +75,7 @@ def plan_room(
         wheel_url=wheel_url,
         ca_url=ca_url,
         ca_fingerprint=ca_print,
+        client_url=client_url,
     )
     if url:
         env[JOIN_CARD_ENV] = card.public_json()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
 from launcher.records.formatting import percent
@@ -86,25 +89,54 @@ def join_line(join: JoinInfo | None) -> Text:
     return line.append(f"distribution-customer shop --central {join.address}", style="bold")
 
 
-def people_line(board: Board) -> Text:
-    """The web shop, who shops by hand, the operator's key file (the lecturer's machine only)."""
+@dataclass(frozen=True, slots=True)
+class FittedRow:
+    """A header row of parts, each shown whole or not at all: the least needed go first when narrow.
+
+    Attributes:
+        parts: (rank, text) in the order shown; a higher rank is left out before a lower one.
+    """
+
+    parts: Sequence[tuple[int, Text]]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        kept = list(self.parts)
+        while len(kept) > 1 and sum(text.cell_len for _, text in kept) > options.max_width:
+            kept.remove(max(kept, key=lambda part: part[0]))
+        line = Text().join(text for _, text in kept)
+        line.rstrip()
+        line.no_wrap, line.overflow = True, "ellipsis"
+        yield line
+
+
+def people_line(board: Board) -> FittedRow:
+    """The web shop, who shops by hand, the operator's key file (the lecturer's machine only).
+
+    At 100 columns the web shop's URL and the key file come first; the names of the shoppers by
+    hand and the pointer to join.txt show when there is room.
+    """
     join = board.join
-    line = Text()
+    parts: list[tuple[int, Text]] = []
     if join and join.shop_url:
-        line.append("web shop ", style="dim").append(join.shop_url, style="bold cyan").append("  ")
+        parts.append(
+            (0, Text("web shop ", style="dim").append(join.shop_url, style="bold cyan").append("  "))
+        )
     people = board.by_hand
-    line.append(f"shoppers by hand: {len(people)}" + (f" ({', '.join(people)})" if people else "") + "  ")
+    parts.append((2, Text(f"shoppers by hand: {len(people)}")))
+    if people:
+        parts.append((4, Text(f" ({', '.join(people)})")))
     # The run dir's tail is enough to find the file; the full path is in join.txt.
     key = f"\u2026/{join.key_file.parent.name}/{join.key_file.name}" if join else "-"
-    line.append("operator key: ", style="dim").append(key)
-    return line.append(f"  (all in {JOIN_FILE})", style="dim") if join else line
+    parts.append((1, Text("  operator key: ", style="dim").append(key)))
+    if join:
+        parts.append((3, Text(f"  (all in {JOIN_FILE})", style="dim")))
+    return FittedRow(parts)
 
 
 def header_panel(board: Board) -> RenderableType:
     """The header's rows; each is cut with an ellipsis rather than wrapped (the layout's rows are fixed)."""
     lines = [title_line(board), figures_line(board), centrals_line(board), join_line(board.join)]
-    lines.append(people_line(board))
     for line in lines:
         line.no_wrap = True
         line.overflow = "ellipsis"
-    return Group(*lines)
+    return Group(*lines, people_line(board))

@@ -11,6 +11,7 @@ from launcher.report.loss_check import ACKS_DIR, ACKS_ENV
 from launcher.settings import Settings
 from launcher.supervise.cast import Cast, Member, NodeKind, central_argv, central_env, member_argv, member_env
 from launcher.supervise.processes import ChildSpec, Supervisor
+from launcher.supervise.students import student_names
 from launcher.supervise.tls import LAUNCHER, RunTls, make_run_tls
 from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
@@ -76,4 +77,5 @@ def run_tls(settings: Settings, cast: Cast) -> RunTls:
     if not settings.tls:
         return RunTls.plaintext()
     children = [m.slug for m in (*cast.manufacturers, *cast.customers, *cast.branches)]
+    children += student_names(settings)  # the room's pairs, handed out by the web node
     return make_run_tls(settings.run_dir, settings.centrals, children, hosts=[shown_host(settings.host)])

@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Coroutine, Iterator
+from collections.abc import Coroutine, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -118,11 +118,19 @@ def _process(argv: list[str], log: Path, env: dict[str, str]) -> Iterator[subpro
 
 @contextlib.contextmanager
 def running_network(
-    directory: Path, offers: dict[str, dict[str, int]], ttl_s: float = 900.0
+    directory: Path,
+    offers: dict[str, dict[str, int]],
+    ttl_s: float = 900.0,
+    web_env: Mapping[str, str] | None = None,
+    web_port: int = 0,
 ) -> Iterator[Network]:
-    """Starts a central (operator key by environment), opens a month with ``offers``, starts the web node."""
+    """Starts a central (operator key by environment), opens a month with ``offers``, starts the web node.
+
+    ``web_env`` adds to the web node's environment (a launcher's join card, for instance);
+    ``web_port`` fixes its port (0: a free one).
+    """
     env = {**node_env(), "DISTRIBUTION_OPERATOR_KEY": OPERATOR_KEY}
-    central_port, web_port = free_port(), free_port()
+    central_port, web_port = free_port(), web_port or free_port()
     central = f"127.0.0.1:{central_port}"
     central_argv = [sys.executable, "-m", "central", "--port", str(central_port)]
     central_argv += ["--db", f"sqlite+aiosqlite:///{directory / 'central.sqlite3'}"]
@@ -132,7 +140,7 @@ def running_network(
     with _process(central_argv, directory / "central.log", env) as central_process:
         _in_thread(wait_until_serving(central, timeout_s=STARTUP_S))
         lines = _in_thread(_open_month(central, offers))
-        with _process(web_argv, directory / "web.log", env) as web:
+        with _process(web_argv, directory / "web.log", {**env, **(web_env or {})}) as web:
             url = f"http://127.0.0.1:{web_port}"
             _wait_for_http(url + "/", web)
             yield Network(central, url, lines, central_process, web)

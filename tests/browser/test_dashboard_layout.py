@@ -15,6 +15,7 @@ from tests.browser.lecture import LectureRun, lecture_run, log_in_as_operator
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 FOLD_PX = 900
+FAULTS_PX = 300
 
 
 @pytest.fixture
@@ -70,6 +71,15 @@ def test_the_dashboard_fits_the_lecturers_screen_and_keeps_a_pause_in_view(
         )
         assert overflow == "auto", selector
     expect(wide.locator("#faults")).to_be_visible()
+    # The faults have the first row's height beside the stock, in full view: a lecture's worth
+    # (eight cuts, three lines each) reads at once (the old list was 120 px, four entries, below the fold).
+    assert bottom(wide, "#faults") <= FOLD_PX, "the faults list is below the fold"
+    faults = wide.locator("#faults").bounding_box()
+    assert faults is not None and faults["height"] >= FAULTS_PX, faults
+    # The Join panel's card is whole: nothing past the panel's edge, nothing hidden sideways.
+    expect(wide.locator("#join-install")).not_to_be_empty()
+    hidden = wide.locator("#join-install").evaluate("node => node.scrollWidth - node.clientWidth")
+    assert hidden <= 1, f"the join card hides {hidden} px"
 
     wide.mouse.wheel(0, 2000)
     wide.click("#simulation-pause")

@@ -1,4 +1,8 @@
-"""run.py --web: the lecturer's kill and link cut appear in the dashboard's faults list and stay there."""
+"""run.py --web: the lecturer's faults appear in the dashboard's faults list, newest first, and stay there.
+
+At the lecturer's 1400x900 the list has the first row's height beside the stock: a lecture's
+worth of faults is read there at once, without scrolling the list or the page.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.lecture import RUN_S, LectureRun, lecture_run, log_in_as_operator
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+FOLD_PX = 900
+# Faults made in all (a kill and five link cuts): the old 120 px list showed about four.
+FAULTS = 6
 
 
 @pytest.fixture
@@ -19,6 +27,16 @@ def run(tmp_path: Path) -> Iterator[LectureRun]:
     flags = ["--months", "3", "--month-seconds", "6", "--manufacturers", "2", "--customers", "2"]
     with lecture_run(tmp_path, *flags, "--branches", "0") as running:
         yield running
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """The lecturer's projector: 1400x900."""
+    context = browser.new_context(viewport={"width": 1400, "height": FOLD_PX})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def test_a_kill_and_a_link_cut_are_listed_as_faults_and_stay_after_the_recovery(
@@ -54,9 +72,31 @@ def test_a_kill_and_a_link_cut_are_listed_as_faults_and_stay_after_the_recovery(
     expect(cut).to_contain_text(re.compile(r"back after \d+\.\ds"))
     expect(killed).to_have_class(re.compile(r"\brecovered\b"))
 
+    # More cuts, each restored: every fault of the run stays listed, newest first, all in view.
+    for number in range(3, FAULTS + 1):
+        node = borealis if number % 2 else acme
+        node.locator('button[data-action="cut"]').click()
+        expect(faults.locator("li.fault")).to_have_count(number)
+        node.locator('button[data-action="restore"]').click()
+        expect(faults.locator("li.fault").first).to_contain_text(re.compile(r"back after \d+\.\ds"))
+    name = "Borealis Tools" if FAULTS % 2 else "Acme Foods"
+    expect(faults.locator("li.fault").first).to_contain_text(f"link cut manufacturer {name}")
+    expect(faults.locator("li.fault").last).to_contain_text("SIGKILL manufacturer Acme Foods")
+    hidden = faults.evaluate("list => list.scrollHeight - list.clientHeight")
+    assert hidden <= 1, f"the faults list hides {hidden} px: it scrolls with only {FAULTS} faults"
+    box = faults.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= FOLD_PX, "the faults list is below the fold"
+    for item in faults.locator("li.fault").all():
+        # Readable: each fault whole on screen and at least 12 px type.
+        line = item.bounding_box()
+        assert line is not None and line["y"] + line["height"] <= FOLD_PX
+        assert float(item.evaluate("li => parseFloat(getComputedStyle(li).fontSize)")) >= 12
+
     # Months of routine news later, both are still on screen in their own list.
     expect(page.locator("#month-title")).to_have_text(re.compile(r"Month 3 "), timeout=RUN_S * 1000)
     expect(killed).to_be_visible()
-    expect(cut).to_be_visible()
+    # The first cut of Borealis Tools, the oldest of its cuts: last of them, newest first.
+    expect(cut).to_have_count(1 + len(range(3, FAULTS + 1, 2)))
+    expect(cut.last).to_be_visible()
     expect(page.locator("#feed")).not_to_contain_text("SIGKILL")
     assert process.wait(timeout=RUN_S) == 0

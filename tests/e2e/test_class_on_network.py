@@ -245,11 +245,13 @@ def test_a_student_on_another_machine_shops_by_the_join_card(tmp_path: Path) -> 
                 assert shop.wait(timeout=SHOP_S) == 0, log.read_text()
 
             # The web shop, from Chromium inside the student's namespace, buys a line.
-            web_shop_buys(student, shop_url.group(1), tmp_path)
+            commands = [line.strip() for line in card.splitlines() if line.startswith("  ")]
+            web_shop_buys(student, shop_url.group(1), tmp_path, commands)
 
 
-def web_shop_buys(student: str, shop_url: str, tmp_path: Path) -> None:
-    """Registers ``bob`` on the web shop, buys the first line on sale, sees both on the dashboard."""
+def web_shop_buys(student: str, shop_url: str, tmp_path: Path, commands: list[str]) -> None:
+    """Registers ``bob`` on the web shop, buys the first line on sale, sees both on the dashboard
+    and the card's ``commands`` whole in its Join panel."""
     from playwright.sync_api import expect, sync_playwright
 
     from tests.browser.shop_steps import register
@@ -283,6 +285,10 @@ def web_shop_buys(student: str, shop_url: str, tmp_path: Path) -> None:
             qr = page.locator("#join-qr")
             expect(qr).to_have_attribute("src", "/join/qr.svg")
             page.wait_for_function("document.getElementById('join-qr').naturalWidth > 0")
+            # The card's commands as join.txt prints them, each whole inside the panel (wrapped).
+            install = page.locator("#join-install")
+            expect(install).to_have_text("\n".join(commands))
+            assert install.evaluate("node => node.scrollWidth - node.clientWidth") <= 1
             expect(page.locator("#shoppers")).to_contain_text("alice")
             expect(page.locator("#shoppers")).to_contain_text("bob")
             assert not errors, f"the pages' scripts failed over plain HTTP on the LAN: {errors}"

@@ -15,6 +15,7 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from launcher.supervise.students import STUDENTS
 from nodekit.channel import open_channel
 from tests.e2e import test_run_py as runs
 from tests.helpers import wait_for
@@ -91,8 +92,8 @@ def test_a_tls_run_uses_mutual_tls_on_every_link_and_completes(tmp_path: Path) -
     keys = sorted(tls_dir.glob("*.key"))
     # The web node serves its pages over HTTPS with the run's CA, its cookies Secure.
     assert secure_cookie and {"--https-cert", "--https-key"} <= {arg.split("=")[0] for arg in web}
-    # A pair per child (the central's a server pair), the launcher's, one for people joining by hand
-    # and the web node's HTTPS pair.
-    assert len(keys) == CHILDREN + 3, keys
+    # A pair per child (the central's a server pair), the launcher's, one for people joining by hand,
+    # the web node's HTTPS pair and the students' pairs the web node hands out.
+    assert len(keys) == CHILDREN + 3 + STUDENTS, keys
     assert all(stat.S_IMODE(key.stat().st_mode) == 0o600 for key in keys)
     assert not (tls_dir / "ca.key").exists(), "the CA's key never leaves the launcher's memory"

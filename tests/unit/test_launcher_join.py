@@ -12,7 +12,8 @@ from launcher.records.join import JOIN_CARD_ENV, JoinInfo
 from launcher.room.card import announced, plan_room
 from launcher.room.wheel import WHEEL_DIR_ENV, wheel_name
 from launcher.settings import REPO_ROOT, parse_settings
-from launcher.supervise.tls import RunTls, make_run_tls
+from launcher.supervise.students import JOIN_CLIENTS_ENV, STUDENTS, student_names
+from launcher.supervise.tls import BY_HAND, RunTls, make_run_tls
 
 ROOM = "10.20.30.1"
 
@@ -58,6 +59,8 @@ def test_the_card_tells_the_room_the_shop_the_wheel_and_keeps_the_operator_to_th
     assert card.shop_command.split()[0].endswith("/distribution-customer")
     assert Path(card.shop_command.split()[0]).exists()
     assert "python -m" not in lines
+    # The lecturer logs in at the room's address: a log-in holds for one address.
+    assert f": http://{ROOM}:8080/hq\nweb: http://{ROOM}:8080/" in lines
     public = json.loads(room.web_env[JOIN_CARD_ENV])
     assert public["shop_url"] == card.shop_url and public["install"] == card.install_commands
     assert "operator" not in json.dumps(public) and "key" not in json.dumps(public)
@@ -71,11 +74,26 @@ def test_on_loopback_no_wheel_is_built_or_offered(tmp_path: Path) -> None:
 
 def test_a_tls_card_names_the_ca_to_trust_and_its_fingerprint(tmp_path: Path) -> None:
     settings = parse_settings(["--run-dir", str(tmp_path), "--host", ROOM, "--tls"])
-    tls = make_run_tls(tmp_path, 1, [], hosts=[ROOM])
+    tls = make_run_tls(tmp_path, 1, student_names(settings), hosts=[ROOM])
     room = plan_room(settings, [f"{ROOM}:5000"], 8080, tmp_path / "operator.key", tls)
-    assert room.card.ca_url == f"http://{ROOM}:8080/join/ca.pem"
+    # The web node of a TLS run serves HTTPS: the card says so.
+    assert room.card.ca_url == f"https://{ROOM}:8080/join/ca.pem"
     assert len(room.card.ca_fingerprint.split(":")) == 32
     assert any("run-ca.pem" in line for line in room.card.lines())
+    # Each student fetches a pair of their own and the shop's command names it; nothing else.
+    assert room.card.client_url == f"https://{ROOM}:8080/join/client.pem"
+    fetch, shop = room.card.install_commands[-2:]
+    assert fetch == f"curl --cacert run-ca.pem -o client.pem {room.card.client_url}"
+    assert shop.endswith("--tls-ca run-ca.pem --tls-cert client.pem --tls-key client.pem")
+    pairs = json.loads(room.web_env[JOIN_CLIENTS_ENV])
+    assert len(pairs) == STUDENTS and all(Path(cert).name.startswith("client-student-") for cert, _ in pairs)
+    assert str(tls.clients[BY_HAND].key_file) not in room.web_env[JOIN_CLIENTS_ENV]
+    assert "operator" not in json.dumps(room.card.public_card())
+
+
+def test_a_plaintext_run_issues_no_student_pairs(tmp_path: Path) -> None:
+    assert student_names(parse_settings(["--run-dir", str(tmp_path), "--host", ROOM])) == []
+    assert student_names(parse_settings(["--run-dir", str(tmp_path), "--tls", "--no-web"])) == []
 
 
 def test_join_lines_without_a_web_node_still_name_the_central(tmp_path: Path) -> None:
