@@ -158,3 +158,9 @@ def line_counters(connection: Connection, line_ids: list[int]) -> list[Counters]
     """The counters of these stock lines as the database has them."""
     rows = connection.execute(statements.LINE_COUNTERS.where(stock_lines.c.stock_line_id.in_(line_ids))).all()
     return [statements.counters(tuple(row)) for row in rows]
+
+
+def month_counters(connection: Connection, month: int) -> list[Counters]:
+    """The counters of every stock line of ``month`` (what a follower reads at a bounded rate)."""
+    rows = connection.execute(statements.LINE_COUNTERS.where(stock_lines.c.month == month)).all()
+    return [statements.counters(tuple(row)) for row in rows]
