@@ -19,10 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from central.domain.months import MonthState
 from central.domain.stock import Counters, StockLine
 from central.service.book import StockBook
-from central.service.feed import News
+from central.service.feed import MonthReader, News
 from central.service.hub import CatalogHub
 from central.service.months import MonthDesk
-from central.storage.stock_rows import line_counters, load_lines, month_counters
+from central.storage.stock_rows import line_counters, load_lines
 
 logger = logging.getLogger(__name__)
 
@@ -67,14 +67,13 @@ class Coherence:
         await self._refresh(set(self._book.lines))
         self._links.wake_all()
 
-    async def refresh(self) -> None:
+    async def refresh(self, read: MonthReader) -> None:
         """The counters of the month's lines as the database has them now (one query)."""
         book = self._book
         if book.state is not MonthState.OPEN:
             return
         month = book.month
-        async with self._engine.connect() as connection:
-            counters = await connection.run_sync(month_counters, month)
+        counters = await read(month)
         if book.month != month:
             return  # the month changed while reading: the reload that changed it read the lines
         moved = [c.stock_line_id for c in counters if book.refresh(c)]

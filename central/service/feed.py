@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 from central.domain.stock import Counters
 from central.service.database_watch import DatabaseWatch, database_gone
 from central.storage.changes import CHANNEL, sender_prefix
+from central.storage.stock_rows import MONTH_COUNTERS_SQL
 from nodekit.retry import Backoff
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,10 @@ class News:
         return bool(self.lines or self.month or self.notices or self.offers or self.links)
 
 
+# Reads the counters of every line of a month.
+MonthReader = Callable[[int], Awaitable[list[Counters]]]
+
+
 class FeedHandler(Protocol):
     """What the central does with the news."""
 
@@ -82,8 +87,8 @@ class FeedHandler(Protocol):
         """Reads everything again (after a start or a reconnect, when notices may have been missed)."""
         ...
 
-    async def refresh(self) -> None:
-        """Reads the counters that moved without news (every ``REFRESH_S``)."""
+    async def refresh(self, read: MonthReader) -> None:
+        """Takes the counters that moved without news, read with ``read`` (every ``REFRESH_S``)."""
         ...
 
     async def ownership(self, owner: bool) -> None:
@@ -187,7 +192,7 @@ class ChangeFeed:
             now = time.monotonic()
             if now >= next_refresh:
                 next_refresh = now + REFRESH_S
-                await self._guarded(self._handler.refresh())
+                await self._guarded(self._handler.refresh(self._month_counters))
             if now >= next_try:
                 next_try = now + OWNER_TRY_S
                 if not self.owner:
@@ -222,6 +227,12 @@ class ChangeFeed:
                 raise  # the session ends; the next one reads everything again
             logger.exception("applying the change feed failed; reading everything again")
             await self._handler.caught_up()
+
+    async def _month_counters(self, month: int) -> list[Counters]:
+        connection = self._connection
+        if connection is None:
+            return []
+        return [Counters(*row) for row in await connection.fetch(MONTH_COUNTERS_SQL, month)]
 
     def _connection_lost(self) -> None:
         self._lost.set()
