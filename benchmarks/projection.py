@@ -7,7 +7,9 @@ calls evenly carry at most ``1000 * N / c`` calls/s. Everything together cannot
 use more than the machine: at most ``1000 * C / (c + p + k)`` calls/s. The
 lower bound is the projection. Costs at N beyond the measured counts are
 extrapolated linearly from the last two measured (what each added central adds
-to every call), which is where coherence decides how far N helps.
+to every call), which is where coherence decides how far N helps; a cost that
+fell between them (noise, on a shared machine) is held at the last measured
+rather than projected down towards nothing.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def cost_at(measured: Mapping[int, Cost], n: int) -> Cost:
     steps = (n - b) / (b - a)
 
     def line(x: float, y: float) -> float:
-        return max(y + (y - x) * steps, 0.0)
+        return max(y + (y - x) * steps, y)
 
     return Cost(
         line(measured[a].centrals, measured[b].centrals),

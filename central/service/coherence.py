@@ -1,4 +1,12 @@
-"""What a central does with the change feed: its book, watchers, month and links follow the others."""
+"""What a central does with the change feed: its book, watchers, month and links follow the others.
+
+Edges come as notices (a line with nothing left to reserve, new lines, the
+month, notices, offers); the counters that merely moved are read every
+``REFRESH_S`` in one query. A book may therefore lag another central's sales
+by that much, which is safe: the one refusal a book gives alone is a sold-out
+line, and a sold-out line is always announced and never comes back within its
+month; every other answer is the database's conditional write.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from central.domain.months import MonthState
 from central.domain.stock import Counters, StockLine
 from central.service.book import StockBook
-from central.service.feed import News
+from central.service.feed import MonthReader, News
 from central.service.hub import CatalogHub
 from central.service.months import MonthDesk
 from central.storage.stock_rows import line_counters, load_lines
@@ -58,6 +66,23 @@ class Coherence:
         await self._months.reload()
         await self._refresh(set(self._book.lines))
         self._links.wake_all()
+
+    async def refresh(self, read: MonthReader) -> None:
+        """The counters of the month's lines as the database has them now (one query)."""
+        book = self._book
+        if book.state is not MonthState.OPEN:
+            return
+        month = book.month
+        counters = await read(month)
+        if book.month != month:
+            return  # the month changed while reading: the reload that changed it read the lines
+        moved = [c.stock_line_id for c in counters if book.refresh(c)]
+        unknown = [c.stock_line_id for c in counters if c.stock_line_id not in book.lines]
+        if unknown:
+            await self._refresh(unknown)  # a line created without its notice reaching this central
+        if moved:
+            self._hub.changed(moved)
+            self._months.after_sales()
 
     async def ownership(self, owner: bool) -> None:
         """The month's timers run where the ownership is."""

@@ -1,8 +1,11 @@
 """The change feed's listening side: what the other centrals committed, heard on PostgreSQL's LISTEN.
 
 One connection of its own listens on the channel the writers notify in their
-transactions. Notices are merged while the previous ones are being applied, so
-a busy database costs one refresh per turn, not one per commit. After a
+transactions. The writers announce only edges (a line with no unit left to
+reserve, lines created, the month, notices, offers, links), so most commits
+send nothing; the counters that merely moved are read at a bounded rate
+instead (``refresh`` every ``REFRESH_S``): following costs per second, not per
+call. Notices are merged while the previous ones are being applied. After a
 reconnect (and at the start) everything is read again: notices sent while
 the connection was down are lost, the database is not.
 
@@ -17,7 +20,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -27,6 +30,7 @@ from sqlalchemy.engine import make_url
 from central.domain.stock import Counters
 from central.service.database_watch import DatabaseWatch, database_gone
 from central.storage.changes import CHANNEL, sender_prefix
+from central.storage.stock_rows import MONTH_COUNTERS_SQL
 from nodekit.retry import Backoff
 
 logger = logging.getLogger(__name__)
@@ -34,6 +38,8 @@ logger = logging.getLogger(__name__)
 OWNER_LOCK = 0x5C4E_3A10
 # How often a central that does not own the month tries to take it over.
 OWNER_TRY_S = 0.5
+# How often the counters other centrals moved without news are read (a catalog lags at most this much).
+REFRESH_S = 0.25
 CONNECT_TIMEOUT_S = 10.0
 START_TIMEOUT_S = 30.0
 
@@ -66,6 +72,10 @@ class News:
         return bool(self.lines or self.month or self.notices or self.offers or self.links)
 
 
+# Reads the counters of every line of a month.
+MonthReader = Callable[[int], Awaitable[list[Counters]]]
+
+
 class FeedHandler(Protocol):
     """What the central does with the news."""
 
@@ -75,6 +85,10 @@ class FeedHandler(Protocol):
 
     async def caught_up(self) -> None:
         """Reads everything again (after a start or a reconnect, when notices may have been missed)."""
+        ...
+
+    async def refresh(self, read: MonthReader) -> None:
+        """Takes the counters that moved without news, read with ``read`` (every ``REFRESH_S``)."""
         ...
 
     async def ownership(self, owner: bool) -> None:
@@ -170,32 +184,55 @@ class ChangeFeed:
         self.listening.set()
         backoff.connected()
         logger.info("change feed listening (owner of the month: %s)", self.owner)
+        now = time.monotonic()
+        next_refresh, next_try = now + REFRESH_S, now + OWNER_TRY_S
         while not self._lost.is_set():
+            await self._wait(min(next_refresh, next_try) - time.monotonic())
             await self._apply_news()
-            if not self.owner:
-                await self._try_ownership()
+            now = time.monotonic()
+            if now >= next_refresh:
+                next_refresh = now + REFRESH_S
+                await self._guarded(self._handler.refresh(self._month_counters))
+            if now >= next_try:
+                next_try = now + OWNER_TRY_S
+                if not self.owner:
+                    await self._try_ownership()
 
-    async def _apply_news(self) -> None:
-        """Waits for news (at most until the next ownership try) and applies all of it at once."""
-        # A timer rather than tasks to wait on: a turn per notice must cost the follower little.
-        timer = asyncio.get_running_loop().call_later(OWNER_TRY_S, self._wake.set)
+    async def _wait(self, timeout_s: float) -> None:
+        """Waits for news, at most ``timeout_s``."""
+        # A timer rather than tasks to wait on: a turn must cost the follower little.
+        timer = asyncio.get_running_loop().call_later(max(timeout_s, 0.0), self._wake.set)
         try:
             await self._wake.wait()
         finally:
             timer.cancel()
         self._wake.clear()
+
+    async def _apply_news(self) -> None:
+        """Applies all the news heard since the last turn at once."""
         news, self._news = self._news, News()
         heard_at, self._heard_at = self._heard_at, None
-        if news:
-            try:
-                await self._handler.changed(news)
-            except Exception as error:
-                if database_gone(error):
-                    raise  # the session ends; the next one reads everything again
-                logger.exception("applying the change feed failed; reading everything again")
-                await self._handler.caught_up()
-            if self.applied is not None and heard_at is not None:
-                self.applied(time.monotonic() - heard_at)
+        if not news:
+            return
+        await self._guarded(self._handler.changed(news))
+        if self.applied is not None and heard_at is not None:
+            self.applied(time.monotonic() - heard_at)
+
+    async def _guarded(self, step: Awaitable[None]) -> None:
+        """Runs one step of the handler; a failure other than the database being gone reads all again."""
+        try:
+            await step
+        except Exception as error:
+            if database_gone(error):
+                raise  # the session ends; the next one reads everything again
+            logger.exception("applying the change feed failed; reading everything again")
+            await self._handler.caught_up()
+
+    async def _month_counters(self, month: int) -> list[Counters]:
+        connection = self._connection
+        if connection is None:
+            return []
+        return [Counters(*row) for row in await connection.fetch(MONTH_COUNTERS_SQL, month)]
 
     def _connection_lost(self) -> None:
         self._lost.set()

@@ -6,11 +6,15 @@ the transaction: the other centrals hear of a change if and only if it
 committed, and in commit order. Only PostgreSQL has other centrals; on
 SQLite the notes are not kept.
 
-A line's counters as the write returned them travel in the notice
-(``counts``: id, offered, reserved, sold, version), so following a change costs
-the others no read of their own: the database answers each change once, to
-the central that made it. ``lines`` still lists every changed line, for a
-central that reads them instead.
+Not every change is announced: a line's counters moving is not news unless
+the line reached an edge, no unit left to reserve (``available`` 0, sold out
+among them). Those lines' counters travel in the notice (``counts``: id,
+offered, reserved, sold, version, as the write returned them) and ``lines``
+lists them with the lines created; a batch that only moved counters sends no
+notice at all. The other centrals read the rest at a bounded rate
+(``central.service.feed``), so following costs per second, not per call: no
+``NOTIFY`` per batch (a global lock at commit, a queue read by every
+listening backend, a wake-up at every other central).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ _KEY = "distribution_changes"
 class Changes:
     """What one transaction changed, by kind."""
 
+    # Lines created (new offers): the others read them.
     lines: set[int] = field(default_factory=set)
     # Per line its latest counters in this transaction: offered, reserved, sold, version.
     counts: dict[int, tuple[int, int, int, int]] = field(default_factory=dict)
@@ -41,9 +46,17 @@ class Changes:
     offers: bool = False
     links: bool = False
 
+    def edges(self) -> set[int]:
+        """Lines this transaction left with no unit to reserve (sold out among them)."""
+        return {i for i, (offered, reserved, sold, _) in self.counts.items() if reserved + sold >= offered}
+
+    def news(self) -> bool:
+        """Whether the other centrals must hear of this transaction now (anything but counters moving)."""
+        return bool(self.lines or self.month or self.notices or self.offers or self.links or self.edges())
+
     def payloads(self, sender: str) -> list[str]:
-        """The NOTIFY payloads that announce these changes."""
-        lines = sorted(self.lines)
+        """The NOTIFY payloads that announce these changes (the edges' counters, not every line's)."""
+        lines = sorted(self.lines | self.edges())
         chunks = [lines[i : i + LINES_PER_NOTICE] for i in range(0, len(lines), LINES_PER_NOTICE)] or [[]]
         first = {
             "from": sender,
@@ -86,7 +99,6 @@ def counted(connection: Connection, line_id: int, counts: tuple[int, int, int, i
     """Notes a line a write changed, with its counters after the write (offered, reserved, sold, version)."""
     notes = _notes(connection)
     if notes is not None:
-        notes.lines.add(line_id)
         held = notes.counts.get(line_id)
         if held is None or held[3] < counts[3]:
             notes.counts[line_id] = counts
@@ -125,7 +137,7 @@ def announcer(sender: str) -> Callable[[Connection], None]:
 
     def announce(connection: Connection) -> None:
         notes: Changes | None = connection.info.pop(_KEY, None)
-        if notes is None:
+        if notes is None or not notes.news():
             return
         for payload in notes.payloads(sender):
             connection.execute(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from benchmarks.projection import Cost, calls_per_s, cost_at, costs_by_count, markdown, table
 
 
@@ -30,3 +32,14 @@ def test_costs_beyond_the_measured_counts_grow_as_the_last_two_did() -> None:
     assert rows["1 centrals"]["16 cores"] == 2000
     assert rows["8 centrals"]["16 cores"] == round(min(8000 / 1.2, 16000 / (1.2 + 0.24 + 0.3)))
     assert "*8 (extrapolated)*" in markdown(measured, cores=(2,), counts=(3, 8))
+
+
+def test_a_cost_that_fell_between_the_last_two_counts_is_held_not_projected_to_nothing() -> None:
+    measured = {
+        2: Cost(centrals=0.78, postgres=0.28, client=0.22),
+        3: Cost(centrals=0.72, postgres=0.25, client=0.21),
+    }
+
+    assert cost_at(measured, 16) == measured[3]
+    held = calls_per_s(cost_at(measured, 16), centrals=16, cores=16)
+    assert held == pytest.approx(16000 / (0.72 + 0.25 + 0.21))

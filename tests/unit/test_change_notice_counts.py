@@ -1,4 +1,4 @@
-"""The change notice carries each line's counters, so the other centrals follow it without reading."""
+"""The change notice carries the edges only (lines with nothing left to reserve, with their counters)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,26 @@ from central.storage.changes import Changes, sender_prefix
 NOTIFY_LIMIT = 8000
 
 
-def test_the_latest_counters_of_each_line_reach_the_news() -> None:
+def test_only_lines_left_with_nothing_to_reserve_and_new_lines_reach_the_news() -> None:
     changes = Changes()
-    changes.lines.update({1, 2, 3})
-    changes.counts = {1: (10, 4, 2, 7), 2: (5, 0, 5, 9)}
+    changes.lines.add(3)  # created
+    changes.counts = {1: (10, 4, 2, 7), 2: (5, 0, 5, 9), 4: (6, 4, 2, 3)}
     news = News()
 
     for payload in changes.payloads("central-a"):
         news.add(json.loads(payload))
 
-    assert news.lines == {1, 2, 3}
-    assert news.counts == {1: Counters(1, 10, 4, 2, 7), 2: Counters(2, 5, 0, 5, 9)}
+    assert news.lines == {2, 3, 4}
+    assert news.counts == {2: Counters(2, 5, 0, 5, 9), 4: Counters(4, 6, 4, 2, 3)}
+
+
+def test_a_batch_that_only_moved_counters_is_no_news() -> None:
+    moved = Changes(counts={1: (10, 4, 2, 7), 2: (5, 1, 3, 9)})
+    sold_out = Changes(counts={1: (10, 4, 2, 7), 2: (5, 0, 5, 10)})
+
+    assert not moved.news()
+    assert sold_out.news() and sold_out.edges() == {2}
+    assert Changes(lines={7}).news() and Changes(month=True).news() and Changes(notices={3}).news()
 
 
 def test_an_older_notice_never_replaces_newer_counters() -> None:
@@ -36,8 +45,7 @@ def test_many_lines_with_large_counters_stay_under_the_notify_limit() -> None:
     changes = Changes()
     big = 2_000_000_000
     for line_id in range(10_000_000, 10_001_000):
-        changes.lines.add(line_id)
-        changes.counts[line_id] = (big, big, big, big)
+        changes.counts[line_id] = (big, 0, big, big)
 
     payloads = changes.payloads("c" * 26)
 
@@ -45,13 +53,12 @@ def test_many_lines_with_large_counters_stay_under_the_notify_limit() -> None:
     news = News()
     for payload in payloads:
         news.add(json.loads(payload))
-    assert len(news.counts) == 1000 and news.lines == changes.lines
+    assert len(news.counts) == 1000 and news.lines == changes.edges()
 
 
 def test_every_payload_begins_with_its_senders_prefix() -> None:
     changes = Changes()
-    changes.lines.update(range(300))
-    changes.counts = {i: (10, 1, 1, 2) for i in range(300)}
+    changes.counts = {i: (10, 1, 9, 2) for i in range(300)}
 
     payloads = changes.payloads('central "a"')
 
