@@ -133,17 +133,22 @@ async def outage(
 ) -> None:
     """Takes the database away for ``OUTAGE_S``, brings it back, waits for the centrals to serve again."""
     start = time.monotonic()
-    frozen: list[int] = []
     if how == "freeze":
         frozen = pg.freeze()
+        try:
+            delays[f"{how}: NOT_SERVING after"] = await every_central(
+                centrals, "NOT_SERVING", NOT_SERVING_WITHIN_S
+            )
+            # The outage's length is the scenario itself, not a wait for something to happen.
+            await asyncio.sleep(max(0.0, OUTAGE_S - (time.monotonic() - start)))
+        finally:
+            # Even when a check failed: a stopped server would not stop at the end of the test.
+            pg.thaw(frozen)
     else:
         await asyncio.to_thread(pg.kill if how == "kill" else pg.stop)
-    delays[f"{how}: NOT_SERVING after"] = await every_central(centrals, "NOT_SERVING", NOT_SERVING_WITHIN_S)
-    # The outage's length is the scenario itself, not a wait for something to happen.
-    await asyncio.sleep(max(0.0, OUTAGE_S - (time.monotonic() - start)))
-    if frozen:
-        pg.thaw(frozen)
-    else:
+        gone_after = await every_central(centrals, "NOT_SERVING", NOT_SERVING_WITHIN_S)
+        delays[f"{how}: NOT_SERVING after"] = gone_after
+        await asyncio.sleep(max(0.0, OUTAGE_S - (time.monotonic() - start)))
         await asyncio.to_thread(pg.start)
     back = time.monotonic()
     await every_central(centrals, "SERVING", SERVING_AGAIN_WITHIN_S)
