@@ -11,6 +11,7 @@ from central.app import create_server
 from central.operator_key import generated_key, key_file_for
 from central.settings import CentralSettings, parse_args
 from central.startup import StartupError, check_database
+from nodekit.gc_tuning import tune_for_serving
 from nodekit.observability.setup import observe
 from nodekit.runtime import run, stop_event_on_signals
 
@@ -25,6 +26,7 @@ async def serve(settings: CentralSettings) -> int:
             key = generated_key(key_file_for(settings.db_url))
             settings = dataclasses.replace(settings, operator_key=key)
         central = await create_server(settings)
+        tune_for_serving()
     except (StartupError, OSError) as error:
         logger.error("central cannot start: %s", error)
         return 1

@@ -40,7 +40,7 @@ from central.settings import CentralSettings
 from central.startup import StartupError, check_database, listen
 from central.storage.locks import central_batch_hooks
 from central.storage.migrations import MIGRATIONS
-from central.storage.probe import probe_database
+from central.storage.probe import probe_for
 from generated.distribution.v1 import (
     cart_pb2,
     cart_pb2_grpc,
@@ -190,7 +190,8 @@ async def create_server(
         if not guard.drain.closing:
             await set_serving(health_servicer, up)
 
-    watch = DatabaseWatch(lambda: probe_database(engine), availability)
+    watch = DatabaseWatch(probe_for(engine), availability, writer.abandon, heartbeat=shared)
+    watch.start()
     observe_months(months)
     feed = None
     if shared:

@@ -47,6 +47,23 @@ class RestartablePostgres:
         pid = int((self.data / "postmaster.pid").read_text().split()[0])
         os.kill(pid, signal.SIGKILL)
 
+    def freeze(self) -> list[int]:
+        """SIGSTOP the postmaster and every backend (a hung server: connections open, no answers)."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        pids = [postmaster, *_children(postmaster)]
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        return pids
+
+    @staticmethod
+    def thaw(pids: list[int]) -> None:
+        """SIGCONT what ``freeze`` stopped."""
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                continue
+
     def stop(self) -> None:
         """A clean, fast stop: sessions are ended, new connections refused."""
         done = self._pg_ctl("-m", "fast", "-w", "stop")
@@ -115,3 +132,19 @@ def restartable_postgres() -> Iterator[RestartablePostgres]:
     finally:
         release_keeper(keeper)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _children(parent: int) -> list[int]:
+    """The pids whose parent is ``parent`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name is in parentheses and may hold spaces; the parent pid is the second field after it.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+            found.append(int(entry.name))
+    return found

@@ -18,6 +18,10 @@ logger = logging.getLogger(__name__)
 # How often a central whose database is gone tries it again, and how long one try may take.
 PROBE_EVERY_S = 0.2
 PROBE_TIMEOUT_S = 2.0
+# While it is there, how often a shared database is asked whether it still answers, and how long it
+# may take: a hung server (stopped, packets dropped) raises no error, it just never answers.
+HEARTBEAT_EVERY_S = 0.25
+HEARTBEAT_TIMEOUT_S = 0.75
 # SQLSTATE classes of a database that is gone or cannot take writes: connection exception,
 # insufficient resources (disk full), operator intervention (shutdown), system error (I/O).
 _GONE_CLASSES = ("08", "53", "57", "58")
@@ -27,6 +31,11 @@ _SQLITE_WORDS = ("readonly", "disk i/o", "disk is full", "unable to open")
 
 Probe = Callable[[], Awaitable[None]]
 Changed = Callable[[bool], Awaitable[None]]
+Abandon = Callable[[BaseException], object]
+
+
+class DatabaseHung(TimeoutError):
+    """The database did not answer the heartbeat in time (a stopped server, a network dropping packets)."""
 
 
 def database_gone(error: BaseException) -> bool:
@@ -87,11 +96,23 @@ class DatabaseWatch:
     Args:
         probe: One try of the database (raises while it is gone).
         changed: Told False when the outage starts and True once the database is back.
+        abandon: Told the callers' UNAVAILABLE when an outage starts, to answer every caller
+            still waiting on the database with it (the writer's queue) rather than at its deadline.
+        heartbeat: Whether to probe while the database is there too (``start``): a hung
+            database is noticed only so, since nothing waiting on it fails.
     """
 
-    def __init__(self, probe: Probe, changed: Changed) -> None:
+    def __init__(
+        self, probe: Probe, changed: Changed, abandon: Abandon | None = None, heartbeat: bool = False
+    ) -> None:
         self._probe = probe
         self._changed = changed
+        self._abandon = abandon
+        # Calls under way that may be waiting on the database; cut (cancelled) when an outage starts.
+        self.waiting: set[asyncio.Task[object]] = set()
+        self._cut: set[asyncio.Task[object]] = set()
+        self._heartbeat = heartbeat
+        self._beating: asyncio.Task[None] | None = None
         self.down = False
         self.outages = 0
         self.refused = 0
@@ -113,7 +134,23 @@ class DatabaseWatch:
                 _one_line(error),
             )
             self._task = asyncio.create_task(self._until_back(), name="database-watch")
+            if self._abandon is not None:
+                self._abandon(unavailable())
+            current = asyncio.current_task()
+            for task in self.waiting:
+                # A hung database answers them never, and a gone one late: they hear UNAVAILABLE now.
+                if task is not current and task not in self._cut:
+                    self._cut.add(task)
+                    task.cancel()
         return unavailable()
+
+    def was_cut(self, task: asyncio.Task[object]) -> bool:
+        """Whether the watch cancelled ``task`` (its call is then answered UNAVAILABLE, not cancelled)."""
+        if task not in self._cut:
+            return False
+        self._cut.discard(task)
+        task.uncancel()
+        return True
 
     def refusal(self) -> DomainError:
         """UNAVAILABLE for a call that arrives while the database is down."""
@@ -128,12 +165,36 @@ class DatabaseWatch:
         """Returns once the database is there (at once when it is)."""
         await self._back.wait()
 
+    def start(self) -> None:
+        """Starts the heartbeat, if the watch has one."""
+        if self._heartbeat and self._beating is None:
+            self._beating = asyncio.create_task(self._beat(), name="database-heartbeat")
+
     async def stop(self) -> None:
         """Stops probing (at shutdown)."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        for task in (self._task, self._beating):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        self._task = self._beating = None
+        close = getattr(self._probe, "close", None)
+        if callable(close):
+            close()
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_EVERY_S)
+            if self.down:
+                await self._back.wait()
+                continue
+            try:
+                await asyncio.wait_for(self._probe(), HEARTBEAT_TIMEOUT_S)
+            except TimeoutError:
+                if not self.down:
+                    self.failed(DatabaseHung(f"no answer within {HEARTBEAT_TIMEOUT_S}s"))
+            except Exception as error:  # a heartbeat that fails otherwise is an outage only if it says so
+                if not self.down and database_gone(error):
+                    self.failed(error)
 
     async def _until_back(self) -> None:
         try:

@@ -1,11 +1,13 @@
-"""One try of the database, as a central whose database went away asks it: can it take a write again?"""
+"""One try of the database, as a central asks it: can it take a write again, does it answer at all?"""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Awaitable, Callable
+from functools import partial
 
-from sqlalchemy import text
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from nodekit.db.engine import is_sqlite
@@ -13,13 +15,47 @@ from nodekit.db.engine import is_sqlite
 PROBE_TIMEOUT_S = 1.0
 
 
-async def probe_database(engine: AsyncEngine) -> None:
-    """Returns when the database answers (SQLite: takes a write); raises while it cannot."""
+def probe_for(engine: AsyncEngine) -> PostgresProbe | Callable[[], Awaitable[None]]:
+    """The probe of ``engine``'s database: a SQLite write, or ``SELECT 1`` on a connection of its own."""
     if is_sqlite(engine):
-        await asyncio.to_thread(_write_sqlite, str(engine.url.database))
-        return
-    async with engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))
+        return partial(probe_sqlite, str(engine.url.database))
+    return PostgresProbe(engine.url.set(drivername="postgresql").render_as_string(hide_password=False))
+
+
+class PostgresProbe:
+    """``SELECT 1`` on a connection of its own, never one of the pool's.
+
+    A hung server (stopped, or its packets dropped) holds a pooled connection until TCP
+    gives up; this one is dropped (``terminate``: no goodbye to wait for) on any failure,
+    so the next try connects afresh within its own timeout.
+    """
+
+    def __init__(self, dsn: str, timeout_s: float = PROBE_TIMEOUT_S) -> None:
+        self._dsn = dsn
+        self._timeout_s = timeout_s
+        self._connection: asyncpg.Connection | None = None
+
+    async def __call__(self) -> None:
+        """Returns when the server answers within the timeout; raises (TimeoutError among others) when not."""
+        try:
+            async with asyncio.timeout(self._timeout_s):
+                if self._connection is None or self._connection.is_closed():
+                    self._connection = await asyncpg.connect(self._dsn, timeout=self._timeout_s)
+                await self._connection.fetchval("SELECT 1")
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Drops the connection without waiting on the server."""
+        if self._connection is not None:
+            self._connection.terminate()
+            self._connection = None
+
+
+async def probe_sqlite(path: str) -> None:
+    """Returns when the SQLite file takes a write; raises while it cannot."""
+    await asyncio.to_thread(_write_sqlite, path)
 
 
 def _write_sqlite(path: str) -> None:

@@ -45,6 +45,8 @@ class Pending:
     follow: Follow[Any] | None = None
     locks: tuple[int, ...] = ()
     outcome: tuple[bool, Any] = field(default=(False, None))
+    # Its caller was answered while the batch was written (the database hung): never run it again.
+    abandoned: bool = False
 
 
 def apply_batch(connection: Connection, batch: list[Pending], hooks: BatchHooks) -> None:

@@ -72,6 +72,8 @@ class WriteQueue:
         self._accepting = False
         self._task: asyncio.Task[None] | None = None
         self._session: SqliteSession | AsyncSession | None = None
+        # The batch being written (empty between batches), for ``abandon``.
+        self._writing: list[Pending] = []
         self.batches = 0
         self.operations = 0
         # Told each batch's size and its seconds to commit (central.metrics); None for nobody.
@@ -105,6 +107,11 @@ class WriteQueue:
     def locks_rows(self) -> bool:
         """Whether operations should declare the rows they lock (several writers share the database)."""
         return self._hooks.lock_rows is not None
+
+    @property
+    def writing(self) -> int:
+        """Operations in the batch being written (0 between batches)."""
+        return len(self._writing)
 
     @property
     def conflicts(self) -> int:
@@ -152,6 +159,27 @@ class WriteQueue:
         future.add_done_callback(_log_failure)
         self._put(Pending(operation, future))
 
+    def abandon(self, error: BaseException) -> int:
+        """Answers every waiting caller with ``error`` at once (the database is gone or hung).
+
+        Queued operations are dropped unrun, so no caller told ``error`` finds its write done
+        later. The batch being written keeps going: whether it commits is not known until the
+        database answers, and if it does its follow-ups still run. Returns the callers answered.
+        """
+        answered = 0
+        while self._pending:
+            item = self._pending.popleft()
+            self.backlog -= 1
+            if not item.future.done():
+                item.future.set_exception(error)
+                answered += 1
+        for item in self._writing:
+            item.abandoned = True
+            if not item.future.done():
+                item.future.set_exception(error)
+                answered += 1
+        return answered
+
     def joined(self) -> None:
         """Notes a request that joined an operation still queued, so the batch waits for more like it."""
         self._arrivals += 1
@@ -186,16 +214,21 @@ class WriteQueue:
     async def _commit(self, batch: list[Pending]) -> None:
         assert self._session is not None
         started = time.perf_counter()
+        self._writing = batch
         try:
             await self._session.apply(batch)
-        except Exception as error:
+        except Exception as failure:
             # One line: an operation that fails again alone reaches its caller, and is logged there.
-            logger.warning("batch of %d failed (%s); retrying one by one", len(batch), type(error).__name__)
+            logger.warning("batch of %d failed (%s); retrying one by one", len(batch), type(failure).__name__)
             for item in batch:
+                if item.abandoned:
+                    item.outcome = (False, failure)
+                    continue
                 try:
                     await self._session.apply([item])
                 except Exception as error:
                     item.outcome = (False, error)
+        self._writing = []
         self.batches += 1
         self.operations += len(batch)
         if self.committed is not None:

@@ -1,4 +1,4 @@
-"""Two real centrals under load while their PostgreSQL is SIGKILLed and then stopped, and brought back.
+"""Two real centrals under load while their PostgreSQL is SIGKILLed, stopped or hung, and brought back.
 
 While the database is gone each central stays up, answers UNAVAILABLE (never
 INTERNAL, never driver text), says NOT_SERVING on health and logs the outage
@@ -47,6 +47,8 @@ SERVING_AGAIN_WITHIN_S = 30.0
 HEALTH_POLL_S = 0.05
 # The buyers' own pause after an UNAVAILABLE, as a client's retry policy would wait.
 RETRY_PAUSE_S = 0.05
+# Shorter than the outage: a call the hung database held would miss it.
+HUNG_CALL_S = 4.0
 OUR_MESSAGE = "The central cannot reach its database right now; please retry shortly."
 
 
@@ -60,6 +62,7 @@ class Load:
     seen: Counter[str] = field(default_factory=Counter)
     messages: set[str] = field(default_factory=set)
     acknowledged: list[str] = field(default_factory=list)
+    call_s: float = CALL_S
     checked_out_at: Counter[int] = field(default_factory=Counter)
     running: bool = True
 
@@ -82,11 +85,12 @@ class Load:
             at = (index + turn) % len(self.centrals)
             stubs = self.centrals.stubs(at)
             line = self.lines[(index + turn) % len(self.lines)]
-            added = await self.call(stubs.cart.AddCartItem(add_request(line), metadata=who, timeout=CALL_S))
+            add = stubs.cart.AddCartItem(add_request(line), metadata=who, timeout=self.call_s)
+            added = await self.call(add)
             if added is None:
                 continue
             request = order_pb2.CheckoutRequest(idempotency_key=f"outage-{index}-{turn}")
-            reply = await self.call(stubs.orders.Checkout(request, metadata=who, timeout=CALL_S))
+            reply = await self.call(stubs.orders.Checkout(request, metadata=who, timeout=self.call_s))
             if isinstance(reply, order_pb2.CheckoutResponse):
                 self.acknowledged.append(reply.order.order_id)
                 self.checked_out_at[at] += 1
@@ -129,30 +133,43 @@ async def outage(
 ) -> None:
     """Takes the database away for ``OUTAGE_S``, brings it back, waits for the centrals to serve again."""
     start = time.monotonic()
-    await asyncio.to_thread(pg.kill if how == "kill" else pg.stop)
-    delays[f"{how}: NOT_SERVING after"] = await every_central(centrals, "NOT_SERVING", NOT_SERVING_WITHIN_S)
-    # The outage's length is the scenario itself, not a wait for something to happen.
-    await asyncio.sleep(max(0.0, OUTAGE_S - (time.monotonic() - start)))
-    await asyncio.to_thread(pg.start)
+    if how == "freeze":
+        frozen = pg.freeze()
+        try:
+            delays[f"{how}: NOT_SERVING after"] = await every_central(
+                centrals, "NOT_SERVING", NOT_SERVING_WITHIN_S
+            )
+            # The outage's length is the scenario itself, not a wait for something to happen.
+            await asyncio.sleep(max(0.0, OUTAGE_S - (time.monotonic() - start)))
+        finally:
+            # Even when a check failed: a stopped server would not stop at the end of the test.
+            pg.thaw(frozen)
+    else:
+        await asyncio.to_thread(pg.kill if how == "kill" else pg.stop)
+        gone_after = await every_central(centrals, "NOT_SERVING", NOT_SERVING_WITHIN_S)
+        delays[f"{how}: NOT_SERVING after"] = gone_after
+        await asyncio.sleep(max(0.0, OUTAGE_S - (time.monotonic() - start)))
+        await asyncio.to_thread(pg.start)
     back = time.monotonic()
     await every_central(centrals, "SERVING", SERVING_AGAIN_WITHIN_S)
     delays[f"{how}: SERVING again after"] = time.monotonic() - back
     await checks_out_again(load, centrals)
 
 
-async def test_centrals_ride_out_postgres_killed_and_stopped(tmp_path: Path) -> None:
+async def ride_out(tmp_path: Path, hows: tuple[str, ...], call_s: float = CALL_S) -> Load:
+    """Two centrals under load through the outages ``hows`` in turn; checks answers, logs, the ledger."""
     delays: dict[str, float] = {}
     with restartable_postgres() as pg:
         async with several_centrals(pg.url, tmp_path, count=2) as centrals:
             month, by_product = await open_month(centrals, 0, {f"line-{i}": 1_000_000 for i in range(4)})
             await visible_everywhere(centrals, month, by_product)
             buyers = [await register(centrals.stubs(i % 2), f"buyer-{i}") for i in range(BUYERS)]
-            load = Load(centrals, list(by_product.values()), buyers)
+            load = Load(centrals, list(by_product.values()), buyers, call_s=call_s)
             tasks = [asyncio.create_task(load.buyer(i)) for i in range(BUYERS)]
             try:
                 await checks_out_again(load, centrals)
-                await outage(pg, "kill", load, centrals, delays)
-                await outage(pg, "stop", load, centrals, delays)
+                for how in hows:
+                    await outage(pg, how, load, centrals, delays)
             finally:
                 load.running = False
                 await asyncio.gather(*tasks)
@@ -171,5 +188,18 @@ async def test_centrals_ride_out_postgres_killed_and_stopped(tmp_path: Path) -> 
                 log = node.log_text()
                 assert "Traceback" not in log, f"central {node.name}:\n{node.log_tail()}"
                 assert "expiry sweep failed" not in log, node.name
-                assert log.count("database unavailable") == 2, f"central {node.name}:\n{node.log_tail()}"
-                assert log.count("database back after") == 2, f"central {node.name}:\n{node.log_tail()}"
+                tail = f"central {node.name}:\n{node.log_tail()}"
+                assert log.count("database unavailable") == len(hows), tail
+                assert log.count("database back after") == len(hows), tail
+    return load
+
+
+async def test_centrals_ride_out_postgres_killed_and_stopped(tmp_path: Path) -> None:
+    await ride_out(tmp_path, ("kill", "stop"))
+
+
+async def test_centrals_ride_out_a_hung_postgres(tmp_path: Path) -> None:
+    # Every process of the server SIGSTOPped: connections stay open and nothing answers. The calls'
+    # deadline is shorter than the outage, so a call left waiting on the hung database would show.
+    load = await ride_out(tmp_path, ("freeze",), call_s=HUNG_CALL_S)
+    assert not any(key.startswith("DEADLINE_EXCEEDED") for key in load.seen), dict(load.seen)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from nodekit.db.engine import create_engine, sqlite_url
 from nodekit.db.writer import WriteQueue
 from nodekit.errors import DomainError, ErrorKind, invalid
+from tests.helpers import eventually
 
 meta = MetaData()
 items = Table("items", meta, Column("n", Integer, primary_key=True, autoincrement=False))
@@ -131,3 +132,32 @@ async def test_a_write_lock_held_too_long_is_unavailable_and_changes_nothing(
     await writer.stop()
     async with engine.connect() as connection:
         assert list((await connection.execute(select(items.c.n))).scalars()) == [2]
+
+
+async def test_abandon_answers_every_caller_now_drops_the_queued_and_lets_the_batch_finish(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    writer = WriteQueue(engine)
+    await writer.start()
+    # Another process holds the write lock, so the first batch waits for it as on a hung database.
+    holder = sqlite3.connect(tmp_path / "w.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    followed: list[int] = []
+    try:
+        writing = writer.enqueue(_put(1), follow=followed.append)
+        await eventually(lambda: writer.writing == 1, timeout_s=5)  # its batch waits for the lock
+        queued = writer.enqueue(_put(2))
+        gone = DomainError(ErrorKind.UNAVAILABLE, "DATABASE_UNAVAILABLE", "gone")
+        assert writer.abandon(gone) == 2
+        for future in (writing, queued):
+            with pytest.raises(DomainError) as refused:
+                await asyncio.wait_for(future, 1)
+            assert refused.value is gone
+        assert writer.backlog == 1  # only the batch being written
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    await writer.stop()
+    # The batch under way committed once the lock was free, and its follow-up ran; the queued never ran.
+    assert followed == [1]
+    assert await _count(engine) == 1

@@ -93,3 +93,48 @@ async def test_an_outage_is_one_line_at_each_end_and_ends_when_the_probe_answers
     assert len(lines) == 2, lines
     assert lines[0].startswith("database unavailable (ConnectionRefusedError")
     assert lines[1].startswith("database back after") and "101 calls answered UNAVAILABLE" in lines[1]
+
+
+async def test_the_heartbeat_notices_a_database_that_stops_answering_and_cuts_the_calls_waiting_on_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    hung = asyncio.Event()
+    abandoned: list[BaseException] = []
+
+    async def probe() -> None:
+        if hung.is_set():
+            await asyncio.Event().wait()  # no answer, no error: a stopped server
+
+    async def changed(up: bool) -> None:
+        return None
+
+    watch = DatabaseWatch(probe, changed, abandoned.append, heartbeat=True)
+    caplog.set_level(logging.WARNING, "central.service.database_watch")
+
+    async def call() -> str:
+        task = asyncio.current_task()
+        assert task is not None
+        watch.waiting.add(task)
+        try:
+            await asyncio.Event().wait()  # a statement on the hung database
+        except asyncio.CancelledError:
+            return "cut" if watch.was_cut(task) else "cancelled"
+        finally:
+            watch.waiting.discard(task)
+        return "answered"
+
+    watch.start()
+    try:
+        waiting = asyncio.create_task(call())
+        await eventually(lambda: bool(watch.waiting), timeout_s=5)
+        hung.set()
+        assert await asyncio.wait_for(waiting, 10) == "cut"
+        assert watch.down and waiting.cancelling() == 0
+        assert [getattr(e, "reason", None) for e in abandoned] == ["DATABASE_UNAVAILABLE"]
+        hung.clear()
+        await asyncio.wait_for(watch.wait_back(), 10)
+    finally:
+        await watch.stop()
+    lines = [record.getMessage() for record in caplog.records]
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("database unavailable (DatabaseHung: no answer within")
