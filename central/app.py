@@ -32,12 +32,12 @@ from central.service.coherence import Coherence
 from central.service.core import Core
 from central.service.database_watch import DatabaseWatch
 from central.service.expiry import ExpirySweeper
-from central.service.feed import ChangeFeed, asyncpg_dsn
 from central.service.month_pause import PauseDesk
 from central.service.months import MonthDesk, OfferCollector
 from central.service.offers import OfferDesk
 from central.settings import CentralSettings
 from central.startup import StartupError, check_database, listen
+from central.storage.feed import ChangeFeed, asyncpg_dsn
 from central.storage.locks import central_batch_hooks
 from central.storage.migrations import MIGRATIONS
 from central.storage.probe import probe_for

@@ -21,8 +21,8 @@ from central.domain.stock import StockLine
 from central.metrics_counts import count_from_database
 from central.service.core import Core
 from central.service.events import Depleted, Event, MonthClosed, MonthOpened
-from central.service.feed import ChangeFeed
 from central.service.months import MonthDesk
+from central.storage.feed import ChangeFeed
 from nodekit.observability.metrics_server import metrics_on
 
 UNITS_RESERVED = Counter(

@@ -13,9 +13,9 @@ from central.link import outbox, replies
 from central.link.messages import ManufacturerLink, OfferAsk, OutboxItem
 from central.link.session import LinkSession
 from central.service.core import Core
-from central.service.database_watch import database_gone
 from central.service.events import Depleted, Event, MonthClosed
 from central.service.offers import OfferDesk, OfferLineInput
+from central.storage.outage import database_gone
 from nodekit.errors import DomainError
 from nodekit.ids import new_id
 from nodekit.logs import one_line

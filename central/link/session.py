@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from central.link.messages import OfferAsk, OutboxItem, Outgoing
 from central.link.outbox import PAGE
-from central.service.database_watch import database_gone
+from central.storage.outage import database_gone
 
 logger = logging.getLogger(__name__)
 

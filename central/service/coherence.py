@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from central.domain.months import MonthState
 from central.domain.stock import Counters, StockLine
 from central.service.book import StockBook
-from central.service.feed import MonthReader, News
 from central.service.hub import CatalogHub
 from central.service.months import MonthDesk
+from central.storage.feed import MonthReader, News
 from central.storage.stock_rows import line_counters, load_lines
 
 logger = logging.getLogger(__name__)

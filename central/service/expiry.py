@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from central.domain.stock import Counters
 from central.service.book import StockBook
-from central.service.database_watch import DatabaseWatch, database_gone
+from central.service.database_watch import DatabaseWatch
 from central.service.hub import CatalogHub
 from central.storage.expiry_rows import (
     SWEEP_LIMIT,
@@ -21,6 +21,7 @@ from central.storage.expiry_rows import (
     expire_reservations,
     next_expiry,
 )
+from central.storage.outage import database_gone
 from nodekit.db.writer import WriteQueue
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from typing import Any
 
 from central.domain.month_clock import clock_of
 from central.domain.months import CloseReason, MonthState
-from central.service.database_watch import database_gone
+from central.storage.outage import database_gone
 from nodekit.timestamps import utcnow
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ among them). Those lines' counters travel in the notice (``counts``: id,
 offered, reserved, sold, version, as the write returned them) and ``lines``
 lists them with the lines created; a batch that only moved counters sends no
 notice at all. The other centrals read the rest at a bounded rate
-(``central.service.feed``), so following costs per second, not per call: no
+(``central.storage.feed``), so following costs per second, not per call: no
 ``NOTIFY`` per batch (a global lock at commit, a queue read by every
 listening backend, a wake-up at every other central).
 """

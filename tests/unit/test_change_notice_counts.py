@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from central.domain.stock import Counters
-from central.service.feed import News
 from central.storage.changes import Changes, sender_prefix
+from central.storage.feed import News
 
 NOTIFY_LIMIT = 8000
 

@@ -10,7 +10,8 @@ import asyncpg
 import pytest
 from sqlalchemy import exc as sa_exc
 
-from central.service.database_watch import DatabaseWatch, database_gone
+from central.service.database_watch import DatabaseWatch
+from central.storage.outage import database_gone
 from nodekit.errors import ErrorKind, precondition
 from tests.helpers import eventually
 

@@ -28,8 +28,8 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from central.domain.stock import Counters
-from central.service.database_watch import DatabaseWatch, database_gone
 from central.storage.changes import CHANNEL, sender_prefix
+from central.storage.outage import database_gone
 from central.storage.stock_rows import MONTH_COUNTERS_SQL
 from nodekit.retry import Backoff
 
@@ -72,6 +72,12 @@ class News:
         return bool(self.lines or self.month or self.notices or self.offers or self.links)
 
 
+class OutageWatch(Protocol):
+    """Told the errors the feed meets, so an outage is noticed (and logged) in one place."""
+
+    def check(self, error: BaseException) -> BaseException: ...
+
+
 # Reads the counters of every line of a month.
 MonthReader = Callable[[int], Awaitable[list[Counters]]]
 
@@ -111,7 +117,7 @@ class ChangeFeed:
     """
 
     def __init__(
-        self, dsn: str, central_id: str, handler: FeedHandler, watch: DatabaseWatch | None = None
+        self, dsn: str, central_id: str, handler: FeedHandler, watch: OutageWatch | None = None
     ) -> None:
         self._dsn = dsn
         self._watch = watch
