@@ -278,5 +278,7 @@ class ChangeFeed:
         if connection is not None and not connection.is_closed():
             try:
                 await asyncio.wait_for(connection.close(), CONNECT_TIMEOUT_S)
-            except (OSError, asyncpg.PostgresError, TimeoutError):
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+                # A server that died mid-statement leaves the connection "in another operation":
+                # it cannot close politely, and the feed must still reconnect.
                 connection.terminate()
