@@ -3,9 +3,12 @@
 Installed, the package's ``pytest11`` entry point loads it under this same name, and pytest
 loads a plugin only once per name, so naming it here too is safe.
 
-The longest files are collected first, so that pytest-xdist (``--dist loadfile
---no-loadscope-reorder``, as ``run_tests.py`` runs it) hands them out at the start and the
-many short files fill the workers at the end, instead of one long file running alone last.
+The unit tests are collected first, then the other files with those that start several
+central processes spread evenly among them: pytest-xdist (``--dist loadfile
+--no-loadscope-reorder``, as ``run_tests.py`` runs it) hands files out in this order, so those
+long files neither start all at once (a dozen centrals starting together on two cores miss
+their start-up bound) nor run alone at the end. (Unit tests first, as xdist's own order has
+them: some check the worker's signal handlers as a fresh process has them.)
 """
 
 from __future__ import annotations
@@ -14,24 +17,36 @@ import pytest
 
 pytest_plugins = ["distribution_testing.plugin"]
 
-# Collection rank of a file by its markers, longest first: several central processes, then
-# whole networks of processes; unmarked files next, unit tests (short, in-process) last.
-RANK_BY_MARKER = {"several_centrals": 0, "e2e": 1}
-RANK_UNMARKED = 2
-RANK_UNIT = 3
+HEAVY_MARKER = "several_centrals"
+UNIT = "tests/unit/"
+# The long files are spread over this share of the other files, so none is left to the end.
+HEAVY_SPAN = 0.9
 
 
-def _rank(item: pytest.Item) -> int:
-    if item.nodeid.startswith("tests/unit/"):
-        return RANK_UNIT
-    marked = [rank for name, rank in RANK_BY_MARKER.items() if item.get_closest_marker(name)]
-    return min(marked, default=RANK_UNMARKED)
+def _file(item: pytest.Item) -> str:
+    return item.nodeid.split("::", 1)[0]
+
+
+def spread(heavy: list[str], light: list[str]) -> list[str]:
+    """``light`` in its order with ``heavy`` inserted at even intervals over its first ``HEAVY_SPAN``."""
+    if not heavy:
+        return light
+    step = len(light) * HEAVY_SPAN / len(heavy)
+    ordered = list(light)
+    for n, path in reversed(list(enumerate(heavy))):
+        ordered.insert(round(n * step), path)
+    return ordered
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Orders the files longest first, keeping their own order within and between files of one rank."""
-    file_rank: dict[str, int] = {}
+    """Orders the files as the module docstring says; the tests keep their order within a file."""
+    by_file: dict[str, list[pytest.Item]] = {}
+    heavy: set[str] = set()
     for item in items:
-        path = item.nodeid.split("::", 1)[0]
-        file_rank[path] = min(file_rank.get(path, RANK_UNIT), _rank(item))
-    items.sort(key=lambda item: file_rank[item.nodeid.split("::", 1)[0]])
+        by_file.setdefault(_file(item), []).append(item)
+        if item.get_closest_marker(HEAVY_MARKER):
+            heavy.add(_file(item))
+    unit = [path for path in by_file if path.startswith(UNIT)]
+    others = [path for path in by_file if path not in heavy and not path.startswith(UNIT)]
+    order = unit + spread([path for path in by_file if path in heavy], others)
+    items[:] = [item for path in order for item in by_file[path]]
