@@ -26,7 +26,7 @@ NOT_COMPILED = re.compile(r"[/\\](\.|runs[/\\])")
 def compile_checkout() -> None:
     """Writes the checkout's bytecode once, even under PYTHONDONTWRITEBYTECODE.
 
-    The tests start a few hundred node processes; without cached bytecode each one compiles
+    The tests start many node processes; without cached bytecode each one compiles
     the project's modules again (about a tenth of its start-up CPU). Unchanged files are skipped.
     """
     compileall.compile_dir(Path(__file__).resolve().parent, quiet=1, rx=NOT_COMPILED)

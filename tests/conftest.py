@@ -13,6 +13,9 @@ them: some check the worker's signal handlers as a fresh process has them.)
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+
 import pytest
 
 pytest_plugins = ["distribution_testing.plugin"]
@@ -21,6 +24,21 @@ HEAVY_MARKER = "several_centrals"
 UNIT = "tests/unit/"
 # The long files are spread over this share of the other files, so none is left to the end.
 HEAVY_SPAN = 0.9
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_left_as_found() -> Iterator[None]:
+    """Puts the root logger's handlers and level back after each test.
+
+    A test of a node's logging set-up (``setup_logging``) replaces the root handler with one on
+    the test's captured stderr, closed once the test ends; a later test in the same worker that
+    logs would then print "Logging error" into its own captured stderr.
+    """
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def _file(item: pytest.Item) -> str:
