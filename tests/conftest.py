@@ -14,7 +14,6 @@ them: some check the worker's signal handlers as a fresh process has them.)
 from __future__ import annotations
 
 import logging
-import signal
 from collections.abc import Iterator
 
 import pytest
@@ -40,22 +39,6 @@ def _root_logger_left_as_found() -> Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
-
-
-@pytest.fixture(autouse=True)
-def _stop_signals_left_as_found() -> Iterator[None]:
-    """Puts the handlers of SIGINT, SIGTERM and SIGHUP back after each test.
-
-    Some tests run a node's or the launcher's signal handling in the test's own process; a test
-    later in the same worker that checks those handlers must find them as a fresh process has them.
-    """
-    wanted = [signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)]
-    chosen = [sig for sig in wanted if sig is not None]
-    handlers = {sig: signal.getsignal(sig) for sig in chosen}
-    yield
-    for sig, handler in handlers.items():
-        if handler is not None and signal.getsignal(sig) != handler:
-            signal.signal(sig, handler)
 
 
 def _file(item: pytest.Item) -> str:
