@@ -7,8 +7,8 @@ The unit tests are collected first, then the other files with those that start s
 central processes spread evenly among them: pytest-xdist (``--dist loadfile
 --no-loadscope-reorder``, as ``run_tests.py`` runs it) hands files out in this order, so those
 long files neither start all at once (a dozen centrals starting together on two cores miss
-their start-up bound) nor run alone at the end. (Unit tests first, as xdist's own order has
-them: some check the worker's signal handlers as a fresh process has them.)
+their start-up bound) nor run alone at the end. (Unit tests first, as xdist's own order
+mostly has them: short, they start the workers quickly.)
 """
 
 from __future__ import annotations
