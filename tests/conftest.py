@@ -2,6 +2,69 @@
 
 Installed, the package's ``pytest11`` entry point loads it under this same name, and pytest
 loads a plugin only once per name, so naming it here too is safe.
+
+The unit tests are collected first, then the other files with those that start several
+central processes spread evenly among them: pytest-xdist (``--dist loadfile
+--no-loadscope-reorder``, as ``run_tests.py`` runs it) hands files out in this order, so those
+long files neither start all at once (a dozen centrals starting together on two cores miss
+their start-up bound) nor run alone at the end. (Unit tests first, as xdist's own order
+mostly has them: short, they start the workers quickly.)
 """
 
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
 pytest_plugins = ["distribution_testing.plugin"]
+
+HEAVY_MARKER = "several_centrals"
+UNIT = "tests/unit/"
+# The long files are spread over this share of the other files, so none is left to the end.
+HEAVY_SPAN = 0.9
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_left_as_found() -> Iterator[None]:
+    """Puts the root logger's handlers and level back after each test.
+
+    A test of a node's logging set-up (``setup_logging``) replaces the root handler with one on
+    the test's captured stderr, closed once the test ends; a later test in the same worker that
+    logs would then print "Logging error" into its own captured stderr.
+    """
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def _file(item: pytest.Item) -> str:
+    return item.nodeid.split("::", 1)[0]
+
+
+def spread(heavy: list[str], light: list[str]) -> list[str]:
+    """``light`` in its order with ``heavy`` inserted at even intervals over its first ``HEAVY_SPAN``."""
+    if not heavy:
+        return light
+    step = len(light) * HEAVY_SPAN / len(heavy)
+    ordered = list(light)
+    for n, path in reversed(list(enumerate(heavy))):
+        ordered.insert(round(n * step), path)
+    return ordered
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Orders the files as the module docstring says; the tests keep their order within a file."""
+    by_file: dict[str, list[pytest.Item]] = {}
+    heavy: set[str] = set()
+    for item in items:
+        by_file.setdefault(_file(item), []).append(item)
+        if item.get_closest_marker(HEAVY_MARKER):
+            heavy.add(_file(item))
+    unit = [path for path in by_file if path.startswith(UNIT)]
+    others = [path for path in by_file if path not in heavy and not path.startswith(UNIT)]
+    order = unit + spread([path for path in by_file if path in heavy], others)
+    items[:] = [item for path in order for item in by_file[path]]

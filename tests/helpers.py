@@ -1,6 +1,6 @@
 """Test helpers, now in the testing kit (distribution_testing): bounded polls, raw stubs, set-up calls."""
 
-from distribution_testing.polling import TIMEOUT, assert_eventually, eventually, wait_for
+from distribution_testing.polling import TIMEOUT, assert_eventually, eventually, until, wait_for
 from distribution_testing.stubs import (
     VALID_CARD,
     Stubs,
@@ -28,5 +28,6 @@ __all__ = [
     "open_month_with",
     "register",
     "status",
+    "until",
     "wait_for",
 ]

@@ -7,7 +7,6 @@ import concurrent.futures
 import contextlib
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Coroutine, Iterator, Mapping
@@ -22,7 +21,7 @@ from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel
 from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
-from tests.helpers import TIMEOUT, Stubs, add, checkout, register
+from tests.helpers import TIMEOUT, Stubs, add, checkout, register, until, wait_for
 from tests.processes import ROOT, node_env
 
 T = TypeVar("T")
@@ -86,18 +85,19 @@ def buy(network: Network, product: str, quantity: int, key: str) -> None:
     _in_thread(_buy(network.central, network.lines[product], quantity, key))
 
 
+def _answers(url: str, process: subprocess.Popen[bytes]) -> bool:
+    """Whether the web node answers ``url`` with 200; raises at once if its process has exited."""
+    if process.poll() is not None:
+        raise RuntimeError(f"the web node at {url} exited ({process.returncode}) before it came up")
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, ConnectionError):
+        return False
+
+
 def _wait_for_http(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_S
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError):
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the web node at {url} did not come up")
-        time.sleep(0.05)
+    wait_for(lambda: _answers(url, process), STARTUP_S, f"the web node at {url} to come up")
 
 
 @contextlib.contextmanager
@@ -147,18 +147,21 @@ def running_network(
 
 
 async def _buy_when_free(central: str, line_id: int, quantity: int, key: str, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
     async with open_channel(central) as channel:
         stubs = Stubs.on(channel)
         buyer = await register(stubs, f"buyer-{key}")
-        while True:
+
+        async def added() -> bool:
+            """Puts the units in the cart; False while they are still held (FAILED_PRECONDITION)."""
             try:
                 await add(stubs, buyer, line_id, quantity)
-                break
             except grpc.aio.AioRpcError as error:
-                if error.code() != grpc.StatusCode.FAILED_PRECONDITION or time.monotonic() > deadline:
+                if error.code() != grpc.StatusCode.FAILED_PRECONDITION:
                     raise
-            await asyncio.sleep(0.1)
+                return False
+            return True
+
+        await until(added, timeout_s, f"{quantity} units of line {line_id} free again", interval_s=0.1)
         await checkout(stubs, buyer, f"browser-test-{key}")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,6 @@ from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
 from tests.helpers import Stubs, add, checkout, register
 from tests.migrations import central_5cce269_rows, differences, make_5cce269_database, rows
-from tests.postgres import postgres_server
 from tests.processes import node_process, stop
 
 pytestmark = pytest.mark.e2e
@@ -28,10 +27,10 @@ pytestmark = pytest.mark.e2e
 KEY = "upgrade-operator-key"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with postgres_server() as admin_url:
-        yield admin_url
+@pytest.fixture
+def server(postgres_admin_url: str) -> str:
+    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
+    return postgres_admin_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -27,6 +27,10 @@ from tests.branch_helpers import assert_eventually, branch_settings
 
 REPO = Path(__file__).resolve().parents[2]
 SALES = 200
+# Sales rung up ahead of the last acknowledgement.
+IN_FLIGHT = 10
+# Bounds the wait for an acknowledgement, the central's restart included.
+ACK_WAIT_S = 60.0
 
 
 @contextlib.asynccontextmanager
@@ -59,14 +63,19 @@ async def central_process(port: int, db: Path) -> AsyncIterator[asyncio.subproce
 
 
 async def sell_steadily(branch: Branch, count: int, sold: list[int]) -> None:
-    """Rings up ``count`` one-item sales, a few milliseconds apart so the stream is busy."""
+    """Rings up ``count`` one-item sales, keeping up to ``IN_FLIGHT`` unacknowledged so the stream is busy.
+
+    Waiting on the acknowledgements (not on the clock) also holds the sales back while the
+    central is down, so a kill after some acknowledgements always lands mid-stream.
+    """
     for n in range(count):
         till = Till(utcnow(), "2025-06-01", "ON", PAYMENT_METHODS[n % 4], "")
         outcome = await branch.store.write(partial(sell, basket=[("apple", 1)], till=till))
         assert outcome.sale is not None
         sold.append(outcome.sale.sequence)
         branch.stream.notify()
-        await asyncio.sleep(0.005)
+        behind = outcome.sale.sequence - IN_FLIGHT
+        assert await branch.stream.wait_acked(behind, ACK_WAIT_S), f"sale {behind} not acknowledged"
 
 
 def central_ledger(db: Path) -> list[tuple[str, int, int]]:

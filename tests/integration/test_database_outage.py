@@ -25,7 +25,9 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from generated.distribution.v1 import order_pb2
 from nodekit.status import from_rpc_error
 from tests.helpers import assert_eventually
-from tests.integration.test_several_centrals import (
+from tests.pg_restartable import RestartablePostgres, restartable_postgres
+from tests.several_centrals import Centrals, several_centrals
+from tests.several_centrals_calls import (
     CALL_S,
     Metadata,
     add_request,
@@ -34,8 +36,6 @@ from tests.integration.test_several_centrals import (
     register,
     visible_everywhere,
 )
-from tests.pg_restartable import RestartablePostgres, restartable_postgres
-from tests.several_centrals import Centrals, several_centrals
 
 pytestmark = pytest.mark.several_centrals
 

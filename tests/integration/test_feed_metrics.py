@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import re
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from generated.distribution.v1 import month_pb2
 from tests.helpers import assert_eventually
-from tests.postgres import postgres_server
 from tests.several_centrals import several_centrals
 
 pytestmark = pytest.mark.several_centrals
@@ -21,10 +19,10 @@ pytestmark = pytest.mark.several_centrals
 LAG = "distribution_change_feed_lag_seconds_count"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with postgres_server() as admin_url:
-        yield admin_url
+@pytest.fixture
+def server(postgres_admin_url: str) -> str:
+    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
+    return postgres_admin_url
 
 
 def _metrics_url(log: Path) -> str:

@@ -6,7 +6,7 @@ Each test runs for the central on SQLite and on PostgreSQL, and for the branch (
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,6 @@ from tests.migrations import (
     rows,
     snapshot,
 )
-from tests.postgres import postgres_server
 
 
 @dataclass(frozen=True)
@@ -52,10 +51,10 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with postgres_server() as admin_url:
-        yield admin_url
+@pytest.fixture
+def server(postgres_admin_url: str) -> str:
+    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
+    return postgres_admin_url
 
 
 @pytest.fixture(params=CASES, ids=lambda case: f"{case.node}-{case.dialect}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import asyncpg
 import grpc
@@ -27,20 +27,19 @@ from tests.helpers import (
     status,
 )
 from tests.integration.test_branch_ledger import revenue, sale, stream
-from tests.postgres import postgres_server
 
 BUYERS, UNITS = 40, 15
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with postgres_server() as admin_url:
-        yield admin_url
+@pytest.fixture
+def server(postgres_admin_url: str) -> str:
+    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
+    return postgres_admin_url
 
 
 @pytest.fixture
 async def central(server: str) -> AsyncIterator[RunningCentral]:
-    """A central on a fresh database of the module's server."""
+    """A central on a fresh database of the worker's server."""
     name = f"central_{uuid.uuid4().hex[:12]}"
     admin = server.replace("postgresql+asyncpg", "postgresql")
     connection = await asyncpg.connect(admin, timeout=30)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import asyncpg
@@ -17,7 +17,6 @@ from nodekit.db import prepared
 from nodekit.db.engine import create_engine
 from nodekit.db.prepared import Prepared
 from nodekit.db.types import UtcDateTime
-from tests.postgres import postgres_server
 
 meta = MetaData()
 things = Table(
@@ -40,10 +39,10 @@ BUMP = Prepared(
 MOMENT = datetime(2026, 11, 21, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with postgres_server() as admin_url:
-        yield admin_url
+@pytest.fixture
+def server(postgres_admin_url: str) -> str:
+    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
+    return postgres_admin_url
 
 
 @pytest.fixture

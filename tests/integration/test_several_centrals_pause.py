@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,17 +10,16 @@ import pytest
 
 from generated.distribution.v1 import catalog_pb2, common_pb2, month_pb2
 from tests.helpers import assert_eventually
-from tests.integration.test_several_centrals import CALL_S, COHERENT_S, TAKEOVER_S, month_status, open_month
-from tests.postgres import postgres_server
 from tests.several_centrals import several_centrals
+from tests.several_centrals_calls import CALL_S, COHERENT_S, TAKEOVER_S, month_status, open_month
 
 pytestmark = pytest.mark.several_centrals
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with postgres_server() as admin_url:
-        yield admin_url
+@pytest.fixture
+def server(postgres_admin_url: str) -> str:
+    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
+    return postgres_admin_url
 
 
 async def test_a_pause_at_one_central_holds_the_month_at_every_central(server: str, tmp_path: Path) -> None:

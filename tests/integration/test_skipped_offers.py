@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,7 +28,6 @@ from launcher.postgres.server import fresh_database, raw_url
 from nodekit.db.schema import create_schema
 from nodekit.timestamps import utcnow
 from tests.helpers import assert_eventually
-from tests.postgres import postgres_server
 
 BOLTS = [OfferLineInput("bolts", 10, 250)]
 
@@ -82,10 +81,10 @@ async def test_an_offer_into_the_open_month_takes_its_name_off(
         assert await connection.run_sync(_skipped_and_on_sale, month) == (["Borealis"], 1)
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with postgres_server() as admin_url:
-        yield admin_url
+@pytest.fixture
+def server(postgres_admin_url: str) -> str:
+    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
+    return postgres_admin_url
 
 
 async def _waits_on_a_lock(dsn: str, application_name: str) -> None:

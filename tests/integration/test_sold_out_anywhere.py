@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from generated.distribution.v1 import common_pb2, order_pb2
 from tests.helpers import assert_eventually
-from tests.integration.test_several_centrals import (
+from tests.several_centrals import Centrals, several_centrals
+from tests.several_centrals_calls import (
     CALL_S,
     Metadata,
     add_request,
@@ -27,8 +27,6 @@ from tests.integration.test_several_centrals import (
     register,
     visible_everywhere,
 )
-from tests.postgres import postgres_server
-from tests.several_centrals import Centrals, several_centrals
 
 pytestmark = pytest.mark.several_centrals
 
@@ -37,10 +35,10 @@ CLOSED_WITHIN_S = 1.0
 LINES = {"jam": 2, "tea": 3, "oil": 2}
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with postgres_server() as admin_url:
-        yield admin_url
+@pytest.fixture
+def server(postgres_admin_url: str) -> str:
+    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
+    return postgres_admin_url
 
 
 async def buy(

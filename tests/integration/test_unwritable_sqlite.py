@@ -28,8 +28,8 @@ from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
 from nodekit.status import from_rpc_error
 from tests.helpers import Stubs, assert_eventually
-from tests.integration.test_several_centrals import CALL_S, Metadata, add_request, register
 from tests.processes import ROOT, node_env, stop_async
+from tests.several_centrals_calls import CALL_S, Metadata, add_request, register
 
 OPERATOR_KEY = "unwritable-sqlite-operator-key"
 BUYERS = 4

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from launcher.postgres.server import fresh_database, raw_url
 from launcher.report.loss_check import check_database, check_lines, check_run, sqlite_path
-from tests.postgres import postgres_server
 
 CENTRAL = """
 CREATE TABLE orders (order_id TEXT PRIMARY KEY);
@@ -91,24 +90,23 @@ async def _load_postgres(url: str, script: str) -> None:
         await connection.close()
 
 
-def test_the_same_checks_read_a_postgresql_central(tmp_path: Path) -> None:
+def test_the_same_checks_read_a_postgresql_central(tmp_path: Path, postgres_admin_url: str) -> None:
     _, branch = make_run(tmp_path, acked_orders="o-1\no-3\n")
     # PostgreSQL numbers rows with identity columns and takes booleans as true and false.
     script = CENTRAL.replace(
         "notification_id INTEGER PRIMARY KEY", "notification_id SERIAL PRIMARY KEY"
     ).replace("(1, 5, 1), (1, 3, 0)", "(1, 5, true), (1, 3, false)")
-    with postgres_server() as admin_url:
-        url = asyncio.run(fresh_database(admin_url, "loss"))
-        asyncio.run(_load_postgres(url, script))
+    url = asyncio.run(fresh_database(postgres_admin_url, "loss"))
+    asyncio.run(_load_postgres(url, script))
 
-        checks = {check.name: check for check in check_database(url, tmp_path, {"Toronto": branch}) or []}
-        assert set(checks) == {"orders", "branch sales", "notices", "stock"}
-        assert "1 of 2 orders acknowledged to the simulated customers missing" in checks["orders"].detail
-        assert checks["branch sales"].ok and checks["notices"].ok and checks["stock"].ok
+    checks = {check.name: check for check in check_database(url, tmp_path, {"Toronto": branch}) or []}
+    assert set(checks) == {"orders", "branch sales", "notices", "stock"}
+    assert "1 of 2 orders acknowledged to the simulated customers missing" in checks["orders"].detail
+    assert checks["branch sales"].ok and checks["notices"].ok and checks["stock"].ok
 
-        asyncio.run(_load_postgres(url, "UPDATE stock_lines SET sold = 9;"))
-        (stock,) = [c for c in check_database(url, tmp_path, {"Toronto": branch}) or [] if c.name == "stock"]
-        assert not stock.ok and "sold 9 but 5 ordered" in stock.detail
+    asyncio.run(_load_postgres(url, "UPDATE stock_lines SET sold = 9;"))
+    (stock,) = [c for c in check_database(url, tmp_path, {"Toronto": branch}) or [] if c.name == "stock"]
+    assert not stock.ok and "sold 9 but 5 ordered" in stock.detail
 
 
 def test_a_database_it_cannot_read_is_not_checked(tmp_path: Path) -> None:
