@@ -21,7 +21,9 @@ import pytest
 from central.storage.changes import CHANNEL
 from generated.distribution.v1 import cart_pb2, catalog_pb2
 from tests.helpers import assert_eventually
-from tests.integration.test_several_centrals import (
+from tests.postgres import postgres_server
+from tests.several_centrals import Centrals, several_centrals
+from tests.several_centrals_calls import (
     CALL_S,
     COHERENT_S,
     add_request,
@@ -30,8 +32,6 @@ from tests.integration.test_several_centrals import (
     register,
     visible_everywhere,
 )
-from tests.postgres import postgres_server
-from tests.several_centrals import Centrals, several_centrals
 
 pytestmark = pytest.mark.several_centrals
 
