@@ -161,7 +161,7 @@ class ChangeFeed:
                 await self._session(backoff)
                 quiet = False
             except Exception as error:
-                if not database_gone(error):
+                if not database_gone(error) and not _connection_broken(error):
                     # Whatever went wrong, the feed must go on: reading everything again repairs it.
                     logger.exception("change feed failed; reconnecting")
                 elif not quiet:
@@ -229,7 +229,7 @@ class ChangeFeed:
         try:
             await step
         except Exception as error:
-            if database_gone(error):
+            if database_gone(error) or _connection_broken(error):
                 raise  # the session ends; the next one reads everything again
             logger.exception("applying the change feed failed; reading everything again")
             await self._handler.caught_up()
@@ -282,3 +282,9 @@ class ChangeFeed:
                 # A server that died mid-statement leaves the connection "in another operation":
                 # it cannot close politely, and the feed must still reconnect.
                 connection.terminate()
+
+
+def _connection_broken(error: BaseException) -> bool:
+    """Whether the feed's own connection is unusable, so a new session (not a traceback) is the cure."""
+    # A server that died mid-statement can leave asyncpg's protocol "in another operation".
+    return isinstance(error, (asyncpg.InterfaceError, asyncpg.exceptions.InternalClientError))
