@@ -284,7 +284,9 @@ def web_shop_buys(student: str, shop_url: str, tmp_path: Path, commands: list[st
             # The QR code of the shop's URL loaded as an image (segno's SVG from the web node).
             qr = page.locator("#join-qr")
             expect(qr).to_have_attribute("src", "/join/qr.svg")
-            page.wait_for_function("document.getElementById('join-qr').naturalWidth > 0")
+            # A locator's assertion, not wait_for_function: the page's CSP forbids the eval it uses.
+            expect(qr).to_have_js_property("complete", True)
+            assert qr.evaluate("img => img.naturalWidth") > 0, "the QR code's image did not load"
             # The card's commands as join.txt prints them, each whole inside the panel (wrapped).
             install = page.locator("#join-install")
             expect(install).to_have_text("\n".join(commands))
