@@ -162,9 +162,11 @@ class WriteQueue:
     def abandon(self, error: BaseException) -> int:
         """Answers every waiting caller with ``error`` at once (the database is gone or hung).
 
-        Queued operations are dropped unrun, so no caller told ``error`` finds its write done
-        later. The batch being written keeps going: whether it commits is not known until the
-        database answers, and if it does its follow-ups still run. Returns the callers answered.
+        Queued operations are dropped unrun, so their callers never find the write done later.
+        The batch being written keeps going and its callers are answered too, though whether it
+        commits is not known until the database answers: if it does, its follow-ups still run (a
+        reservation so made expires by its time-to-live; a checkout retried with its key finds
+        its order). Returns the callers answered.
         """
         answered = 0
         while self._pending:
