@@ -41,6 +41,12 @@ def _root_logger_left_as_found() -> Iterator[None]:
     root.setLevel(level)
 
 
+@pytest.fixture
+def server(postgres_admin_url: str) -> str:
+    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
+    return postgres_admin_url
+
+
 def _file(item: pytest.Item) -> str:
     return item.nodeid.split("::", 1)[0]
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.browser.lecture import projector_context
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Dialog, Page
 
@@ -60,6 +62,16 @@ def browser() -> Iterator[Browser]:
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture
+def wide(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh context at the lecturer's projector's size (1400x900)."""
+    context = projector_context(browser)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 @pytest.fixture

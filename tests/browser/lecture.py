@@ -10,13 +10,16 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.processes import ROOT, node_env
 
 STARTUP_S = 60.0
 RUN_S = 90.0
 POLL_S = 0.1
+# The lecturer's projector: the dashboard keeps what matters above its fold (issue 23).
+PROJECTOR_WIDTH_PX = 1400
+FOLD_PX = 900
 
 # What a test of the lecturer's controls gets: the run.py process, the web URL, the operator key.
 LectureRun = tuple[subprocess.Popen[bytes], str, str]
@@ -52,6 +55,11 @@ def lecture_run(tmp_path: Path, *flags: str) -> Iterator[LectureRun]:
         if process.poll() is None:
             process.terminate()
             process.wait(timeout=30)
+
+
+def projector_context(browser: Browser) -> BrowserContext:
+    """A fresh context (no cookies) the size of the lecturer's projector."""
+    return browser.new_context(viewport={"width": PROJECTOR_WIDTH_PX, "height": FOLD_PX})
 
 
 def log_in_as_operator(page: Page, url: str, key: str) -> None:

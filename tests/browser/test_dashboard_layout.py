@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.lecture import LectureRun, lecture_run, log_in_as_operator
+from tests.browser.lecture import FOLD_PX, LectureRun, lecture_run, log_in_as_operator, projector_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-FOLD_PX = 900
 FAULTS_PX = 300
 
 
@@ -23,15 +22,6 @@ def run(tmp_path: Path) -> Iterator[LectureRun]:
     flags = ["--months", "2", "--month-seconds", "20", "--manufacturers", "2", "--customers", "2"]
     with lecture_run(tmp_path, *flags, "--branches", "1") as running:
         yield running
-
-
-@pytest.fixture
-def wide(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": FOLD_PX})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def bottom(page: Page, selector: str) -> float:
@@ -45,7 +35,7 @@ def test_the_dashboard_fits_the_lecturers_screen_and_keeps_a_pause_in_view(
 ) -> None:
     _, url, key = run
     # A visitor without the key: no control buttons, and the page loads without a failed request.
-    visitor = browser.new_context(viewport={"width": 1400, "height": FOLD_PX})
+    visitor = projector_context(browser)
     try:
         anonymous = visitor.new_page()
         failed: list[str] = []

@@ -1,7 +1,7 @@
 """run.py --web: the lecturer's faults appear in the dashboard's faults list, newest first, and stay there.
 
 At the lecturer's 1400x900 the list has the first row's height beside the stock: a lecture's
-worth of faults is read there at once, without scrolling the list or the page.
+worth of faults is read there at once, without scrolling the list or the wide.
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.lecture import RUN_S, LectureRun, lecture_run, log_in_as_operator
+from tests.browser.lecture import FOLD_PX, RUN_S, LectureRun, lecture_run, log_in_as_operator
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-FOLD_PX = 900
 # Faults made in all (a kill and five link cuts): the old 120 px list showed about four.
 FAULTS = 6
 
@@ -29,33 +28,23 @@ def run(tmp_path: Path) -> Iterator[LectureRun]:
         yield running
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """The lecturer's projector: 1400x900."""
-    context = browser.new_context(viewport={"width": 1400, "height": FOLD_PX})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
 def test_a_kill_and_a_link_cut_are_listed_as_faults_and_stay_after_the_recovery(
-    run: LectureRun, page: Page
+    run: LectureRun, wide: Page
 ) -> None:
     process, url, key = run
-    page.goto(url + "/")
-    expect(page.locator("#controls-login")).to_be_visible()
+    wide.goto(url + "/")
+    expect(wide.locator("#controls-login")).to_be_visible()
     # Logged in at headquarters in another tab, the dashboard stops asking for the key once it is
     # back in view (issue 23: the note stayed). Headless pages never lose focus, so it is sent.
-    headquarters = page.context.new_page()
+    headquarters = wide.context.new_page()
     log_in_as_operator(headquarters, url, key)
     headquarters.close()
-    page.evaluate("window.dispatchEvent(new Event('focus'))")
-    expect(page.locator("#controls-login")).to_have_count(0)
-    expect(page.locator("#controls-panel")).not_to_contain_text("log in")
-    faults = page.locator("#faults")
-    acme = page.locator('#controls li[data-node="manufacturer-acme-foods"]')
-    borealis = page.locator('#controls li[data-node="manufacturer-borealis-tools"]')
+    wide.evaluate("window.dispatchEvent(new Event('focus'))")
+    expect(wide.locator("#controls-login")).to_have_count(0)
+    expect(wide.locator("#controls-panel")).not_to_contain_text("log in")
+    faults = wide.locator("#faults")
+    acme = wide.locator('#controls li[data-node="manufacturer-acme-foods"]')
+    borealis = wide.locator('#controls li[data-node="manufacturer-borealis-tools"]')
 
     acme.locator('button[data-action="kill"]').click()
     killed = faults.locator("li.fault", has_text="SIGKILL manufacturer Acme Foods (by the lecturer")
@@ -93,10 +82,10 @@ def test_a_kill_and_a_link_cut_are_listed_as_faults_and_stay_after_the_recovery(
         assert float(item.evaluate("li => parseFloat(getComputedStyle(li).fontSize)")) >= 12
 
     # Months of routine news later, both are still on screen in their own list.
-    expect(page.locator("#month-title")).to_have_text(re.compile(r"Month 3 "), timeout=RUN_S * 1000)
+    expect(wide.locator("#month-title")).to_have_text(re.compile(r"Month 3 "), timeout=RUN_S * 1000)
     expect(killed).to_be_visible()
     # The first cut of Borealis Tools, the oldest of its cuts: last of them, newest first.
     expect(cut).to_have_count(1 + len(range(3, FAULTS + 1, 2)))
     expect(cut.last).to_be_visible()
-    expect(page.locator("#feed")).not_to_contain_text("SIGKILL")
+    expect(wide.locator("#feed")).not_to_contain_text("SIGKILL")
     assert process.wait(timeout=RUN_S) == 0

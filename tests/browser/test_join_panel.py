@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from launcher.records.join import JOIN_CARD_ENV, JoinInfo
 from nodekit.ports import free_port
@@ -41,15 +41,6 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
     offers = {"Acme Foods": {"Bolts": 10}}
     with running_network(directory, offers, web_env=env, web_port=WEB_PORT) as running:
         yield running
-
-
-@pytest.fixture
-def wide(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def test_every_join_command_is_whole_in_the_panel_and_copies_as_printed(network: Network, wide: Page) -> None:

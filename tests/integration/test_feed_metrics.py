@@ -19,12 +19,6 @@ pytestmark = pytest.mark.several_centrals
 LAG = "distribution_change_feed_lag_seconds_count"
 
 
-@pytest.fixture
-def server(postgres_admin_url: str) -> str:
-    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
-    return postgres_admin_url
-
-
 def _metrics_url(log: Path) -> str:
     found = re.search(r"metrics on (http://\S+/metrics)", log.read_text())
     assert found is not None, log.read_text()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -21,7 +20,6 @@ import pytest
 from central.storage.changes import CHANNEL
 from generated.distribution.v1 import cart_pb2, catalog_pb2
 from tests.helpers import assert_eventually
-from tests.postgres import postgres_server
 from tests.several_centrals import Centrals, several_centrals
 from tests.several_centrals_calls import (
     CALL_S,
@@ -36,12 +34,6 @@ from tests.several_centrals_calls import (
 pytestmark = pytest.mark.several_centrals
 
 NOTICE_WAIT_S = 10.0
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with postgres_server() as admin_url:
-        yield admin_url
 
 
 async def available_at(centrals: Centrals, at: int, line_id: int) -> int:

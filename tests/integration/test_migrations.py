@@ -51,12 +51,6 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def server(postgres_admin_url: str) -> str:
-    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
-    return postgres_admin_url
-
-
 @pytest.fixture(params=CASES, ids=lambda case: f"{case.node}-{case.dialect}")
 def case(request: pytest.FixtureRequest) -> Case:
     return request.param  # type: ignore[no-any-return]

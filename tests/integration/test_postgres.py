@@ -32,12 +32,6 @@ BUYERS, UNITS = 40, 15
 
 
 @pytest.fixture
-def server(postgres_admin_url: str) -> str:
-    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
-    return postgres_admin_url
-
-
-@pytest.fixture
 async def central(server: str) -> AsyncIterator[RunningCentral]:
     """A central on a fresh database of the worker's server."""
     name = f"central_{uuid.uuid4().hex[:12]}"

@@ -40,12 +40,6 @@ MOMENT = datetime(2026, 11, 21, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hou
 
 
 @pytest.fixture
-def server(postgres_admin_url: str) -> str:
-    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
-    return postgres_admin_url
-
-
-@pytest.fixture
 async def engine(server: str) -> AsyncIterator[AsyncEngine]:
     name = f"prepared_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(server.replace("postgresql+asyncpg", "postgresql"), timeout=30)

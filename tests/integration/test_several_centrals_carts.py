@@ -34,12 +34,6 @@ from tests.several_centrals_calls import (
 pytestmark = pytest.mark.several_centrals
 
 
-@pytest.fixture
-def server(postgres_admin_url: str) -> str:
-    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
-    return postgres_admin_url
-
-
 async def test_buyers_on_hot_spread_and_random_lines_at_three_centrals(server: str, tmp_path: Path) -> None:
     buyers_n, hot_units = 60, 30
     spread = {f"spread-{i}": 25 for i in range(6)}

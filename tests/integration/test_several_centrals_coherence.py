@@ -41,12 +41,6 @@ from tests.several_centrals_calls import (
 pytestmark = pytest.mark.several_centrals
 
 
-@pytest.fixture
-def server(postgres_admin_url: str) -> str:
-    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
-    return postgres_admin_url
-
-
 async def test_each_central_sees_the_others_commits(server: str, tmp_path: Path) -> None:
     async with several_centrals(server, tmp_path) as centrals:
         ann = await register(centrals.stubs(1), "ann")

@@ -43,12 +43,6 @@ from tests.several_centrals_calls import (
 pytestmark = pytest.mark.several_centrals
 
 
-@pytest.fixture
-def server(postgres_admin_url: str) -> str:
-    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
-    return postgres_admin_url
-
-
 async def test_offers_collected_from_manufacturers_at_other_centrals(server: str, tmp_path: Path) -> None:
     async with several_centrals(server, tmp_path, manufacturer_keys=KEYS) as centrals:
         acme = FakeManufacturer(centrals[1].channel, KEYS["Acme"])

@@ -42,12 +42,6 @@ from tests.several_centrals_calls import (
 pytestmark = pytest.mark.several_centrals
 
 
-@pytest.fixture
-def server(postgres_admin_url: str) -> str:
-    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
-    return postgres_admin_url
-
-
 async def test_month_opened_closed_and_timed_out_at_different_centrals(server: str, tmp_path: Path) -> None:
     async with several_centrals(server, tmp_path) as centrals:
         shopper = await register(centrals.stubs(2), "shopper")

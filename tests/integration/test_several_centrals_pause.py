@@ -16,12 +16,6 @@ from tests.several_centrals_calls import CALL_S, COHERENT_S, TAKEOVER_S, month_s
 pytestmark = pytest.mark.several_centrals
 
 
-@pytest.fixture
-def server(postgres_admin_url: str) -> str:
-    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
-    return postgres_admin_url
-
-
 async def test_a_pause_at_one_central_holds_the_month_at_every_central(server: str, tmp_path: Path) -> None:
     async with several_centrals(server, tmp_path) as centrals:
         # Opened at A (which owns the month's timers from the start), paused at B, resumed at C.

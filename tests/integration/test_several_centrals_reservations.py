@@ -37,12 +37,6 @@ from tests.several_centrals_calls import (
 pytestmark = pytest.mark.several_centrals
 
 
-@pytest.fixture
-def server(postgres_admin_url: str) -> str:
-    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
-    return postgres_admin_url
-
-
 async def test_expiry_churn_with_a_sweeper_at_every_central(server: str, tmp_path: Path) -> None:
     customers_n, rounds = 30, 4
     stock = {f"churn-{i}": 15 for i in range(4)}

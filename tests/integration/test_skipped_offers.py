@@ -81,12 +81,6 @@ async def test_an_offer_into_the_open_month_takes_its_name_off(
         assert await connection.run_sync(_skipped_and_on_sale, month) == (["Borealis"], 1)
 
 
-@pytest.fixture
-def server(postgres_admin_url: str) -> str:
-    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
-    return postgres_admin_url
-
-
 async def _waits_on_a_lock(dsn: str, application_name: str) -> None:
     connection = await asyncpg.connect(dsn, timeout=30)
     try:

@@ -35,12 +35,6 @@ CLOSED_WITHIN_S = 1.0
 LINES = {"jam": 2, "tea": 3, "oil": 2}
 
 
-@pytest.fixture
-def server(postgres_admin_url: str) -> str:
-    """The worker's throwaway PostgreSQL server (each test makes its own database on it)."""
-    return postgres_admin_url
-
-
 async def buy(
     centrals: Centrals, at: int, who: Metadata, line: int, units: int, key: str, pay_at: int | None = None
 ) -> str:
