@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.processes import ROOT
+from tests.terminal_shop import CARD, buy_one_line
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -32,9 +33,7 @@ REQUIRE = "DISTRIBUTION_REQUIRE_NETNS"
 CHROMIUM = Path(os.environ.get("DISTRIBUTION_CHROMIUM", "/usr/bin/chromium"))
 LECTURER_IP, STUDENT_IP = "10.231.7.1", "10.231.7.2"
 STARTUP_S = 90.0
-SHOP_S = 60.0
 POLL_S = 0.2
-CARD = "4242424242424242 12/2031"
 EXPECT_TIMEOUT_MS = 15_000  # a loaded 2-core machine
 LISTEN_STATE = "0A"  # /proc/net/tcp's code for LISTEN
 
@@ -117,15 +116,6 @@ def read_card(run_dir: Path, run: subprocess.Popen[bytes]) -> str:
         assert time.monotonic() < deadline, "run.py wrote no join card"
         time.sleep(POLL_S)
     return join.read_text()
-
-
-def wait_for_text(path: Path, text: str, process: subprocess.Popen[bytes], after: int = 0) -> str:
-    deadline = time.monotonic() + SHOP_S
-    while text not in (output := path.read_text(errors="replace"))[after:]:
-        assert process.poll() is None, output
-        assert time.monotonic() < deadline, f"{text!r} never came:\n{output}"
-        time.sleep(POLL_S)
-    return output[after:]
 
 
 def listening(namespace: str) -> set[tuple[str, int]]:
@@ -233,16 +223,7 @@ def test_a_student_on_another_machine_shops_by_the_join_card(tmp_path: Path) -> 
                     stderr=subprocess.STDOUT,
                 )
             with stopped_at_exit(shop):
-                assert shop.stdin is not None
-                wait_for_text(log, "is open", shop)
-                for line, answer in (("list", "1 "), ("add 1 1", "reserved 1 x"), ("checkout", "placed")):
-                    mark = len(log.read_text(errors="replace"))
-                    shop.stdin.write(line.encode() + b"\n")
-                    shop.stdin.flush()
-                    wait_for_text(log, answer, shop, mark)
-                shop.stdin.write(b"quit\n")
-                shop.stdin.flush()
-                assert shop.wait(timeout=SHOP_S) == 0, log.read_text()
+                buy_one_line(shop, log)
 
             # The web shop, from Chromium inside the student's namespace, buys a line.
             commands = [line.strip() for line in card.splitlines() if line.startswith("  ")]

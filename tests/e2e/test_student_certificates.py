@@ -9,7 +9,6 @@ import os
 import ssl
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -24,28 +23,17 @@ from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel
 from nodekit.tls import TlsClientConfig
 from tests.browser.lecture import lecture_run
+from tests.terminal_shop import CARD, buy_one_line
 
 pytestmark = pytest.mark.e2e
 
 FLAGS = ["--tls", "--months", "1", "--month-seconds", "90", "--manufacturers", "1", "--customers", "1",
          "--branches", "0"]  # fmt: skip
-CARD = "4242424242424242 12/2031"
-SHOP_S = 60.0
-POLL_S = 0.2
 
 
 def fetch(url: str, context: ssl.SSLContext) -> bytes:
     with urllib.request.urlopen(url, context=context, timeout=10) as reply:
         return bytes(reply.read())
-
-
-def wait_for_text(path: Path, text: str, process: subprocess.Popen[bytes], after: int = 0) -> None:
-    """Polls ``path`` until ``text`` appears past ``after`` (bounded by SHOP_S)."""
-    deadline = time.monotonic() + SHOP_S
-    while text not in path.read_text(errors="replace")[after:]:
-        assert process.poll() is None, path.read_text(errors="replace")
-        assert time.monotonic() < deadline, f"no {text!r} in:\n{path.read_text(errors='replace')}"
-        time.sleep(POLL_S)
 
 
 def shop_buys_one(central: str, pem: Path, ca: Path, home: Path) -> dict[str, str]:
@@ -58,16 +46,7 @@ def shop_buys_one(central: str, pem: Path, ca: Path, home: Path) -> dict[str, st
     with log.open("wb") as out:
         shop = subprocess.Popen(argv, cwd=home, env=env, stdin=subprocess.PIPE, stdout=out, stderr=out)
     try:
-        assert shop.stdin is not None
-        wait_for_text(log, "is open", shop)
-        for line, answer in (("list", "1 "), ("add 1 1", "reserved 1 x"), ("checkout", "placed")):
-            mark = len(log.read_text(errors="replace"))
-            shop.stdin.write(line.encode() + b"\n")
-            shop.stdin.flush()
-            wait_for_text(log, answer, shop, mark)
-        shop.stdin.write(b"quit\n")
-        shop.stdin.flush()
-        assert shop.wait(timeout=SHOP_S) == 0, log.read_text()
+        buy_one_line(shop, log)
     finally:
         if shop.poll() is None:
             shop.kill()
