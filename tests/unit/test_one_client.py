@@ -33,9 +33,8 @@ def test_the_scan_sees_a_stub_construction() -> None:
     assert stub_constructions(ROOT / "distribution_client" / "service.py")
 
 
-# These read the client package's records only; the branch's sales stream and the manufacturer's
-# link still hold messages of their own.
-RECORD_READERS = ("customer_node", "web_node", "launcher", "operator_cli")
+# Every caller reads the client package's records only, its streams (sales, link) too.
+RECORD_READERS = CALLERS
 
 
 def generated_imports(path: Path) -> list[str]:
