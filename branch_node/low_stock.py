@@ -17,13 +17,11 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from branch_node.model import Alert
+from branch_node.model import Alert, AlertState
 from branch_node.storage.schema import alerts, inventory, stock_movements
 
-OPEN = "open"
-BUYING = "checkout"
-RECEIVED = "received"
-OPEN_STATES = (OPEN, BUYING)
+# Unfulfilled: a product has at most one alert in these states.
+OPEN_STATES = (AlertState.OPEN, AlertState.BUYING)
 
 
 def raise_alert(connection: Connection, product: str, quantity: int, point: int, now: datetime) -> int:
@@ -39,7 +37,7 @@ def raise_alert(connection: Connection, product: str, quantity: int, point: int,
             quantity=quantity,
             reorder_point=point,
             raised_at=now,
-            state=OPEN,
+            state=AlertState.OPEN,
             attempt=1,
             order_id="",
             received=0,
@@ -75,14 +73,14 @@ def open_alerts(connection: Connection) -> list[Alert]:
             int(row.reorder_point),
             int(row.reorder_quantity),
             row.raised_at,
-            row.state,
+            AlertState(row.state),
             int(row.attempt),
         )
         for row in rows
     ]
 
 
-def set_alert_state(connection: Connection, alert_id: int, state: str, attempt: int) -> None:
+def set_alert_state(connection: Connection, alert_id: int, state: AlertState, attempt: int) -> None:
     """Moves an unfulfilled alert between ``open`` and ``checkout`` (or to its next attempt)."""
     connection.execute(
         update(alerts)
@@ -124,7 +122,7 @@ def book_purchase(
     connection.execute(
         update(alerts)
         .where(*unfulfilled)
-        .values(state=RECEIVED, order_id=order_id, received=bought.get(asked, 0), closed_at=now)
+        .values(state=AlertState.RECEIVED, order_id=order_id, received=bought.get(asked, 0), closed_at=now)
     )
     for product, quantity in sorted(bought.items()):
         if quantity <= 0:

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+
+from distribution_client import PaymentMethod
 
 # A sale and its items are what the branch streams: the client package's records.
 from distribution_client import Sale as Sale
 from distribution_client import SaleItem as SaleItem
 
-PAYMENT_METHODS = ("cash", "debit", "credit", "mobile")
+# How a walk-in shopper may pay, by the client package's spelling (the simulator draws from these).
+PAYMENT_METHODS = tuple(method.value for method in PaymentMethod)
+
+
+class AlertState(StrEnum):
+    """Where a low-stock alert is (the value is the alerts table's spelling); see ``low_stock``."""
+
+    OPEN = "open"
+    BUYING = "checkout"
+    RECEIVED = "received"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +64,7 @@ class Alert:
     reorder_point: int
     reorder_quantity: int
     raised_at: datetime
-    state: str
+    state: AlertState
     attempt: int
 
 

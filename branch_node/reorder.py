@@ -20,7 +20,7 @@ from datetime import datetime
 
 from branch_node import business_days, low_stock
 from branch_node.headquarters import Headquarters, Offer, RemoteError
-from branch_node.model import Alert
+from branch_node.model import Alert, AlertState
 from branch_node.storage.store import Store, get_state, put_state
 
 logger = logging.getLogger(__name__)
@@ -68,11 +68,11 @@ class Reorderer:
         pending = await self._store.read(low_stock.open_alerts)
         received = 0
         for alert in pending:
-            if alert.state == low_stock.BUYING and await self._settle(alert):
+            if alert.state == AlertState.BUYING and await self._settle(alert):
                 received += 1
         offers: list[Offer] | None = None
         for alert in pending:
-            if alert.state != low_stock.OPEN:
+            if alert.state != AlertState.OPEN:
                 continue
             # One catalog read per pass, and only when something is to be bought.
             offers = await self._hq.offers() if offers is None else offers
@@ -85,12 +85,12 @@ class Reorderer:
         if not any(line.available > 0 for line in lines):
             return False
         await self._give_back_cart()
-        await self._set_state(alert, low_stock.BUYING, alert.attempt)
+        await self._set_state(alert, AlertState.BUYING, alert.attempt)
         if not await self._fill_cart(alert, lines):
             # Nothing reserved and no checkout sent: the key is still unused.
-            await self._set_state(alert, low_stock.OPEN, alert.attempt)
+            await self._set_state(alert, AlertState.OPEN, alert.attempt)
             return False
-        return await self._settle(dataclasses.replace(alert, state=low_stock.BUYING))
+        return await self._settle(dataclasses.replace(alert, state=AlertState.BUYING))
 
     async def _settle(self, alert: Alert) -> bool:
         """Checks out under the alert's key and books what the order holds; False if it bought nothing."""
@@ -103,7 +103,7 @@ class Reorderer:
             purchase = None
         if purchase is None or not any(purchase.bought.values()):
             logger.info("reorder of %s bought nothing; next attempt", alert.product)
-            await self._set_state(alert, low_stock.OPEN, alert.attempt + 1)
+            await self._set_state(alert, AlertState.OPEN, alert.attempt + 1)
             return False
         now = self._clock()
         day = await self._store.read(lambda c: business_days.current_day(c, now.date()))
@@ -121,7 +121,7 @@ class Reorderer:
             released = await self._hq.release(line_id)
             logger.warning("gave back %d unit(s) of stock line %d left in the cart", released, line_id)
 
-    async def _set_state(self, alert: Alert, state: str, attempt: int) -> None:
+    async def _set_state(self, alert: Alert, state: AlertState, attempt: int) -> None:
         await self._store.write(lambda c: low_stock.set_alert_state(c, alert.alert_id, state, attempt))
 
     async def _fill_cart(self, alert: Alert, lines: Sequence[Offer]) -> bool:

@@ -20,9 +20,7 @@ import grpc
 from branch_node import sales_outbox
 from branch_node.headquarters import branch_refused
 from branch_node.storage.store import Store
-from distribution_client import Branch, CentralService
-from distribution_client.branch import SalesCall
-from generated.distribution.v1 import branch_pb2
+from distribution_client import Branch, CentralService, OpenSales, SaleAcks, SalesResume
 from nodekit.observability.carried import carrying, remembered
 from nodekit.refusals import is_refusal
 from nodekit.retry import Backoff
@@ -85,48 +83,38 @@ class SalesStream:
                 await asyncio.sleep(wait)
 
     async def _session(self, backoff: Backoff) -> None:
-        call = self._branch.stream_sales()
+        stream = self._branch.open_sales()
         sender: asyncio.Task[None] | None = None
         try:
-            first = await call.read()
-            if not isinstance(first, branch_pb2.StreamSalesResponse):  # grpc.aio.EOF
+            first = await stream.receive()
+            if not isinstance(first, SalesResume):
                 raise ConnectionError("the central closed the stream before resuming")
-            resume = int(first.resume.last_sequence)
+            resume = first.last_sequence
             self.sessions += 1
             backoff.connected()
             logger.info("sales stream resumes after sequence %d", resume)
             await self._acknowledged(resume, flush=True)
-            sender = asyncio.create_task(self._send(call, resume), name="sales-sender")
-            while True:
-                reply = await call.read()
-                if not isinstance(reply, branch_pb2.StreamSalesResponse):  # grpc.aio.EOF
-                    break
-                if reply.acks.acks:
+            sender = asyncio.create_task(self._send(stream, resume), name="sales-sender")
+            while (reply := await stream.receive()) is not None:
+                if isinstance(reply, SaleAcks) and reply.acks:
                     # Acks come in sequence order: the last one covers the whole message.
-                    await self._acknowledged(int(reply.acks.acks[-1].sequence), flush=False)
+                    await self._acknowledged(reply.acks[-1].sequence, flush=False)
             raise ConnectionError("the central ended the sales stream")
         finally:
             if sender is not None:
                 sender.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await sender
-            call.cancel()
+            stream.cancel()
 
-    async def _send(
-        self,
-        call: SalesCall,
-        after: int,
-    ) -> None:
+    async def _send(self, stream: OpenSales, after: int) -> None:
         sent = after
         traced = carrying()
         while True:
             self._wake.clear()
             sales = await self._store.read(partial(sales_outbox.pending_sales, after=sent, limit=BATCH))
             for sale in sales:
-                message = self._branch.sale_message(sale)
-                if traced:
-                    message.sale.trace_parent = remembered(sale.transaction_id)
-                await call.write(message)
+                await stream.send(sale, remembered(sale.transaction_id) if traced else "")
                 sent = sale.sequence
             if not sales:
                 await self._wake.wait()

@@ -1,108 +1,22 @@
-"""The interactive shop's commands: list, add, remove, cart, checkout, history, card, done, help, quit."""
+"""The interactive shop's console: runs list, add, remove, cart, checkout, history, card and done."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-
-import grpc
+from collections.abc import Callable
 
 from customer_node.catalog import CatalogLine, CatalogView
 from customer_node.cli import parse_card
 from customer_node.keys import checkout_key
-from customer_node.notices import Notices, local_time
+from customer_node.notices import Notices
 from customer_node.session import Session
-from distribution_client import CartLine, CartLineState, Order
+from customer_node.shop_commands import HELP, VERBS, Command, parse_command
+from customer_node.shop_text import explain, format_catalog, format_order, until_text
+from distribution_client import CartLine, CartLineState
 from nodekit.money import format_cents
 from nodekit.status import RemoteError
 
 logger = logging.getLogger(__name__)
-
-HELP = """\
-commands:
-  list               show the live catalog, numbered
-  add N [QTY]        reserve QTY (default 1) units of catalog line N
-  remove N           put back row N of your cart (numbers from 'cart'; one reservation a row)
-  cart               show your cart
-  checkout           buy what is in your cart
-  history            show your orders
-  card NUMBER MM/YYYY  replace your payment card
-  done               tell the central you are done shopping this month, and leave
-  help               show this text
-  quit               leave (your reservations expire on their own)"""
-
-
-@dataclass(frozen=True, slots=True)
-class Command:
-    """One parsed input line: the verb and its integer arguments (or raw text for ``card``)."""
-
-    verb: str
-    numbers: tuple[int, ...] = ()
-    text: str = ""
-
-
-VERBS = {"list", "add", "remove", "cart", "checkout", "history", "card", "done", "help", "quit"}
-ALIASES = {
-    "ls": "list",
-    "rm": "remove",
-    "buy": "checkout",
-    "orders": "history",
-    "exit": "quit",
-    "q": "quit",
-    "?": "help",
-}
-
-
-USAGES = {
-    "add": "'add NUMBER [QUANTITY]' with a line's number from 'list'",
-    "remove": "'remove ROW' with a row's number from 'cart'",
-}
-
-
-def parse_command(line: str) -> Command:
-    """Parses one input line.
-
-    Raises:
-        ValueError: With a message for a person when the line is not a command.
-    """
-    words = line.split()
-    if not words:
-        return Command("")
-    verb = ALIASES.get(words[0].lower(), words[0].lower())
-    if verb not in VERBS:
-        raise ValueError(f"Unknown command {words[0]!r}; type 'help'.")
-    if verb == "card":
-        return Command(verb, text=" ".join(words[1:]))
-    typed = words[0]
-    need = {"add": (1, 2), "remove": (1, 1)}.get(verb, (0, 0))
-    if need == (0, 0) and len(words) > 1:
-        # "buy apples": the person means a product; say how buying goes rather than a rule on numbers.
-        hint = (
-            " To buy: 'add NUMBER [QUANTITY]' (numbers from 'list'), then 'checkout'."
-            if verb == "checkout"
-            else ""
-        )
-        raise ValueError(f"'{typed}' takes nothing after it.{hint} Type 'help' for more.")
-    try:
-        numbers = tuple(int(word) for word in words[1:])
-    except ValueError:
-        usage = USAGES.get(verb, verb)
-        raise ValueError(f"'{typed}' takes numbers: {usage}; type 'help'.") from None
-    if not need[0] <= len(numbers) <= need[1]:
-        raise ValueError(f"Wrong number of arguments: {USAGES.get(verb, verb)}; type 'help'.")
-    return Command(verb, numbers)
-
-
-def format_catalog(view: CatalogView, lines: Sequence[CatalogLine]) -> list[str]:
-    """The numbered catalog as printed by ``list``."""
-    header = f"month {view.month} ({view.state.value}), {len(lines)} line(s) on sale"
-    rows = [
-        f"{number:3d}. {line.product:<20} {line.manufacturer_name:<20} "
-        f"{format_cents(line.unit_price_cents):>10}  ({line.available} available)"
-        for number, line in enumerate(lines, start=1)
-    ]
-    return [header, *rows]
 
 
 class ShopConsole:
@@ -154,7 +68,7 @@ class ShopConsole:
         except ValueError as error:
             self._write(str(error))
         except RemoteError as error:
-            self._write(_explain(error))
+            self._write(explain(error))
         except Exception:
             # A person gets a sentence, not a traceback; the details are in the debug log.
             logger.debug("command %r failed", line, exc_info=True)
@@ -209,7 +123,7 @@ class ShopConsole:
         self._notices.reserved(line)
         self._write(
             f"reserved {line.quantity} x {line.product} from {line.manufacturer_name} "
-            f"at {format_cents(line.unit_price_cents)} until {_until(line)}"
+            f"at {format_cents(line.unit_price_cents)} until {until_text(line)}"
         )
 
     async def _remove(self, number: int) -> None:
@@ -234,7 +148,7 @@ class ShopConsole:
             return
         for number, line in enumerate(cart.lines, start=1):
             expired = line.state is CartLineState.EXPIRED
-            until = _until(line)
+            until = until_text(line)
             self._write(
                 f"{number:3d}. {line.quantity} x {line.product} from {line.manufacturer_name} "
                 f"at {format_cents(line.unit_price_cents)} "
@@ -282,39 +196,3 @@ class ShopConsole:
         for order in orders:
             for text in format_order(order):
                 self._write(text)
-
-
-def format_order(order: Order) -> list[str]:
-    """An order as printed after checkout and by ``history``."""
-    lines = [
-        f"order {order.order_id} (month {order.month}): {format_cents(order.total_cents)}"
-        f" on card ending {order.card_last4}, placed {_local_stamp(order)}"
-    ]
-    lines += [
-        f"    {line.quantity} x {line.product} from {line.manufacturer_name} "
-        f"at {format_cents(line.unit_price_cents)}"
-        for line in order.lines
-    ]
-    lines += [
-        f"    dropped {dropped.product}: wanted {dropped.requested}, {dropped.available} available"
-        for dropped in order.dropped_lines
-    ]
-    return lines
-
-
-def _local_stamp(order: Order) -> str:
-    if order.created_at is None:
-        return "at an unknown time"
-    return order.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _until(line: CartLine) -> str:
-    return local_time(line.expires_at) if line.expires_at is not None else "an unknown time"
-
-
-def _explain(error: RemoteError) -> str:
-    if error.code == grpc.StatusCode.UNAVAILABLE:
-        return "The central cannot be reached right now; please try again."
-    if error.code == grpc.StatusCode.DEADLINE_EXCEEDED:
-        return "The central did not answer in time; please try again."
-    return error.message or f"The central refused: {error.code.name.lower()}."

@@ -15,7 +15,8 @@ from customer_node.login import log_in
 from customer_node.notices import Notices
 from customer_node.reader import PROMPT, Reader, open_reader
 from customer_node.session import Session
-from customer_node.shop import HELP, ShopConsole
+from customer_node.shop import ShopConsole
+from customer_node.shop_commands import HELP
 from nodekit.channel import open_channel
 from nodekit.handshake import HandshakeRefused
 from nodekit.health import wait_until_serving

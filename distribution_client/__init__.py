@@ -6,7 +6,7 @@ async with connect("127.0.0.1:50051") as central:
     catalog = await shopper.catalog()
 """
 
-from distribution_client.branch import Branch
+from distribution_client.branch import Branch, OpenSales
 from distribution_client.channel import CentralClient, ConnectConfig, connect
 from distribution_client.errors import (
     Conflict,
@@ -17,10 +17,11 @@ from distribution_client.errors import (
     PreconditionFailed,
     RateLimited,
     RemoteError,
+    StreamEnded,
     Unauthenticated,
     Unavailable,
 )
-from distribution_client.link import ManufacturerLink
+from distribution_client.link import ManufacturerLink, OpenLink
 from distribution_client.operator import Operator
 from distribution_client.policy import POLICIES, MethodPolicy, Retry
 from distribution_client.records import *  # noqa: F403 - the records are the package's vocabulary
@@ -41,6 +42,8 @@ __all__ = [
     "ManufacturerLink",
     "MethodPolicy",
     "NotFound",
+    "OpenLink",
+    "OpenSales",
     "Operator",
     "PermissionDenied",
     "PreconditionFailed",
@@ -48,6 +51,7 @@ __all__ = [
     "RemoteError",
     "Retry",
     "Shopper",
+    "StreamEnded",
     "TlsClientConfig",
     "Unauthenticated",
     "Unavailable",

@@ -14,14 +14,41 @@ from distribution_client.records import (
     InventoryItem,
     LowStockAlert,
     Sale,
+    SalesReply,
 )
 from distribution_client.service import CentralService
 from generated.distribution.v1 import branch_pb2, catalog_pb2
 from nodekit.auth import bearer_metadata, node_metadata
 
-__all__ = ["Branch", "SalesCall"]
+__all__ = ["Branch", "OpenSales", "SalesCall"]
 
 SalesCall = grpc.aio.StreamStreamCall[branch_pb2.StreamSalesRequest, branch_pb2.StreamSalesResponse]
+
+
+class OpenSales:
+    """One sales stream in plain records: ``send`` a ``Sale``, ``receive`` a ``SalesReply``.
+
+    A failed call raises ``grpc.aio.AioRpcError`` with the central's status.
+    """
+
+    def __init__(self, call: SalesCall) -> None:
+        self._call = call
+
+    async def send(self, sale: Sale, trace_parent: str = "") -> None:
+        """Streams one sale (``trace_parent``: the branch's span, so the central continues its trace)."""
+        await self._call.write(to_proto.sale_request(sale, trace_parent))
+
+    async def receive(self) -> SalesReply | None:
+        """The central's next message (kinds this client does not know are skipped); None at the end."""
+        while isinstance(message := await self._call.read(), branch_pb2.StreamSalesResponse):
+            record = from_proto_branch.sales_reply(message)
+            if record is not None:
+                return record
+        return None
+
+    def cancel(self) -> None:
+        """Ends the stream from this side."""
+        self._call.cancel()
 
 
 class Branch:
@@ -61,14 +88,19 @@ class Branch:
         request = to_proto.inventory(branch, items, alerts)
         await self._service.call(self._service.branches.ReportInventory, request, self._metadata)
 
-    def stream_sales(self) -> SalesCall:
+    def open_sales(self) -> OpenSales:
         """Opens the sales stream (it waits for the central; the caller keeps and reconnects it).
 
-        The central answers first with the last sequence it holds, then with acks after each commit.
+        The central answers first with a ``SalesResume`` (the last sequence it holds), then with
+        ``SaleAcks`` after each commit.
         """
+        return OpenSales(self.stream_sales())
+
+    def stream_sales(self) -> SalesCall:
+        """Opens the sales stream as the wire call (``open_sales`` gives it in records)."""
         return self._service.branches.StreamSales(metadata=self._metadata, wait_for_ready=True)
 
     @staticmethod
     def sale_message(sale: Sale) -> branch_pb2.StreamSalesRequest:
         """What the stream carries for one sale."""
-        return branch_pb2.StreamSalesRequest(sale=to_proto.sale(sale))
+        return to_proto.sale_request(sale)

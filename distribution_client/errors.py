@@ -2,6 +2,7 @@
 
 Built by ``nodekit.status.from_rpc_error`` (the inverse of the central's one error table), so
 the ErrorInfo reason and metadata travel along; a caller catches the class it can handle.
+A stream that ends with no status at all raises ``StreamEnded``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ __all__ = [
     "PreconditionFailed",
     "RateLimited",
     "RemoteError",
+    "StreamEnded",
     "Unauthenticated",
     "Unavailable",
     "remote_error",
@@ -59,6 +61,10 @@ class Unauthenticated(RemoteError):
 
 class PermissionDenied(RemoteError):
     """The caller's role may not do this, or the data is someone else's (PERMISSION_DENIED)."""
+
+
+class StreamEnded(ConnectionError):
+    """A stream (a link, the sales stream) ended without a status from the central: worth reopening."""
 
 
 _CLASSES: dict[grpc.StatusCode, type[RemoteError]] = {

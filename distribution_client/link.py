@@ -2,19 +2,76 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 
 import grpc
 
 from distribution_client.convert import from_proto, to_proto
-from distribution_client.records import Notice, OfferLine
+from distribution_client.errors import StreamEnded
+from distribution_client.records import (
+    Hello,
+    LinkMessage,
+    LinkReply,
+    Notice,
+    NotificationAck,
+    OfferLine,
+    OfferReply,
+)
 from distribution_client.service import CentralService
 from generated.distribution.v1 import manufacturer_pb2
 from nodekit.auth import bearer_metadata, node_metadata
 
-__all__ = ["LinkCall", "ManufacturerLink"]
+__all__ = ["LinkCall", "ManufacturerLink", "OpenLink"]
 
 LinkCall = grpc.aio.StreamStreamCall[manufacturer_pb2.ConnectRequest, manufacturer_pb2.ConnectResponse]
+
+
+class OpenLink:
+    """One session of the link in plain records: ``send`` a ``LinkReply``, ``receive`` a ``LinkMessage``.
+
+    A failed call raises ``grpc.aio.AioRpcError`` with the central's status, or ``StreamEnded``.
+    """
+
+    def __init__(self, call: LinkCall) -> None:
+        self._call = call
+
+    async def send(self, message: LinkReply) -> None:
+        """Writes one message; if the stream has already ended, raises how it ended instead.
+
+        A write racing the central's end of the stream fails with grpcio's own INTERNAL
+        "Internal error from Core", which also replaces the call's status (grpc/grpc#36066),
+        so that INTERNAL says nothing about the central: it counts as a lost stream, and the
+        next attempt hears the central's answer. Any other failed write reports the call's status.
+
+        Raises:
+            StreamEnded: When the stream ended without a status from the central.
+            grpc.aio.AioRpcError: With the status the central ended the stream with.
+        """
+        call = self._call
+        try:
+            await call.write(to_proto.link_request(message))
+        except (grpc.aio.AioRpcError, asyncio.InvalidStateError) as error:
+            code = await call.code()
+            if code == grpc.StatusCode.INTERNAL:
+                raise StreamEnded("the stream ended while a message was being sent") from error
+            if code == grpc.StatusCode.OK:
+                raise StreamEnded("the central ended the stream") from error
+            raise grpc.aio.AioRpcError(
+                code, await call.initial_metadata(), await call.trailing_metadata(), await call.details()
+            ) from error
+
+    async def receive(self) -> LinkMessage | None:
+        """The central's next message (kinds this client does not know are skipped); None at the end."""
+        while isinstance(message := await self._call.read(), manufacturer_pb2.ConnectResponse):
+            record = from_proto.link_message(message)
+            if record is not None:
+                return record
+        return None
+
+    def cancel(self) -> None:
+        """Ends the session from this side."""
+        self._call.cancel()
 
 
 class ManufacturerLink:
@@ -30,29 +87,28 @@ class ManufacturerLink:
         self._service = service
         self._metadata = node_metadata(key, name) if name else bearer_metadata(key)
 
+    def open(self) -> OpenLink:
+        """Opens a session (no deadline: it lives as long as the process); send ``Hello()`` first."""
+        return OpenLink(self.connect())
+
     def connect(self) -> LinkCall:
-        """Opens the stream (no deadline: it lives as long as the process); send ``hello()`` first."""
+        """Opens the stream as the wire call (``open`` gives it in records); send ``hello()`` first."""
         return self._service.link.Connect(metadata=self._metadata)
 
     @staticmethod
     def hello() -> manufacturer_pb2.ConnectRequest:
         """The first message of a session."""
-        return manufacturer_pb2.ConnectRequest(hello=manufacturer_pb2.Hello())
+        return to_proto.link_request(Hello())
 
     @staticmethod
     def offer(request_id: str, month: int, lines: Iterable[OfferLine]) -> manufacturer_pb2.ConnectRequest:
         """The answer to an offer request."""
-        reply = manufacturer_pb2.OfferReply(
-            request_id=request_id, month=month, lines=to_proto.offer_lines(lines)
-        )
-        return manufacturer_pb2.ConnectRequest(offer=reply)
+        return to_proto.link_request(OfferReply(request_id, month, tuple(lines)))
 
     @staticmethod
     def ack(notification_id: int) -> manufacturer_pb2.ConnectRequest:
         """Says a notification was applied (sent only after applying it: a crash means a replay)."""
-        return manufacturer_pb2.ConnectRequest(
-            ack=manufacturer_pb2.NotificationAck(notification_id=notification_id)
-        )
+        return to_proto.link_request(NotificationAck(notification_id))
 
     @staticmethod
     def notice(note: manufacturer_pb2.Notification) -> Notice:

@@ -7,10 +7,23 @@ import logging
 
 import grpc
 
-from distribution_client import CentralService, ManufacturerLink, OfferLine, Priority
+from distribution_client import (
+    CentralService,
+    Hello,
+    LinkMessage,
+    ManufacturerLink,
+    Notification,
+    NotificationAck,
+    OfferLine,
+    OfferReply,
+    OfferRequest,
+    OpenLink,
+    Priority,
+    StreamEnded,
+    Welcome,
+)
+from distribution_client import Notice as NoticeRecord
 from distribution_client import ReportNotice as ReportRecord
-from distribution_client.link import LinkCall
-from generated.distribution.v1 import manufacturer_pb2
 from manufacturer_node.desk import Desk, Notice, ReportNotice
 from manufacturer_node.planning import Advice
 from manufacturer_node.plant import Plant
@@ -26,10 +39,6 @@ RECONNECTABLE = frozenset(
 )
 
 
-class LinkLost(Exception):
-    """The stream ended without a refusal from the central: worth reconnecting."""
-
-
 class LinkFailed(Exception):
     """The link cannot be kept up: the central refused it, or an outage outlasted the give-up time."""
 
@@ -37,34 +46,14 @@ class LinkFailed(Exception):
 def _reconnectable(error: BaseException) -> bool:
     if isinstance(error, grpc.aio.AioRpcError):
         return error.code() in RECONNECTABLE
-    return isinstance(error, LinkLost | TimeoutError)
+    # A stream that ended without the central's status is worth reopening.
+    return isinstance(error, StreamEnded | TimeoutError)
 
 
 def _describe(error: BaseException) -> str:
     if isinstance(error, grpc.aio.AioRpcError):
         return f"{error.code().name}: {error.details()}"
     return str(error) or type(error).__name__
-
-
-async def _send(call: LinkCall, message: manufacturer_pb2.ConnectRequest) -> None:
-    """Writes one message; if the stream has already ended, raises how it ended instead.
-
-    A write racing the central's end of the stream fails with grpcio's own INTERNAL
-    "Internal error from Core", which also replaces the call's status (grpc/grpc#36066),
-    so that INTERNAL says nothing about the central: it counts as a lost stream, and the
-    next attempt hears the central's answer. Any other failed write reports the call's status.
-    """
-    try:
-        await call.write(message)
-    except (grpc.aio.AioRpcError, asyncio.InvalidStateError) as error:
-        code = await call.code()
-        if code == grpc.StatusCode.INTERNAL:
-            raise LinkLost("the stream ended while a message was being sent") from error
-        if code == grpc.StatusCode.OK:
-            raise LinkLost("the central ended the stream") from error
-        raise grpc.aio.AioRpcError(
-            code, await call.initial_metadata(), await call.trailing_metadata(), await call.details()
-        ) from error
 
 
 class CentralLink:
@@ -111,7 +100,7 @@ class CentralLink:
             try:
                 await self._session(backoff)
                 ended = "the central ended the stream"
-            except (grpc.aio.AioRpcError, LinkLost, TimeoutError) as error:
+            except (grpc.aio.AioRpcError, StreamEnded, TimeoutError) as error:
                 if not _reconnectable(error):
                     raise LinkFailed(f"the central refused the link ({_describe(error)})") from error
                 if backoff.exhausted():
@@ -133,50 +122,39 @@ class CentralLink:
 
     async def _session(self, backoff: Backoff) -> None:
         """One stream: returns when the central ends it after the welcome, raises otherwise."""
-        call = self._link.connect()
+        link = self._link.open()
         try:
-            await _send(call, self._link.hello())
-            first = await asyncio.wait_for(call.read(), WELCOME_TIMEOUT_S)
-            if (
-                not isinstance(first, manufacturer_pb2.ConnectResponse)
-                or first.WhichOneof("message") != "welcome"
-            ):
-                raise LinkLost("the central ended the stream before its welcome")
+            await link.send(Hello())
+            first = await asyncio.wait_for(link.receive(), WELCOME_TIMEOUT_S)
+            if not isinstance(first, Welcome):
+                raise StreamEnded("the central ended the stream before its welcome")
             self.connections += 1
             self.connected.set()
             backoff.connected()
-            logger.info(
-                "connected to the central as %s (id %d)",
-                first.welcome.name,
-                first.welcome.manufacturer_id,
-            )
-            while isinstance(message := await call.read(), manufacturer_pb2.ConnectResponse):
-                await self._handle(call, message)
+            logger.info("connected to the central as %s (id %d)", first.name, first.manufacturer_id)
+            while (message := await link.receive()) is not None:
+                await self._handle(link, message)
         finally:
             self.connected.clear()
-            call.cancel()
+            link.cancel()
 
-    async def _handle(self, call: LinkCall, message: manufacturer_pb2.ConnectResponse) -> None:
-        kind = message.WhichOneof("message")
-        if kind == "offer_request":
-            ask = message.offer_request
-            await self._plant.work_until(ask.month)
-            lines = self._plant.offer(ask.month)
-            offer = [OfferLine(line.product, line.quantity, line.unit_price_cents) for line in lines]
-            await _send(call, self._link.offer(ask.request_id, ask.month, offer))
+    async def _handle(self, link: OpenLink, message: LinkMessage) -> None:
+        if isinstance(message, OfferRequest):
+            await self._plant.work_until(message.month)
+            lines = self._plant.offer(message.month)
+            offer = tuple(OfferLine(line.product, line.quantity, line.unit_price_cents) for line in lines)
+            await link.send(OfferReply(message.request_id, message.month, offer))
             offered = {line.product: line.quantity for line in lines}
-            logger.info("month %d: offered %s", ask.month, offered or "nothing")
-        elif kind == "notification":
-            note = message.notification
-            if not self._desk.apply(note.notification_id, notice(note)):
-                logger.info("notification %d applied before; acknowledging again", note.notification_id)
+            logger.info("month %d: offered %s", message.month, offered or "nothing")
+        elif isinstance(message, Notification):
+            if not self._desk.apply(message.notification_id, notice(message.notice)):
+                logger.info("notification %d applied before; acknowledging again", message.notification_id)
             # Acknowledged only after it was applied: a crash in between means a replay, not a loss.
-            await _send(call, self._link.ack(note.notification_id))
+            await link.send(NotificationAck(message.notification_id))
 
 
-def notice(note: manufacturer_pb2.Notification) -> Notice:
-    """A Notification as the desk's plain value (the advice as the planner reads it)."""
-    record = ManufacturerLink.notice(note)
+def notice(record: NoticeRecord) -> Notice:
+    """A notification's payload as the desk's plain value (the advice as the planner reads it)."""
     if not isinstance(record, ReportRecord):
         return record
     return ReportNotice(

@@ -18,7 +18,7 @@ import argparse
 import dataclasses
 import types
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, dataclass
 from typing import Any, TypeVar, cast
 
@@ -75,8 +75,16 @@ def setting(
     return dataclasses.field(default=default, repr=not secret, metadata={_METADATA_KEY: declaration})
 
 
-def add_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup, cls: type[Any]) -> None:
-    """Adds one flag per declared field of ``cls``, in field order (before ``apply_environment``)."""
+def add_arguments(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup,
+    cls: type[Any],
+    variables: Mapping[str, str] | None = None,
+) -> None:
+    """Adds one flag per declared field of ``cls``, in field order (before ``apply_environment``).
+
+    ``variables`` (field -> variable) names the variables where one declaration serves nodes
+    that read it under names of their own (a branch's ``--key`` is ``$DISTRIBUTION_BRANCH_KEY``).
+    """
     hints = typing.get_type_hints(cls)
     for item in dataclasses.fields(cls):
         declaration = item.metadata.get(_METADATA_KEY)
@@ -100,7 +108,8 @@ def add_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup, cls
         keywords.update(_default(item, declaration, kind))
         owner = parser if declaration.opposite is None else parser.add_mutually_exclusive_group()
         action = owner.add_argument(flag, **keywords)
-        declare_variable(action, declaration.env, secret=declaration.secret)
+        variable = (variables or {}).get(item.name) or declaration.env
+        declare_variable(action, variable, secret=declaration.secret)
         if declaration.opposite is not None:
             opposite, opposite_help = declaration.opposite
             # Same destination, no default of its own: the setting's default stays the one that counts.

@@ -12,9 +12,10 @@ import argparse
 import stat
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from nodekit.config import declare_variable
+from nodekit.declared import add_arguments, from_args, setting
 
 
 class KeyFileProblem(Exception):
@@ -71,19 +72,25 @@ def _pairs(lines: Iterable[str]) -> Iterable[str]:
             yield text
 
 
+@dataclass(frozen=True, kw_only=True)
+class NodeKeySource:
+    """Where a branch's or a manufacturer's key comes from; the variables are the node's own."""
+
+    key: str | None = setting(
+        None, secret=True, help="its key (shows in ps: prefer the variable or --key-file)"
+    )
+    key_file: Path | None = setting(None, metavar="FILE", help="owner-only file holding its key")
+
+
 def add_key_arguments(parser: argparse.ArgumentParser, variable: str) -> None:
     """Adds ``--key`` (secret) and ``--key-file``, read also from ``$variable`` and ``$variable_FILE``."""
-    key = parser.add_argument("--key", help="its key (shows in ps: prefer the variable or --key-file)")
-    declare_variable(key, variable, secret=True)
-    key_file = parser.add_argument(
-        "--key-file", type=Path, metavar="FILE", help="owner-only file holding its key"
-    )
-    declare_variable(key_file, f"{variable}_FILE")
+    add_arguments(parser, NodeKeySource, variables={"key": variable, "key_file": f"{variable}_FILE"})
 
 
 def required_key(parser: argparse.ArgumentParser, args: argparse.Namespace, variable: str) -> str:
     """The key of ``add_key_arguments``' flags; exits 2 with one line when there is none."""
-    key = key_argument(parser, args.key, args.key_file)
+    source = from_args(NodeKeySource, args)
+    key = key_argument(parser, source.key, source.key_file)
     if not key:
         parser.error(f"--key-file, {variable} or --key is required")
     return key

@@ -16,6 +16,8 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
+from nodekit.declared import add_arguments, from_args, setting
+
 
 class TlsConfigError(ValueError):
     """A TLS file that cannot be used; ``str()`` is one line for a person."""
@@ -60,32 +62,33 @@ def client_channel_credentials(tls: TlsClientConfig) -> grpc.ChannelCredentials:
     )
 
 
-def add_client_tls_arguments(parser: argparse.ArgumentParser) -> None:
-    """Adds ``--tls-ca``, ``--tls-cert`` and ``--tls-key`` (read back with ``client_tls_from_args``)."""
-    parser.add_argument(
-        "--tls-ca",
-        type=Path,
+@dataclass(frozen=True, kw_only=True)
+class ClientTlsFiles:
+    """The client's TLS flags, each declared once; ``client_tls_from_args`` checks them into a config."""
+
+    tls_ca: Path | None = setting(
+        None,
         metavar="FILE",
         help="CA certificate (PEM) that signed the central's certificate: talk TLS (default: plaintext)",
     )
-    parser.add_argument(
-        "--tls-cert",
-        type=Path,
-        metavar="FILE",
-        help="client certificate (PEM) for mutual TLS; needs --tls-key",
+    tls_cert: Path | None = setting(
+        None, metavar="FILE", help="client certificate (PEM) for mutual TLS; needs --tls-key"
     )
-    parser.add_argument(
-        "--tls-key",
-        type=Path,
-        metavar="FILE",
-        help="client private key (PEM) for mutual TLS; needs --tls-cert",
+    tls_key: Path | None = setting(
+        None, metavar="FILE", help="client private key (PEM) for mutual TLS; needs --tls-cert"
     )
+
+
+def add_client_tls_arguments(parser: argparse.ArgumentParser) -> None:
+    """Adds ``--tls-ca``, ``--tls-cert`` and ``--tls-key`` (read back with ``client_tls_from_args``)."""
+    add_arguments(parser, ClientTlsFiles)
 
 
 def client_tls_from_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> TlsClientConfig | None:
     """The checked client TLS settings of parsed ``args``; one line on stderr and exit 2 when unusable."""
+    files = from_args(ClientTlsFiles, args)
     try:
-        return client_tls_config(args.tls_ca, args.tls_cert, args.tls_key)
+        return client_tls_config(files.tls_ca, files.tls_cert, files.tls_key)
     except TlsConfigError as error:
         parser.exit(2, f"{parser.prog}: error: {error}\n")
 

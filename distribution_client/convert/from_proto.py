@@ -14,15 +14,19 @@ from distribution_client.records import (
     CatalogLine,
     CatalogUpdate,
     DepletionNotice,
+    LinkMessage,
     ManufacturerInfo,
     ManufacturerOutcome,
     MonthStatus,
     Notice,
+    Notification,
+    OfferRequest,
     OpenedMonth,
     ProductOutcome,
     ReportNotice,
     StockLine,
     StockUpdate,
+    Welcome,
 )
 from generated.distribution.v1 import (
     catalog_pb2,
@@ -185,3 +189,16 @@ def notice(note: manufacturer_pb2.Notification) -> Notice:
         results=tuple(product_outcome(x) for x in r.results),
         advice=tuple(advice(a) for a in r.recommendations),
     )
+
+
+def link_message(message: manufacturer_pb2.ConnectResponse) -> LinkMessage | None:
+    """One message of a manufacturer's link; None for a kind this client does not know."""
+    kind = message.WhichOneof("message")
+    if kind == "welcome":
+        return Welcome(message.welcome.manufacturer_id, message.welcome.name)
+    if kind == "offer_request":
+        return OfferRequest(message.offer_request.request_id, message.offer_request.month)
+    if kind == "notification":
+        note = message.notification
+        return Notification(note.notification_id, notice(note))
+    return None

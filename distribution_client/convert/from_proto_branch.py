@@ -1,4 +1,4 @@
-"""Wire messages -> plain records, for branches: day receipts and the chain's branch reports."""
+"""Wire messages -> plain records, for branches: the sales stream, day receipts and the chain's reports."""
 
 from __future__ import annotations
 
@@ -11,9 +11,23 @@ from distribution_client.records import (
     DayReportReceipt,
     InventoryValue,
     LowStockAlert,
+    SaleAck,
+    SaleAcks,
+    SalesReply,
+    SalesResume,
     TopProduct,
 )
 from generated.distribution.v1 import branch_pb2, report_pb2
+
+
+def sales_reply(message: branch_pb2.StreamSalesResponse) -> SalesReply | None:
+    """One message of the sales stream; None for a kind this client does not know."""
+    kind = message.WhichOneof("message")
+    if kind == "resume":
+        return SalesResume(message.resume.last_sequence)
+    if kind == "acks":
+        return SaleAcks(tuple(SaleAck(a.sequence, a.transaction_id, a.duplicate) for a in message.acks.acks))
+    return None
 
 
 def day_report_receipt(reply: branch_pb2.SubmitDailyReportResponse) -> DayReportReceipt:

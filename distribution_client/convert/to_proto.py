@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import assert_never
 
 from distribution_client.convert.enums import WIRE_PAYMENT_METHODS
 from distribution_client.records import (
     Card,
     DayReport,
+    Hello,
     InventoryItem,
+    LinkReply,
     LowStockAlert,
+    NotificationAck,
     OfferLine,
+    OfferReply,
     PaymentMethod,
     Sale,
 )
-from generated.distribution.v1 import branch_pb2, common_pb2, customer_pb2
+from generated.distribution.v1 import branch_pb2, common_pb2, customer_pb2, manufacturer_pb2
 from nodekit.timestamps import to_timestamp
 
 
@@ -25,8 +30,8 @@ def card(plain: Card) -> customer_pb2.PaymentCard:
     )
 
 
-def sale(plain: Sale) -> branch_pb2.SaleTransaction:
-    """A point-of-sale transaction.
+def sale(plain: Sale, trace_parent: str = "") -> branch_pb2.SaleTransaction:
+    """A point-of-sale transaction (``trace_parent``: the branch's span, so the central continues it).
 
     Raises:
         ValueError: For a payment method that is not a ``PaymentMethod`` value.
@@ -45,7 +50,13 @@ def sale(plain: Sale) -> branch_pb2.SaleTransaction:
         total_cents=plain.total_cents,
         payment_method=WIRE_PAYMENT_METHODS[PaymentMethod(plain.payment_method)],
         customer_name=plain.customer_name,
+        trace_parent=trace_parent,
     )
+
+
+def sale_request(plain: Sale, trace_parent: str = "") -> branch_pb2.StreamSalesRequest:
+    """What the sales stream carries for one sale."""
+    return branch_pb2.StreamSalesRequest(sale=sale(plain, trace_parent))
 
 
 def day_report(plain: DayReport) -> branch_pb2.SubmitDailyReportRequest:
@@ -92,3 +103,18 @@ def offer_lines(lines: Iterable[OfferLine]) -> list[common_pb2.OfferLine]:
         common_pb2.OfferLine(product=x.product, quantity=x.quantity, unit_price_cents=x.unit_price_cents)
         for x in lines
     ]
+
+
+def link_request(message: LinkReply) -> manufacturer_pb2.ConnectRequest:
+    """One message a manufacturer sends on its link."""
+    if isinstance(message, Hello):
+        return manufacturer_pb2.ConnectRequest(hello=manufacturer_pb2.Hello())
+    if isinstance(message, OfferReply):
+        reply = manufacturer_pb2.OfferReply(
+            request_id=message.request_id, month=message.month, lines=offer_lines(message.lines)
+        )
+        return manufacturer_pb2.ConnectRequest(offer=reply)
+    if isinstance(message, NotificationAck):
+        ack = manufacturer_pb2.NotificationAck(notification_id=message.notification_id)
+        return manufacturer_pb2.ConnectRequest(ack=ack)
+    assert_never(message)

@@ -16,7 +16,11 @@ __all__ = [
     "LowStockAlert",
     "PaymentMethod",
     "Sale",
+    "SaleAck",
+    "SaleAcks",
     "SaleItem",
+    "SalesReply",
+    "SalesResume",
     "TopProduct",
 ]
 
@@ -56,6 +60,33 @@ class Sale:
     total_cents: int
     payment_method: str
     customer_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SalesResume:
+    """The central's first answer on a sales stream: the last sequence it has committed (0 for none)."""
+
+    last_sequence: int
+
+
+@dataclass(frozen=True, slots=True)
+class SaleAck:
+    """A committed sale (``duplicate`` when the central had it before)."""
+
+    sequence: int
+    transaction_id: str
+    duplicate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SaleAcks:
+    """The sales one commit covered, in sequence order."""
+
+    acks: tuple[SaleAck, ...]
+
+
+SalesReply = SalesResume | SaleAcks
+"""What the central sends on a sales stream."""
 
 
 @dataclass(frozen=True, slots=True)

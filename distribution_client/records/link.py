@@ -1,4 +1,4 @@
-"""What travels on a manufacturer's link: offers, the central's notifications (plain values)."""
+"""What travels on a manufacturer's link each way: hello, offers, acks; welcome, offer requests, notices."""
 
 from __future__ import annotations
 
@@ -6,7 +6,20 @@ from dataclasses import dataclass
 
 from distribution_client.records.month import Advice, ProductOutcome
 
-__all__ = ["DepletionNotice", "Notice", "OfferLine", "ReportNotice"]
+__all__ = [
+    "DepletionNotice",
+    "Hello",
+    "LinkMessage",
+    "LinkReply",
+    "Notice",
+    "Notification",
+    "NotificationAck",
+    "OfferLine",
+    "OfferReply",
+    "OfferRequest",
+    "ReportNotice",
+    "Welcome",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +51,57 @@ class ReportNotice:
 
 
 Notice = DepletionNotice | ReportNotice
+"""A notification's payload."""
+
+
+@dataclass(frozen=True, slots=True)
+class Welcome:
+    """The central's first message on a link: the manufacturer it knows the key as."""
+
+    manufacturer_id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfferRequest:
+    """The central asks what the manufacturer offers for a month (answer with an ``OfferReply``)."""
+
+    request_id: str
+    month: int
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """A notice the central keeps until the manufacturer acknowledges it (it may come again)."""
+
+    notification_id: int
+    notice: Notice
+
+
+LinkMessage = Welcome | OfferRequest | Notification
+"""What the central sends on a link."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hello:
+    """The first message of a session."""
+
+
+@dataclass(frozen=True, slots=True)
+class OfferReply:
+    """The answer to an offer request."""
+
+    request_id: str
+    month: int
+    lines: tuple[OfferLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationAck:
+    """Says a notification was applied (sent only after applying it: a crash means a replay)."""
+
+    notification_id: int
+
+
+LinkReply = Hello | OfferReply | NotificationAck
+"""What a manufacturer sends on its link."""

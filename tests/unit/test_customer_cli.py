@@ -16,7 +16,7 @@ from customer_node.cli import (
     parse_card,
     simulated_card,
 )
-from customer_node.shop import Command, parse_command
+from customer_node.shop_commands import Command, parse_command
 
 
 def test_simulate_settings_from_flags() -> None:

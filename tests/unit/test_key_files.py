@@ -34,6 +34,17 @@ def test_every_node_takes_its_key_from_a_file(tmp_path: Path, capsys: pytest.Cap
     assert capsys.readouterr().err == ""
 
 
+def test_each_node_reads_its_key_and_key_file_under_its_own_variables(tmp_path: Path) -> None:
+    key = secret_file(tmp_path / "acme.key", "file-key\n")
+
+    maker = parse_manufacturer(
+        ["--name", "Acme"], {**CENTRAL, "DISTRIBUTION_MANUFACTURER_KEY_FILE": str(key)}
+    )
+    branch = parse_branch(["--name", "n", "--db", "n.db"], {**CENTRAL, "DISTRIBUTION_BRANCH_KEY": "env-key"})
+
+    assert (maker.key, branch.key) == ("file-key", "env-key")
+
+
 def test_the_central_reads_its_lists_of_keys_from_files_and_the_environment(tmp_path: Path) -> None:
     makers = secret_file(tmp_path / "makers.keys", "# name=key\nAcme Foods=k1\n\nBorealis Tools=k2\n")
     branches = secret_file(tmp_path / "branches.keys", "north=k3\n")

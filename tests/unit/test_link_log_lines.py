@@ -7,13 +7,13 @@ import logging
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from central.link.registry import _failed
+from central.link.collector import _failed
 from nodekit.errors import DomainError, ErrorKind
 
 
 def _logged(caplog: pytest.LogCaptureFixture, error: Exception) -> logging.LogRecord:
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="central.link.registry"):
+    with caplog.at_level(logging.WARNING, logger="central.link.collector"):
         try:
             raise error
         except Exception as raised:
