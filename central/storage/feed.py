@@ -73,9 +73,15 @@ class News:
 
 
 class OutageWatch(Protocol):
-    """Told the errors the feed meets, so an outage is noticed (and logged) in one place."""
+    """Told the errors the feed meets, so an outage is noticed (and logged) in one place.
+
+    Also told when the database answered the feed's reads: the refresh every ``REFRESH_S``
+    then serves as the heartbeat, which sends a probe of its own only when nothing answered.
+    """
 
     def check(self, error: BaseException) -> BaseException: ...
+
+    def answered(self) -> None: ...
 
 
 # Reads the counters of every line of a month.
@@ -238,7 +244,10 @@ class ChangeFeed:
         connection = self._connection
         if connection is None:
             return []
-        return [Counters(*row) for row in await connection.fetch(MONTH_COUNTERS_SQL, month)]
+        rows = await connection.fetch(MONTH_COUNTERS_SQL, month)
+        if self._watch is not None:
+            self._watch.answered()
+        return [Counters(*row) for row in rows]
 
     def _connection_lost(self) -> None:
         self._lost.set()
@@ -263,6 +272,8 @@ class ChangeFeed:
         if self._connection is None or self.owner:
             return
         got = await self._connection.fetchval("SELECT pg_try_advisory_lock($1)", OWNER_LOCK)
+        if self._watch is not None:
+            self._watch.answered()
         if got:
             await self._set_owner(True)
 
