@@ -158,4 +158,3 @@ def line_counters(connection: Connection, line_ids: list[int]) -> list[Counters]
     """The counters of these stock lines as the database has them."""
     rows = connection.execute(statements.LINE_COUNTERS.where(stock_lines.c.stock_line_id.in_(line_ids))).all()
     return [statements.counters(tuple(row)) for row in rows]
-
