@@ -19,7 +19,6 @@ import asyncio
 import json
 import random
 import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -30,10 +29,10 @@ from pathlib import Path
 import asyncpg
 import grpc
 
-from benchmarks import projection
+from benchmarks import centrals_cost, projection
 from benchmarks.central_proc import CentralProcess, start_central
+from benchmarks.centrals_summary import print_summary
 from benchmarks.cluster import Cluster, new_cluster
-from benchmarks.cpu import Counted, children_of, postmaster_of, total_cpu
 from benchmarks.echo import start_echo
 from benchmarks.load import LoadResult, Op, Runner, interleaved, looping, ratio, warm_up
 from benchmarks.market import Market, Metadata, open_market, register_customers
@@ -146,6 +145,7 @@ def _figures(result: LoadResult, baseline: LoadResult | None, echo: LoadResult) 
 async def run(plan: CentralsPlan) -> dict[str, object]:
     """Starts the echo, a SQLite central and 1+2+3 centrals on PostgreSQL; measures; stops all."""
     started = time.perf_counter()
+    load_before = centrals_cost.load_average()
     main_task = asyncio.current_task()
     if main_task is not None:
         task = main_task
@@ -203,15 +203,25 @@ async def run(plan: CentralsPlan) -> dict[str, object]:
             )
             report["conflict_log_lines"] = {f"pg{n}": c.conflict_log_lines() for n, c in clusters.items()}
             report["restarted_to_learn_the_month"] = restarted
-            costs, per_central = await _costs(clusters, pg, sqlite_target, sqlite, admin, plan)
-            report["cpu_per_call_ms"] = costs
-            report["cpu_per_call_ms_equal_load_per_central"] = per_central
-            report["cpu_targets"] = cpu_targets(costs, per_central)
-            measured = costs_by_count(costs)  # type: ignore[arg-type]
+            measured_costs = await _costs(clusters, pg, sqlite_target, sqlite, admin, plan)
+            report.update(measured_costs)
+            costs = measured_costs["cpu_per_call_ms"]
+            per_central = measured_costs["cpu_per_call_ms_equal_load_per_central"]
+            assert isinstance(costs, dict)
+            assert isinstance(per_central, dict)
+            lighter = next(
+                v for k, v in measured_costs.items() if k.startswith("cpu_per_call_ms_one_central_")
+            )
+            assert isinstance(lighter, dict)
+            report["cpu_targets"] = cpu_targets(costs, per_central, lighter)
+            model = measured_costs["model_check_same_total_load"]
+            assert isinstance(model, dict)
+            report["capacity_targets"] = capacity_targets(report, model)
+            measured = costs_by_count(costs)
             report["projection_calls_per_s"] = projection.table(measured)
             print("Same total load (64 clients in all):", file=sys.stderr)
             print(projection.markdown(measured), file=sys.stderr)
-            scaled = costs_by_count(per_central)  # type: ignore[arg-type]
+            scaled = costs_by_count(per_central)
             report["projection_calls_per_s_equal_load_per_central"] = projection.table(scaled)
             print(f"Same load per central ({plan.concurrency} clients each):", file=sys.stderr)
             print(projection.markdown(scaled), file=sys.stderr)
@@ -235,6 +245,8 @@ async def run(plan: CentralsPlan) -> dict[str, object]:
         "spread_lines": SPREAD_LINES,
     }
     report["elapsed_s"] = round(time.perf_counter() - started, 1)
+    report["load_average"] = {"before": load_before, "after": centrals_cost.load_average()}
+    print_summary(report)
     return report
 
 
@@ -245,66 +257,85 @@ async def _costs(
     sqlite: CentralProcess,
     admin_url: str,
     plan: CentralsPlan,
-) -> tuple[dict[str, object], dict[str, object]]:
-    """CPU milliseconds one reserve (spread) costs the centrals, the PostgreSQL server and the client.
+) -> dict[str, object]:
+    """CPU ms one reserve (spread) costs, at three loads, with calls/s and calls per commit.
 
-    Measured alone, one configuration at a time, from /proc: the central processes' own
-    CPU and the server's (the postmaster and every backend), divided by the calls made;
-    ``cost_rounds`` times, the configurations in turn, each figure the median of its rounds.
-    Two loads: the same total for every count of centrals (``concurrency`` clients in all:
-    each of 3 centrals sees a third of it, so its group commit batches are a third as big),
-    and the same per central (``concurrency`` clients each), which isolates what following
-    the others costs from what a lighter load per central costs.
+    Loads: the same total for every count of centrals (``concurrency`` clients in all:
+    each of 3 centrals sees a third of it, so its group commit batches are a third as
+    big); the same per central (``concurrency`` clients each), which isolates what
+    following the others costs; and one central with a third of the clients, which is
+    what each of 3 centrals sees at the same total load. Before them, each central's
+    CPU per second with no call at all.
     """
-    postmaster = postmaster_of(int(admin_url.rsplit(":", 1)[1].split("/", 1)[0]))
-    server_pids = [postmaster, *children_of(postmaster)] if postmaster else []
-    configurations: list[tuple[str, Target, list[int], int]] = [
-        ("sqlite1", sqlite_target, [sqlite.child.process.pid], plan.concurrency)
+    idle = await centrals_cost.idle_cpu(
+        {"sqlite1": [sqlite.child.process.pid], **{f"pg{n}": c.pids for n, c in clusters.items()}},
+        admin_url,
+    )
+    configurations = [
+        centrals_cost.Configuration(
+            "sqlite1", sqlite_target, [sqlite.child.process.pid], plan.concurrency, on_postgres=False
+        )
     ]
-    configurations += [(f"pg{n}", pg[n], clusters[n].pids, plan.concurrency) for n in CENTRAL_COUNTS]
     configurations += [
-        (f"pg{n}/each", pg[n], clusters[n].pids, plan.concurrency * n) for n in CENTRAL_COUNTS if n > 1
+        centrals_cost.Configuration(f"pg{n}", pg[n], clusters[n].pids, plan.concurrency)
+        for n in CENTRAL_COUNTS
     ]
-    rounds: dict[str, list[dict[str, float]]] = {name: [] for name, *_ in configurations}
-    for turn in range(plan.cost_rounds):
-        # Each round starts one configuration later, so none always runs first or last.
-        shift = turn % len(configurations)
-        for name, target, central_pids, clients in configurations[shift:] + configurations[:shift]:
-            servers = server_pids if name != "sqlite1" else []
-            op = Counted(target.reserve("spread"))
-            before = (total_cpu(central_pids), total_cpu(servers), time.process_time())
-            await looping(op, clients)(plan.duration_s)
-            after = (total_cpu(central_pids), total_cpu(servers), time.process_time())
-            calls = max(op.calls, 1)
-            rounds[name].append(
-                {
-                    "calls": op.calls,
-                    "centrals": (after[0] - before[0]) * 1000 / calls,
-                    "postgres": (after[1] - before[1]) * 1000 / calls,
-                    "client": (after[2] - before[2]) * 1000 / calls,
-                }
-            )
-    medians = {name: _median_figures(taken) for name, taken in rounds.items()}
-    same_total: dict[str, object] = {name: f for name, f in medians.items() if "/" not in name}
+    third = max(plan.concurrency // max(CENTRAL_COUNTS), 1)
+    configurations.append(centrals_cost.Configuration("pg1/third", pg[1], clusters[1].pids, third))
+    configurations += [
+        centrals_cost.Configuration(f"pg{n}/each", pg[n], clusters[n].pids, plan.concurrency * n)
+        for n in CENTRAL_COUNTS
+        if n > 1
+    ]
+    medians = await centrals_cost.measure(configurations, admin_url, plan.duration_s, plan.cost_rounds)
+    same_total = {name: f for name, f in medians.items() if "/" not in name}
     # pg1 is its own equal-load figure: one central with ``concurrency`` clients.
-    per_central: dict[str, object] = {"pg1": medians["pg1"]}
+    per_central = {"pg1": medians["pg1"]}
     per_central.update({name.split("/")[0]: f for name, f in medians.items() if name.endswith("/each")})
-    return same_total, per_central
+    return {
+        "idle_cpu_ms_per_s_per_central": idle,
+        "cpu_per_call_ms": same_total,
+        "cpu_per_call_ms_equal_load_per_central": per_central,
+        f"cpu_per_call_ms_one_central_{third}_clients": medians["pg1/third"],
+        "model_check_same_total_load": centrals_cost.model_check(same_total),
+    }
 
 
-def _median_figures(taken: list[dict[str, float]]) -> dict[str, object]:
-    """Each figure's median over the rounds (calls summed), rounded for the report."""
-    figures: dict[str, object] = {"calls": int(sum(t["calls"] for t in taken))}
-    for who in ("centrals", "postgres", "client"):
-        figures[who] = round(statistics.median(t[who] for t in taken), 3)
-    return figures
+def capacity_targets(report: dict[str, object], model: dict[str, object]) -> dict[str, object]:
+    """Item 3 on this machine: 2 and 3 centrals' calls/s against one central's and the model's."""
+    targets: dict[str, object] = {}
+    for shape in SHAPES:
+        figures = report[shape]
+        assert isinstance(figures, dict)
+        for n in CENTRAL_COUNTS[1:]:
+            entry = figures[f"pg{n}"]
+            reached = entry["ratio_to_one_central_pg"]
+            targets[f"{shape}_pg{n}_over_one_central"] = {
+                "measured": reached,
+                "target": ">= 1",
+                "met": reached is not None and reached >= 1,
+            }
+    for n in CENTRAL_COUNTS[1:]:
+        checked = model[f"pg{n}"]
+        assert isinstance(checked, dict)
+        targets[f"spread_pg{n}_alone_share_of_model"] = {
+            "measured": checked["share_of_model"],
+            "target": f">= {centrals_cost.MODEL_SHARE}",
+            "met": checked["met"],
+        }
+    return targets
 
 
-def cpu_targets(costs: dict[str, object], per_central: dict[str, object]) -> dict[str, object]:
+def cpu_targets(
+    costs: dict[str, object], per_central: dict[str, object], lighter: dict[str, object] | None = None
+) -> dict[str, object]:
     """The issue's CPU bounds beside the measured costs (items 1 and 2 of issue 24).
 
     Item 2's bounds are given at both loads: the same total (64 clients in all) and the
-    same per central (64 each), the latter being the cost of coherence alone.
+    same per central (64 each), the latter being the cost of coherence alone. With
+    ``lighter`` (one central with a third of the clients, what each of 3 sees at the
+    same total load), also 3 centrals at the same total load against one central at
+    their load each: what following costs at the lighter load, apart from the load.
     """
 
     def cost(table: dict[str, object], name: str, who: str) -> float:
@@ -317,7 +348,7 @@ def cpu_targets(costs: dict[str, object], per_central: dict[str, object]) -> dic
 
     pg1, sqlite1 = cost(costs, "pg1", "centrals"), cost(costs, "sqlite1", "centrals")
     pg1_postgres = cost(costs, "pg1", "postgres")
-    return {
+    targets: dict[str, object] = {
         "central_pg_over_sqlite": {"measured": ratio(pg1, sqlite1), "target": "<= 1", "met": pg1 <= sqlite1},
         "postgres_ms_per_call_one_central": {
             "measured": pg1_postgres,
@@ -331,6 +362,17 @@ def cpu_targets(costs: dict[str, object], per_central: dict[str, object]) -> dic
             "three_centrals_over_one_postgres_cpu": bound(cost(per_central, "pg3", "postgres"), pg1_postgres),
         },
     }
+    if lighter is not None:
+        lone: dict[str, object] = {"pg1": lighter}
+        targets["same_load_per_central_as_the_split_gives"] = {
+            "three_centrals_over_one_centrals_cpu": bound(
+                cost(costs, "pg3", "centrals"), cost(lone, "pg1", "centrals")
+            ),
+            "three_centrals_over_one_postgres_cpu": bound(
+                cost(costs, "pg3", "postgres"), cost(lone, "pg1", "postgres")
+            ),
+        }
+    return targets
 
 
 def parse_args(argv: Sequence[str] | None = None) -> CentralsPlan:

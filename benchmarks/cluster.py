@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import grpc
 
-from benchmarks.central_proc import OPERATOR_KEY, RESERVATION_TTL_S, key_env
+from benchmarks.central_proc import OPERATOR_KEY, PROFILE_ENV, RESERVATION_TTL_S, key_env
 from benchmarks.process import Child
 from generated.distribution.v1 import catalog_pb2, catalog_pb2_grpc, common_pb2
 from nodekit.auth import bearer_metadata
@@ -65,6 +66,10 @@ class Cluster:
             "WARNING",
         ]
         name = f"central-{self.name}-{index}-{time.monotonic_ns()}"
+        profile = os.environ.get(PROFILE_ENV)
+        if profile:
+            # Each central its own stats file, written when it exits cleanly (SIGTERM).
+            args = ["-m", "cProfile", "-o", f"{profile}.{self.name}-{index}", *args]
         child = Child.start(name, args, self.work_dir, env=key_env())
         self.children[index] = child
         return child

@@ -68,12 +68,12 @@ class Coherence:
         self._links.wake_all()
 
     async def refresh(self, read: MonthReader) -> None:
-        """The counters of the month's lines as the database has them now (one query)."""
+        """The counters of the month's lines that moved since the book's versions (one query)."""
         book = self._book
         if book.state is not MonthState.OPEN:
             return
         month = book.month
-        counters = await read(month)
+        counters = await read(month, {line_id: line.version for line_id, line in book.lines.items()})
         if book.month != month:
             return  # the month changed while reading: the reload that changed it read the lines
         moved = [c.stock_line_id for c in counters if book.refresh(c)]

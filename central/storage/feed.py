@@ -20,7 +20,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -30,7 +30,6 @@ from sqlalchemy.engine import make_url
 from central.domain.stock import Counters
 from central.storage.changes import CHANNEL, sender_prefix
 from central.storage.outage import database_gone
-from central.storage.stock_rows import MONTH_COUNTERS_SQL
 from nodekit.retry import Backoff
 
 logger = logging.getLogger(__name__)
@@ -73,13 +72,28 @@ class News:
 
 
 class OutageWatch(Protocol):
-    """Told the errors the feed meets, so an outage is noticed (and logged) in one place."""
+    """Told the errors the feed meets, so an outage is noticed (and logged) in one place.
+
+    Also told when the database answered the feed's reads: the refresh every ``REFRESH_S``
+    then serves as the heartbeat, which sends a probe of its own only when nothing answered.
+    """
 
     def check(self, error: BaseException) -> BaseException: ...
 
+    def answered(self) -> None: ...
 
-# Reads the counters of every line of a month.
-MonthReader = Callable[[int], Awaitable[list[Counters]]]
+
+# Reads the counters of a month's lines that changed: those whose version is above the one given for
+# them (line id -> version, as the book has them), and every line not given.
+MonthReader = Callable[[int, Mapping[int, int]], Awaitable[list[Counters]]]
+# The "changed since" read: the lines the book knows at their version are left out by the database, so
+# a quiet month costs the central no row to decode, and a month of thousands of lines only those that
+# moved.
+CHANGED_COUNTERS_SQL = (
+    "SELECT s.stock_line_id, s.offered, s.reserved, s.sold, s.version FROM stock_lines s"
+    " WHERE s.month = $1 AND NOT EXISTS (SELECT 1 FROM unnest($2::bigint[], $3::bigint[]) AS k(id, version)"
+    " WHERE k.id = s.stock_line_id AND k.version >= s.version)"
+)
 
 
 class FeedHandler(Protocol):
@@ -234,11 +248,14 @@ class ChangeFeed:
             logger.exception("applying the change feed failed; reading everything again")
             await self._handler.caught_up()
 
-    async def _month_counters(self, month: int) -> list[Counters]:
+    async def _month_counters(self, month: int, known: Mapping[int, int]) -> list[Counters]:
         connection = self._connection
         if connection is None:
             return []
-        return [Counters(*row) for row in await connection.fetch(MONTH_COUNTERS_SQL, month)]
+        rows = await connection.fetch(CHANGED_COUNTERS_SQL, month, list(known), list(known.values()))
+        if self._watch is not None:
+            self._watch.answered()
+        return [Counters(*row) for row in rows]
 
     def _connection_lost(self) -> None:
         self._lost.set()
@@ -263,6 +280,8 @@ class ChangeFeed:
         if self._connection is None or self.owner:
             return
         got = await self._connection.fetchval("SELECT pg_try_advisory_lock($1)", OWNER_LOCK)
+        if self._watch is not None:
+            self._watch.answered()
         if got:
             await self._set_owner(True)
 

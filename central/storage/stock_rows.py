@@ -158,10 +158,3 @@ def line_counters(connection: Connection, line_ids: list[int]) -> list[Counters]
     """The counters of these stock lines as the database has them."""
     rows = connection.execute(statements.LINE_COUNTERS.where(stock_lines.c.stock_line_id.in_(line_ids))).all()
     return [statements.counters(tuple(row)) for row in rows]
-
-
-# The counters of every stock line of a month, as a follower reads them at a bounded rate: on
-# the change feed's own connection (asyncpg, which prepares it once), no pool and no pre-ping.
-MONTH_COUNTERS_SQL = (
-    "SELECT stock_line_id, offered, reserved, sold, version FROM stock_lines WHERE month = $1"
-)

@@ -18,6 +18,7 @@ import asyncpg
 import pytest
 
 from central.storage.changes import CHANNEL
+from central.storage.feed import CHANGED_COUNTERS_SQL
 from generated.distribution.v1 import cart_pb2, catalog_pb2
 from tests.helpers import assert_eventually
 from tests.several_centrals import Centrals, several_centrals
@@ -102,3 +103,35 @@ async def test_a_follower_whose_book_says_nothing_left_lets_the_database_decide(
                 cart_pb2.RemoveCartItemRequest(stock_line_id=tea), metadata=bob, timeout=CALL_S
             )
         await assert_ledger(centrals)
+
+
+async def test_the_refresh_reads_only_the_lines_that_moved_since_the_books_versions(
+    server: str, tmp_path: Path
+) -> None:
+    async with several_centrals(server, tmp_path) as centrals:
+        month, lines = await open_month(centrals, 0, {"jam": 10, "tea": 5})
+        await visible_everywhere(centrals, month, lines)
+        jam, tea = lines["jam"], lines["tea"]
+        db = await asyncpg.connect(centrals.raw_url, timeout=CALL_S)
+        try:
+
+            async def versions() -> dict[int, int]:
+                rows = await db.fetch(
+                    "SELECT stock_line_id, version FROM stock_lines WHERE month = $1", month
+                )
+                return {int(row[0]): int(row[1]) for row in rows}
+
+            async def read(known: dict[int, int]) -> set[int]:
+                rows = await db.fetch(CHANGED_COUNTERS_SQL, month, list(known), list(known.values()))
+                return {int(row[0]) for row in rows}
+
+            book = await versions()
+            assert await read(book) == set()  # nothing moved: no row
+            assert await read({}) == {jam, tea}  # lines the book lacks: every one
+            ann = await register(centrals.stubs(1), "ann")
+            await centrals.stubs(1).cart.AddCartItem(add_request(jam, 3), metadata=ann, timeout=CALL_S)
+            assert await read(book) == {jam}  # the line that moved, and only it
+            assert await read({tea: book[tea]}) == {jam}
+            assert await read(await versions()) == set()
+        finally:
+            await db.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.centrals_cost import model_check
 from benchmarks.projection import Cost, calls_per_s, cost_at, costs_by_count, markdown, table
 
 
@@ -43,3 +44,20 @@ def test_a_cost_that_fell_between_the_last_two_counts_is_held_not_projected_to_n
     assert cost_at(measured, 16) == measured[3]
     held = calls_per_s(cost_at(measured, 16), centrals=16, cores=16)
     assert held == pytest.approx(16000 / (0.72 + 0.25 + 0.21))
+
+
+def test_the_model_check_sets_the_calls_reached_against_the_models_for_the_cores() -> None:
+    costs = {
+        "pg1": {"centrals": 0.5, "postgres": 0.2, "client": 0.3, "calls_per_s": 1700.0},
+        "pg2": {"centrals": 0.6, "postgres": 0.2, "client": 0.2, "calls_per_s": 1000.0},
+    }
+
+    checked = model_check(costs, cores=2)
+
+    one, two = checked["pg1"], checked["pg2"]
+    assert isinstance(one, dict) and isinstance(two, dict)
+    # One central: one core's worth (2,000 calls/s at 0.5 ms), the machine's 2,000 too.
+    assert one["model_calls_per_s"] == 2000 and one["share_of_model"] == 0.85 and one["met"]
+    assert one["cores_used"] == 1.7
+    assert two["model_calls_per_s"] == 2000 and two["share_of_model"] == 0.5 and not two["met"]
+    assert two["over_one_central"] == round(1000 / 1700, 3)

@@ -139,3 +139,28 @@ async def test_the_heartbeat_notices_a_database_that_stops_answering_and_cuts_th
     lines = [record.getMessage() for record in caplog.records]
     assert len(lines) == 2, lines
     assert lines[0].startswith("database unavailable (DatabaseHung: no answer within")
+
+
+async def test_the_heartbeat_sends_no_probe_while_reads_made_anyway_hear_the_database() -> None:
+    probes = 0
+
+    async def probe() -> None:
+        nonlocal probes
+        probes += 1
+
+    async def changed(up: bool) -> None:
+        return None
+
+    watch = DatabaseWatch(probe, changed, heartbeat=True)
+    watch.start()
+    try:
+        # The feed's refresh answers every 0.1 s: the heartbeat has nothing to ask.
+        for _ in range(10):
+            watch.answered()
+            await asyncio.sleep(0.1)
+        spared = probes
+        # Nothing answers any more: the heartbeat asks again, period after period.
+        await eventually(lambda: probes >= spared + 2, timeout_s=5)
+    finally:
+        await watch.stop()
+    assert spared == 0
