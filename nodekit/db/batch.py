@@ -77,14 +77,24 @@ class Pending:
 
 
 def apply_batch(connection: Connection, batch: list[Pending], hooks: BatchHooks) -> None:
-    """Runs the batch's operations in the open transaction; a refusal is that operation's outcome."""
+    """Runs the batch's operations in the open transaction; a refusal is that operation's outcome.
+
+    Piped operations of one statement (asyncpg only) all run where the first of them
+    stands in the batch, so whatever was queued ahead of them (``first``) still runs first.
+    """
     if hooks.begin is not None:
         hooks.begin(connection)
     if hooks.lock_rows is not None:
         keys = sorted({key for item in batch for key in item.locks})
         if keys:
             hooks.lock_rows(connection, keys)
-    for item in _run_piped(connection, batch) if is_asyncpg(connection) else batch:
+    groups = _piped_together(batch) if is_asyncpg(connection) else {}
+    for item in batch:
+        if item.piped is not None and id(item.piped.statement) in groups:
+            group = groups[id(item.piped.statement)]
+            if item is group[0]:
+                _send(connection, group)
+            continue
         try:
             item.outcome = (True, item.operation(connection))
         except DomainError as error:
@@ -93,22 +103,23 @@ def apply_batch(connection: Connection, batch: list[Pending], hooks: BatchHooks)
         hooks.before_commit(connection)
 
 
-def _run_piped(connection: Connection, batch: list[Pending]) -> list[Pending]:
-    """Runs the piped operations that share their statement with others; returns the rest, in order."""
+def _piped_together(batch: list[Pending]) -> dict[int, list[Pending]]:
+    """The piped operations by statement, where more than one share it."""
     groups: dict[int, list[Pending]] = {}
     for item in batch:
         if item.piped is not None:
             groups.setdefault(id(item.piped.statement), []).append(item)
-    together = [items for items in groups.values() if len(items) > 1]
-    for items in together:
-        pipes = [item.piped for item in items if item.piped is not None]
-        params = [pipe.params() for pipe in pipes]
-        rows = pipes[0].statement.rows_many(connection, params)
-        by_tag = {row[-1]: row[:-1] for row in rows}
-        for item, pipe, given in zip(items, pipes, params, strict=True):
-            try:
-                item.outcome = (True, pipe.then(connection, given, by_tag.get(given[pipe.tag])))
-            except DomainError as error:
-                item.outcome = (False, error)
-    done = {id(item) for items in together for item in items}
-    return [item for item in batch if id(item) not in done]
+    return {statement: items for statement, items in groups.items() if len(items) > 1}
+
+
+def _send(connection: Connection, items: list[Pending]) -> None:
+    """One statement for all ``items`` in one round trip, then each finished from its own row."""
+    pipes = [item.piped for item in items if item.piped is not None]
+    params = [pipe.params() for pipe in pipes]
+    rows = pipes[0].statement.rows_many(connection, params)
+    by_tag = {row[-1]: row[:-1] for row in rows}
+    for item, pipe, given in zip(items, pipes, params, strict=True):
+        try:
+            item.outcome = (True, pipe.then(connection, given, by_tag.get(given[pipe.tag])))
+        except DomainError as error:
+            item.outcome = (False, error)

@@ -168,3 +168,23 @@ async def test_a_failing_pipeline_runs_each_operation_alone(engine: AsyncEngine)
             lambda c: c.execute(select(things.c.count).order_by(things.c.id)).all()
         )
     assert [count for (count,) in counts] == [1011, 1]
+
+
+async def test_what_was_queued_ahead_of_piped_operations_runs_first(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda c: INSERT.execute_many(c, [_row(1), {**_row(2), "name": "other"}]))
+    writer = WriteQueue(engine)
+    await writer.start()
+
+    def make_the_same(connection: Connection) -> None:
+        connection.execute(update(things).where(things.c.id == 2).values(name="same"))
+
+    try:
+        (plain_1, piped_1), (plain_2, piped_2) = _bump(1, 10), _bump(2, 10)
+        answers = await asyncio.gather(
+            writer.run(make_the_same), writer.run(plain_1, piped=piped_1), writer.run(plain_2, piped=piped_2)
+        )
+        assert writer.batches == 1
+        assert list(answers[1:]) == [11, 11]  # thing 2 was made the same before the bumps were sent
+    finally:
+        await writer.stop()
