@@ -7,7 +7,9 @@ run); the working tree's central runs from here. Both are driven by this
 checkout's client, in pairs (old then new, new then old, alternately), each run
 beside a fresh bare echo: reserve (spread and hot line) and checkout pairs as
 ratios to the echo, taking turns in slices, then the central's CPU time per
-reserve from /proc with spread reserves alone. The report gives every run, the
+reserve from /proc with spread reserves alone, as many as each can take (a
+closed loop) and at a fixed rate both can take (the same load, so the same
+batches: the steadier figure). The report gives every run, the
 medians of each side, and in how many pairs the working tree did at least as
 well, on one JSON object.
 """
@@ -32,6 +34,7 @@ from benchmarks.cpu import Counted, cpu_seconds
 from benchmarks.echo import start_echo
 from benchmarks.load import LoadResult, Runner, interleaved, looping, percentile, ratio, warm_up
 from benchmarks.market import open_market, register_customers
+from benchmarks.paced import paced
 from benchmarks.process import REPOSITORY
 from benchmarks.scenarios import Channels, Ledger, checkout_op, echo_op, reserve_op
 from generated.distribution.v1 import cart_pb2
@@ -40,7 +43,7 @@ CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "distri
 SPREAD_LINES = 64
 # Figures where more is better; CPU per reserve and p99 ratios are better lower.
 HIGHER_IS_BETTER = ("reserve_ratio", "hot_ratio", "checkout_ratio")
-LOWER_IS_BETTER = ("cpu_per_reserve_ms", "reserve_p99_ratio")
+LOWER_IS_BETTER = ("cpu_per_reserve_ms", "cpu_per_reserve_paced_ms", "reserve_p99_ratio")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class ComparePlan:
     duration_s: float = 2.0
     slices: int = 2
     cpu_s: float = 3.0
+    # Spread reserves a second for the paced CPU figure: well within what either central takes.
+    paced_rate: float = 600.0
     warmup_s: float = 0.3
     concurrency: int = 64
     channels: int = 4
@@ -138,6 +143,9 @@ async def _measure(
         before = cpu_seconds(pid)
         alone = await looping(counted, c)(plan.cpu_s)
         cpu_ms = (cpu_seconds(pid) - before) * 1000 / max(counted.calls, 1)
+        before = cpu_seconds(pid)
+        calls = await paced(spread, plan.paced_rate, plan.cpu_s, c)
+        paced_ms = (cpu_seconds(pid) - before) * 1000 / max(calls, 1)
     finally:
         await echo_channels.close()
         await channels.close()
@@ -148,6 +156,7 @@ async def _measure(
         "checkout_ratio": ratio(main["checkout"].per_s * 2, echo.per_s),
         "reserve_p99_ratio": ratio(_p99(main["spread"]), _p99(echo)),
         "cpu_per_reserve_ms": round(cpu_ms, 3),
+        "cpu_per_reserve_paced_ms": round(paced_ms, 3),
         "reserves_per_s_alone": round(alone.per_s, 1),
     }
 
@@ -187,6 +196,7 @@ async def compare(plan: ComparePlan) -> dict[str, object]:
             "duration_s": plan.duration_s,
             "slices": plan.slices,
             "cpu_s": plan.cpu_s,
+            "paced_rate_per_s": plan.paced_rate,
             "concurrency": plan.concurrency,
             "own_venv": plan.own_venv,
         },
@@ -211,6 +221,9 @@ def parse_args(argv: Sequence[str] | None = None) -> ComparePlan:
     parser.add_argument("--cpu-seconds", type=float, default=3.0, help="seconds of spread reserves for CPU")
     parser.add_argument("--concurrency", type=int, default=64, help="closed-loop clients")
     parser.add_argument(
+        "--paced-rate", type=float, default=600.0, help="reserves a second for the paced CPU figure"
+    )
+    parser.add_argument(
         "--shared-venv", action="store_true", help="run the commit on this interpreter, not a venv of its own"
     )
     args = parser.parse_args(argv)
@@ -221,6 +234,7 @@ def parse_args(argv: Sequence[str] | None = None) -> ComparePlan:
         slices=args.slices,
         cpu_s=args.cpu_seconds,
         concurrency=args.concurrency,
+        paced_rate=args.paced_rate,
         own_venv=not args.shared_venv,
     )
 

@@ -75,6 +75,8 @@ class Cart:
             lambda connection: cart_writes.reserve(connection, request),
             self._follow_reserve(quantity),
             locks=(stock_line_id,),
+            # On PostgreSQL the batch's reserves go in one round trip.
+            piped=cart_writes.piped_reserve(request) if self._core.shared else None,
         )
         if isinstance(outcome, Refused):
             if not outcome.month_open:

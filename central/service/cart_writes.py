@@ -7,9 +7,10 @@ follows only those rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
@@ -18,6 +19,7 @@ from central.domain.stock import Counters, Movement
 from central.storage import movements, statements
 from central.storage.movements import MovementRow
 from central.storage.statements import ACTIVE
+from nodekit.db.batch import Piped
 from nodekit.errors import not_found
 
 
@@ -68,49 +70,70 @@ class Released:
 
 def reserve(connection: Connection, request: ReserveRequest) -> Reserved | Refused:
     """Reserves the units if they are free and the month is open; a refusal records the unmet demand."""
-    line_id, quantity, now = request.stock_line_id, request.quantity, request.clock()
-    actor = f"customer:{request.customer_id}"
-    hold = {
+    hold = _hold(request)
+    if connection.dialect.name == "postgresql":
+        # One statement: the reservation and its movement are inserted only if the update took the units.
+        held = statements.RESERVE_AND_HOLD.first(connection, hold)
+        return _reserved(connection, hold, None if held is None else held[:-1])
+    taken = statements.RESERVE.first(connection, hold)
+    if taken is not None:
+        statements.INSERT_RESERVATION.execute(connection, hold)
+        move = MovementRow(
+            hold["line"],
+            Movement.RESERVED,
+            hold["quantity"],
+            hold["actor"],
+            statements.RESERVE_REASON,
+            hold["reservation_id"],
+        )
+        movements.append(connection, [move], hold["created_at"])
+    return _reserved(connection, hold, taken)
+
+
+def piped_reserve(request: ReserveRequest) -> Piped[Reserved | Refused]:
+    """The reserve on PostgreSQL as one statement and its rest, sent with the batch's other reserves."""
+    return Piped(statements.RESERVE_AND_HOLD, lambda: _hold(request), "reservation_id", _reserved)
+
+
+def _hold(request: ReserveRequest) -> dict[str, Any]:
+    """The reserve's parameters; its time-to-live starts now, as the write runs."""
+    now = request.clock()
+    return {
         "reservation_id": request.reservation_id,
         "customer_id": request.customer_id,
-        "line": line_id,
-        "stock_line_id": line_id,
-        "quantity": quantity,
+        "line": request.stock_line_id,
+        "stock_line_id": request.stock_line_id,
+        "quantity": request.quantity,
         "state": ACTIVE,
         "created_at": now,
         "expires_at": now + request.ttl,
-        "actor": actor,
+        "actor": f"customer:{request.customer_id}",
     }
-    if connection.dialect.name == "postgresql":
-        # One statement: the reservation and its movement are inserted only if the update took the units.
-        taken = statements.RESERVE_AND_HOLD.first(connection, hold)
-        if taken is not None:
-            return Reserved(statements.changed(connection, taken), now + request.ttl)
-    else:
-        taken = statements.RESERVE.first(connection, hold)
-    if taken is None:
-        found = statements.REFUSAL.first(connection, {"line": line_id})
-        if found is None:
-            return Refused(0, MonthState.CLOSED)
-        available, state, month = found
-        refused = Refused(max(int(available), 0), MonthState(state))
-        if refused.month_open:
-            # Unmet demand is the shortfall: what was asked for beyond what was there.
-            unmet = {
-                "month": month,
-                "stock_line_id": line_id,
-                "customer_id": request.customer_id,
-                "quantity": quantity - refused.available,
-                "at": now,
-            }
-            statements.INSERT_UNMET.execute(connection, unmet)
-        return refused
-    statements.INSERT_RESERVATION.execute(connection, hold)
-    move = MovementRow(
-        line_id, Movement.RESERVED, quantity, actor, statements.RESERVE_REASON, request.reservation_id
-    )
-    movements.append(connection, [move], now)
-    return Reserved(statements.changed(connection, taken), now + request.ttl)
+
+
+def _reserved(
+    connection: Connection, hold: Mapping[str, Any], taken: tuple[Any, ...] | None
+) -> Reserved | Refused:
+    """The outcome from the line's counters the update returned; None: refused, and why."""
+    if taken is not None:
+        return Reserved(statements.changed(connection, taken), hold["expires_at"])
+    line_id = hold["line"]
+    found = statements.REFUSAL.first(connection, {"line": line_id})
+    if found is None:
+        return Refused(0, MonthState.CLOSED)
+    available, state, month = found
+    refused = Refused(max(int(available), 0), MonthState(state))
+    if refused.month_open:
+        # Unmet demand is the shortfall: what was asked for beyond what was there.
+        unmet = {
+            "month": month,
+            "stock_line_id": line_id,
+            "customer_id": hold["customer_id"],
+            "quantity": hold["quantity"] - refused.available,
+            "at": hold["created_at"],
+        }
+        statements.INSERT_UNMET.execute(connection, unmet)
+    return refused
 
 
 def release(

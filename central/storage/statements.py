@@ -103,7 +103,10 @@ _move = insert(stock_movements).from_select(
         _now,
     ),
 )
-RESERVE_AND_HOLD = Prepared(select(*_taken.c).add_cte(_hold.cte("held")).add_cte(_move.cte("moved")))
+# Each row ends with its reservation's id, which tells whose it is when a batch sends many at once.
+RESERVE_AND_HOLD = Prepared(
+    select(*_taken.c, _reservation).add_cte(_hold.cte("held")).add_cte(_move.cte("moved"))
+)
 INSERT_UNMET = prepared_insert(unmet_demand, "month", "stock_line_id", "customer_id", "quantity", "at")
 
 # -- checkout --------------------------------------------------------------------

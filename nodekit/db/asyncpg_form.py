@@ -74,6 +74,15 @@ class AsyncpgForm:
         """The rows a SELECT (or RETURNING) gives, as plain tuples with the dialect's result types."""
         args = self.args(params)
         fetched = _run(connection, self.sql, args, lambda driver: driver.fetch(self.sql, *args))
+        return self._tuples(fetched)
+
+    def rows_many(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+        """The rows of the statement run once per parameter set, all in one pipelined round trip."""
+        many = [self.args(row) for row in rows]
+        fetched = _run(connection, self.sql, many, lambda driver: driver.fetchmany(self.sql, many))
+        return self._tuples(fetched)
+
+    def _tuples(self, fetched: Sequence[Any]) -> list[tuple[Any, ...]]:
         processors = self._result_processors
         if not any(processors):
             return [tuple(record) for record in fetched]

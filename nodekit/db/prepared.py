@@ -7,7 +7,9 @@ on the stdlib driver connection, with SQLAlchemy's own type processors applied
 to parameters and results so the stored values are exactly what a normal
 ``Connection.execute`` writes. On asyncpg (PostgreSQL) it is compiled once more,
 for that dialect, and runs on the asyncpg connection (``nodekit.db.asyncpg_form``).
-On any other driver it is executed through SQLAlchemy as usual.
+On any other driver it is executed through SQLAlchemy as usual. A statement
+run once per parameter set (``rows_many``) goes to asyncpg in one pipelined
+round trip.
 """
 
 from __future__ import annotations
@@ -104,6 +106,12 @@ class Prepared:
             tuple(value if p is None else p(value) for p, value in zip(processors, row, strict=True))
             for row in fetched
         ]
+
+    def rows_many(self, connection: Connection, rows: Sequence[Params]) -> list[tuple[Any, ...]]:
+        """The rows of the statement run once per parameter set, together (one round trip on asyncpg)."""
+        if (form := self._other(connection)) is not None:
+            return form.rows_many(connection, rows)
+        return [row for params in rows for row in self.rows(connection, params)]
 
     def first(self, connection: Connection, params: Params) -> tuple[Any, ...] | None:
         """The first row, or None."""

@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from nodekit.db.batch import BatchHooks, Follow, Operation, Pending
+from nodekit.db.batch import BatchHooks, Follow, Operation, Pending, Piped
 from nodekit.db.engine import BUSY_TIMEOUT_MS, is_sqlite, sqlite_writer_engine
 from nodekit.db.sessions import AsyncSession, SqliteSession
 from nodekit.errors import DomainError, ErrorKind
@@ -124,6 +124,7 @@ class WriteQueue:
         follow: Follow[T] | None = None,
         locks: Iterable[int] = (),
         first: bool = False,
+        piped: Piped[T] | None = None,
     ) -> T:
         """Runs ``operation`` in the next batch; returns its result after the commit.
 
@@ -133,9 +134,11 @@ class WriteQueue:
                 meanwhile; it must not raise (a failure is logged, the commit stands).
             locks: Keys of the rows the operation will lock, taken with the batch's in key order.
             first: Goes ahead of what is queued (for work whose lateness others pay for, like expiry).
+            piped: The same write as a first statement and its rest, for sending the statement with
+                the batch's others of its kind (``nodekit.db.batch.Piped``); ``operation`` otherwise.
         """
         with write_span():
-            return await self.enqueue(operation, follow, locks, first)
+            return await self.enqueue(operation, follow, locks, first, piped)
 
     def enqueue(
         self,
@@ -143,12 +146,13 @@ class WriteQueue:
         follow: Follow[T] | None = None,
         locks: Iterable[int] = (),
         first: bool = False,
+        piped: Piped[T] | None = None,
     ) -> asyncio.Future[T]:
         """Queues ``operation`` for the next batch; the future resolves after the commit."""
         if not self._accepting:
             raise DomainError(ErrorKind.UNAVAILABLE, "SHUTTING_DOWN", "The server is shutting down; retry.")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._put(Pending(operation, future, follow, tuple(locks)), first)
+        self._put(Pending(operation, future, follow, tuple(locks), piped=piped), first)
         return future
 
     def submit(self, operation: Operation[Any]) -> None:
