@@ -39,7 +39,8 @@ from benchmarks.market import Market, Metadata, open_market, register_customers
 from benchmarks.pg_server import fresh_database, postgres_server, raw_url
 from benchmarks.projection import costs_by_count
 from benchmarks.scenarios import CALL_TIMEOUT_S, Channels, echo_op
-from generated.distribution.v1 import cart_pb2, cart_pb2_grpc
+from distribution_client.service import CentralService
+from generated.distribution.v1 import cart_pb2
 from nodekit.channel import open_channel
 from nodekit.platform import install_stop_handlers
 
@@ -74,7 +75,7 @@ class Target:
 
     def reserve(self, shape: str) -> Op:
         """AddCartItem of one unit; worker i is customer i; its k-th call goes to central (i + k) mod n."""
-        stubs = [cart_pb2_grpc.CartServiceStub(c) for c in self.channels]
+        stubs = [CentralService(c).carts for c in self.channels]
         lines = self.market.spread_lines
         turns = [0] * len(self.customers)
         rngs = [random.Random(i) for i in range(len(self.customers))]

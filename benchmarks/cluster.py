@@ -13,7 +13,8 @@ import grpc
 
 from benchmarks.central_proc import OPERATOR_KEY, PROFILE_ENV, RESERVATION_TTL_S, key_env
 from benchmarks.process import Child
-from generated.distribution.v1 import catalog_pb2, catalog_pb2_grpc, common_pb2
+from distribution_client.service import CentralService
+from generated.distribution.v1 import catalog_pb2, common_pb2
 from nodekit.auth import bearer_metadata
 from nodekit.health import wait_until_serving
 from nodekit.ports import free_port
@@ -115,7 +116,7 @@ class Cluster:
         pending = set(range(len(channels)))
         while pending and time.monotonic() < deadline:
             for index in sorted(pending):
-                stub = catalog_pb2_grpc.CatalogServiceStub(channels[index])
+                stub = CentralService(channels[index]).catalog
                 listed = await stub.ListStockLines(
                     catalog_pb2.ListStockLinesRequest(), metadata=self.operator_metadata, timeout=10
                 )

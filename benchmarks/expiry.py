@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from central.testing import running_central
-from generated.distribution.v1 import common_pb2, month_pb2, month_pb2_grpc
+from distribution_client.service import CentralService
+from generated.distribution.v1 import common_pb2, month_pb2
 
 LINES, CUSTOMERS = 20, 50
 
@@ -33,7 +34,7 @@ async def measure(rate: float, seconds: float, ttl_s: float) -> dict[str, Any]:
         db_path = Path(folder) / "central.sqlite3"
         async with running_central(db_path, reservation_ttl_s=ttl_s) as rc:
             central = rc.central
-            months = month_pb2_grpc.MonthServiceStub(rc.channel)
+            months = CentralService(rc.channel).months
             opened = await months.OpenMonth(
                 month_pb2.OpenMonthRequest(offer_deadline_ms=1), metadata=rc.operator_metadata, timeout=10
             )

@@ -9,14 +9,15 @@ import grpc
 
 from benchmarks.market import Metadata
 from benchmarks.scenarios import Ledger
-from generated.distribution.v1 import month_pb2, month_pb2_grpc
+from distribution_client.service import CentralService
+from generated.distribution.v1 import month_pb2
 
 TIMEOUT_S = 30.0
 
 
 async def status_check(channel: grpc.aio.Channel, operator: Metadata, month: int) -> dict[str, object]:
     """sold + reserved <= offered (and nothing negative) on every line, per GetMonthStatus."""
-    reply = await month_pb2_grpc.MonthServiceStub(channel).GetMonthStatus(
+    reply = await CentralService(channel).months.GetMonthStatus(
         month_pb2.GetMonthStatusRequest(month=month), metadata=operator, timeout=TIMEOUT_S
     )
     lines = reply.status.stock_lines

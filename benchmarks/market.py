@@ -8,12 +8,11 @@ from dataclasses import dataclass
 
 import grpc
 
+from distribution_client.service import CentralService
 from generated.distribution.v1 import (
     common_pb2,
     customer_pb2,
-    customer_pb2_grpc,
     month_pb2,
-    month_pb2_grpc,
 )
 from nodekit.auth import bearer_metadata
 
@@ -43,7 +42,7 @@ class Market:
 
 async def open_market(channel: grpc.aio.Channel, operator: Metadata, spread_lines: int) -> Market:
     """Opens a month and offers ``spread_lines`` lines plus one hot line, each of 1,000,000 units."""
-    months = month_pb2_grpc.MonthServiceStub(channel)
+    months = CentralService(channel).months
     opened = await months.OpenMonth(
         month_pb2.OpenMonthRequest(offer_deadline_ms=1), metadata=operator, timeout=TIMEOUT_S
     )
@@ -70,7 +69,7 @@ async def open_market(channel: grpc.aio.Channel, operator: Metadata, spread_line
 
 async def register_customers(channel: grpc.aio.Channel, prefix: str, count: int) -> Sequence[Metadata]:
     """Registers ``count`` customers with a valid card; returns each one's call metadata."""
-    stub = customer_pb2_grpc.CustomerServiceStub(channel)
+    stub = CentralService(channel).customers
 
     async def one(index: int) -> Metadata:
         reply = await stub.RegisterCustomer(

@@ -13,7 +13,8 @@ from benchmarks.echo import STREAM
 from benchmarks.market import Metadata
 from benchmarks.process import vm_rss_kib
 from benchmarks.scenarios import Channels
-from generated.distribution.v1 import catalog_pb2, catalog_pb2_grpc
+from distribution_client.service import CentralService
+from generated.distribution.v1 import catalog_pb2
 
 STREAM_TIMEOUT_S = 300.0
 SETTLE_S = 0.5
@@ -61,7 +62,7 @@ async def _rss_with_streams(pid: int, count: int, open_one: Callable[[int], Awai
 
 async def catalog_watchers(pid: int, channels: Channels, metadata: Metadata, count: int) -> StreamMemory:
     """``count`` CatalogService.WatchCatalog streams spread over ``channels``."""
-    stubs = [catalog_pb2_grpc.CatalogServiceStub(c) for c in channels.channels]
+    stubs = [CentralService(c).catalog for c in channels.channels]
 
     async def open_one(index: int) -> Any:
         call = stubs[index % len(stubs)].WatchCatalog(

@@ -11,7 +11,8 @@ import grpc
 from benchmarks.echo import UNARY
 from benchmarks.load import Op
 from benchmarks.market import Metadata
-from generated.distribution.v1 import cart_pb2, cart_pb2_grpc, order_pb2, order_pb2_grpc
+from distribution_client.service import CentralService
+from generated.distribution.v1 import cart_pb2, order_pb2
 from nodekit.channel import open_channel
 from nodekit.ids import new_id
 
@@ -62,7 +63,7 @@ def echo_op(channels: Channels, payload: bytes, metadata: Metadata) -> Op:
 
 def reserve_op(channels: Channels, customers: Sequence[Metadata], lines: Sequence[int], ledger: Ledger) -> Op:
     """AddCartItem of one unit; worker ``i`` is customer ``i`` on line ``i % len(lines)``."""
-    stubs = [cart_pb2_grpc.CartServiceStub(c) for c in channels.channels]
+    stubs = [CentralService(c).carts for c in channels.channels]
     requests = [cart_pb2.AddCartItemRequest(stock_line_id=line, quantity=1) for line in lines]
 
     async def op(worker: int) -> None:
@@ -89,8 +90,8 @@ def checkout_op(
     as (finished at, seconds taken), so it can be kept to the measured windows.
     A worker is one customer, so its cart holds only what it just added.
     """
-    carts = [cart_pb2_grpc.CartServiceStub(c) for c in channels.channels]
-    orders = [order_pb2_grpc.OrderServiceStub(c) for c in channels.channels]
+    carts = [CentralService(c).carts for c in channels.channels]
+    orders = [CentralService(c).orders for c in channels.channels]
     requests = [cart_pb2.AddCartItemRequest(stock_line_id=line, quantity=1) for line in lines]
 
     async def op(worker: int) -> None:

@@ -14,7 +14,8 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from benchmarks.echo import STREAM
 from benchmarks.load import LoadResult, Window
 from benchmarks.market import Metadata
-from generated.distribution.v1 import branch_pb2, branch_pb2_grpc
+from distribution_client.service import CentralService
+from generated.distribution.v1 import branch_pb2
 from nodekit.ids import new_id
 
 STREAM_TIMEOUT_S = 120.0
@@ -124,7 +125,7 @@ async def sales_stream(
 
     Each acknowledged transaction id goes to ``acked`` (checked against the database later).
     """
-    stub = branch_pb2_grpc.BranchServiceStub(channel)
+    stub = CentralService(channel).branches
     call = stub.StreamSales(metadata=metadata, timeout=STREAM_TIMEOUT_S)
     first = await call.read()
     if not isinstance(first, branch_pb2.StreamSalesResponse) or first.WhichOneof("message") != "resume":

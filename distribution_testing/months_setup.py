@@ -6,7 +6,8 @@ from collections.abc import Mapping
 
 import grpc
 
-from generated.distribution.v1 import common_pb2, month_pb2, month_pb2_grpc
+from distribution_client.service import CentralService
+from generated.distribution.v1 import common_pb2, month_pb2
 from nodekit.auth import bearer_metadata
 
 
@@ -17,7 +18,7 @@ async def open_month_with_stock(
     manufacturer: str = "acme",
 ) -> int:
     """Opens the next month and offers ``product -> (quantity, unit price)``; returns the month."""
-    stub = month_pb2_grpc.MonthServiceStub(channel)
+    stub = CentralService(channel).months
     auth = bearer_metadata(operator_key)
     opened = await stub.OpenMonth(
         month_pb2.OpenMonthRequest(offer_deadline_ms=100), metadata=auth, timeout=10

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 
 import grpc
 
+from distribution_client.service import CentralService
 from distribution_testing.central import RunningCentral
 from distribution_testing.polling import TIMEOUT
 from generated.distribution.v1 import (
@@ -42,14 +43,9 @@ class Stubs:
 
     @classmethod
     def on(cls, channel: grpc.aio.Channel) -> Stubs:
-        """Stubs on ``channel``."""
-        return cls(
-            customer_pb2_grpc.CustomerServiceStub(channel),
-            catalog_pb2_grpc.CatalogServiceStub(channel),
-            cart_pb2_grpc.CartServiceStub(channel),
-            order_pb2_grpc.OrderServiceStub(channel),
-            month_pb2_grpc.MonthServiceStub(channel),
-        )
+        """Stubs on ``channel``: the client package's, used raw (no retry table, no records)."""
+        service = CentralService(channel)
+        return cls(service.customers, service.catalog, service.carts, service.orders, service.months)
 
 
 async def register(stubs: Stubs, name: str = "ann", card: bool = True) -> tuple[tuple[str, str], ...]:
