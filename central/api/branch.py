@@ -153,9 +153,15 @@ class BranchServicer(branch_pb2_grpc.BranchServiceServicer):
 
 async def install_branch_stores(core: Core, accounts: Accounts, server: grpc.aio.Server) -> None:
     """Loads the configured branches and adds BranchService and ReportService to ``server``."""
-    directory = BranchDirectory(core, accounts)
+    directory = BranchDirectory(core.writer, core.clock, core.settings.branch_keys, accounts)
     await directory.load_configured()
     branch_pb2_grpc.add_BranchServiceServicer_to_server(
-        BranchServicer(directory, SalesLedger(core), DailyReports(core), InventoryBoard(core)), server
+        BranchServicer(
+            directory,
+            SalesLedger(core.engine, core.writer, core.clock),
+            DailyReports(core.writer, core.clock),
+            InventoryBoard(core.writer, core.clock),
+        ),
+        server,
     )
-    report_pb2_grpc.add_ReportServiceServicer_to_server(ReportServicer(BranchReports(core)), server)
+    report_pb2_grpc.add_ReportServiceServicer_to_server(ReportServicer(BranchReports(core.engine)), server)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import func, insert, select
@@ -9,15 +10,16 @@ from sqlalchemy.engine import Connection
 
 from central.branches.model import DailyReport, ReportReceipt, check_report
 from central.branches.schema import branch_daily_reports, branch_sales
-from central.service.core import Core
+from nodekit.db.writer import WriteQueue
 from nodekit.errors import precondition
 
 
 class DailyReports:
     """Stores day-end reports; a resent report replaces nothing silently."""
 
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    def __init__(self, writer: WriteQueue, clock: Callable[[], datetime]) -> None:
+        self._writer = writer
+        self._clock = clock
 
     async def submit(self, branch_id: int, report: DailyReport) -> ReportReceipt:
         """Keeps the first report of a day; the same one again is a no-op, another is refused.
@@ -26,8 +28,8 @@ class DailyReports:
         totals the branch streamed for that day.
         """
         check_report(report)
-        now = self._core.clock()
-        return await self._core.writer.run(lambda c: _submit(c, branch_id, report, now))
+        now = self._clock()
+        return await self._writer.run(lambda c: _submit(c, branch_id, report, now))
 
 
 def streamed_revenue(connection: Connection, branch_id: int, day: str) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
@@ -10,25 +10,33 @@ from sqlalchemy.engine import Connection
 
 from central.branches.schema import branches
 from central.service.accounts import Accounts
-from central.service.core import Core
 from central.storage.serialize import Exclusive, one_at_a_time
 from nodekit.auth import Principal, Role, token_digest
+from nodekit.db.writer import WriteQueue
 from nodekit.errors import denied
 
 
 class BranchDirectory:
     """Knows which branches exist; registers their keys with the accounts."""
 
-    def __init__(self, core: Core, accounts: Accounts) -> None:
-        self._core = core
+    def __init__(
+        self,
+        writer: WriteQueue,
+        clock: Callable[[], datetime],
+        branch_keys: Mapping[str, str],
+        accounts: Accounts,
+    ) -> None:
+        self._writer = writer
+        self._clock = clock
+        self._branch_keys = branch_keys
         self._accounts = accounts
         self._ids: dict[str, int] = {}
 
     async def load_configured(self) -> None:
         """Upserts every configured branch with its key digest and lets its key in."""
-        keys = dict(self._core.settings.branch_keys)
-        now = self._core.clock()
-        ids = await self._core.writer.run(lambda c: _upsert(c, keys, now))
+        keys = dict(self._branch_keys)
+        now = self._clock()
+        ids = await self._writer.run(lambda c: _upsert(c, keys, now))
         for name, branch_id in ids.items():
             self._accounts.add_principal(keys[name], Principal(Role.BRANCH, str(branch_id), name))
         self._ids = ids

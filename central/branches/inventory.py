@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, insert
@@ -10,22 +10,23 @@ from sqlalchemy.engine import Connection
 
 from central.branches.model import InventoryItem, LowStockAlert, check_inventory
 from central.branches.schema import branch_alerts, branch_inventory
-from central.service.core import Core
+from nodekit.db.writer import WriteQueue
 
 
 class InventoryBoard:
     """Keeps the latest inventory and open alerts of every branch."""
 
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    def __init__(self, writer: WriteQueue, clock: Callable[[], datetime]) -> None:
+        self._writer = writer
+        self._clock = clock
 
     async def replace(
         self, branch_id: int, items: Sequence[InventoryItem], alerts: Sequence[LowStockAlert]
     ) -> None:
         """Stores the branch's snapshot in one transaction."""
         check_inventory(items, alerts)
-        now = self._core.clock()
-        await self._core.writer.run(lambda c: _replace(c, branch_id, items, alerts, now))
+        now = self._clock()
+        await self._writer.run(lambda c: _replace(c, branch_id, items, alerts, now))
 
 
 def _replace(

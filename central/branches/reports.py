@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from central.branches.schema import (
     branch_alerts,
@@ -16,7 +17,6 @@ from central.branches.schema import (
     branch_sales,
     branches,
 )
-from central.service.core import Core
 from nodekit.errors import invalid
 
 DEFAULT_TOP, MAX_TOP = 10, 100
@@ -73,17 +73,17 @@ class BranchAlertView:
 class BranchReports:
     """Answers the operator's questions about the branch stores."""
 
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
 
     async def revenue(self, branch_name: str = "") -> list[BranchDayView]:
         """Revenue and loss per branch per day, by branch then day."""
-        async with self._core.engine.connect() as connection:
+        async with self._engine.connect() as connection:
             return await connection.run_sync(_revenue, branch_name)
 
     async def inventory_value(self) -> list[InventoryValueView]:
         """Each configured branch's last reported inventory at cost."""
-        async with self._core.engine.connect() as connection:
+        async with self._engine.connect() as connection:
             return await connection.run_sync(_inventory_value)
 
     async def top_products(self, limit: int) -> list[TopProductView]:
@@ -91,12 +91,12 @@ class BranchReports:
         limit = DEFAULT_TOP if limit == 0 else limit
         if not 1 <= limit <= MAX_TOP:
             raise invalid("BAD_LIMIT", f"The limit must be 1-{MAX_TOP}; got {limit}.", limit=limit)
-        async with self._core.engine.connect() as connection:
+        async with self._engine.connect() as connection:
             return await connection.run_sync(_top_products, limit)
 
     async def open_alerts(self) -> list[BranchAlertView]:
         """Open low-stock alerts across branches, oldest first."""
-        async with self._core.engine.connect() as connection:
+        async with self._engine.connect() as connection:
             return await connection.run_sync(_open_alerts)
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from central.branches.model import Sale, SaleAck, check_sale
 from central.branches.schema import branch_sale_items, branch_sales, branches
-from central.service.core import Core
 from nodekit.db.prepared import Prepared, prepared_insert, savepoint
+from nodekit.db.writer import WriteQueue
 from nodekit.errors import DomainError, ErrorKind, precondition
 
 # Sales read ahead of their acks; they share group-commit batches, and the bound keeps memory flat.
@@ -44,12 +45,14 @@ class _Run:
 class SalesLedger:
     """The central's record of every branch sale."""
 
-    def __init__(self, core: Core) -> None:
-        self._core = core
+    def __init__(self, engine: AsyncEngine, writer: WriteQueue, clock: Callable[[], datetime]) -> None:
+        self._engine = engine
+        self._writer = writer
+        self._clock = clock
 
     async def last_sequence(self, branch_id: int) -> int:
         """The highest sequence committed for the branch (0 if none)."""
-        async with self._core.engine.connect() as connection:
+        async with self._engine.connect() as connection:
             value = (
                 await connection.execute(
                     select(branches.c.last_sequence).where(branches.c.branch_id == branch_id)
@@ -80,7 +83,7 @@ class SalesLedger:
                         run = self._queue_run(branch_id)
                         runs.put_nowait(run)
                     else:
-                        self._core.writer.joined()
+                        self._writer.joined()
                     run.sales.append(sale)
             finally:
                 runs.put_nowait(None)
@@ -109,14 +112,14 @@ class SalesLedger:
 
     def _queue_run(self, branch_id: int) -> _Run:
         run = _Run()
-        clock = self._core.clock
+        clock = self._clock
 
         def write(connection: Connection) -> list[Outcome]:
             # From here on the stream starts a new run; this one is fixed.
             run.taken = True
             return _record_run(connection, branch_id, run.sales, clock())
 
-        run.future = self._core.writer.enqueue(write)
+        run.future = self._writer.enqueue(write)
         return run
 
 
