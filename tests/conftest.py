@@ -8,8 +8,7 @@ central processes spread evenly among them: pytest-xdist (``--dist loadfile
 --no-loadscope-reorder``, as ``run_tests.py`` runs it) hands files out in this order, so those
 long files neither start all at once (a dozen centrals starting together on two cores miss
 their start-up bound) nor run alone at the end. (Unit tests first, as xdist's own order
-mostly has them: short, they start the workers quickly.) The few files that hold a worker for
-minutes (``LONG``) go out among the unit files, so that no worker starts one near the end.
+mostly has them: short, they start the workers quickly.)
 """
 
 from __future__ import annotations
@@ -25,16 +24,6 @@ HEAVY_MARKER = "several_centrals"
 UNIT = "tests/unit/"
 # The long files are spread over this share of the other files, so none is left to the end.
 HEAVY_SPAN = 0.9
-# The files whose tests took 1.5 minutes or more in all (--durations, whole suite): runs of
-# run.py timed by their months, virtual environments installed. A worker that is handed one
-# also takes the next file, which waits behind it: a short unit file there, early in the run.
-LONG = (
-    "tests/e2e/test_month_length.py",
-    "tests/e2e/test_testing_kit_wheel.py",
-    "tests/e2e/test_run_py.py",
-    "tests/e2e/test_run_several_centrals.py",
-    "tests/e2e/test_bootstrap.py",
-)
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +70,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         by_file.setdefault(_file(item), []).append(item)
         if item.get_closest_marker(HEAVY_MARKER):
             heavy.add(_file(item))
-    first = spread([path for path in LONG if path in by_file], [p for p in by_file if p.startswith(UNIT)])
-    rest = [path for path in by_file if path not in first]
-    order = first + spread([p for p in rest if p in heavy], [p for p in rest if p not in heavy])
+    unit = [path for path in by_file if path.startswith(UNIT)]
+    others = [path for path in by_file if path not in heavy and not path.startswith(UNIT)]
+    order = unit + spread([path for path in by_file if path in heavy], others)
     items[:] = [item for path in order for item in by_file[path]]
