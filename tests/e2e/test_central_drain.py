@@ -22,9 +22,8 @@ import pytest
 from generated.distribution.v1 import cart_pb2
 from nodekit.channel import open_channel
 from nodekit.health import wait_until_serving
-from nodekit.ports import free_port
 from tests.helpers import Stubs, assert_eventually, open_month_with, register
-from tests.processes import node_process
+from tests.processes import central_address, node_process
 
 pytestmark = pytest.mark.e2e
 
@@ -40,8 +39,9 @@ class _Operator:
     operator_metadata = (("authorization", f"Bearer {OPERATOR_KEY}"),)
 
 
-def _args(port: int, db: Path) -> list[str]:
-    return ["--port", str(port), "--db", f"sqlite+aiosqlite:///{db}", "--operator-key", OPERATOR_KEY]
+def _args(db: Path) -> list[str]:
+    # Port 0: the central binds whichever port the kernel gives and reports it (central_address).
+    return ["--port", "0", "--db", f"sqlite+aiosqlite:///{db}", "--operator-key", OPERATOR_KEY]
 
 
 def _reserved(db: Path) -> int:
@@ -99,13 +99,10 @@ async def test_repeated_stops_under_64_callers_cut_no_call(tmp_path: Path) -> No
     db = tmp_path / "central.sqlite3"
     acknowledged = 0
     for round_, sig in enumerate(STOPS):
-        port = free_port()
-        address = f"127.0.0.1:{port}"
         log = tmp_path / f"central-{round_}.log"
         # Logs as one JSON object a line (by the variable), checked below: a tool can read them.
-        with node_process(
-            "central", _args(port, db), log, env={"DISTRIBUTION_LOG_FORMAT": "json"}
-        ) as process:
+        with node_process("central", _args(db), log, env={"DISTRIBUTION_LOG_FORMAT": "json"}) as process:
+            address = await central_address(log, process)
             await wait_until_serving(address, timeout_s=30)
             async with open_channel(address) as channel:
                 stubs = Stubs.on(channel)
