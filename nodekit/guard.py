@@ -6,6 +6,7 @@ import contextvars
 import logging
 from asyncio import CancelledError, current_task
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from functools import partial
 from typing import Any, Protocol
 
 import grpc
@@ -94,9 +95,8 @@ class Guard:
         """
         roles = self._policy.get(method)
 
-        async def admit(context: grpc.aio.ServicerContext[Any, Any]) -> Principal | None:
-            return await self._admit(method, roles, context)
-
+        # A partial, not a closure: the call goes straight to ``_admit``, no frame between.
+        admit: Admit = partial(self._admit, method, roles)
         if watch is not None and handler.unary_unary:
             wrapped = _watched_unary(handler, method, admit, self.drain, watch)
         else:
