@@ -14,7 +14,6 @@ and only then the held calls are answered UNAVAILABLE: nothing was done, retry e
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import time
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
@@ -25,9 +24,6 @@ from nodekit.decoding import Undecodable, malformed
 from nodekit.errors import DomainError, ErrorKind
 
 T = TypeVar("T")
-
-# Whether the call of this task counts as in flight (it came in before the drain began).
-_counted: contextvars.ContextVar[bool] = contextvars.ContextVar("drain_counted", default=False)
 
 # No new call for this long: every caller waits at the door, none is left in gRPC's queue.
 QUIET_S = 0.25
@@ -56,17 +52,20 @@ class Drain:
         self._waiting: set[asyncio.Task[Any]] = set()
         self._cut: set[asyncio.Task[Any]] = set()
 
-    def enter(self) -> None:
-        """A call has started; one that starts after the drain began is refused, not waited for."""
+    def enter(self) -> bool:
+        """A call has started; True when it counts as in flight (it came in before the drain began).
+
+        One that starts after the drain began is refused, not waited for.
+        """
         if self.closing:
             self._last_call = time.monotonic()
-            return
+            return False
         self.in_flight += 1
-        _counted.set(True)
+        return True
 
-    def leave(self) -> None:
-        """A call has ended."""
-        if _counted.get():
+    def leave(self, counted: bool) -> None:
+        """A call has ended; ``counted`` is what its ``enter`` returned."""
+        if counted:
             self.in_flight -= 1
 
     async def refuse(self) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
+from weakref import WeakKeyDictionary
 
 import grpc
 
@@ -37,15 +38,23 @@ class MethodTable(grpc.GenericRpcHandler):
         return self.methods.get(handler_call_details.method)
 
 
+# One table per server, shared by its registrars: every call then finds its method at the first
+# generic handler gRPC asks, rather than after missing another registrar's table.
+_tables: WeakKeyDictionary[grpc.aio.Server, MethodTable] = WeakKeyDictionary()
+
+
 class Registrar:
     """What to pass to ``add_..._to_server`` in place of the server."""
 
     def __init__(self, server: grpc.aio.Server, wrap: Wrap = _unchanged) -> None:
         self._server = server
         self._wrap = wrap
-        self._table = MethodTable()
-        # Added first, so it answers before any generic handler added later.
-        server.add_generic_rpc_handlers((self._table,))
+        table = _tables.get(server)
+        if table is None:
+            table = _tables[server] = MethodTable()
+            # Added first, so it answers before any generic handler added later.
+            server.add_generic_rpc_handlers((table,))
+        self._table = table
 
     def as_server(self) -> grpc.aio.Server:
         """This registrar, typed as the server that ``add_..._to_server`` takes.

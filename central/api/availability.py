@@ -19,6 +19,9 @@ def guarded_by(guard: Guard, watch: DatabaseWatch) -> Wrap:
     """The guard's wrap around the watch's: admission first, then the database's availability."""
 
     def wrap(handler: grpc.RpcMethodHandler[Any, Any], method: str) -> grpc.RpcMethodHandler[Any, Any]:
+        if handler.unary_unary:
+            # The guard's own wrapper watches it too: one coroutine per call, not two.
+            return guard.wrap(handler, method, watch)
         return guard.wrap(_watched(handler, watch), method)
 
     return wrap

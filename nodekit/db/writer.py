@@ -27,7 +27,7 @@ import logging
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import OperationalError
@@ -38,7 +38,7 @@ from nodekit.db.engine import BUSY_TIMEOUT_MS, is_sqlite, sqlite_writer_engine
 from nodekit.db.sessions import AsyncSession, SqliteSession
 from nodekit.errors import DomainError, ErrorKind
 from nodekit.logs import one_line
-from nodekit.observability.tracing import write_span
+from nodekit.observability.tracing import tracing_on, write_span
 
 logger = logging.getLogger(__name__)
 
@@ -118,15 +118,15 @@ class WriteQueue:
         """Batches run again after a deadlock or serialization failure."""
         return self._session.conflicts if isinstance(self._session, AsyncSession) else 0
 
-    async def run(
+    def run(
         self,
         operation: Operation[T],
         follow: Follow[T] | None = None,
         locks: Iterable[int] = (),
         first: bool = False,
         piped: Piped[T] | None = None,
-    ) -> T:
-        """Runs ``operation`` in the next batch; returns its result after the commit.
+    ) -> Awaitable[T]:
+        """Runs ``operation`` in the next batch; the awaitable gives its result after the commit.
 
         Args:
             operation: The write, run inside the batch's transaction.
@@ -137,8 +137,15 @@ class WriteQueue:
             piped: The same write as a first statement and its rest, for sending the statement with
                 the batch's others of its kind (``nodekit.db.batch.Piped``); ``operation`` otherwise.
         """
+        if not tracing_on():
+            # No span to open: the caller awaits the batch's future itself, no coroutine between.
+            return self.enqueue(operation, follow, locks, first, piped)
+        return self._traced(self.enqueue(operation, follow, locks, first, piped))
+
+    async def _traced(self, done: asyncio.Future[T]) -> T:
+        """``done``'s result, awaited inside a write span."""
         with write_span():
-            return await self.enqueue(operation, follow, locks, first, piped)
+            return await done
 
     def enqueue(
         self,

@@ -56,6 +56,11 @@ def tracer() -> Any:
     return _tracer
 
 
+def tracing_on() -> bool:
+    """Whether this node exports spans (so a hot path may skip making one at all)."""
+    return _tracer is not None
+
+
 def write_span() -> AbstractContextManager[Any]:
     """A span around one write's wait for its group commit (nothing while tracing is off)."""
     if _tracer is None:
