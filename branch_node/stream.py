@@ -103,7 +103,9 @@ class SalesStream:
         finally:
             if sender is not None:
                 sender.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
+                # A sender whose write met the stream's end has said so already through the
+                # receiving side, which raised first; its own error would only mask that one.
+                with contextlib.suppress(asyncio.CancelledError, grpc.aio.AioRpcError, ConnectionError):
                     await sender
             stream.cancel()
 

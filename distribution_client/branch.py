@@ -17,6 +17,7 @@ from distribution_client.records import (
     SalesReply,
 )
 from distribution_client.service import CentralService
+from distribution_client.stream_write import write_or_raise_end
 from generated.distribution.v1 import branch_pb2, catalog_pb2
 from nodekit.auth import bearer_metadata, node_metadata
 
@@ -28,15 +29,20 @@ SalesCall = grpc.aio.StreamStreamCall[branch_pb2.StreamSalesRequest, branch_pb2.
 class OpenSales:
     """One sales stream in plain records: ``send`` a ``Sale``, ``receive`` a ``SalesReply``.
 
-    A failed call raises ``grpc.aio.AioRpcError`` with the central's status.
+    A failed call raises ``grpc.aio.AioRpcError`` with the central's status, or ``StreamEnded``.
     """
 
     def __init__(self, call: SalesCall) -> None:
         self._call = call
 
     async def send(self, sale: Sale, trace_parent: str = "") -> None:
-        """Streams one sale (``trace_parent``: the branch's span, so the central continues its trace)."""
-        await self._call.write(to_proto.sale_request(sale, trace_parent))
+        """Streams one sale (``trace_parent``: the branch's span, so the central continues its trace).
+
+        Raises:
+            StreamEnded: When the stream ended without a status from the central.
+            grpc.aio.AioRpcError: With the status the central ended the stream with.
+        """
+        await write_or_raise_end(self._call, to_proto.sale_request(sale, trace_parent))
 
     async def receive(self) -> SalesReply | None:
         """The central's next message (kinds this client does not know are skipped); None at the end."""

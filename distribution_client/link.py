@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 
 import grpc
 
 from distribution_client.convert import from_proto, to_proto
-from distribution_client.errors import StreamEnded
 from distribution_client.records import (
     Hello,
     LinkMessage,
@@ -19,6 +17,7 @@ from distribution_client.records import (
     OfferReply,
 )
 from distribution_client.service import CentralService
+from distribution_client.stream_write import write_or_raise_end
 from generated.distribution.v1 import manufacturer_pb2
 from nodekit.auth import bearer_metadata, node_metadata
 
@@ -39,27 +38,11 @@ class OpenLink:
     async def send(self, message: LinkReply) -> None:
         """Writes one message; if the stream has already ended, raises how it ended instead.
 
-        A write racing the central's end of the stream fails with grpcio's own INTERNAL
-        "Internal error from Core", which also replaces the call's status (grpc/grpc#36066),
-        so that INTERNAL says nothing about the central: it counts as a lost stream, and the
-        next attempt hears the central's answer. Any other failed write reports the call's status.
-
         Raises:
             StreamEnded: When the stream ended without a status from the central.
             grpc.aio.AioRpcError: With the status the central ended the stream with.
         """
-        call = self._call
-        try:
-            await call.write(to_proto.link_request(message))
-        except (grpc.aio.AioRpcError, asyncio.InvalidStateError) as error:
-            code = await call.code()
-            if code == grpc.StatusCode.INTERNAL:
-                raise StreamEnded("the stream ended while a message was being sent") from error
-            if code == grpc.StatusCode.OK:
-                raise StreamEnded("the central ended the stream") from error
-            raise grpc.aio.AioRpcError(
-                code, await call.initial_metadata(), await call.trailing_metadata(), await call.details()
-            ) from error
+        await write_or_raise_end(self._call, to_proto.link_request(message))
 
     async def receive(self) -> LinkMessage | None:
         """The central's next message (kinds this client does not know are skipped); None at the end."""

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+import grpc
 import pytest
 
 from central.testing import RunningCentral, running_central
@@ -62,6 +63,21 @@ async def test_a_branch_streams_a_sale_and_hears_its_ack_and_its_resend_as_a_dup
         assert await asyncio.wait_for(stream.receive(), READ_S) == SaleAcks((SaleAck(1, "t-1", True),))
     finally:
         stream.cancel()
+
+
+async def test_a_sale_written_to_an_ended_stream_raises_how_it_ended(client: CentralClient) -> None:
+    # A write racing the stream's end (a central killed) met grpcio's InvalidStateError, which the
+    # branch's reconnect loop did not expect: its stream task died and sales stayed unacknowledged.
+    sale = Sale(
+        "t-2", 1, datetime(2025, 5, 6, 10, tzinfo=UTC), "2025-05-06", (SaleItem("jam", 1, 400),),
+        400, 0, 400, "cash", "walk-in",
+    )  # fmt: skip
+    stream = client.branch("north-key", "north").open_sales()
+    assert await asyncio.wait_for(stream.receive(), READ_S) == SalesResume(0)
+    stream.cancel()
+    with pytest.raises(grpc.aio.AioRpcError) as ended:
+        await stream.send(sale)
+    assert ended.value.code() == grpc.StatusCode.CANCELLED
 
 
 async def test_a_manufacturer_is_welcomed_offers_and_acknowledges_its_month_report(
