@@ -251,7 +251,8 @@ def _watched_unary(
 ) -> grpc.RpcMethodHandler[Any, Any]:
     """A unary-unary ``handler`` inside the guard and the watch, in one wrapper (the reserve's path).
 
-    The same as the watch's own wrapper inside ``_wrap``'s, one coroutine fewer per call.
+    The only place a call that replies once is watched: one coroutine per call rather than a
+    watch wrapper inside ``_wrap``'s. Streaming handlers are watched by their node's own wrapper.
     """
     inner: Any = handler.unary_unary
     waiting = watch.waiting

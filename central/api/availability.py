@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from asyncio import CancelledError, current_task
 from collections.abc import AsyncIterator
 from typing import Any, TypeAlias
 
@@ -32,29 +31,14 @@ Handler: TypeAlias = "grpc.RpcMethodHandler[Any, Any]"
 
 
 def _watched(handler: Handler, watch: DatabaseWatch) -> Handler:
-    """``handler`` refusing while the database is down, its outage errors turned into UNAVAILABLE."""
-    inner = inner_behaviour(handler)
-    waiting = watch.waiting
+    """A streaming ``handler`` refusing while the database is down, its outage errors turned into UNAVAILABLE.
+
+    A handler that replies once is watched inside the guard's own wrapper (``Guard.wrap``'s
+    ``watch``); the central serves none with a request stream and one reply.
+    """
     if replies_once(handler):
-
-        async def answer(request: Any, context: Any) -> Any:
-            if watch.down:
-                raise watch.refusal()
-            task = current_task()
-            assert task is not None
-            waiting.add(task)
-            try:
-                return await inner(request, context)
-            except CancelledError:
-                if watch.was_cut(task):
-                    raise watch.refusal() from None
-                raise
-            except Exception as error:
-                raise watch.check(error) from None
-            finally:
-                waiting.discard(task)
-
-        return same_kind(handler, answer)
+        raise TypeError("a handler that replies once is watched by the guard, not here")
+    inner = inner_behaviour(handler)
 
     async def stream(request: Any, context: Any) -> AsyncIterator[Any]:
         if watch.down:
