@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 from central.domain.stock import Counters
 from central.storage.changes import CHANNEL, sender_prefix
 from central.storage.outage import database_gone
+from central.storage.stock_rows import CHANGED_COUNTERS_SQL
 from nodekit.retry import Backoff
 
 logger = logging.getLogger(__name__)
@@ -86,14 +87,6 @@ class OutageWatch(Protocol):
 # Reads the counters of a month's lines that changed: those whose version is above the one given for
 # them (line id -> version, as the book has them), and every line not given.
 MonthReader = Callable[[int, Mapping[int, int]], Awaitable[list[Counters]]]
-# The "changed since" read: the lines the book knows at their version are left out by the database, so
-# a quiet month costs the central no row to decode, and a month of thousands of lines only those that
-# moved.
-CHANGED_COUNTERS_SQL = (
-    "SELECT s.stock_line_id, s.offered, s.reserved, s.sold, s.version FROM stock_lines s"
-    " WHERE s.month = $1 AND NOT EXISTS (SELECT 1 FROM unnest($2::bigint[], $3::bigint[]) AS k(id, version)"
-    " WHERE k.id = s.stock_line_id AND k.version >= s.version)"
-)
 
 
 class FeedHandler(Protocol):

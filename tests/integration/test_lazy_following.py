@@ -18,7 +18,7 @@ import asyncpg
 import pytest
 
 from central.storage.changes import CHANNEL
-from central.storage.feed import CHANGED_COUNTERS_SQL
+from central.storage.stock_rows import CHANGED_COUNTERS_SQL
 from generated.distribution.v1 import cart_pb2, catalog_pb2
 from tests.helpers import assert_eventually
 from tests.several_centrals import Centrals, several_centrals
