@@ -11,10 +11,10 @@ from typing import TypeVar
 import grpc
 
 from distribution_client import ConnectConfig, OpenedMonth, RemoteError, connect
-from launcher.records.from_proto import alert_figures, branch_day_figures, snapshot
+from launcher.records.from_proto import alert_figures, snapshot
 from launcher.records.outage import Outage
 from launcher.records.readings import AlertState, LinkState
-from launcher.records.snapshots import BranchAlertFigures, BranchDayFigures, MonthSnapshot
+from launcher.records.snapshots import BranchAlertFigures, BranchDay, MonthSnapshot
 from nodekit.tls import TlsClientConfig
 
 __all__ = ["POLL_INTERVAL_S", "AlertState", "LinkState", "OpenedMonth", "OperatorClient"]
@@ -126,7 +126,7 @@ class OperatorClient:
         await self._outage.wait_over()
         return snapshot(await self._operator.resume_month())
 
-    async def branch_revenue(self) -> tuple[BranchDayFigures, ...]:
+    async def branch_revenue(self) -> tuple[BranchDay, ...]:
         """Every branch's reported days; empty if the central has no report service."""
         try:
             days = await self._read(self._operator.branch_revenue)
@@ -134,7 +134,7 @@ class OperatorClient:
             # The figures are extra information; a missing service must not fail the run.
             logger.warning("GetBranchRevenue failed: %s", error.code.name)
             return ()
-        return branch_day_figures(days)
+        return days
 
     async def low_stock_alerts(self) -> tuple[AlertState, ...]:
         """The branches' open low-stock alerts, oldest first."""

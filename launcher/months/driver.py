@@ -16,7 +16,7 @@ from launcher.months.watch import MonthWatch
 from launcher.records.readings import LinkState
 from launcher.records.snapshots import (
     BranchAlertFigures,
-    BranchDayFigures,
+    BranchDay,
     MonthPhase,
     MonthRecord,
     MonthSnapshot,
@@ -46,7 +46,7 @@ class OperatorCalls(Protocol):
 
     async def wait_for_reports_delivered(self, timeout_s: float) -> bool: ...
 
-    async def branch_revenue(self) -> tuple[BranchDayFigures, ...]: ...
+    async def branch_revenue(self) -> tuple[BranchDay, ...]: ...
 
     async def manufacturers(self) -> list[LinkState]: ...
 

@@ -7,7 +7,7 @@ import logging
 from typing import Protocol
 
 from launcher.records.readings import AlertState, LinkState
-from launcher.records.snapshots import BranchDayFigures
+from launcher.records.snapshots import BranchDay
 from launcher.screen.board import Board
 from nodekit.status import RemoteError
 
@@ -24,7 +24,7 @@ class FeedSource(Protocol):
 
     async def low_stock_alerts(self) -> tuple[AlertState, ...]: ...
 
-    async def branch_revenue(self) -> tuple[BranchDayFigures, ...]: ...
+    async def branch_revenue(self) -> tuple[BranchDay, ...]: ...
 
 
 async def follow_central(

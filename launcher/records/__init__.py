@@ -13,7 +13,7 @@ from launcher.records.addresses import (
 )
 from launcher.records.faults import FaultRecord
 from launcher.records.formatting import after, clock_time, fit, markdown_table, percent, table
-from launcher.records.from_proto import alert_figures, branch_day_figures, snapshot
+from launcher.records.from_proto import alert_figures, snapshot
 from launcher.records.join import JOIN_CARD_ENV, JOIN_FILE, OPERATOR_KEY_ENV, JoinInfo, console_script
 from launcher.records.names import CENTRAL_SLUG, central_label, central_slug
 from launcher.records.outage import CHAOS, Outage
@@ -23,7 +23,7 @@ from launcher.records.readings import AlertState, LinkState
 from launcher.records.snapshots import (
     AlertSeen,
     BranchAlertFigures,
-    BranchDayFigures,
+    BranchDay,
     LineFigures,
     MakerOutcome,
     MonthPhase,
@@ -33,6 +33,7 @@ from launcher.records.snapshots import (
     Sellout,
     Totals,
     compute_totals,
+    pending,
     production_gap,
     tally_by_manufacturer,
 )
@@ -49,7 +50,7 @@ __all__ = [
     "AlertSeen",
     "AlertState",
     "BranchAlertFigures",
-    "BranchDayFigures",
+    "BranchDay",
     "FaultRecord",
     "HostError",
     "JoinInfo",
@@ -67,7 +68,6 @@ __all__ = [
     "Totals",
     "after",
     "alert_figures",
-    "branch_day_figures",
     "central_label",
     "central_slug",
     "clock_time",
@@ -78,6 +78,7 @@ __all__ = [
     "is_loopback",
     "markdown_table",
     "pace_for",
+    "pending",
     "percent",
     "production_gap",
     "resolve_host",

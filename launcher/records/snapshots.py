@@ -1,6 +1,7 @@
 """Plain, JSON-ready records of what the launcher saw, made from the client package's records.
 
-A product's month (``ProductOutcome``) is the client package's own record.
+A product's month (``ProductOutcome``) and a branch's day (``BranchDay``) are the client
+package's own records, already plain values.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from distribution_client import BranchDay as BranchDay
 from distribution_client import ProductOutcome as ProductOutcome
 
 
@@ -58,27 +60,14 @@ class MakerOutcome:
         return sum(int(getattr(p, attribute)) for p in self.products)
 
 
-@dataclass(frozen=True, slots=True)
-class BranchDayFigures:
-    """One branch's figures for one business day, as the central holds them.
+def pending(day: BranchDay) -> bool:
+    """True while the branch has not reported the day yet, as far as the central's figures tell.
 
     No RPC says whether the branch has reported the day yet; a day with nothing reported and
-    no mismatch flag is taken as not reported yet (``pending``): a report that disagrees with
-    the streamed sales, zero included, is flagged.
+    no mismatch flag is taken as not reported yet: a report that disagrees with the streamed
+    sales, zero included, is flagged.
     """
-
-    branch_name: str
-    business_day: str
-    revenue_cents: int
-    loss_cents: int
-    streamed_revenue_cents: int
-    transaction_count: int
-    flagged: bool
-
-    @property
-    def pending(self) -> bool:
-        """True while the branch has not reported the day (see the class docstring)."""
-        return self.revenue_cents == 0 and self.loss_cents == 0 and not self.flagged
+    return day.revenue_cents == 0 and day.loss_cents == 0 and not day.flagged
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +156,7 @@ class MonthRecord:
     offered_manufacturers: tuple[str, ...]
     wall_seconds: float
     reports_delivered: bool
-    branch_days: tuple[BranchDayFigures, ...] = ()
+    branch_days: tuple[BranchDay, ...] = ()
     # When the launcher saw the month open (ISO-8601 UTC); the timeline counts from it.
     trading_started_at: str | None = None
     sellouts: tuple[Sellout, ...] = ()

@@ -12,7 +12,7 @@ from launcher.records.faults import FaultRecord
 from launcher.records.join import JoinInfo
 from launcher.records.rate import RateMeter
 from launcher.records.readings import AlertState, LinkState
-from launcher.records.snapshots import BranchDayFigures, MonthRecord, MonthSnapshot, Totals, compute_totals
+from launcher.records.snapshots import BranchDay, MonthRecord, MonthSnapshot, Totals, compute_totals
 from launcher.screen.ticker import Kind, Ticker, TickerEvent, alert_changes, link_changes, sold_out
 
 Listener = Callable[[TickerEvent], None]
@@ -60,7 +60,7 @@ class Board:
         self.records: list[MonthRecord] = []
         self.links: dict[str, LinkState] = {}
         self.alerts: tuple[AlertState, ...] = ()
-        self.branch_days: tuple[BranchDayFigures, ...] = ()
+        self.branch_days: tuple[BranchDay, ...] = ()
         self.branch_polls = 0
         # None until the first poll answered or failed.
         self.central_up: bool | None = None
@@ -189,7 +189,7 @@ class Board:
         self.alerts = tuple(alerts)
         self._touch()
 
-    def branches_seen(self, days: Sequence[BranchDayFigures]) -> None:
+    def branches_seen(self, days: Sequence[BranchDay]) -> None:
         """A poll of the branches' figures per day."""
         self.branch_days = tuple(days)
         self.branch_polls += 1
@@ -242,9 +242,9 @@ class Board:
         """Every branch's streamed revenue over every day so far."""
         return sum(day.streamed_revenue_cents for day in self.branch_days)
 
-    def today(self) -> tuple[BranchDayFigures, ...]:
+    def today(self) -> tuple[BranchDay, ...]:
         """Each branch's latest business day."""
-        latest: dict[str, BranchDayFigures] = {}
+        latest: dict[str, BranchDay] = {}
         for day in self.branch_days:
             if day.branch_name not in latest or day.business_day >= latest[day.branch_name].business_day:
                 latest[day.branch_name] = day

@@ -11,7 +11,7 @@ from launcher.months.driver import CLOSE_GRACE_S, MonthPlan, run_month
 from launcher.records.readings import LinkState
 from launcher.records.snapshots import (
     BranchAlertFigures,
-    BranchDayFigures,
+    BranchDay,
     LineFigures,
     MonthPhase,
     MonthSnapshot,
@@ -71,9 +71,9 @@ class FakeCentral:
         self.calls.append("reports")
         return True
 
-    async def branch_revenue(self) -> tuple[BranchDayFigures, ...]:
+    async def branch_revenue(self) -> tuple[BranchDay, ...]:
         self.calls.append("branches")
-        return (BranchDayFigures("Toronto", "2030-01-01", 100, 0, 100, 1, False),)
+        return (BranchDay("Toronto", "2030-01-01", 100, 0, 100, 1, False),)
 
     async def manufacturers(self) -> list[LinkState]:
         self.calls.append("links")
