@@ -10,14 +10,13 @@ from typing import TypeVar
 
 import grpc
 
-from distribution_client import ConnectConfig, OpenedMonth, RemoteError, connect
+from distribution_client import ConnectConfig, ManufacturerInfo, OpenedMonth, RemoteError, connect
 from launcher.records.from_proto import alert_figures, snapshot
 from launcher.records.outage import Outage
-from launcher.records.readings import AlertState, LinkState
 from launcher.records.snapshots import BranchAlertFigures, BranchDay, MonthSnapshot
 from nodekit.tls import TlsClientConfig
 
-__all__ = ["POLL_INTERVAL_S", "AlertState", "LinkState", "OpenedMonth", "OperatorClient"]
+__all__ = ["POLL_INTERVAL_S", "OpenedMonth", "OperatorClient"]
 
 T = TypeVar("T")
 
@@ -59,10 +58,10 @@ class OperatorClient:
         """Closes the channel."""
         await self._client.close()
 
-    async def manufacturers(self) -> list[LinkState]:
+    async def manufacturers(self) -> list[ManufacturerInfo]:
         """Every configured manufacturer with its link state."""
         links = await self._read(lambda: self._operator.manufacturers(wait_for_ready=True))
-        return [LinkState(m.name, m.connected, m.pending_notifications) for m in links]
+        return list(links)
 
     async def wait_for_manufacturers(self, names: Collection[str], timeout_s: float) -> None:
         """Polls until every named manufacturer is connected.
@@ -136,19 +135,9 @@ class OperatorClient:
             return ()
         return days
 
-    async def low_stock_alerts(self) -> tuple[AlertState, ...]:
+    async def low_stock_alerts(self) -> tuple[BranchAlertFigures, ...]:
         """The branches' open low-stock alerts, oldest first."""
-        alerts = await self._read(self._operator.low_stock_alerts)
-        return tuple(
-            AlertState(
-                a.branch_name,
-                a.alert.product,
-                a.alert.quantity,
-                a.alert.reorder_point,
-                a.alert.raised_at.isoformat() if a.alert.raised_at is not None else "",
-            )
-            for a in alerts
-        )
+        return alert_figures(await self._read(self._operator.low_stock_alerts))
 
     # -- read by the month driver for the report --
     async def low_stock_alert_figures(self) -> tuple[BranchAlertFigures, ...]:

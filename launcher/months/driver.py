@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from distribution_client import ManufacturerInfo
 from launcher.months.central_client import POLL_INTERVAL_S, OpenedMonth
 from launcher.months.progress import LiveProgress
 from launcher.months.watch import MonthWatch
-from launcher.records.readings import LinkState
 from launcher.records.snapshots import (
     BranchAlertFigures,
     BranchDay,
@@ -48,7 +48,7 @@ class OperatorCalls(Protocol):
 
     async def branch_revenue(self) -> tuple[BranchDay, ...]: ...
 
-    async def manufacturers(self) -> list[LinkState]: ...
+    async def manufacturers(self) -> list[ManufacturerInfo]: ...
 
     async def low_stock_alert_figures(self) -> tuple[BranchAlertFigures, ...]: ...
 

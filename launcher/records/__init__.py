@@ -19,7 +19,6 @@ from launcher.records.names import CENTRAL_SLUG, central_label, central_slug
 from launcher.records.outage import CHAOS, Outage
 from launcher.records.pace import DEFAULT_PACE, PACES, Pace, pace_for
 from launcher.records.rate import RateMeter
-from launcher.records.readings import AlertState, LinkState
 from launcher.records.snapshots import (
     AlertSeen,
     BranchAlertFigures,
@@ -48,14 +47,12 @@ __all__ = [
     "OPERATOR_KEY_ENV",
     "PACES",
     "AlertSeen",
-    "AlertState",
     "BranchAlertFigures",
     "BranchDay",
     "FaultRecord",
     "HostError",
     "JoinInfo",
     "LineFigures",
-    "LinkState",
     "MakerOutcome",
     "MonthPhase",
     "MonthRecord",

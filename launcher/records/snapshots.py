@@ -228,7 +228,10 @@ def compute_totals(records: Sequence[MonthRecord]) -> Totals:
 
 @dataclass(frozen=True, slots=True)
 class BranchAlertFigures:
-    """An open low-stock alert of a branch, as the central holds it."""
+    """An open low-stock alert of a branch, as the central holds it (raised_at ISO-8601 text).
+
+    The client's ``BranchAlert`` flattened for report.json and the screen's ticker.
+    """
 
     branch_name: str
     product: str

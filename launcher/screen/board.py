@@ -8,11 +8,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from distribution_client import ManufacturerInfo
 from launcher.records.faults import FaultRecord
 from launcher.records.join import JoinInfo
 from launcher.records.rate import RateMeter
-from launcher.records.readings import AlertState, LinkState
-from launcher.records.snapshots import BranchDay, MonthRecord, MonthSnapshot, Totals, compute_totals
+from launcher.records.snapshots import (
+    BranchAlertFigures,
+    BranchDay,
+    MonthRecord,
+    MonthSnapshot,
+    Totals,
+    compute_totals,
+)
 from launcher.screen.ticker import Kind, Ticker, TickerEvent, alert_changes, link_changes, sold_out
 
 Listener = Callable[[TickerEvent], None]
@@ -58,8 +65,8 @@ class Board:
         self.join: JoinInfo | None = None
         self.month = MonthNow()
         self.records: list[MonthRecord] = []
-        self.links: dict[str, LinkState] = {}
-        self.alerts: tuple[AlertState, ...] = ()
+        self.links: dict[str, ManufacturerInfo] = {}
+        self.alerts: tuple[BranchAlertFigures, ...] = ()
         self.branch_days: tuple[BranchDay, ...] = ()
         self.branch_polls = 0
         # None until the first poll answered or failed.
@@ -160,7 +167,7 @@ class Board:
         self.records.append(record)
         self._touch()
 
-    def links_seen(self, links: Sequence[LinkState]) -> None:
+    def links_seen(self, links: Sequence[ManufacturerInfo]) -> None:
         """A poll of ListManufacturers: links lost and back, depletion notices acknowledged."""
         for link in link_changes(self.links, links):
             # A manufacturer's first connection at start is no news; later ones are.
@@ -175,7 +182,7 @@ class Board:
                 del self._untold[name]
         self._touch()
 
-    def alerts_seen(self, alerts: Sequence[AlertState]) -> None:
+    def alerts_seen(self, alerts: Sequence[BranchAlertFigures]) -> None:
         """A poll of the open low-stock alerts: reorders raised and filled."""
         raised, closed = alert_changes(self.alerts, alerts)
         for alert in raised:

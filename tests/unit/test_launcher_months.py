@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from distribution_client import MonthState
+from distribution_client import ManufacturerInfo, MonthState
 from launcher.months.central_client import OpenedMonth
 from launcher.months.driver import CLOSE_GRACE_S, MonthPlan, run_month
-from launcher.records.readings import LinkState
 from launcher.records.snapshots import (
     BranchAlertFigures,
     BranchDay,
@@ -75,10 +74,10 @@ class FakeCentral:
         self.calls.append("branches")
         return (BranchDay("Toronto", "2030-01-01", 100, 0, 100, 1, False),)
 
-    async def manufacturers(self) -> list[LinkState]:
+    async def manufacturers(self) -> list[ManufacturerInfo]:
         self.calls.append("links")
         pending = self.pending.pop(0) if len(self.pending) > 1 else self.pending[0]
-        return [LinkState("Acme Foods", True, pending)]
+        return [ManufacturerInfo(1, "Acme Foods", True, None, pending)]
 
     async def low_stock_alert_figures(self) -> tuple[BranchAlertFigures, ...]:
         self.calls.append("alerts")
