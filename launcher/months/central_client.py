@@ -11,9 +11,9 @@ from typing import TypeVar
 import grpc
 
 from distribution_client import ConnectConfig, ManufacturerInfo, OpenedMonth, RemoteError, connect
-from launcher.records.from_proto import alert_figures, snapshot
+from launcher.records.from_client import alert_figures, month_figures
 from launcher.records.outage import Outage
-from launcher.records.snapshots import BranchAlertFigures, BranchDay, MonthSnapshot
+from launcher.records.snapshots import BranchAlertFigures, BranchDay, MonthFigures
 from nodekit.tls import TlsClientConfig
 
 __all__ = ["POLL_INTERVAL_S", "OpenedMonth", "OperatorClient"]
@@ -105,25 +105,25 @@ class OperatorClient:
         with self._outage.writing():
             return await self._operator.open_month(offer_deadline_ms, expected_shoppers, close_after_seconds)
 
-    async def month_status(self, month: int) -> MonthSnapshot:
+    async def month_status(self, month: int) -> MonthFigures:
         """The month's status now."""
-        return snapshot(await self._read(lambda: self._operator.month_status(month)))
+        return month_figures(await self._read(lambda: self._operator.month_status(month)))
 
-    async def close_month(self, month: int) -> MonthSnapshot:
+    async def close_month(self, month: int) -> MonthFigures:
         """Closes the month as the operator (the launcher's own backstop)."""
         await self._outage.wait_over()
         with self._outage.writing():
-            return snapshot(await self._operator.close_month(month))
+            return month_figures(await self._operator.close_month(month))
 
-    async def pause_month(self) -> MonthSnapshot:
+    async def pause_month(self) -> MonthFigures:
         """Stops the current month's clock (the lecturer's pause)."""
         await self._outage.wait_over()
-        return snapshot(await self._operator.pause_month())
+        return month_figures(await self._operator.pause_month())
 
-    async def resume_month(self) -> MonthSnapshot:
+    async def resume_month(self) -> MonthFigures:
         """Restarts the current month's clock."""
         await self._outage.wait_over()
-        return snapshot(await self._operator.resume_month())
+        return month_figures(await self._operator.resume_month())
 
     async def branch_revenue(self) -> tuple[BranchDay, ...]:
         """Every branch's reported days; empty if the central has no report service."""

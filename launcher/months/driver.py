@@ -17,9 +17,9 @@ from launcher.months.watch import MonthWatch
 from launcher.records.snapshots import (
     BranchAlertFigures,
     BranchDay,
+    MonthFigures,
     MonthPhase,
     MonthRecord,
-    MonthSnapshot,
 )
 
 logger = logging.getLogger(__name__)
@@ -40,9 +40,9 @@ class OperatorCalls(Protocol):
         self, offer_deadline_ms: int, expected_shoppers: int, close_after_seconds: int
     ) -> OpenedMonth: ...
 
-    async def month_status(self, month: int) -> MonthSnapshot: ...
+    async def month_status(self, month: int) -> MonthFigures: ...
 
-    async def close_month(self, month: int) -> MonthSnapshot: ...
+    async def close_month(self, month: int) -> MonthFigures: ...
 
     async def wait_for_reports_delivered(self, timeout_s: float) -> bool: ...
 

@@ -13,7 +13,7 @@ from launcher.records.addresses import (
 )
 from launcher.records.faults import FaultRecord
 from launcher.records.formatting import after, clock_time, fit, markdown_table, percent, table
-from launcher.records.from_proto import alert_figures, snapshot
+from launcher.records.from_client import alert_figures, month_figures
 from launcher.records.join import JOIN_CARD_ENV, JOIN_FILE, OPERATOR_KEY_ENV, JoinInfo, console_script
 from launcher.records.names import CENTRAL_SLUG, central_label, central_slug
 from launcher.records.outage import CHAOS, Outage
@@ -25,9 +25,9 @@ from launcher.records.snapshots import (
     BranchDay,
     LineFigures,
     MakerOutcome,
+    MonthFigures,
     MonthPhase,
     MonthRecord,
-    MonthSnapshot,
     ProductOutcome,
     Sellout,
     Totals,
@@ -54,9 +54,9 @@ __all__ = [
     "JoinInfo",
     "LineFigures",
     "MakerOutcome",
+    "MonthFigures",
     "MonthPhase",
     "MonthRecord",
-    "MonthSnapshot",
     "Outage",
     "Pace",
     "ProductOutcome",
@@ -74,13 +74,13 @@ __all__ = [
     "fit",
     "is_loopback",
     "markdown_table",
+    "month_figures",
     "pace_for",
     "pending",
     "percent",
     "production_gap",
     "resolve_host",
     "shown_host",
-    "snapshot",
     "table",
     "tally_by_manufacturer",
     "url_host",

@@ -15,7 +15,11 @@ from distribution_client import ProductOutcome as ProductOutcome
 
 
 class MonthPhase(StrEnum):
-    """A month's state by its name in upper case, as report.json and the dashboard show it."""
+    """A month's state by its name in upper case, as report.json and the dashboard show it.
+
+    The client's ``MonthState`` by name: its values are lower case and not text, so it would
+    neither print nor go into JSON as the report has it (``"state": "OPEN"``).
+    """
 
     UNSPECIFIED = "UNSPECIFIED"
     COLLECTING = "COLLECTING"
@@ -71,8 +75,14 @@ def pending(day: BranchDay) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class MonthSnapshot:
-    """A month's status at one moment."""
+class MonthFigures:
+    """The client's ``MonthStatus`` as report.json keeps it and the screen shows it.
+
+    Not a copy of it: times are ISO-8601 text, the state is a ``MonthPhase``, lines
+    (``LineFigures``) leave out their month and advice its priority's enum, and the month's
+    deadline (``paused_at``, ``close_after_seconds``, ``closes_at``) is left out; report.json
+    is ``dataclasses.asdict`` of it, so a field here is a field there.
+    """
 
     month: int
     state: MonthPhase
@@ -152,7 +162,7 @@ class AlertSeen:
 class MonthRecord:
     """Everything the report keeps about one month."""
 
-    status: MonthSnapshot
+    status: MonthFigures
     offered_manufacturers: tuple[str, ...]
     wall_seconds: float
     reports_delivered: bool
@@ -254,7 +264,7 @@ class Gap:
         return self.unsold + self.unmet
 
 
-def production_gap(status: MonthSnapshot) -> Gap:
+def production_gap(status: MonthFigures) -> Gap:
     """The month's gap from its month reports (sold + unmet is the demand the central saw)."""
     products = [p for maker in status.manufacturer_results for p in maker.products]
     return Gap(

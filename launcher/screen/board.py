@@ -15,8 +15,8 @@ from launcher.records.rate import RateMeter
 from launcher.records.snapshots import (
     BranchAlertFigures,
     BranchDay,
+    MonthFigures,
     MonthRecord,
-    MonthSnapshot,
     Totals,
     compute_totals,
 )
@@ -43,7 +43,7 @@ class MonthNow:
     backstop_s: float = 0.0
     expected_shoppers: int = 0
     elapsed_s: float = 0.0
-    snapshot: MonthSnapshot | None = None
+    snapshot: MonthFigures | None = None
     order_rate: float = 0.0
     meter: RateMeter = field(default_factory=RateMeter)
 
@@ -112,7 +112,7 @@ class Board:
         self.month = MonthNow(backstop_s=backstop_s, expected_shoppers=expected_shoppers)
         self._touch()
 
-    def update(self, snapshot: MonthSnapshot, elapsed_s: float) -> None:
+    def update(self, snapshot: MonthFigures, elapsed_s: float) -> None:
         """One poll of the month's status: rates, and the lines that sold out since the last one."""
         month = self.month
         before = month.snapshot

@@ -12,12 +12,12 @@ from launcher.records.snapshots import (
     BranchAlertFigures,
     BranchDay,
     LineFigures,
+    MonthFigures,
     MonthPhase,
-    MonthSnapshot,
 )
 from launcher.screen.board import Board
 
-OPEN_STATUS = MonthSnapshot(
+OPEN_STATUS = MonthFigures(
     month=4,
     state=MonthPhase.OPEN,
     stock_lines=(LineFigures(1, "Acme Foods", "apples", 150, 10, 1, 2, 7),),
@@ -38,7 +38,7 @@ CLOSED_STATUS = replace(OPEN_STATUS, state=MonthPhase.CLOSED, close_reason="shop
 class FakeCentral:
     """Answers with scripted statuses and records what it was asked; time is fake."""
 
-    statuses: list[MonthSnapshot]
+    statuses: list[MonthFigures]
     now: float = 0.0
     calls: list[str] = field(default_factory=list)
     closed: bool = False
@@ -54,14 +54,14 @@ class FakeCentral:
         self.calls.append(f"open {offer_deadline_ms} {expected_shoppers} {close_after_seconds}")
         return OpenedMonth(4, MonthState.OPEN, ("Acme Foods",), ("Borealis Tools",), 1)
 
-    async def month_status(self, month: int) -> MonthSnapshot:
+    async def month_status(self, month: int) -> MonthFigures:
         self.calls.append(f"status {month}")
         self.now += 1.0  # each poll takes a second of fake time
         if self.closed:
             return CLOSED_STATUS
         return self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
 
-    async def close_month(self, month: int) -> MonthSnapshot:
+    async def close_month(self, month: int) -> MonthFigures:
         self.calls.append(f"close {month}")
         self.closed = True
         return CLOSED_STATUS

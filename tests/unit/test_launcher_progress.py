@@ -14,7 +14,7 @@ from distribution_client import ManufacturerInfo
 from launcher.records.faults import FaultRecord
 from launcher.records.join import JoinInfo
 from launcher.records.rate import RateMeter
-from launcher.records.snapshots import BranchAlertFigures, LineFigures, MonthPhase, MonthSnapshot
+from launcher.records.snapshots import BranchAlertFigures, LineFigures, MonthFigures, MonthPhase
 from launcher.screen.board import Board, Roster
 from launcher.screen.dashboard import Screen
 from launcher.screen.panels import stock_bar
@@ -24,8 +24,8 @@ from launcher.screen.ticker import Kind
 ADDRESS = "127.0.0.1:50123"
 
 
-def snapshot(sold: int, orders: int, reserved: int = 0, hammers_left: int = 100) -> MonthSnapshot:
-    return MonthSnapshot(
+def snapshot(sold: int, orders: int, reserved: int = 0, hammers_left: int = 100) -> MonthFigures:
+    return MonthFigures(
         month=1,
         state=MonthPhase.OPEN,
         stock_lines=(

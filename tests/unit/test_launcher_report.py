@@ -12,12 +12,12 @@ from typing import Any
 from distribution_client.convert import from_proto
 from generated.distribution.v1 import common_pb2, month_pb2
 from launcher.records.faults import FaultRecord
-from launcher.records.from_proto import snapshot
+from launcher.records.from_client import month_figures
 from launcher.records.snapshots import (
     AlertSeen,
     BranchDay,
+    MonthFigures,
     MonthRecord,
-    MonthSnapshot,
     Sellout,
     compute_totals,
     tally_by_manufacturer,
@@ -32,9 +32,9 @@ ADVICE = {
 }
 
 
-def snapshot_from_proto(status: month_pb2.MonthStatus) -> MonthSnapshot:
+def snapshot_from_proto(status: month_pb2.MonthStatus) -> MonthFigures:
     """A MonthStatus message as the launcher's record, through the client package's converter."""
-    return snapshot(from_proto.month_status(status))
+    return month_figures(from_proto.month_status(status))
 
 
 def closed_status(month: int, sold_a: int, sold_b: int) -> month_pb2.MonthStatus:

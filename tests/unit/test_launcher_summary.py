@@ -7,15 +7,15 @@ from launcher.records.snapshots import (
     BranchDay,
     LineFigures,
     MakerOutcome,
+    MonthFigures,
     MonthPhase,
     MonthRecord,
-    MonthSnapshot,
     ProductOutcome,
     Totals,
 )
 from launcher.report.summary import month_summary, totals_summary
 
-STATUS = MonthSnapshot(
+STATUS = MonthFigures(
     month=2,
     state=MonthPhase.CLOSED,
     stock_lines=(LineFigures(1, "Acme Foods", "apples", 150, 10, 0, 6, 4),),

@@ -11,8 +11,8 @@ from launcher.records.snapshots import (
     BranchAlertFigures,
     LineFigures,
     MakerOutcome,
+    MonthFigures,
     MonthPhase,
-    MonthSnapshot,
 )
 
 
@@ -20,9 +20,9 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def snapshot(status: MonthStatus) -> MonthSnapshot:
-    """A month's status with times as ISO-8601 text and states by name (``OPEN``)."""
-    return MonthSnapshot(
+def month_figures(status: MonthStatus) -> MonthFigures:
+    """A month's status as the report keeps it: times as ISO-8601 text, states by name (``OPEN``)."""
+    return MonthFigures(
         month=status.month,
         state=MonthPhase[status.state.name],
         stock_lines=tuple(
