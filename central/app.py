@@ -225,7 +225,7 @@ async def create_server(
         hub,
         clock,
         interval_s=settings.sweep_interval_s,
-        ttl_s=settings.reservation_ttl_s,
+        ttl_s=ttl_s,
         watch=watch,
     )
     await sweeper.sweep_once()
