@@ -12,6 +12,7 @@ import grpc
 from grpc_health.v1 import health
 from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from central.api.availability import WatchedAuthenticator, guarded_by
 from central.api.branch import BRANCH_SERVICE_NAMES, install_branch_stores
@@ -25,13 +26,15 @@ from central.api.policy import POLICY
 from central.link import LinkRegistry, queue_month_reports
 from central.metrics import observe_central, observe_feed, observe_months
 from central.service.accounts import Accounts
+from central.service.book import StockBook
 from central.service.cart import Cart
 from central.service.catalog import Catalog
 from central.service.checkout import Checkout
 from central.service.coherence import Coherence
-from central.service.core import Core
 from central.service.database_watch import DatabaseWatch
+from central.service.events import EventBus
 from central.service.expiry import ExpirySweeper
+from central.service.hub import CatalogHub
 from central.service.month_pause import PauseDesk
 from central.service.months import MonthDesk, OfferCollector
 from central.service.offers import OfferDesk
@@ -89,7 +92,10 @@ class Central:
     settings: CentralSettings
     server: grpc.aio.Server
     port: int
-    core: Core
+    engine: AsyncEngine
+    writer: WriteQueue
+    book: StockBook
+    clock: Callable[[], datetime]
     accounts: Accounts
     months: MonthDesk
     cart: Cart
@@ -126,8 +132,8 @@ class Central:
             await self.feed.stop()
         await self.sweeper.stop()
         await self.months.stop()
-        await self.core.writer.stop()
-        await self.core.engine.dispose()
+        await self.writer.stop()
+        await self.engine.dispose()
         logger.info("central stopped")
 
 
@@ -164,21 +170,31 @@ async def create_server(
     shared = not is_sqlite(engine)
     writer = WriteQueue(engine, hooks=central_batch_hooks(engine, central_id))
     await writer.start()
-    core = Core(
-        settings=settings, engine=engine, writer=writer, central_id=central_id, shared=shared, clock=clock
-    )
-    observe_central(core)
+    # The month's stock in memory, the catalog's watchers and the committed events, shared by the parts.
+    book, hub, events = StockBook(), CatalogHub(), EventBus()
+    observe_central(engine, writer, book, events, clock)
     accounts = Accounts(settings, engine, writer, clock)
     await accounts.load_configured()
     # The links record the offers they collect with the offer desk, which needs no month desk; so
     # the links exist before the month desk that asks them, and every part gets its parts built.
-    offers = OfferDesk(writer, core.book, core.hub, clock)
-    links = LinkRegistry(core, offers, settings.manufacturer_keys)
+    offers = OfferDesk(writer, book, hub, clock)
+    links = LinkRegistry(
+        engine, writer, book, clock, offers, settings.manufacturer_keys, central_id=central_id, shared=shared
+    )
     months = MonthDesk(
-        core, links if collector is None else collector(offers), [queue_month_reports], owner=not shared
+        engine,
+        writer,
+        book,
+        hub,
+        events,
+        clock,
+        links if collector is None else collector(offers),
+        settings.offer_deadline_ms,
+        [queue_month_reports],
+        owner=not shared,
     )
     await months.recover()
-    coherence = Coherence(engine, core.book, core.hub, months, links)
+    coherence = Coherence(engine, book, hub, months, links)
     # Health and reflection are open to all, and also kept out of grpc's registered methods.
     open_to_all = Registrar(server)
     health_servicer = add_health(open_to_all)
@@ -198,17 +214,18 @@ async def create_server(
         feed = ChangeFeed(asyncpg_dsn(settings.db_url), central_id, coherence, watch)
         observe_feed(feed)
         await feed.start()
-    cart = Cart(core, months.reload)
-    checkout = Checkout(core, months.after_sales)
-    catalog = Catalog(core.book, core.hub, settings.watch_coalesce_s)
+    ttl_s = settings.reservation_ttl_s
+    cart = Cart(engine, writer, book, hub, clock, ttl_s, shared=shared, reload_month=months.reload)
+    checkout = Checkout(engine, writer, book, hub, events, clock, months.after_sales)
+    catalog = Catalog(book, hub, settings.watch_coalesce_s)
     sweeper = ExpirySweeper(
         engine,
         writer,
-        core.book,
-        core.hub,
+        book,
+        hub,
         clock,
         interval_s=settings.sweep_interval_s,
-        ttl_s=settings.reservation_ttl_s,
+        ttl_s=ttl_s,
         watch=watch,
     )
     await sweeper.sweep_once()
@@ -223,7 +240,7 @@ async def create_server(
     catalog_pb2_grpc.add_CatalogServiceServicer_to_server(CatalogServicer(catalog), guarded)
     cart_pb2_grpc.add_CartServiceServicer_to_server(CartServicer(cart), guarded)
     order_pb2_grpc.add_OrderServiceServicer_to_server(OrderServicer(checkout), guarded)
-    core.events.subscribe(links.on_event)
+    events.subscribe(links.on_event)
     manufacturer_pb2_grpc.add_ManufacturerLinkServiceServicer_to_server(
         ManufacturerLinkServicer(links), guarded
     )
@@ -236,7 +253,7 @@ async def create_server(
         ),
         guarded,
     )
-    await install_branch_stores(core, accounts, guarded)
+    await install_branch_stores(engine, writer, clock, settings.branch_keys, accounts, guarded)
     services = [
         customer_pb2.DESCRIPTOR.services_by_name["CustomerService"].full_name,
         catalog_pb2.DESCRIPTOR.services_by_name["CatalogService"].full_name,
@@ -259,7 +276,10 @@ async def create_server(
         settings,
         server,
         port,
-        core,
+        engine,
+        writer,
+        book,
+        clock,
         accounts,
         months,
         cart,

@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 from prometheus_client import REGISTRY, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from central.domain.months import MonthState
 from central.domain.stock import StockLine
 from central.metrics_counts import count_from_database
-from central.service.core import Core
-from central.service.events import Depleted, Event, MonthClosed, MonthOpened
+from central.service.book import StockBook
+from central.service.events import Depleted, Event, EventBus, MonthClosed, MonthOpened
 from central.service.months import MonthDesk
 from central.storage.feed import ChangeFeed
+from nodekit.db.writer import WriteQueue
 from nodekit.observability.metrics_server import metrics_on
 
 UNITS_RESERVED = Counter(
@@ -87,12 +90,14 @@ def _on_event(event: Event) -> None:
 class _CentralState(Collector):
     """The month and its stock as the book holds them, and the group-commit writer's totals."""
 
-    def __init__(self, core: Core) -> None:
-        self.core = core
+    def __init__(self, book: StockBook, writer: WriteQueue, clock: Callable[[], datetime]) -> None:
+        self.book = book
+        self.writer = writer
+        self.clock = clock
         self.months: MonthDesk | None = None
 
     def collect(self) -> Iterator[Metric]:
-        book = self.core.book
+        book = self.book
         yield GaugeMetricFamily("distribution_month", "The current month's number.", value=book.month)
         states = GaugeMetricFamily(
             "distribution_month_state", "1 for the current month's state.", labels=["state"]
@@ -102,7 +107,7 @@ class _CentralState(Collector):
         yield states
         closes_at = self.months.closes_at() if self.months is not None else None
         if closes_at is not None:
-            left = max(0.0, (closes_at - self.core.clock()).total_seconds())
+            left = max(0.0, (closes_at - self.clock()).total_seconds())
             yield GaugeMetricFamily(
                 "distribution_month_seconds_left", "Seconds until the open month's deadline.", value=left
             )
@@ -128,7 +133,7 @@ class _CentralState(Collector):
             "Reserved units released because their hold expired (also in units released).",
             value=book.expired,
         )
-        writer = self.core.writer
+        writer = self.writer
         yield CounterMetricFamily(
             "distribution_writer_batches",
             "Transactions the group-commit writer committed.",
@@ -156,20 +161,26 @@ def _snapshot(lines: dict[int, StockLine]) -> list[StockLine]:
 _state: _CentralState | None = None
 
 
-def observe_central(core: Core) -> None:
+def observe_central(
+    engine: AsyncEngine,
+    writer: WriteQueue,
+    book: StockBook,
+    events: EventBus,
+    clock: Callable[[], datetime],
+) -> None:
     """Counts the central's changes and exposes its state, when this process serves metrics."""
     global _state
     if not metrics_on():
         return
-    core.book.moved = _moved
-    core.writer.committed = _committed
-    core.events.subscribe(_on_event)
+    book.moved = _moved
+    writer.committed = _committed
+    events.subscribe(_on_event)
     if _state is None:
-        _state = _CentralState(core)
+        _state = _CentralState(book, writer, clock)
         REGISTRY.register(_state)
-    _state.core = core
+    _state.book, _state.writer, _state.clock = book, writer, clock
     _state.months = None
-    task = asyncio.get_running_loop().create_task(count_from_database(core), name="metrics-counts")
+    task = asyncio.get_running_loop().create_task(count_from_database(engine, book), name="metrics-counts")
     _counting.add(task)
     task.add_done_callback(_counting.discard)
 

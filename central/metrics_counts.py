@@ -8,8 +8,9 @@ import logging
 from prometheus_client import Gauge
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from central.service.core import Core
+from central.service.book import StockBook
 from central.storage.schema import manufacturers, notifications, orders, unmet_demand
 
 logger = logging.getLogger(__name__)
@@ -64,12 +65,12 @@ def _sample(
     return _waiting(connection), {m: _month_figures(connection, m) for m in months}
 
 
-async def count_from_database(core: Core) -> None:
-    """Counts the outbox and the month's orders every ``OUTBOX_SAMPLE_S`` for as long as the central runs."""
+async def count_from_database(engine: AsyncEngine, book: StockBook) -> None:
+    """Counts the outbox and ``book``'s month's orders every ``OUTBOX_SAMPLE_S`` while the central runs."""
     while True:
         try:
-            async with core.engine.connect() as connection:
-                waiting, months = await connection.run_sync(_sample, core.book.month)
+            async with engine.connect() as connection:
+                waiting, months = await connection.run_sync(_sample, book.month)
         except Exception as error:  # the database is gone for a moment, or closed at shutdown
             logger.debug("counting the outbox failed: %s", error)
         else:

@@ -66,13 +66,20 @@ class WebSettings:
     observability: Observability = field(default_factory=Observability)
 
 
+@dataclass(frozen=True, kw_only=True)
+class WebSources:
+    """Where the operator's key may come from instead; ``parse_args`` reads it into ``WebSettings``."""
+
+    operator_key_file: Path | None = setting(
+        None, metavar="FILE", help="owner-only file holding the operator's key"
+    )
+
+
 def build_parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
     """The command line of ``python -m web_node``; every flag also reads its variable."""
     parser = argparse.ArgumentParser(prog="python -m web_node", description="The network's web front end.")
     add_arguments(parser, WebSettings)
-    parser.add_argument(
-        "--operator-key-file", type=Path, metavar="FILE", help="owner-only file holding the operator's key"
-    )
+    add_arguments(parser, WebSources)
     add_client_tls_arguments(parser)
     add_observability_arguments(parser)
     return apply_environment(parser, env)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 import grpc
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from central.api.report import ReportServicer
 from central.branches import BranchDirectory, BranchReports, DailyReports, InventoryBoard, SalesLedger
 from central.branches.model import DailyReport, InventoryItem, LowStockAlert, Sale, SaleItem
 from central.service.accounts import Accounts
-from central.service.core import Core
 from generated.distribution.v1 import branch_pb2, branch_pb2_grpc, report_pb2, report_pb2_grpc
+from nodekit.db.writer import WriteQueue
 from nodekit.guard import principal
 from nodekit.observability.carried import CarriedSpans, carried_spans
 from nodekit.timestamps import from_timestamp
@@ -151,17 +153,24 @@ class BranchServicer(branch_pb2_grpc.BranchServiceServicer):
         return branch_pb2.ReportInventoryResponse()
 
 
-async def install_branch_stores(core: Core, accounts: Accounts, server: grpc.aio.Server) -> None:
+async def install_branch_stores(
+    engine: AsyncEngine,
+    writer: WriteQueue,
+    clock: Callable[[], datetime],
+    branch_keys: Mapping[str, str],
+    accounts: Accounts,
+    server: grpc.aio.Server,
+) -> None:
     """Loads the configured branches and adds BranchService and ReportService to ``server``."""
-    directory = BranchDirectory(core.writer, core.clock, core.settings.branch_keys, accounts)
+    directory = BranchDirectory(writer, clock, branch_keys, accounts)
     await directory.load_configured()
     branch_pb2_grpc.add_BranchServiceServicer_to_server(
         BranchServicer(
             directory,
-            SalesLedger(core.engine, core.writer, core.clock),
-            DailyReports(core.writer, core.clock),
-            InventoryBoard(core.writer, core.clock),
+            SalesLedger(engine, writer, clock),
+            DailyReports(writer, clock),
+            InventoryBoard(writer, clock),
         ),
         server,
     )
-    report_pb2_grpc.add_ReportServiceServicer_to_server(ReportServicer(BranchReports(core.engine)), server)
+    report_pb2_grpc.add_ReportServiceServicer_to_server(ReportServicer(BranchReports(engine)), server)

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from central.domain.months import MonthState
 from central.link import replies
 from central.link.messages import OfferAsk
 from central.link.session import LinkSession
-from central.service.core import Core
+from central.service.book import StockBook
 from central.service.offers import OfferDesk, OfferLineInput
 from central.storage.outage import database_gone
+from nodekit.db.writer import WriteQueue
 from nodekit.errors import DomainError
 from nodekit.ids import new_id
 from nodekit.logs import one_line
@@ -37,16 +40,33 @@ class OfferCollector:
     """Asks every connected manufacturer for its offer and records the answers through ``OfferDesk``.
 
     Args:
-        core: Shared engine, writer and clock.
+        engine: Where the other centrals' notes of answers are read (``shared`` only).
+        writer: The group-commit writer each answer is noted through.
+        book: The month in memory: an offer counts only while its month collects.
+        clock: Aware UTC now.
         offers: Where offers are recorded.
         configured: Names of the manufacturers with a configured key.
         sessions: The live streams by manufacturer id (the registry's, read as they change).
+        shared: Other centrals write the same database and relay the request to their streams.
     """
 
     def __init__(
-        self, core: Core, offers: OfferDesk, configured: list[str], sessions: Mapping[int, LinkSession]
+        self,
+        engine: AsyncEngine,
+        writer: WriteQueue,
+        book: StockBook,
+        clock: Callable[[], datetime],
+        offers: OfferDesk,
+        configured: list[str],
+        sessions: Mapping[int, LinkSession],
+        *,
+        shared: bool,
     ) -> None:
-        self._core = core
+        self._engine = engine
+        self._writer = writer
+        self._book = book
+        self._clock = clock
+        self._shared = shared
         self._offers = offers
         self._configured = configured
         self._sessions = sessions
@@ -85,8 +105,8 @@ class OfferCollector:
         names = list(collection.recording)
         results = await asyncio.gather(*collection.recording.values())
         offered = {name for name, ok in zip(names, results, strict=True) if ok}
-        if self._core.shared:
-            async with self._core.engine.connect() as connection:
+        if self._shared:
+            async with self._engine.connect() as connection:
                 answered = await connection.run_sync(replies.replies, month, self._configured)
             offered |= {name for name, accepted in answered.items() if accepted}
         skipped = sorted((set(self._configured) | set(collection.request_ids)) - offered)
@@ -95,15 +115,15 @@ class OfferCollector:
     async def _still_waiting(self, collection: _Collection) -> bool:
         if any(s.name not in collection.recording for s in self._sessions.values()):
             return True
-        if not self._core.shared:
+        if not self._shared:
             return False
-        async with self._core.engine.connect() as connection:
+        async with self._engine.connect() as connection:
             answered = await connection.run_sync(replies.replies, collection.month, self._configured)
         return any(name not in answered and name not in collection.recording for name in self._configured)
 
     def relay(self, month: int, due_at: datetime) -> None:
         """Asks the manufacturers connected here for the offers of a month another central is opening."""
-        remaining_s = (due_at - self._core.clock()).total_seconds()
+        remaining_s = (due_at - self._clock()).total_seconds()
         if remaining_s <= 0 or self._collection is not None:
             return
         collection = _Collection(month, asyncio.get_running_loop().time() + remaining_s)
@@ -123,7 +143,7 @@ class OfferCollector:
 
     def _collecting(self, month: int) -> bool:
         """Whether ``month`` is still collecting offers (a relay outlives its month's opening)."""
-        book = self._core.book
+        book = self._book
         return book.month == month and book.state is MonthState.COLLECTING
 
     def look_again(self) -> None:
@@ -172,9 +192,9 @@ class OfferCollector:
 
     async def _record(self, name: str, month: int, lines: list[OfferLineInput]) -> bool:
         accepted = await self._record_offer(name, month, lines)
-        now = self._core.clock()
+        now = self._clock()
         try:
-            await self._core.writer.run(lambda c: replies.record_reply(c, month, name, accepted, now))
+            await self._writer.run(lambda c: replies.record_reply(c, month, name, accepted, now))
         except Exception as error:
             _failed(error, "month %d: noting the answer of %s failed", month, name)
         return accepted

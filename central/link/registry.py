@@ -6,16 +6,19 @@ A month's offer collection over these streams is ``OfferCollector``'s (``central
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from central.link import outbox
 from central.link.collector import OfferCollector
 from central.link.messages import ManufacturerLink, OutboxItem
 from central.link.session import LinkSession
-from central.service.core import Core
+from central.service.book import StockBook
 from central.service.events import Depleted, Event, MonthClosed
 from central.service.offers import OfferDesk, OfferLineInput
+from nodekit.db.writer import WriteQueue
 
 logger = logging.getLogger(__name__)
 
@@ -31,18 +34,40 @@ class LinkRegistry:
     ``OfferDesk.submit_offer``.
 
     Args:
-        core: Shared engine, writer and clock.
+        engine: Where the outbox and the link states are read.
+        writer: The group-commit writer of acks, last-seen times and links.
+        book: The month in memory (the collector's).
+        clock: Aware UTC now.
         offers: Where offers are recorded.
         configured: Names of the manufacturers with a configured key.
+        central_id: This central's id, which the links it holds are noted under.
+        shared: Other centrals write the same database (the links are then noted there).
     """
 
-    def __init__(self, core: Core, offers: OfferDesk, configured: Iterable[str]) -> None:
-        self._core = core
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        writer: WriteQueue,
+        book: StockBook,
+        clock: Callable[[], datetime],
+        offers: OfferDesk,
+        configured: Iterable[str],
+        *,
+        central_id: str,
+        shared: bool,
+    ) -> None:
+        self._engine = engine
+        self._writer = writer
+        self._clock = clock
+        self._central_id = central_id
+        self._shared = shared
         self._configured = sorted(configured)
         self._sessions: dict[int, LinkSession] = {}
         self._last_seen: dict[int, datetime] = {}
         self._touched: dict[int, datetime] = {}
-        self._collector = OfferCollector(core, offers, self._configured, self._sessions)
+        self._collector = OfferCollector(
+            engine, writer, book, clock, offers, self._configured, self._sessions, shared=shared
+        )
 
     # -- offer collection (the month desk's OfferCollector) ----------------------------
     async def collect(self, month: int, deadline_s: float) -> tuple[list[str], list[str]]:
@@ -74,9 +99,9 @@ class LinkRegistry:
         session = LinkSession(manufacturer_id, name, self._fetch)
         self._sessions[manufacturer_id] = session
         session.start()
-        if self._core.shared:
-            me = self._core.central_id
-            self._core.writer.submit(lambda c: outbox.link_at(c, manufacturer_id, me))
+        if self._shared:
+            me = self._central_id
+            self._writer.submit(lambda c: outbox.link_at(c, manufacturer_id, me))
         self.seen(session, force=True)
         self._collector.joined(session)
         logger.info("%s connected", name)
@@ -87,34 +112,34 @@ class LinkRegistry:
         session.close()
         if self._sessions.get(session.manufacturer_id) is session:
             del self._sessions[session.manufacturer_id]
-            if self._core.shared:
-                me, gone = self._core.central_id, session.manufacturer_id
-                self._core.writer.submit(lambda c: outbox.link_at(c, gone, None, only_if=me))
+            if self._shared:
+                me, gone = self._central_id, session.manufacturer_id
+                self._writer.submit(lambda c: outbox.link_at(c, gone, None, only_if=me))
             self.seen(session, force=True)
             self._collector.look_again()
             logger.info("%s disconnected", session.name)
 
     def seen(self, session: LinkSession, force: bool = False) -> None:
         """Notes a message from the manufacturer; persisted at most every TOUCH_EVERY_S."""
-        now = self._core.clock()
+        now = self._clock()
         manufacturer_id = session.manufacturer_id
         self._last_seen[manufacturer_id] = now
         last = self._touched.get(manufacturer_id)
         if force or last is None or (now - last).total_seconds() >= TOUCH_EVERY_S:
             self._touched[manufacturer_id] = now
-            self._core.writer.submit(lambda c: outbox.touch(c, manufacturer_id, now))
+            self._writer.submit(lambda c: outbox.touch(c, manufacturer_id, now))
 
     async def acknowledged(self, session: LinkSession, notification_id: int) -> None:
         """Marks a notification applied by the manufacturer; it is not sent again."""
         self.seen(session)
-        now = self._core.clock()
-        done = await self._core.writer.run(
+        now = self._clock()
+        done = await self._writer.run(
             lambda c: outbox.acknowledge(c, session.manufacturer_id, notification_id, now)
         )
         logger.debug("ack of %d from %s: %s", notification_id, session.name, done)
 
     async def _fetch(self, manufacturer_id: int, after_id: int) -> list[OutboxItem]:
-        async with self._core.engine.connect() as connection:
+        async with self._engine.connect() as connection:
             return await connection.run_sync(outbox.pending, manufacturer_id, after_id)
 
     # -- wake-ups ---------------------------------------------------------------------
@@ -141,9 +166,9 @@ class LinkRegistry:
     # -- operator view ----------------------------------------------------------------
     async def links(self) -> list[ManufacturerLink]:
         """Every configured manufacturer with its link state and pending notifications."""
-        async with self._core.engine.connect() as connection:
+        async with self._engine.connect() as connection:
             rows = await connection.run_sync(outbox.overview, self._configured)
-            elsewhere = await connection.run_sync(outbox.linked_elsewhere, self._core.central_id)
+            elsewhere = await connection.run_sync(outbox.linked_elsewhere, self._central_id)
         return [
             ManufacturerLink(
                 manufacturer_id,

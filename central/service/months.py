@@ -10,16 +10,19 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from central.domain.months import CloseReason, MonthState, ProductOutcome
 from central.domain.stock import StockLine
-from central.service.core import Core
-from central.service.events import MonthClosed, MonthOpened
+from central.service.book import StockBook
+from central.service.events import EventBus, MonthClosed, MonthOpened
+from central.service.hub import CatalogHub
 from central.service.month_status import MonthStatusView, read_status
 from central.service.month_timers import MonthTimers
 from central.storage.month_rows import begin_month, finish_shopper, latest_month, mark_open
 from central.storage.settlement import settle_month
 from central.storage.stock_rows import load_month_lines
+from nodekit.db.writer import WriteQueue
 from nodekit.errors import DomainError, invalid
 
 logger = logging.getLogger(__name__)
@@ -62,23 +65,41 @@ class MonthDesk:
     made here or, heard through the change feed, at another central.
 
     Args:
-        core: Shared engine, writer, book, hub, events and clock.
+        engine: Where the months table is read.
+        writer: The group-commit writer every transition goes through.
+        book: The month's stock in memory, which follows the months table.
+        hub: Tells the catalog's watchers when the month changes.
+        events: Where openings and closings are published.
+        clock: Aware UTC now.
         collector: Asks the manufacturers for their offers while a month is COLLECTING.
+        offer_deadline_ms: The wait for offers when an opening names none.
         close_hooks: Run in order inside each closing transaction.
         owner: Whether this central owns the month's timers from the start (True when it is the only one).
     """
 
     def __init__(
         self,
-        core: Core,
+        engine: AsyncEngine,
+        writer: WriteQueue,
+        book: StockBook,
+        hub: CatalogHub,
+        events: EventBus,
+        clock: Callable[[], datetime],
         collector: OfferCollector,
+        offer_deadline_ms: int,
         close_hooks: Sequence[CloseHook] = (),
         owner: bool = True,
     ) -> None:
-        self._core = core
+        self._engine = engine
+        self._writer = writer
+        self._book = book
+        self._hub = hub
+        self._events = events
+        self._clock = clock
         self._collector = collector
+        self._offer_deadline_ms = offer_deadline_ms
         self._close_hooks = tuple(close_hooks)
-        self._timers = MonthTimers(self._close_soon_month, self._open_late, owner, core.clock)
+        self._timers = MonthTimers(self._close_soon_month, self._open_late, owner, clock)
         self._closing: asyncio.Task[None] | None = None
         # Transitions in progress: each runs to its end on the server, whatever its caller does.
         self._transitions: set[asyncio.Task[Any]] = set()
@@ -97,30 +118,30 @@ class MonthDesk:
 
     async def reload(self) -> None:
         """Reads the latest month; the book, the timers and the relay of offers follow it."""
-        async with self._core.engine.connect() as connection:
+        async with self._engine.connect() as connection:
             row = await connection.run_sync(latest_month)
         if row is None:
             return
-        book = self._core.book
+        book = self._book
         state = MonthState(row.state)
         if (book.month, book.state) != (row.month, state):
             was_open = book.month == row.month and book.state is MonthState.OPEN
             await self._load_book(row.month, state)
             if state is MonthState.CLOSED and was_open:
-                self._core.events.publish(MonthClosed(row.month, row.close_reason))
+                self._events.publish(MonthClosed(row.month, row.close_reason))
         self._follow_clock(row)
         if state is MonthState.COLLECTING and row.month != self._opening and row.month not in self._relayed:
             self._relayed.add(row.month)
-            self._collector.relay(row.month, row.offers_due_at or self._core.clock())
+            self._collector.relay(row.month, row.offers_due_at or self._clock())
 
     def _follow_clock(self, row: Any) -> None:
         """The timers re-arm from the row (none while paused); watchers hear of a pause by a snapshot."""
         self._timers.follow(row)
         paused = row.state == MonthState.OPEN.value and row.paused_at is not None
-        book, clock = self._core.book, (paused, int(row.close_after_seconds))
+        book, clock = self._book, (paused, int(row.close_after_seconds))
         if book.month == row.month and (book.paused, book.month_seconds) != clock:
             book.paused, book.month_seconds = clock
-            self._core.hub.month_changed()
+            self._hub.month_changed()
 
     def set_owner(self, owner: bool) -> None:
         """This central took over the month's timers, or gave them up."""
@@ -141,10 +162,10 @@ class MonthDesk:
         return await asyncio.shield(task)
 
     async def _load_book(self, month: int, state: MonthState) -> list[StockLine]:
-        async with self._core.engine.connect() as connection:
+        async with self._engine.connect() as connection:
             lines = await connection.run_sync(load_month_lines, month)
-        self._core.book.reset(month, state, lines)
-        self._core.hub.month_changed()
+        self._book.reset(month, state, lines)
+        self._hub.month_changed()
         return lines
 
     # -- open ---------------------------------------------------------------------
@@ -170,13 +191,13 @@ class MonthDesk:
                 "close_after_seconds must be 0 to 31 days.",
                 close_after_seconds=close_after_s,
             )
-        deadline_s = (offer_deadline_ms or self._core.settings.offer_deadline_ms) / 1000
+        deadline_s = (offer_deadline_ms or self._offer_deadline_ms) / 1000
         return await self._to_the_end(self._open(deadline_s, expected_shoppers, close_after_s))
 
     async def _open(self, deadline_s: float, expected_shoppers: int, close_after_s: int) -> OpenedMonth:
-        now = self._core.clock()
+        now = self._clock()
         due = now + timedelta(seconds=deadline_s)
-        month = await self._core.writer.run(
+        month = await self._writer.run(
             lambda c: begin_month(c, expected_shoppers, close_after_s, now, due), self._follow_begin
         )
         try:
@@ -187,47 +208,47 @@ class MonthDesk:
             offered, skipped = [], []
         finally:
             self._opening = None
-        recorded = await self._core.writer.run(lambda c: mark_open(c, month, skipped))
+        recorded = await self._writer.run(lambda c: mark_open(c, month, skipped))
         if recorded is not None:
             skipped = recorded
         for name in skipped:
             logger.warning("month %d: manufacturer %s skipped (no offer in time)", month, name)
         await self.reload()
-        self._core.events.publish(MonthOpened(month))
-        lines = len(self._core.book.lines) if self._core.book.month == month else 0
+        self._events.publish(MonthOpened(month))
+        lines = len(self._book.lines) if self._book.month == month else 0
         logger.info("month %d open with %d stock lines", month, lines)
         return OpenedMonth(month, MonthState.OPEN, sorted(offered), sorted(skipped), lines)
 
     def _follow_begin(self, month: int) -> None:
         self._opening = month
-        self._core.book.reset(month, MonthState.COLLECTING, [])
-        self._core.hub.month_changed()
+        self._book.reset(month, MonthState.COLLECTING, [])
+        self._hub.month_changed()
 
     async def _open_late(self, month: int) -> None:
         """Opens a month whose opener is gone, with the offers that arrived."""
-        if await self._core.writer.run(lambda c: mark_open(c, month)) is not None:
+        if await self._writer.run(lambda c: mark_open(c, month)) is not None:
             logger.info("month %d was still collecting past its deadline; opened with what arrived", month)
         await self.reload()
 
     # -- shoppers -----------------------------------------------------------------
     async def finish_shopping(self, customer_id: str, month: int) -> int:
         """Records that a shopper is done with ``month``; closes it when all expected are done."""
-        now = self._core.clock()
-        done = await self._core.writer.run(lambda c: finish_shopper(c, month, customer_id, now))
+        now = self._clock()
+        done = await self._writer.run(lambda c: finish_shopper(c, month, customer_id, now))
         if done.state == MonthState.OPEN.value and done.expected and done.count >= done.expected:
             self._close_soon_month(month, CloseReason.SHOPPERS_DONE)
         return done.count
 
     def after_sales(self) -> None:
         """Closes the month once every unit of every line is sold."""
-        book = self._core.book
+        book = self._book
         if book.state is MonthState.OPEN and book.sold_out():
             self._close_soon_month(book.month, CloseReason.SOLD_OUT)
 
     # -- close --------------------------------------------------------------------
     def close_soon(self, reason: CloseReason) -> None:
         """Starts closing the current month in the background (at most one close at a time)."""
-        self._close_soon_month(self._core.book.month, reason)
+        self._close_soon_month(self._book.month, reason)
 
     def _close_soon_month(self, month: int, reason: CloseReason) -> None:
         if self._closing is not None and not self._closing.done():
@@ -247,7 +268,7 @@ class MonthDesk:
         return await self._to_the_end(self._close(month, reason))
 
     async def _close(self, month: int, reason: CloseReason) -> MonthStatusView:
-        now = self._core.clock()
+        now = self._clock()
         hooks = self._close_hooks
 
         def close(connection: Connection) -> None:
@@ -256,23 +277,23 @@ class MonthDesk:
                 hook(connection, month, outcomes, now)
 
         locks: list[int] = []
-        if self._core.writer.locks_rows:
+        if self._writer.locks_rows:
             # Every line of the month, in line order: a reserve racing the close either commits
             # first (and its reservation is released) or waits and finds the month closed.
-            async with self._core.engine.connect() as connection:
+            async with self._engine.connect() as connection:
                 locks = [line.stock_line_id for line in await connection.run_sync(load_month_lines, month)]
-        await self._core.writer.run(close, lambda _: self._follow_close(month, reason), locks)
+        await self._writer.run(close, lambda _: self._follow_close(month, reason), locks)
         await self._load_book(month, MonthState.CLOSED)
         await self.reload()
         return await self.status(month)
 
     def _follow_close(self, month: int, reason: CloseReason) -> None:
         self._timers.cancel()
-        book = self._core.book
+        book = self._book
         if book.month == month:
             book.state = MonthState.CLOSED
-            self._core.hub.month_changed()
-        self._core.events.publish(MonthClosed(month, reason.value))
+            self._hub.month_changed()
+        self._events.publish(MonthClosed(month, reason.value))
         logger.info("month %d closed (%s)", month, reason.value)
 
     # -- status -------------------------------------------------------------------
@@ -280,5 +301,5 @@ class MonthDesk:
         """The month's state, lines, orders, revenue and (once closed) results."""
         if month < 0:
             raise invalid("BAD_MONTH", f"Month must be 0 (current) or positive; got {month}.", month=month)
-        async with self._core.engine.connect() as connection:
-            return await connection.run_sync(read_status, month, self._core.clock())
+        async with self._engine.connect() as connection:
+            return await connection.run_sync(read_status, month, self._clock())

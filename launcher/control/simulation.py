@@ -17,7 +17,7 @@ from typing import Protocol
 import grpc
 
 from launcher.records.pace import PACES, Pace, pace_for
-from launcher.records.snapshots import MonthSnapshot
+from launcher.records.snapshots import MonthFigures
 from nodekit.status import RemoteError
 
 logger = logging.getLogger(__name__)
@@ -28,9 +28,9 @@ Reply = tuple[int, dict[str, object]]
 class MonthClockCalls(Protocol):
     """The operator calls the controls make (``OperatorClient``)."""
 
-    async def pause_month(self) -> MonthSnapshot: ...
+    async def pause_month(self) -> MonthFigures: ...
 
-    async def resume_month(self) -> MonthSnapshot: ...
+    async def resume_month(self) -> MonthFigures: ...
 
 
 @dataclass(slots=True)

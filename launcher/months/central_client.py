@@ -10,14 +10,13 @@ from typing import TypeVar
 
 import grpc
 
-from distribution_client import ConnectConfig, OpenedMonth, RemoteError, connect
-from launcher.records.from_proto import alert_figures, branch_day_figures, snapshot
+from distribution_client import ConnectConfig, ManufacturerInfo, OpenedMonth, RemoteError, connect
+from launcher.records.from_client import alert_figures, month_figures
 from launcher.records.outage import Outage
-from launcher.records.readings import AlertState, LinkState
-from launcher.records.snapshots import BranchAlertFigures, BranchDayFigures, MonthSnapshot
+from launcher.records.snapshots import BranchAlertFigures, BranchDay, MonthFigures
 from nodekit.tls import TlsClientConfig
 
-__all__ = ["POLL_INTERVAL_S", "AlertState", "LinkState", "OpenedMonth", "OperatorClient"]
+__all__ = ["POLL_INTERVAL_S", "OpenedMonth", "OperatorClient"]
 
 T = TypeVar("T")
 
@@ -59,10 +58,10 @@ class OperatorClient:
         """Closes the channel."""
         await self._client.close()
 
-    async def manufacturers(self) -> list[LinkState]:
+    async def manufacturers(self) -> list[ManufacturerInfo]:
         """Every configured manufacturer with its link state."""
         links = await self._read(lambda: self._operator.manufacturers(wait_for_ready=True))
-        return [LinkState(m.name, m.connected, m.pending_notifications) for m in links]
+        return list(links)
 
     async def wait_for_manufacturers(self, names: Collection[str], timeout_s: float) -> None:
         """Polls until every named manufacturer is connected.
@@ -106,27 +105,27 @@ class OperatorClient:
         with self._outage.writing():
             return await self._operator.open_month(offer_deadline_ms, expected_shoppers, close_after_seconds)
 
-    async def month_status(self, month: int) -> MonthSnapshot:
+    async def month_status(self, month: int) -> MonthFigures:
         """The month's status now."""
-        return snapshot(await self._read(lambda: self._operator.month_status(month)))
+        return month_figures(await self._read(lambda: self._operator.month_status(month)))
 
-    async def close_month(self, month: int) -> MonthSnapshot:
+    async def close_month(self, month: int) -> MonthFigures:
         """Closes the month as the operator (the launcher's own backstop)."""
         await self._outage.wait_over()
         with self._outage.writing():
-            return snapshot(await self._operator.close_month(month))
+            return month_figures(await self._operator.close_month(month))
 
-    async def pause_month(self) -> MonthSnapshot:
+    async def pause_month(self) -> MonthFigures:
         """Stops the current month's clock (the lecturer's pause)."""
         await self._outage.wait_over()
-        return snapshot(await self._operator.pause_month())
+        return month_figures(await self._operator.pause_month())
 
-    async def resume_month(self) -> MonthSnapshot:
+    async def resume_month(self) -> MonthFigures:
         """Restarts the current month's clock."""
         await self._outage.wait_over()
-        return snapshot(await self._operator.resume_month())
+        return month_figures(await self._operator.resume_month())
 
-    async def branch_revenue(self) -> tuple[BranchDayFigures, ...]:
+    async def branch_revenue(self) -> tuple[BranchDay, ...]:
         """Every branch's reported days; empty if the central has no report service."""
         try:
             days = await self._read(self._operator.branch_revenue)
@@ -134,21 +133,11 @@ class OperatorClient:
             # The figures are extra information; a missing service must not fail the run.
             logger.warning("GetBranchRevenue failed: %s", error.code.name)
             return ()
-        return branch_day_figures(days)
+        return days
 
-    async def low_stock_alerts(self) -> tuple[AlertState, ...]:
+    async def low_stock_alerts(self) -> tuple[BranchAlertFigures, ...]:
         """The branches' open low-stock alerts, oldest first."""
-        alerts = await self._read(self._operator.low_stock_alerts)
-        return tuple(
-            AlertState(
-                a.branch_name,
-                a.alert.product,
-                a.alert.quantity,
-                a.alert.reorder_point,
-                a.alert.raised_at.isoformat() if a.alert.raised_at is not None else "",
-            )
-            for a in alerts
-        )
+        return alert_figures(await self._read(self._operator.low_stock_alerts))
 
     # -- read by the month driver for the report --
     async def low_stock_alert_figures(self) -> tuple[BranchAlertFigures, ...]:

@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from distribution_client import ManufacturerInfo
 from launcher.months.central_client import POLL_INTERVAL_S, OpenedMonth
 from launcher.months.progress import LiveProgress
 from launcher.months.watch import MonthWatch
-from launcher.records.readings import LinkState
 from launcher.records.snapshots import (
     BranchAlertFigures,
-    BranchDayFigures,
+    BranchDay,
+    MonthFigures,
     MonthPhase,
     MonthRecord,
-    MonthSnapshot,
 )
 
 logger = logging.getLogger(__name__)
@@ -40,15 +40,15 @@ class OperatorCalls(Protocol):
         self, offer_deadline_ms: int, expected_shoppers: int, close_after_seconds: int
     ) -> OpenedMonth: ...
 
-    async def month_status(self, month: int) -> MonthSnapshot: ...
+    async def month_status(self, month: int) -> MonthFigures: ...
 
-    async def close_month(self, month: int) -> MonthSnapshot: ...
+    async def close_month(self, month: int) -> MonthFigures: ...
 
     async def wait_for_reports_delivered(self, timeout_s: float) -> bool: ...
 
-    async def branch_revenue(self) -> tuple[BranchDayFigures, ...]: ...
+    async def branch_revenue(self) -> tuple[BranchDay, ...]: ...
 
-    async def manufacturers(self) -> list[LinkState]: ...
+    async def manufacturers(self) -> list[ManufacturerInfo]: ...
 
     async def low_stock_alert_figures(self) -> tuple[BranchAlertFigures, ...]: ...
 

@@ -6,8 +6,8 @@ import asyncio
 import logging
 from typing import Protocol
 
-from launcher.records.readings import AlertState, LinkState
-from launcher.records.snapshots import BranchDayFigures
+from distribution_client import ManufacturerInfo
+from launcher.records.snapshots import BranchAlertFigures, BranchDay
 from launcher.screen.board import Board
 from nodekit.status import RemoteError
 
@@ -20,11 +20,11 @@ FEED_INTERVAL_S = 0.25
 class FeedSource(Protocol):
     """The operator reads the feed makes (OperatorClient; a fake in tests)."""
 
-    async def manufacturers(self) -> list[LinkState]: ...
+    async def manufacturers(self) -> list[ManufacturerInfo]: ...
 
-    async def low_stock_alerts(self) -> tuple[AlertState, ...]: ...
+    async def low_stock_alerts(self) -> tuple[BranchAlertFigures, ...]: ...
 
-    async def branch_revenue(self) -> tuple[BranchDayFigures, ...]: ...
+    async def branch_revenue(self) -> tuple[BranchDay, ...]: ...
 
 
 async def follow_central(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from launcher.records.snapshots import MonthSnapshot
+from launcher.records.snapshots import MonthFigures
 
 
 class LiveProgress(Protocol):
@@ -13,7 +13,7 @@ class LiveProgress(Protocol):
     def begin(self, backstop_s: float, expected_shoppers: int) -> None:
         """A month opened; it closes by itself after ``backstop_s`` at the latest."""
 
-    def update(self, snapshot: MonthSnapshot, elapsed_s: float) -> None:
+    def update(self, snapshot: MonthFigures, elapsed_s: float) -> None:
         """One status poll, ``elapsed_s`` after the month started trading."""
 
     def end(self) -> None:

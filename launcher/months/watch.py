@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from launcher.records.snapshots import AlertSeen, BranchAlertFigures, MonthSnapshot, Sellout
+from launcher.records.snapshots import AlertSeen, BranchAlertFigures, MonthFigures, Sellout
 
 
 class MonthWatch:
@@ -23,7 +23,7 @@ class MonthWatch:
         self._sellouts: dict[int, Sellout] = {}
         self._alerts: dict[tuple[str, str, str | None], AlertSeen] = {}
 
-    def saw_status(self, status: MonthSnapshot, after_s: float, at: datetime) -> None:
+    def saw_status(self, status: MonthFigures, after_s: float, at: datetime) -> None:
         """Notes the lines seen sold out for the first time."""
         for line in status.stock_lines:
             if line.offered > 0 and line.sold >= line.offered and line.stock_line_id not in self._sellouts:

@@ -13,26 +13,26 @@ from launcher.records.addresses import (
 )
 from launcher.records.faults import FaultRecord
 from launcher.records.formatting import after, clock_time, fit, markdown_table, percent, table
-from launcher.records.from_proto import alert_figures, branch_day_figures, snapshot
+from launcher.records.from_client import alert_figures, month_figures
 from launcher.records.join import JOIN_CARD_ENV, JOIN_FILE, OPERATOR_KEY_ENV, JoinInfo, console_script
 from launcher.records.names import CENTRAL_SLUG, central_label, central_slug
 from launcher.records.outage import CHAOS, Outage
 from launcher.records.pace import DEFAULT_PACE, PACES, Pace, pace_for
 from launcher.records.rate import RateMeter
-from launcher.records.readings import AlertState, LinkState
 from launcher.records.snapshots import (
     AlertSeen,
     BranchAlertFigures,
-    BranchDayFigures,
+    BranchDay,
     LineFigures,
     MakerOutcome,
+    MonthFigures,
     MonthPhase,
     MonthRecord,
-    MonthSnapshot,
     ProductOutcome,
     Sellout,
     Totals,
     compute_totals,
+    pending,
     production_gap,
     tally_by_manufacturer,
 )
@@ -47,18 +47,16 @@ __all__ = [
     "OPERATOR_KEY_ENV",
     "PACES",
     "AlertSeen",
-    "AlertState",
     "BranchAlertFigures",
-    "BranchDayFigures",
+    "BranchDay",
     "FaultRecord",
     "HostError",
     "JoinInfo",
     "LineFigures",
-    "LinkState",
     "MakerOutcome",
+    "MonthFigures",
     "MonthPhase",
     "MonthRecord",
-    "MonthSnapshot",
     "Outage",
     "Pace",
     "ProductOutcome",
@@ -67,7 +65,6 @@ __all__ = [
     "Totals",
     "after",
     "alert_figures",
-    "branch_day_figures",
     "central_label",
     "central_slug",
     "clock_time",
@@ -77,12 +74,13 @@ __all__ = [
     "fit",
     "is_loopback",
     "markdown_table",
+    "month_figures",
     "pace_for",
+    "pending",
     "percent",
     "production_gap",
     "resolve_host",
     "shown_host",
-    "snapshot",
     "table",
     "tally_by_manufacturer",
     "url_host",

@@ -1,6 +1,7 @@
 """Plain, JSON-ready records of what the launcher saw, made from the client package's records.
 
-A product's month (``ProductOutcome``) is the client package's own record.
+A product's month (``ProductOutcome``) and a branch's day (``BranchDay``) are the client
+package's own records, already plain values.
 """
 
 from __future__ import annotations
@@ -9,11 +10,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from distribution_client import BranchDay as BranchDay
 from distribution_client import ProductOutcome as ProductOutcome
 
 
 class MonthPhase(StrEnum):
-    """A month's state by its name in upper case, as report.json and the dashboard show it."""
+    """A month's state by its name in upper case, as report.json and the dashboard show it.
+
+    The client's ``MonthState`` by name: its values are lower case and not text, so it would
+    neither print nor go into JSON as the report has it (``"state": "OPEN"``).
+    """
 
     UNSPECIFIED = "UNSPECIFIED"
     COLLECTING = "COLLECTING"
@@ -58,32 +64,25 @@ class MakerOutcome:
         return sum(int(getattr(p, attribute)) for p in self.products)
 
 
-@dataclass(frozen=True, slots=True)
-class BranchDayFigures:
-    """One branch's figures for one business day, as the central holds them.
+def pending(day: BranchDay) -> bool:
+    """True while the branch has not reported the day yet, as far as the central's figures tell.
 
     No RPC says whether the branch has reported the day yet; a day with nothing reported and
-    no mismatch flag is taken as not reported yet (``pending``): a report that disagrees with
-    the streamed sales, zero included, is flagged.
+    no mismatch flag is taken as not reported yet: a report that disagrees with the streamed
+    sales, zero included, is flagged.
     """
-
-    branch_name: str
-    business_day: str
-    revenue_cents: int
-    loss_cents: int
-    streamed_revenue_cents: int
-    transaction_count: int
-    flagged: bool
-
-    @property
-    def pending(self) -> bool:
-        """True while the branch has not reported the day (see the class docstring)."""
-        return self.revenue_cents == 0 and self.loss_cents == 0 and not self.flagged
+    return day.revenue_cents == 0 and day.loss_cents == 0 and not day.flagged
 
 
 @dataclass(frozen=True, slots=True)
-class MonthSnapshot:
-    """A month's status at one moment."""
+class MonthFigures:
+    """The client's ``MonthStatus`` as report.json keeps it and the screen shows it.
+
+    Not a copy of it: times are ISO-8601 text, the state is a ``MonthPhase``, lines
+    (``LineFigures``) leave out their month and advice its priority's enum, and the month's
+    deadline (``paused_at``, ``close_after_seconds``, ``closes_at``) is left out; report.json
+    is ``dataclasses.asdict`` of it, so a field here is a field there.
+    """
 
     month: int
     state: MonthPhase
@@ -163,11 +162,11 @@ class AlertSeen:
 class MonthRecord:
     """Everything the report keeps about one month."""
 
-    status: MonthSnapshot
+    status: MonthFigures
     offered_manufacturers: tuple[str, ...]
     wall_seconds: float
     reports_delivered: bool
-    branch_days: tuple[BranchDayFigures, ...] = ()
+    branch_days: tuple[BranchDay, ...] = ()
     # When the launcher saw the month open (ISO-8601 UTC); the timeline counts from it.
     trading_started_at: str | None = None
     sellouts: tuple[Sellout, ...] = ()
@@ -239,7 +238,10 @@ def compute_totals(records: Sequence[MonthRecord]) -> Totals:
 
 @dataclass(frozen=True, slots=True)
 class BranchAlertFigures:
-    """An open low-stock alert of a branch, as the central holds it."""
+    """An open low-stock alert of a branch, as the central holds it (raised_at ISO-8601 text).
+
+    The client's ``BranchAlert`` flattened for report.json and the screen's ticker.
+    """
 
     branch_name: str
     product: str
@@ -262,7 +264,7 @@ class Gap:
         return self.unsold + self.unmet
 
 
-def production_gap(status: MonthSnapshot) -> Gap:
+def production_gap(status: MonthFigures) -> Gap:
     """The month's gap from its month reports (sold + unmet is the demand the central saw)."""
     products = [p for maker in status.manufacturer_results for p in maker.products]
     return Gap(

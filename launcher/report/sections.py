@@ -8,7 +8,7 @@ from launcher.records.faults import FaultRecord
 from launcher.records.formatting import after, clock_time, markdown_table, percent
 from launcher.records.snapshots import (
     AlertSeen,
-    BranchDayFigures,
+    BranchDay,
     MonthRecord,
     Sellout,
     Totals,
@@ -155,7 +155,7 @@ def gap_lines(records: Sequence[MonthRecord]) -> list[str]:
     ]
 
 
-def totals_lines(totals: Totals, last_days: Sequence[BranchDayFigures]) -> list[str]:
+def totals_lines(totals: Totals, last_days: Sequence[BranchDay]) -> list[str]:
     """The run's totals, branch revenue included, and the branches' days."""
     headers = ["months", "orders", "revenue", "branch revenue (streamed)", "branch revenue (reported)",
                "offered", "sold", "unsold", "unmet demand"]  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from launcher.records.snapshots import BranchDayFigures, MakerOutcome
+from launcher.records.snapshots import BranchDay, MakerOutcome, pending
 from nodekit.money import format_cents
 
 RESULT_HEADERS = ["manufacturer", "offered", "sold", "revenue", "unsold", "unmet demand"]
@@ -23,15 +23,15 @@ def result_row(maker: MakerOutcome) -> list[object]:
     ]
 
 
-def branch_day_rows(days: Iterable[BranchDayFigures]) -> list[list[object]]:
+def branch_day_rows(days: Iterable[BranchDay]) -> list[list[object]]:
     """A row per branch and business day (columns of ``BRANCH_DAY_HEADERS``)."""
     return [
         [
             d.branch_name,
             d.business_day,
             format_cents(d.streamed_revenue_cents),
-            "pending" if d.pending else format_cents(d.revenue_cents),
-            "pending" if d.pending else format_cents(d.loss_cents),
+            "pending" if pending(d) else format_cents(d.revenue_cents),
+            "pending" if pending(d) else format_cents(d.loss_cents),
             d.transaction_count,
             "yes" if d.flagged else "",
         ]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from launcher.records.faults import FaultRecord
 from launcher.records.formatting import clock_time
-from launcher.records.snapshots import MonthRecord, Totals, compute_totals, production_gap
+from launcher.records.snapshots import MonthRecord, Totals, compute_totals, pending, production_gap
 from launcher.report import chart
 from launcher.report.recommendations import advice_at
 from launcher.report.sections import fault_lines, gap_lines, month_section, totals_lines
@@ -103,7 +103,7 @@ def branch_days(records: Sequence[MonthRecord]) -> list[chart.BranchDayBar]:
     """The branch chart's bars: the last month's rows (the central's figures are cumulative)."""
     days = records[-1].branch_days if records else ()
     return [
-        chart.BranchDayBar(d.branch_name, d.business_day, d.streamed_revenue_cents, d.pending) for d in days
+        chart.BranchDayBar(d.branch_name, d.business_day, d.streamed_revenue_cents, pending(d)) for d in days
     ]
 
 

@@ -8,11 +8,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from distribution_client import ManufacturerInfo
 from launcher.records.faults import FaultRecord
 from launcher.records.join import JoinInfo
 from launcher.records.rate import RateMeter
-from launcher.records.readings import AlertState, LinkState
-from launcher.records.snapshots import BranchDayFigures, MonthRecord, MonthSnapshot, Totals, compute_totals
+from launcher.records.snapshots import (
+    BranchAlertFigures,
+    BranchDay,
+    MonthFigures,
+    MonthRecord,
+    Totals,
+    compute_totals,
+)
 from launcher.screen.ticker import Kind, Ticker, TickerEvent, alert_changes, link_changes, sold_out
 
 Listener = Callable[[TickerEvent], None]
@@ -36,7 +43,7 @@ class MonthNow:
     backstop_s: float = 0.0
     expected_shoppers: int = 0
     elapsed_s: float = 0.0
-    snapshot: MonthSnapshot | None = None
+    snapshot: MonthFigures | None = None
     order_rate: float = 0.0
     meter: RateMeter = field(default_factory=RateMeter)
 
@@ -58,9 +65,9 @@ class Board:
         self.join: JoinInfo | None = None
         self.month = MonthNow()
         self.records: list[MonthRecord] = []
-        self.links: dict[str, LinkState] = {}
-        self.alerts: tuple[AlertState, ...] = ()
-        self.branch_days: tuple[BranchDayFigures, ...] = ()
+        self.links: dict[str, ManufacturerInfo] = {}
+        self.alerts: tuple[BranchAlertFigures, ...] = ()
+        self.branch_days: tuple[BranchDay, ...] = ()
         self.branch_polls = 0
         # None until the first poll answered or failed.
         self.central_up: bool | None = None
@@ -105,7 +112,7 @@ class Board:
         self.month = MonthNow(backstop_s=backstop_s, expected_shoppers=expected_shoppers)
         self._touch()
 
-    def update(self, snapshot: MonthSnapshot, elapsed_s: float) -> None:
+    def update(self, snapshot: MonthFigures, elapsed_s: float) -> None:
         """One poll of the month's status: rates, and the lines that sold out since the last one."""
         month = self.month
         before = month.snapshot
@@ -160,7 +167,7 @@ class Board:
         self.records.append(record)
         self._touch()
 
-    def links_seen(self, links: Sequence[LinkState]) -> None:
+    def links_seen(self, links: Sequence[ManufacturerInfo]) -> None:
         """A poll of ListManufacturers: links lost and back, depletion notices acknowledged."""
         for link in link_changes(self.links, links):
             # A manufacturer's first connection at start is no news; later ones are.
@@ -175,7 +182,7 @@ class Board:
                 del self._untold[name]
         self._touch()
 
-    def alerts_seen(self, alerts: Sequence[AlertState]) -> None:
+    def alerts_seen(self, alerts: Sequence[BranchAlertFigures]) -> None:
         """A poll of the open low-stock alerts: reorders raised and filled."""
         raised, closed = alert_changes(self.alerts, alerts)
         for alert in raised:
@@ -189,7 +196,7 @@ class Board:
         self.alerts = tuple(alerts)
         self._touch()
 
-    def branches_seen(self, days: Sequence[BranchDayFigures]) -> None:
+    def branches_seen(self, days: Sequence[BranchDay]) -> None:
         """A poll of the branches' figures per day."""
         self.branch_days = tuple(days)
         self.branch_polls += 1
@@ -242,9 +249,9 @@ class Board:
         """Every branch's streamed revenue over every day so far."""
         return sum(day.streamed_revenue_cents for day in self.branch_days)
 
-    def today(self) -> tuple[BranchDayFigures, ...]:
+    def today(self) -> tuple[BranchDay, ...]:
         """Each branch's latest business day."""
-        latest: dict[str, BranchDayFigures] = {}
+        latest: dict[str, BranchDay] = {}
         for day in self.branch_days:
             if day.branch_name not in latest or day.business_day >= latest[day.branch_name].business_day:
                 latest[day.branch_name] = day

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from launcher.records.formatting import percent
-from launcher.records.snapshots import LineFigures, MonthSnapshot, tally_by_manufacturer
+from launcher.records.snapshots import LineFigures, MonthFigures, tally_by_manufacturer
 from launcher.screen.board import Board
 from launcher.screen.ticker import Kind, TickerEvent
 from nodekit.money import format_cents
@@ -46,7 +46,7 @@ class StockTable:
     whole or not at all, so a short terminal shows fewer lines rather than a cut table.
     """
 
-    def __init__(self, snapshot: MonthSnapshot | None) -> None:
+    def __init__(self, snapshot: MonthFigures | None) -> None:
         self._snapshot = snapshot
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:

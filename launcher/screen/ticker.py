@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from launcher.records.readings import AlertState, LinkState
-from launcher.records.snapshots import LineFigures
+from distribution_client import ManufacturerInfo
+from launcher.records.snapshots import BranchAlertFigures, LineFigures
 
 TICKER_LENGTH = 200
 # Faults, recoveries and warnings kept apart from routine news, so none scrolls away under it.
@@ -52,19 +52,21 @@ def sold_out(before: Sequence[LineFigures], now: Sequence[LineFigures]) -> list[
     ]
 
 
-def link_changes(before: Mapping[str, LinkState], now: Iterable[LinkState]) -> list[LinkState]:
+def link_changes(
+    before: Mapping[str, ManufacturerInfo], now: Iterable[ManufacturerInfo]
+) -> list[ManufacturerInfo]:
     """Manufacturers whose connected flag differs from the last poll (not the first sighting)."""
     return [link for link in now if link.name in before and before[link.name].connected != link.connected]
 
 
-def alert_key(alert: AlertState) -> tuple[str, str, str]:
+def alert_key(alert: BranchAlertFigures) -> tuple[str, str, str]:
     """An alert's identity across polls: branch, product and when it was raised."""
-    return (alert.branch_name, alert.product, alert.raised_at)
+    return (alert.branch_name, alert.product, alert.raised_at or "")
 
 
 def alert_changes(
-    before: Sequence[AlertState], now: Sequence[AlertState]
-) -> tuple[list[AlertState], list[AlertState]]:
+    before: Sequence[BranchAlertFigures], now: Sequence[BranchAlertFigures]
+) -> tuple[list[BranchAlertFigures], list[BranchAlertFigures]]:
     """Alerts raised since the last poll, and alerts closed since (the reorder arrived)."""
     old = {alert_key(a) for a in before}
     new = {alert_key(a) for a in now}

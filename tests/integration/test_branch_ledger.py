@@ -112,7 +112,7 @@ async def test_sales_read_while_the_writer_is_busy_share_one_commit_and_one_mess
         for n in range(1, 301):
             yield to_sale(sale(n).sale)
 
-    ledger = SalesLedger(central.central.core.engine, central.central.core.writer, central.central.core.clock)
+    ledger = SalesLedger(central.central.engine, central.central.writer, central.central.clock)
     events = [event async for event in ledger.stream(1, arriving_at_once())]
     # The window (256) fills before the writer runs: one run, then the rest as the next.
     assert events[0] == 0

@@ -206,7 +206,7 @@ async def test_depletion_notice_arrives_exactly_once(central: RunningCentral) ->
         await assert_eventually(all_acknowledged)
         assert acme.inbox.empty()
 
-    async with central.central.core.engine.connect() as connection:
+    async with central.central.engine.connect() as connection:
         count = await connection.scalar(
             select(func.count()).select_from(notifications).where(notifications.c.kind == "depletion")
         )

@@ -94,7 +94,7 @@ async def committed(rc: RunningCentral, line_id: int, counters: tuple[int, int, 
 
 async def until_queued(rc: RunningCentral, count: int) -> None:
     async def queued() -> None:
-        assert rc.central.core.writer.backlog >= count
+        assert rc.central.writer.backlog >= count
 
     await assert_eventually(queued, timeout_s=5, interval_s=0.005)
 
@@ -166,7 +166,7 @@ async def test_a_book_made_wrong_is_repaired_not_answered_internal(rc: RunningCe
     lines = await open_month_with(rc, stubs, {"jam": 1000})
     ann = await register(stubs, "ann")
     # As a lost update would leave it: the book says 5 units are held that the database never held.
-    rc.central.core.book.lines[lines["jam"]].reserved = -5
+    rc.central.book.lines[lines["jam"]].reserved = -5
     await add(stubs, ann, lines["jam"], 5)
     order = await checkout(stubs, ann, "ann-repaired")
     assert [line.quantity for line in order.order.lines] == [5]
@@ -221,8 +221,8 @@ async def test_an_expiry_that_finds_its_reservations_released_releases_nothing(
     await stubs.cart.RemoveCartItem(
         cart_pb2.RemoveCartItemRequest(stock_line_id=lines["jam"]), metadata=ann, timeout=10
     )
-    now = rc.central.core.clock()
-    released = await rc.central.core.writer.run(lambda c: expire_reservations(c, [due], now))
+    now = rc.central.clock()
+    released = await rc.central.writer.run(lambda c: expire_reservations(c, [due], now))
     assert released == {}
     assert database_lines(rc.db_path)[lines["jam"]] == (10, 0, 0)
     with contextlib.closing(sqlite3.connect(rc.db_path)) as db:

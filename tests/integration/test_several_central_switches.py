@@ -14,7 +14,7 @@ from launcher.faults.central_switch import CentralSwitch
 from launcher.faults.chaos import Chaos, ChaosTarget, Strike
 from launcher.records.names import CENTRAL_SLUG
 from launcher.records.outage import CHAOS, Outage
-from launcher.records.snapshots import MonthPhase, MonthSnapshot
+from launcher.records.snapshots import MonthFigures, MonthPhase
 from launcher.screen.board import Board
 from launcher.supervise.processes import ChildSpec, Supervisor
 from nodekit.health import wait_until_serving
@@ -113,8 +113,8 @@ async def test_a_chaos_strike_on_a_central_the_lecturer_has_down_is_skipped(
         await switch.close()
 
 
-def open_month() -> MonthSnapshot:
-    return MonthSnapshot(
+def open_month() -> MonthFigures:
+    return MonthFigures(
         month=1,
         state=MonthPhase.OPEN,
         stock_lines=(),

@@ -8,7 +8,7 @@ from pathlib import Path
 from customer_node.acks import ENV_ACKS_FILE, record_ack
 from launcher.faults.chaos import HANDED_ON_S, ChaosTarget, Strike, every_central, is_due, plan_strikes
 from launcher.records.join import JoinInfo
-from launcher.records.snapshots import MonthPhase, MonthSnapshot
+from launcher.records.snapshots import MonthFigures, MonthPhase
 from launcher.report.loss_check import ACKS_ENV, acknowledged_orders
 from launcher.room.join import write_join, write_operator_key
 from launcher.screen.board import Board
@@ -63,8 +63,8 @@ def test_with_several_centrals_the_central_strike_strikes_each_in_turn_at_its_mo
     assert three[position : position + 3] == struck, "one after another, where the one strike was"
 
 
-def month(number: int, state: MonthPhase = MonthPhase.OPEN) -> MonthSnapshot:
-    return MonthSnapshot(number, state, (), 0, 0, (), 0, 0, None, None, (), "")
+def month(number: int, state: MonthPhase = MonthPhase.OPEN) -> MonthFigures:
+    return MonthFigures(number, state, (), 0, 0, (), 0, 0, None, None, (), "")
 
 
 def test_a_strike_is_due_at_its_moment_or_early_in_a_later_month() -> None:

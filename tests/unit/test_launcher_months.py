@@ -5,20 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from distribution_client import MonthState
+from distribution_client import ManufacturerInfo, MonthState
 from launcher.months.central_client import OpenedMonth
 from launcher.months.driver import CLOSE_GRACE_S, MonthPlan, run_month
-from launcher.records.readings import LinkState
 from launcher.records.snapshots import (
     BranchAlertFigures,
-    BranchDayFigures,
+    BranchDay,
     LineFigures,
+    MonthFigures,
     MonthPhase,
-    MonthSnapshot,
 )
 from launcher.screen.board import Board
 
-OPEN_STATUS = MonthSnapshot(
+OPEN_STATUS = MonthFigures(
     month=4,
     state=MonthPhase.OPEN,
     stock_lines=(LineFigures(1, "Acme Foods", "apples", 150, 10, 1, 2, 7),),
@@ -39,7 +38,7 @@ CLOSED_STATUS = replace(OPEN_STATUS, state=MonthPhase.CLOSED, close_reason="shop
 class FakeCentral:
     """Answers with scripted statuses and records what it was asked; time is fake."""
 
-    statuses: list[MonthSnapshot]
+    statuses: list[MonthFigures]
     now: float = 0.0
     calls: list[str] = field(default_factory=list)
     closed: bool = False
@@ -55,14 +54,14 @@ class FakeCentral:
         self.calls.append(f"open {offer_deadline_ms} {expected_shoppers} {close_after_seconds}")
         return OpenedMonth(4, MonthState.OPEN, ("Acme Foods",), ("Borealis Tools",), 1)
 
-    async def month_status(self, month: int) -> MonthSnapshot:
+    async def month_status(self, month: int) -> MonthFigures:
         self.calls.append(f"status {month}")
         self.now += 1.0  # each poll takes a second of fake time
         if self.closed:
             return CLOSED_STATUS
         return self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
 
-    async def close_month(self, month: int) -> MonthSnapshot:
+    async def close_month(self, month: int) -> MonthFigures:
         self.calls.append(f"close {month}")
         self.closed = True
         return CLOSED_STATUS
@@ -71,14 +70,14 @@ class FakeCentral:
         self.calls.append("reports")
         return True
 
-    async def branch_revenue(self) -> tuple[BranchDayFigures, ...]:
+    async def branch_revenue(self) -> tuple[BranchDay, ...]:
         self.calls.append("branches")
-        return (BranchDayFigures("Toronto", "2030-01-01", 100, 0, 100, 1, False),)
+        return (BranchDay("Toronto", "2030-01-01", 100, 0, 100, 1, False),)
 
-    async def manufacturers(self) -> list[LinkState]:
+    async def manufacturers(self) -> list[ManufacturerInfo]:
         self.calls.append("links")
         pending = self.pending.pop(0) if len(self.pending) > 1 else self.pending[0]
-        return [LinkState("Acme Foods", True, pending)]
+        return [ManufacturerInfo(1, "Acme Foods", True, None, pending)]
 
     async def low_stock_alert_figures(self) -> tuple[BranchAlertFigures, ...]:
         self.calls.append("alerts")

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from distribution_client import ManufacturerInfo
 from launcher.records.faults import FaultRecord
 from launcher.records.join import JoinInfo
 from launcher.records.rate import RateMeter
-from launcher.records.readings import AlertState, LinkState
-from launcher.records.snapshots import LineFigures, MonthPhase, MonthSnapshot
+from launcher.records.snapshots import BranchAlertFigures, LineFigures, MonthFigures, MonthPhase
 from launcher.screen.board import Board, Roster
 from launcher.screen.dashboard import Screen
 from launcher.screen.panels import stock_bar
@@ -24,8 +24,8 @@ from launcher.screen.ticker import Kind
 ADDRESS = "127.0.0.1:50123"
 
 
-def snapshot(sold: int, orders: int, reserved: int = 0, hammers_left: int = 100) -> MonthSnapshot:
-    return MonthSnapshot(
+def snapshot(sold: int, orders: int, reserved: int = 0, hammers_left: int = 100) -> MonthFigures:
+    return MonthFigures(
         month=1,
         state=MonthPhase.OPEN,
         stock_lines=(
@@ -48,8 +48,11 @@ def snapshot(sold: int, orders: int, reserved: int = 0, hammers_left: int = 100)
     )
 
 
-def links(*pending: tuple[str, bool, int]) -> list[LinkState]:
-    return [LinkState(name, connected, count) for name, connected, count in pending]
+def links(*pending: tuple[str, bool, int]) -> list[ManufacturerInfo]:
+    return [
+        ManufacturerInfo(i, name, connected, None, count)
+        for i, (name, connected, count) in enumerate(pending)
+    ]
 
 
 def board_in_month() -> Board:
@@ -112,7 +115,7 @@ def test_links_lost_and_back_and_reorders_raised_and_filled() -> None:
     board.links_seen(links(("Acme Foods", True, 0)))
     board.links_seen(links(("Acme Foods", False, 2)))
     board.links_seen(links(("Acme Foods", True, 0)))
-    alert = AlertState("Toronto", "Acme Apples", 3, 5, "2030-01-01T00:00:00+00:00")
+    alert = BranchAlertFigures("Toronto", "Acme Apples", 3, 5, "2030-01-01T00:00:00+00:00")
     board.alerts_seen([alert])
     board.alerts_seen([])
 

@@ -12,12 +12,12 @@ from typing import Any
 from distribution_client.convert import from_proto
 from generated.distribution.v1 import common_pb2, month_pb2
 from launcher.records.faults import FaultRecord
-from launcher.records.from_proto import snapshot
+from launcher.records.from_client import month_figures
 from launcher.records.snapshots import (
     AlertSeen,
-    BranchDayFigures,
+    BranchDay,
+    MonthFigures,
     MonthRecord,
-    MonthSnapshot,
     Sellout,
     compute_totals,
     tally_by_manufacturer,
@@ -32,9 +32,9 @@ ADVICE = {
 }
 
 
-def snapshot_from_proto(status: month_pb2.MonthStatus) -> MonthSnapshot:
+def snapshot_from_proto(status: month_pb2.MonthStatus) -> MonthFigures:
     """A MonthStatus message as the launcher's record, through the client package's converter."""
-    return snapshot(from_proto.month_status(status))
+    return month_figures(from_proto.month_status(status))
 
 
 def closed_status(month: int, sold_a: int, sold_b: int) -> month_pb2.MonthStatus:
@@ -90,7 +90,7 @@ def record(month: int, sold_a: int, sold_b: int) -> MonthRecord:
         offered_manufacturers=("Acme Foods", "Borealis Tools"),
         wall_seconds=3.25,
         reports_delivered=True,
-        branch_days=(BranchDayFigures("Toronto", "2030-01-01", 5000, 200, 5000, 7, False),),
+        branch_days=(BranchDay("Toronto", "2030-01-01", 5000, 200, 5000, 7, False),),
     )
 
 
@@ -237,8 +237,8 @@ def test_the_sold_out_timeline_alerts_and_times_read_easily() -> None:
 
 def test_a_day_not_reported_yet_is_pending_and_branch_revenue_is_in_the_totals() -> None:
     days = (
-        BranchDayFigures("Toronto", "2030-01-01", 5000, 200, 5000, 7, False),
-        BranchDayFigures("Toronto", "2030-01-02", 0, 0, 1234, 2, False),
+        BranchDay("Toronto", "2030-01-01", 5000, 200, 5000, 7, False),
+        BranchDay("Toronto", "2030-01-02", 0, 0, 1234, 2, False),
     )
     markdown = markdown_of([dataclasses.replace(record(1, 6, 5), branch_days=days)])
 

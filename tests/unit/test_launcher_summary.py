@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from launcher.records.formatting import fit, markdown_table, percent, table
 from launcher.records.snapshots import (
-    BranchDayFigures,
+    BranchDay,
     LineFigures,
     MakerOutcome,
+    MonthFigures,
     MonthPhase,
     MonthRecord,
-    MonthSnapshot,
     ProductOutcome,
     Totals,
 )
 from launcher.report.summary import month_summary, totals_summary
 
-STATUS = MonthSnapshot(
+STATUS = MonthFigures(
     month=2,
     state=MonthPhase.CLOSED,
     stock_lines=(LineFigures(1, "Acme Foods", "apples", 150, 10, 0, 6, 4),),
@@ -58,7 +58,7 @@ def test_month_summary_names_reason_manufacturers_skips_and_branches() -> None:
         ("Acme Foods",),
         wall_seconds=4.0,
         reports_delivered=False,
-        branch_days=(BranchDayFigures("Toronto", "2030-01-01", 5000, 100, 5000, 9, True),),
+        branch_days=(BranchDay("Toronto", "2030-01-01", 5000, 100, 5000, 9, True),),
     )
 
     text = "\n".join(month_summary(record))

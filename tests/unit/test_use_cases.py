@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 
 from central.service.accounts import Accounts, CardInput
+from central.service.book import StockBook
 from central.service.cart import Cart
 from central.service.checkout import Checkout
-from central.service.core import Core
+from central.service.events import EventBus
 from central.service.expiry import ExpirySweeper
+from central.service.hub import CatalogHub
 from central.service.months import MonthDesk
 from central.service.offers import OfferDesk, OfferLineInput
 from central.settings import CentralSettings
@@ -52,7 +54,7 @@ class NoManufacturerLinks:
 @dataclass
 class World:
     clock: FakeClock
-    core: Core
+    book: StockBook
     accounts: Accounts
     months: MonthDesk
     offers: OfferDesk
@@ -69,22 +71,24 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     writer = WriteQueue(engine)
     await writer.start()
     clock = FakeClock()
-    core = Core(settings=settings, engine=engine, writer=writer, clock=clock)
+    book, hub, events = StockBook(), CatalogHub(), EventBus()
     accounts = Accounts(settings, engine, writer, clock)
-    months = MonthDesk(core, NoManufacturerLinks())
+    months = MonthDesk(
+        engine, writer, book, hub, events, clock, NoManufacturerLinks(), settings.offer_deadline_ms
+    )
     yield World(
         clock,
-        core,
+        book,
         accounts,
         months,
-        OfferDesk(writer, core.book, core.hub, clock),
-        Cart(core),
-        Checkout(core, months.after_sales),
+        OfferDesk(writer, book, hub, clock),
+        Cart(engine, writer, book, hub, clock, settings.reservation_ttl_s),
+        Checkout(engine, writer, book, hub, events, clock, months.after_sales),
         ExpirySweeper(
             engine,
             writer,
-            core.book,
-            core.hub,
+            book,
+            hub,
             clock,
             interval_s=settings.sweep_interval_s,
             ttl_s=settings.reservation_ttl_s,
@@ -109,7 +113,7 @@ async def test_reservation_expires_after_its_ttl(world: World) -> None:
     assert await world.sweeper.sweep_once() == 0
     world.clock.advance(2)
     assert await world.sweeper.sweep_once() == 4
-    assert world.core.book.line(line_id).available == 5
+    assert world.book.line(line_id).available == 5
     (view,) = await world.cart.view(ann.customer_id)
     assert view.expired
 
@@ -121,7 +125,7 @@ async def test_expired_reservation_is_retaken_at_checkout_if_still_there(world: 
     world.clock.advance(120)  # past the TTL, not yet swept
     result = await world.checkout.checkout(ann.customer_id, "retake-key-1")
     assert [(line.product, line.quantity) for line in result.order.lines] == [("bolts", 2)]
-    line = world.core.book.line(line_id)
+    line = world.book.line(line_id)
     assert (line.reserved, line.sold) == (0, 2)
 
 
@@ -139,4 +143,4 @@ async def test_checkout_rules(world: World) -> None:
     first = await world.checkout.checkout(cara.customer_id, "now-with-card")
     again = await world.checkout.checkout(cara.customer_id, "now-with-card")
     assert again.replayed and again.order == first.order
-    assert world.core.book.line(line_id).sold == 1
+    assert world.book.line(line_id).sold == 1

@@ -1,19 +1,18 @@
-"""The client package's records (MonthStatus, branch days, alerts) as the launcher's JSON-ready records."""
+"""The client package's records (MonthStatus, alerts) as the launcher's JSON-ready records."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
 
-from distribution_client import BranchAlert, BranchDay, MonthStatus
+from distribution_client import BranchAlert, MonthStatus
 from launcher.records.snapshots import (
     AdviceFigures,
     BranchAlertFigures,
-    BranchDayFigures,
     LineFigures,
     MakerOutcome,
+    MonthFigures,
     MonthPhase,
-    MonthSnapshot,
 )
 
 
@@ -21,9 +20,9 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def snapshot(status: MonthStatus) -> MonthSnapshot:
-    """A month's status with times as ISO-8601 text and states by name (``OPEN``)."""
-    return MonthSnapshot(
+def month_figures(status: MonthStatus) -> MonthFigures:
+    """A month's status as the report keeps it: times as ISO-8601 text, states by name (``OPEN``)."""
+    return MonthFigures(
         month=status.month,
         state=MonthPhase[status.state.name],
         stock_lines=tuple(
@@ -68,22 +67,6 @@ def snapshot(status: MonthStatus) -> MonthSnapshot:
         recommendation_window=status.recommendation_window,
         paused=status.paused,
         paused_ms=status.paused_ms,
-    )
-
-
-def branch_day_figures(days: Iterable[BranchDay]) -> tuple[BranchDayFigures, ...]:
-    """GetBranchRevenue's rows."""
-    return tuple(
-        BranchDayFigures(
-            branch_name=d.branch_name,
-            business_day=d.business_day,
-            revenue_cents=d.revenue_cents,
-            loss_cents=d.loss_cents,
-            streamed_revenue_cents=d.streamed_revenue_cents,
-            transaction_count=d.transaction_count,
-            flagged=d.flagged,
-        )
-        for d in days
     )
 
 
