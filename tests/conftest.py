@@ -8,7 +8,9 @@ central processes spread evenly among them: pytest-xdist (``--dist loadfile
 --no-loadscope-reorder``, as ``run_tests.py`` runs it) hands files out in this order, so those
 long files neither start all at once (a dozen centrals starting together on two cores miss
 their start-up bound) nor run alone at the end. (Unit tests first, as xdist's own order
-mostly has them: short, they start the workers quickly.)
+mostly has them: short, they start the workers quickly.) Right after the unit files go the
+files held by the clock rather than the CPU (``CLOCK_BOUND``: runs of ``run.py`` timed by
+their months, two minutes and more on one worker), so that none of them starts near the end.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ HEAVY_MARKER = "several_centrals"
 UNIT = "tests/unit/"
 # The long files are spread over this share of the other files, so none is left to the end.
 HEAVY_SPAN = 0.9
+# Runs timed by their months: they take minutes whatever the machine's load, on little CPU.
+CLOCK_BOUND = ("tests/e2e/test_month_length_slow.py", "tests/e2e/test_month_length.py")
+# xdist tops a worker up with the next file whenever it has this many tests queued or fewer,
+# so the file after a clock-bound one waits behind it on the same worker.
+TOP_UP = 2
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +69,19 @@ def spread(heavy: list[str], light: list[str]) -> list[str]:
     return ordered
 
 
+def after_units(clock_bound: list[str], unit: list[str], tests: dict[str, int]) -> list[str]:
+    """``unit``, then each of ``clock_bound`` followed by a unit file of more than ``TOP_UP`` tests.
+
+    That quick file is what waits behind the long one, and the worker holding both is not
+    topped up with the next clock-bound file, which goes to another worker.
+    """
+    chasers = [path for path in unit if tests[path] > TOP_UP][-len(clock_bound) :] if clock_bound else []
+    order = [path for path in unit if path not in chasers]
+    for n, path in enumerate(clock_bound):
+        order += [path, *chasers[n : n + 1]]
+    return order
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Orders the files as the module docstring says; the tests keep their order within a file."""
     by_file: dict[str, list[pytest.Item]] = {}
@@ -71,6 +91,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if item.get_closest_marker(HEAVY_MARKER):
             heavy.add(_file(item))
     unit = [path for path in by_file if path.startswith(UNIT)]
-    others = [path for path in by_file if path not in heavy and not path.startswith(UNIT)]
-    order = unit + spread([path for path in by_file if path in heavy], others)
+    clock_bound = [path for path in CLOCK_BOUND if path in by_file]
+    others = [p for p in by_file if p not in heavy and p not in clock_bound and not p.startswith(UNIT)]
+    first = after_units(clock_bound, unit, {path: len(tests) for path, tests in by_file.items()})
+    order = first + spread([path for path in by_file if path in heavy], others)
     items[:] = [item for path in order for item in by_file[path]]
