@@ -197,8 +197,9 @@ class AsyncSession:
         assert self._connection is not None
         for attempt in range(1, CONFLICT_ATTEMPTS + 1):
             try:
-                async with self._connection.begin():
-                    await self._connection.run_sync(apply_batch, batch, self._hooks)
+                # BEGIN, the statements and COMMIT in one greenlet: one switch into it per batch,
+                # not one each for the begin, the statements and the commit.
+                await self._connection.run_sync(self._transact, batch)
                 return
             except DBAPIError as error:
                 if attempt == CONFLICT_ATTEMPTS or not is_conflict(error):
@@ -207,6 +208,10 @@ class AsyncSession:
                 logger.info("batch of %d hit a %s; running it again", len(batch), _sqlstate(error))
                 # Jittered, so the writers that collided do not collide again in step.
                 await asyncio.sleep(random.uniform(0.001, 0.005) * attempt)
+
+    def _transact(self, connection: Connection, batch: list[Pending]) -> None:
+        with connection.begin():
+            apply_batch(connection, batch, self._hooks)
 
 
 def _locked(error: Exception) -> bool:
