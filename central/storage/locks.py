@@ -23,6 +23,10 @@ _LOCK_LINES = (
     .order_by(stock_lines.c.stock_line_id)
     .with_for_update()
 )
+# The lock with the ids written in: a simple query, which may follow a BEGIN in one message.
+_LOCK_TEXT = (
+    "SELECT stock_line_id FROM stock_lines WHERE stock_line_id IN ({ids}) ORDER BY stock_line_id FOR UPDATE"
+)
 # Compiled for asyncpg at the first batch (it needs the engine's dialect).
 _lock_form: AsyncpgForm | None = None
 
@@ -46,6 +50,12 @@ def lock_stock_lines(connection: Connection, line_ids: Sequence[int]) -> None:
     _lock_form.execute(connection, params)
 
 
+def lock_text(line_ids: Sequence[int]) -> str:
+    """The same locks as one SQL text with the ids written in (integers only), sent with the batch's BEGIN."""
+    ids = ",".join(str(int(line_id)) for line_id in line_ids)
+    return _LOCK_TEXT.format(ids=ids)
+
+
 def central_batch_hooks(engine: AsyncEngine, central_id: str) -> BatchHooks:
     """The central's hooks: none on SQLite (one writer at a time).
 
@@ -54,5 +64,8 @@ def central_batch_hooks(engine: AsyncEngine, central_id: str) -> BatchHooks:
     if is_sqlite(engine):
         return BatchHooks()
     return BatchHooks(
-        lock_rows=lock_stock_lines, begin=changes.forget, before_commit=changes.announcer(central_id)
+        lock_rows=lock_stock_lines,
+        lock_text=lock_text,
+        begin=changes.forget,
+        before_commit=changes.announcer(central_id),
     )

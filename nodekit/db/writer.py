@@ -17,7 +17,7 @@ rows it will lock (``locks``), and the batch takes all of them first, in key
 order (``BatchHooks.lock_rows``): writers that lock in one order never
 deadlock. A deadlock or serialization failure that happens anyway runs the
 batch again inside the writer; no caller sees it. How a batch reaches each
-database is in ``nodekit.db.sessions``.
+database is in ``nodekit.db.sessions`` (SQLite) and ``nodekit.db.pg_session``.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from nodekit.db.batch import BatchHooks, Follow, Operation, Pending, Piped
 from nodekit.db.engine import BUSY_TIMEOUT_MS, is_sqlite, sqlite_writer_engine
-from nodekit.db.sessions import AsyncSession, SqliteSession
+from nodekit.db.pg_session import PostgresSession
+from nodekit.db.sessions import SqliteSession
 from nodekit.errors import DomainError, ErrorKind
 from nodekit.logs import one_line
 from nodekit.observability.tracing import tracing_on, write_span
@@ -73,7 +74,7 @@ class WriteQueue:
         self._wake = asyncio.Event()
         self._accepting = False
         self._task: asyncio.Task[None] | None = None
-        self._session: SqliteSession | AsyncSession | None = None
+        self._session: SqliteSession | PostgresSession | None = None
         # The batch being written (empty between batches), for ``abandon``.
         self._writing: list[Pending] = []
         self.batches = 0
@@ -94,7 +95,7 @@ class WriteQueue:
                 sqlite_writer_engine(self._engine), self._busy_timeout_s, self._hooks
             )
         else:
-            self._session = AsyncSession(self._engine, self._hooks)
+            self._session = PostgresSession(self._engine, self._hooks)
             self._gather_s = GATHER_WAIT_S
         await self._session.open()
         self._accepting = True
@@ -125,7 +126,7 @@ class WriteQueue:
     @property
     def conflicts(self) -> int:
         """Batches run again after a deadlock or serialization failure."""
-        return self._session.conflicts if isinstance(self._session, AsyncSession) else 0
+        return self._session.conflicts if isinstance(self._session, PostgresSession) else 0
 
     def run(
         self,
