@@ -61,6 +61,7 @@ class WriteQueue:
         max_batch: int = MAX_BATCH,
         busy_timeout_s: float = BUSY_TIMEOUT_S,
         hooks: BatchHooks | None = None,
+        gather_s: float = GATHER_WAIT_S,
     ) -> None:
         self._engine = engine
         self._hooks = hooks or BatchHooks()
@@ -83,10 +84,13 @@ class WriteQueue:
         self.committed: Callable[[int, float], None] | None = None
         # The adaptive gather (PostgreSQL only): how long a batch may wait, and what it waits for.
         self._gather_s = 0.0
+        self._gather_limit_s = gather_s
         self._answered = 0
         self._arrived_while_writing = 0
         self._enough: asyncio.Future[None] | None = None
         self._wanted = 0
+        # Batches that waited for more before going out.
+        self.gathered = 0
 
     async def start(self) -> None:
         """Opens the writer's connection and starts the batching task."""
@@ -96,7 +100,7 @@ class WriteQueue:
             )
         else:
             self._session = PostgresSession(self._engine, self._hooks)
-            self._gather_s = GATHER_WAIT_S
+            self._gather_s = self._gather_limit_s
         await self._session.open()
         self._accepting = True
         self._task = asyncio.create_task(self._run(), name="write-queue")
@@ -104,6 +108,8 @@ class WriteQueue:
     async def stop(self) -> None:
         """Finishes what is queued, then closes the connection."""
         self._accepting = False
+        if self._enough is not None:
+            _settle(self._enough)  # nobody more is coming
         if self._task is not None:
             self._wake.set()
             await self._task
@@ -253,10 +259,12 @@ class WriteQueue:
         """
         if not self._gather_s or not self._arrived_while_writing:
             return 0
-        return min(len(self._pending) + self._answered, self._max_batch)
+        # Those that came while it was written are queued; those it answered are on their way.
+        return min(self._arrived_while_writing + self._answered, self._max_batch)
 
     async def _gather(self, wanted: int) -> None:
-        """Waits until ``wanted`` operations are queued, or ``GATHER_WAIT_S`` has passed."""
+        """Waits until ``wanted`` operations are queued, or the gather's time limit has passed."""
+        self.gathered += 1
         loop = asyncio.get_running_loop()
         enough: asyncio.Future[None] = loop.create_future()
         self._enough, self._wanted = enough, wanted

@@ -1,4 +1,7 @@
-"""The PostgreSQL writer: BEGIN sent with the row locks, a failed batch rolled back, the pool as found."""
+"""The PostgreSQL writer: BEGIN sent with the row locks, a failed batch rolled back, the pool as found.
+
+Also its adaptive gather: a lone caller never waits; callers in a loop may.
+"""
 
 from __future__ import annotations
 
@@ -125,3 +128,36 @@ async def test_the_writers_connection_goes_back_to_the_pool_with_transactions(en
             await connection.close()
     async with engine.connect() as connection:
         assert await connection.scalar(select(func.sum(slots.c.count))) == 1
+
+
+async def test_a_lone_caller_never_waits_for_company(engine: AsyncEngine) -> None:
+    writer = WriteQueue(engine, hooks=LockLog().hooks())
+    await writer.start()
+    try:
+        for _ in range(20):
+            await writer.run(_bump(1), locks=[1])
+    finally:
+        await writer.stop()
+    assert writer.batches == 20 and writer.gathered == 0
+
+
+async def test_a_batch_waits_for_the_callers_the_last_one_answered(engine: AsyncEngine) -> None:
+    # A long limit, so the test does not race it: the wait ends when the caller is back.
+    writer = WriteQueue(engine, hooks=LockLog().hooks(), gather_s=30)
+    await writer.start()
+    others: list[asyncio.Future[int]] = []
+
+    def first(connection: Connection) -> int:
+        # Another caller arrives while this batch is written.
+        others.append(writer.enqueue(_bump(2), locks=[2]))
+        return _bump(1)(connection)
+
+    try:
+        await writer.run(first, locks=[1])
+        await asyncio.sleep(0.05)  # this caller's way back, far longer than the loop's turns
+        again = writer.run(_bump(1), locks=[1])
+        assert await again == await others[0]  # one transaction: the queued one waited for it
+    finally:
+        await writer.stop()
+    assert writer.batches == 2 and writer.gathered == 1
+    assert await _counts(engine) == [2, 1, 0, 0]
