@@ -104,6 +104,15 @@ def columns_of(statement: ClauseElement) -> Sequence[Any]:
     return list(getattr(statement, "exported_columns", ()))
 
 
+def run_script(connection: Connection, sql: str) -> None:
+    """Sends ``sql`` as it is, in one round trip (several statements allowed, no parameters)."""
+    adapted: Any = connection.connection.dbapi_connection
+    try:
+        await_(adapted._connection.execute(sql))
+    except Exception as error:
+        _raise_as_sqlalchemy(connection, adapted, error, sql, ())
+
+
 def _run(connection: Connection, sql: str, args: Any, call: Callable[[Any], Coroutine[Any, Any, T]]) -> T:
     if not connection.in_transaction():
         # As SQLAlchemy's own execute would (autobegin): its close then rolls back through SQLAlchemy,

@@ -28,12 +28,15 @@ class BatchHooks:
         lock_rows: Takes the row locks the batch's operations declared, all at once and in
             key order before any operation runs, so writers in several processes never wait
             on each other in a circle. None where one writer has the database to itself.
+        lock_text: The same locks as one SQL text with the keys written in, so PostgreSQL's session
+            can send it in one round trip with the batch's BEGIN. None: ``lock_rows`` takes them.
         begin: Runs first in every attempt at a batch (e.g. to forget what a rolled-back attempt noted).
         before_commit: Runs after the operations, just before the commit (e.g. a change notice
             that must be part of the same transaction).
     """
 
     lock_rows: LockRows | None = None
+    lock_text: Callable[[Sequence[int]], str] | None = None
     begin: BeforeCommit | None = None
     before_commit: BeforeCommit | None = None
 
@@ -76,15 +79,19 @@ class Pending:
     piped: Piped[Any] | None = None
 
 
-def apply_batch(connection: Connection, batch: list[Pending], hooks: BatchHooks) -> None:
+def apply_batch(
+    connection: Connection, batch: list[Pending], hooks: BatchHooks, locked: bool = False
+) -> None:
     """Runs the batch's operations in the open transaction; a refusal is that operation's outcome.
+
+    ``locked``: the session took the batch's row locks with its BEGIN already.
 
     Piped operations of one statement (asyncpg only) all run where the first of them
     stands in the batch, so whatever was queued ahead of them (``first``) still runs first.
     """
     if hooks.begin is not None:
         hooks.begin(connection)
-    if hooks.lock_rows is not None:
+    if hooks.lock_rows is not None and not locked:
         keys = sorted({key for item in batch for key in item.locks})
         if keys:
             hooks.lock_rows(connection, keys)

@@ -1,11 +1,10 @@
-"""How a batch reaches each database: SQLite through its stdlib driver on the loop, PostgreSQL via asyncpg."""
+"""How a batch reaches SQLite: its stdlib driver on the loop (PostgreSQL: ``nodekit.db.pg_session``)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import queue
-import random
 import sqlite3
 import threading
 import time
@@ -13,8 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection, Engine, RootTransaction
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.exc import OperationalError
 
 from nodekit.db.batch import BatchHooks, Pending, apply_batch
 from nodekit.db.engine import WRITE
@@ -23,19 +21,6 @@ from nodekit.errors import DomainError, ErrorKind
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-# PostgreSQL's SQLSTATEs for a deadlock and a serialization failure: the transaction may simply run again.
-CONFLICTS = frozenset({"40P01", "40001"})
-CONFLICT_ATTEMPTS = 5
-
-
-def is_conflict(error: DBAPIError) -> bool:
-    """True when the database aborted the transaction for a deadlock or a serialization failure."""
-    return _sqlstate(error) in CONFLICTS
-
-
-def _sqlstate(error: DBAPIError) -> str | None:
-    return getattr(error.orig, "sqlstate", None)
 
 
 class SqliteSession:
@@ -171,42 +156,6 @@ def _succeed(future: asyncio.Future[Any], result: Any) -> None:
 def _fail(future: asyncio.Future[Any], error: BaseException) -> None:
     if not future.done():
         future.set_exception(error)
-
-
-class AsyncSession:
-    """PostgreSQL: the batch runs on an async connection (the driver is async already)."""
-
-    def __init__(self, engine: AsyncEngine, hooks: BatchHooks) -> None:
-        self._engine = engine
-        self._hooks = hooks
-        self._connection: AsyncConnection | None = None
-        # Batches run again after a deadlock or serialization failure (none reach a caller).
-        self.conflicts = 0
-
-    async def open(self) -> None:
-        connection = await self._engine.connect()
-        self._connection = await connection.execution_options(**{WRITE: True})
-
-    async def close(self) -> None:
-        if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
-
-    async def apply(self, batch: list[Pending]) -> None:
-        """Runs the batch in one transaction; a deadlock or serialization failure runs it again."""
-        assert self._connection is not None
-        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
-            try:
-                async with self._connection.begin():
-                    await self._connection.run_sync(apply_batch, batch, self._hooks)
-                return
-            except DBAPIError as error:
-                if attempt == CONFLICT_ATTEMPTS or not is_conflict(error):
-                    raise
-                self.conflicts += 1
-                logger.info("batch of %d hit a %s; running it again", len(batch), _sqlstate(error))
-                # Jittered, so the writers that collided do not collide again in step.
-                await asyncio.sleep(random.uniform(0.001, 0.005) * attempt)
 
 
 def _locked(error: Exception) -> bool:

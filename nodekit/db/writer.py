@@ -17,7 +17,7 @@ rows it will lock (``locks``), and the batch takes all of them first, in key
 order (``BatchHooks.lock_rows``): writers that lock in one order never
 deadlock. A deadlock or serialization failure that happens anyway runs the
 batch again inside the writer; no caller sees it. How a batch reaches each
-database is in ``nodekit.db.sessions``.
+database is in ``nodekit.db.sessions`` (SQLite) and ``nodekit.db.pg_session``.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from nodekit.db.batch import BatchHooks, Follow, Operation, Pending, Piped
 from nodekit.db.engine import BUSY_TIMEOUT_MS, is_sqlite, sqlite_writer_engine
-from nodekit.db.sessions import AsyncSession, SqliteSession
+from nodekit.db.pg_session import PostgresSession
+from nodekit.db.sessions import SqliteSession
 from nodekit.errors import DomainError, ErrorKind
 from nodekit.logs import one_line
 from nodekit.observability.tracing import tracing_on, write_span
@@ -46,6 +47,8 @@ T = TypeVar("T")
 
 MAX_BATCH = 512
 GATHER_TURNS = 8
+# At most this long a PostgreSQL batch waits for the callers its last batch answered (see ``_expected``).
+GATHER_WAIT_S = 0.001
 BUSY_TIMEOUT_S = BUSY_TIMEOUT_MS / 1000
 
 
@@ -58,6 +61,7 @@ class WriteQueue:
         max_batch: int = MAX_BATCH,
         busy_timeout_s: float = BUSY_TIMEOUT_S,
         hooks: BatchHooks | None = None,
+        gather_s: float = GATHER_WAIT_S,
     ) -> None:
         self._engine = engine
         self._hooks = hooks or BatchHooks()
@@ -71,13 +75,22 @@ class WriteQueue:
         self._wake = asyncio.Event()
         self._accepting = False
         self._task: asyncio.Task[None] | None = None
-        self._session: SqliteSession | AsyncSession | None = None
+        self._session: SqliteSession | PostgresSession | None = None
         # The batch being written (empty between batches), for ``abandon``.
         self._writing: list[Pending] = []
         self.batches = 0
         self.operations = 0
         # Told each batch's size and its seconds to commit (central.metrics); None for nobody.
         self.committed: Callable[[int, float], None] | None = None
+        # The adaptive gather (PostgreSQL only): how long a batch may wait, and what it waits for.
+        self._gather_s = 0.0
+        self._gather_limit_s = gather_s
+        self._answered = 0
+        self._arrived_while_writing = 0
+        self._enough: asyncio.Future[None] | None = None
+        self._wanted = 0
+        # Batches that waited for more before going out.
+        self.gathered = 0
 
     async def start(self) -> None:
         """Opens the writer's connection and starts the batching task."""
@@ -86,7 +99,8 @@ class WriteQueue:
                 sqlite_writer_engine(self._engine), self._busy_timeout_s, self._hooks
             )
         else:
-            self._session = AsyncSession(self._engine, self._hooks)
+            self._session = PostgresSession(self._engine, self._hooks)
+            self._gather_s = self._gather_limit_s
         await self._session.open()
         self._accepting = True
         self._task = asyncio.create_task(self._run(), name="write-queue")
@@ -94,6 +108,8 @@ class WriteQueue:
     async def stop(self) -> None:
         """Finishes what is queued, then closes the connection."""
         self._accepting = False
+        if self._enough is not None:
+            _settle(self._enough)  # nobody more is coming
         if self._task is not None:
             self._wake.set()
             await self._task
@@ -116,7 +132,7 @@ class WriteQueue:
     @property
     def conflicts(self) -> int:
         """Batches run again after a deadlock or serialization failure."""
-        return self._session.conflicts if isinstance(self._session, AsyncSession) else 0
+        return self._session.conflicts if isinstance(self._session, PostgresSession) else 0
 
     def run(
         self,
@@ -206,6 +222,8 @@ class WriteQueue:
             self._pending.append(item)
         if not self._wake.is_set():
             self._wake.set()
+        if self._enough is not None and len(self._pending) >= self._wanted and not self._enough.done():
+            self._enough.set_result(None)
 
     async def _run(self) -> None:
         # Whatever queued up while the previous batch committed becomes the next batch.
@@ -221,12 +239,46 @@ class WriteQueue:
                 await asyncio.sleep(0)
                 if self._arrivals == arrived:
                     break
+            wanted = self._expected()
+            if wanted > len(pending):
+                await self._gather(wanted)
+                if not pending:
+                    continue  # abandoned meanwhile
             batch = [pending.popleft() for _ in range(min(len(pending), self._max_batch))]
             await self._commit(batch)
+
+    def _expected(self) -> int:
+        """How many operations the next batch is worth waiting for (0: go at once).
+
+        Each batch's BEGIN, COMMIT and round trips cost the same whatever it holds, so
+        when several callers are active, a batch that would go out small waits, a moment
+        at most, for the callers the last batch answered: they are on their way back.
+        Only when others arrived while the last batch was written, so a caller on its
+        own, whose last batch held only itself, never waits (like PostgreSQL's
+        ``commit_delay``, which waits only with ``commit_siblings`` active).
+        """
+        if not self._gather_s or not self._arrived_while_writing:
+            return 0
+        # Those that came while it was written are queued; those it answered are on their way.
+        return min(self._arrived_while_writing + self._answered, self._max_batch)
+
+    async def _gather(self, wanted: int) -> None:
+        """Waits until ``wanted`` operations are queued, or the gather's time limit has passed."""
+        self.gathered += 1
+        loop = asyncio.get_running_loop()
+        enough: asyncio.Future[None] = loop.create_future()
+        self._enough, self._wanted = enough, wanted
+        timer = loop.call_later(self._gather_s, _settle, enough)
+        try:
+            await enough
+        finally:
+            timer.cancel()
+            self._enough = None
 
     async def _commit(self, batch: list[Pending]) -> None:
         assert self._session is not None
         started = time.perf_counter()
+        arrivals = self._arrivals
         self._writing = batch
         try:
             await self._session.apply(batch)
@@ -242,6 +294,8 @@ class WriteQueue:
                 except Exception as error:
                     item.outcome = (False, error)
         self._writing = []
+        self._answered = len(batch)
+        self._arrived_while_writing = self._arrivals - arrivals
         self.batches += 1
         self.operations += len(batch)
         if self.committed is not None:
@@ -257,6 +311,11 @@ class WriteQueue:
                 item.future.set_result(value)
             else:
                 item.future.set_exception(value)
+
+
+def _settle(enough: asyncio.Future[None]) -> None:
+    if not enough.done():
+        enough.set_result(None)
 
 
 def _follow(follow: Follow[Any], result: Any) -> None:
