@@ -47,7 +47,7 @@ T = TypeVar("T")
 
 MAX_BATCH = 512
 GATHER_TURNS = 8
-# At most this long a PostgreSQL batch waits for the callers its last batch answered (see ``_expected``).
+# At most this long a batch waits for the callers its last batch answered (see ``_expected``).
 GATHER_WAIT_S = 0.001
 BUSY_TIMEOUT_S = BUSY_TIMEOUT_MS / 1000
 
@@ -82,9 +82,8 @@ class WriteQueue:
         self.operations = 0
         # Told each batch's size and its seconds to commit (central.metrics); None for nobody.
         self.committed: Callable[[int, float], None] | None = None
-        # The adaptive gather (PostgreSQL only): how long a batch may wait, and what it waits for.
-        self._gather_s = 0.0
-        self._gather_limit_s = gather_s
+        # The adaptive gather: how long a batch may wait, and what it waits for.
+        self._gather_s = gather_s
         self._answered = 0
         self._arrived_while_writing = 0
         self._enough: asyncio.Future[None] | None = None
@@ -100,7 +99,6 @@ class WriteQueue:
             )
         else:
             self._session = PostgresSession(self._engine, self._hooks)
-            self._gather_s = self._gather_limit_s
         await self._session.open()
         self._accepting = True
         self._task = asyncio.create_task(self._run(), name="write-queue")

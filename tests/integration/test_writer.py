@@ -161,3 +161,38 @@ async def test_abandon_answers_every_caller_now_drops_the_queued_and_lets_the_ba
     # The batch under way committed once the lock was free, and its follow-up ran; the queued never ran.
     assert followed == [1]
     assert await _count(engine) == 1
+
+
+async def test_a_lone_caller_never_waits_for_company(engine: AsyncEngine) -> None:
+    # A long limit: a wait would show in the count, and would hold the test for 30 s a batch.
+    writer = WriteQueue(engine, gather_s=30)
+    await writer.start()
+    try:
+        for n in range(20):
+            await writer.run(_put(n))
+    finally:
+        await writer.stop()
+    assert writer.batches == 20 and writer.gathered == 0
+
+
+async def test_a_batch_waits_for_the_caller_the_last_one_answered(engine: AsyncEngine) -> None:
+    # A long limit, so the test does not race it: the wait ends when the caller is back.
+    writer = WriteQueue(engine, gather_s=30)
+    await writer.start()
+    others: list[asyncio.Future[int]] = []
+
+    def first(connection: Connection) -> int:
+        # Another caller arrives while this batch is written.
+        others.append(writer.enqueue(_put(2)))
+        return int(_put(1)(connection))
+
+    try:
+        await writer.run(first)
+        await asyncio.sleep(0.05)  # this caller's way back, far longer than the loop's turns
+        again = writer.run(_put(3))
+        assert await again == 3 and await others[0] == 2
+    finally:
+        await writer.stop()
+    # The queued write waited for the caller the first batch answered: one batch for both.
+    assert writer.batches == 2 and writer.gathered == 1
+    assert await _count(engine) == 3
