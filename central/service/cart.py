@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from central.domain import failures, rules
@@ -18,14 +17,13 @@ from central.service.cart_writes import Refused, Released, Reserved, ReserveRequ
 from central.service.hub import CatalogHub
 from central.service.views import CartLineView
 from central.storage import statements
-from central.storage.schema import manufacturers, reservations, stock_lines
-from central.storage.statements import ACTIVE, EXPIRED
+from central.storage.cart_rows import cart_rows
+from central.storage.statements import EXPIRED
 from central.storage.stock_rows import load_lines
 from nodekit.db.writer import WriteQueue
 from nodekit.errors import invalid
 from nodekit.ids import new_id
 
-IN_CART = (ACTIVE, EXPIRED)
 MAX_RESERVATION_ID = 32  # the column's width: a longer id names no reservation
 
 
@@ -164,24 +162,7 @@ class Cart:
     async def view(self, customer_id: str) -> list[CartLineView]:
         """The cart, oldest reservation first."""
         now = self._clock()
-        query = (
-            select(
-                reservations.c.reservation_id,
-                reservations.c.stock_line_id,
-                stock_lines.c.product,
-                manufacturers.c.name,
-                reservations.c.quantity,
-                stock_lines.c.unit_price_cents,
-                reservations.c.state,
-                reservations.c.expires_at,
-            )
-            .join(stock_lines, stock_lines.c.stock_line_id == reservations.c.stock_line_id)
-            .join(manufacturers, manufacturers.c.manufacturer_id == stock_lines.c.manufacturer_id)
-            .where(reservations.c.customer_id == customer_id, reservations.c.state.in_(IN_CART))
-            .order_by(reservations.c.created_at, reservations.c.reservation_id)
-        )
-        async with self._engine.connect() as connection:
-            rows = (await connection.execute(query)).all()
+        rows = await cart_rows(self._engine, customer_id)
         return [
             CartLineView(
                 r.reservation_id,

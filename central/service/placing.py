@@ -13,7 +13,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
 from central.domain import failures
@@ -25,10 +24,10 @@ from central.domain.reservations import ReservationState
 from central.domain.stock import Counters, Movement
 from central.service.events import Depleted
 from central.service.views import CheckoutResult, DroppedLineView, OrderLineView, OrderView
-from central.storage import changes, movements, statements
+from central.storage import movements, statements
 from central.storage.movements import MovementRow
+from central.storage.notice_rows import queue_notification
 from central.storage.orders import NewOrder, insert_order, load_orders
-from central.storage.schema import notifications
 from central.storage.statements import ACTIVE
 from nodekit.errors import DomainError, precondition
 from nodekit.ids import new_id
@@ -254,11 +253,6 @@ def _mark_depleted(connection: Connection, sold_out: list[Depleted], now: dateti
         kind, payload = encode(
             DepletionNotice(event.month, event.stock_line_id, event.product, event.quantity_sold)
         )
-        connection.execute(
-            insert(notifications).values(
-                manufacturer_id=event.manufacturer_id, kind=kind.value, payload=payload, created_at=now
-            )
-        )
+        queue_notification(connection, event.manufacturer_id, kind.value, payload, now)
         depleted.append(event)
-    changes.notices(connection, (event.manufacturer_id for event in depleted))
     return depleted
