@@ -6,10 +6,8 @@ Also its adaptive gather: a lone caller never waits; callers in a loop may.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 
-import asyncpg
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, func, select, text, update
 from sqlalchemy.engine import Connection
@@ -19,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from nodekit.db.batch import BatchHooks
 from nodekit.db.engine import create_engine
 from nodekit.db.writer import WriteQueue
+from tests.postgres import fresh_database
 
 meta = MetaData()
 slots = Table(
@@ -28,13 +27,7 @@ slots = Table(
 
 @pytest.fixture
 async def engine(server: str) -> AsyncIterator[AsyncEngine]:
-    name = f"session_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server.replace("postgresql+asyncpg", "postgresql"), timeout=30)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    engine = create_engine(server.rsplit("/", 1)[0] + f"/{name}")
+    engine = create_engine(await fresh_database(server, "session"))
     async with engine.begin() as connection:
         await connection.run_sync(meta.create_all)
         await connection.execute(slots.insert(), [{"id": i, "count": 0} for i in range(1, 5)])

@@ -7,7 +7,6 @@ SQLAlchemy path and the async writer session, which these tests exercise.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -27,6 +26,7 @@ from tests.helpers import (
     status,
 )
 from tests.integration.test_branch_ledger import revenue, sale, stream
+from tests.postgres import fresh_database
 
 BUYERS, UNITS = 40, 15
 
@@ -34,14 +34,7 @@ BUYERS, UNITS = 40, 15
 @pytest.fixture
 async def central(server: str) -> AsyncIterator[RunningCentral]:
     """A central on a fresh database of the worker's server."""
-    name = f"central_{uuid.uuid4().hex[:12]}"
-    admin = server.replace("postgresql+asyncpg", "postgresql")
-    connection = await asyncpg.connect(admin, timeout=30)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    url = server.rsplit("/", 1)[0] + f"/{name}"
+    url = await fresh_database(server, "central")
     async with running_central(db_url=url, branch_keys={"north": "north-key"}) as rc:
         yield rc
 

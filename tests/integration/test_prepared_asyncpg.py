@@ -6,11 +6,9 @@ Also the writer's piped operations: one round trip for a batch's statements, eac
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 
-import asyncpg
 import pytest
 from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
@@ -24,6 +22,7 @@ from nodekit.db.prepared import Prepared
 from nodekit.db.types import UtcDateTime
 from nodekit.db.writer import WriteQueue
 from nodekit.errors import DomainError, ErrorKind
+from tests.postgres import fresh_database
 
 meta = MetaData()
 things = Table(
@@ -55,13 +54,7 @@ MOMENT = datetime(2026, 11, 21, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hou
 
 @pytest.fixture
 async def engine(server: str) -> AsyncIterator[AsyncEngine]:
-    name = f"prepared_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server.replace("postgresql+asyncpg", "postgresql"), timeout=30)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    engine = create_engine(server.rsplit("/", 1)[0] + f"/{name}")
+    engine = create_engine(await fresh_database(server, "prepared"))
     async with engine.begin() as connection:
         await connection.run_sync(meta.create_all)
     yield engine
