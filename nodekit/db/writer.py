@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from nodekit.db.batch import BatchHooks, Follow, Operation, Pending, Piped
 from nodekit.db.engine import BUSY_TIMEOUT_MS, is_sqlite, sqlite_writer_engine
+from nodekit.db.gather import GATHER_WAIT_S, Gather
 from nodekit.db.pg_session import PostgresSession
 from nodekit.db.sessions import SqliteSession
 from nodekit.errors import DomainError, ErrorKind
@@ -47,8 +48,6 @@ T = TypeVar("T")
 
 MAX_BATCH = 512
 GATHER_TURNS = 8
-# At most this long a batch waits for the callers its last batch answered (see ``_expected``).
-GATHER_WAIT_S = 0.001
 BUSY_TIMEOUT_S = BUSY_TIMEOUT_MS / 1000
 
 
@@ -82,14 +81,8 @@ class WriteQueue:
         self.operations = 0
         # Told each batch's size and its seconds to commit (central.metrics); None for nobody.
         self.committed: Callable[[int, float], None] | None = None
-        # The adaptive gather: how long a batch may wait, and what it waits for.
-        self._gather_s = gather_s
-        self._answered = 0
-        self._arrived_while_writing = 0
-        self._enough: asyncio.Future[None] | None = None
-        self._wanted = 0
-        # Batches that waited for more before going out.
-        self.gathered = 0
+        # The adaptive gather: whether a batch waits a moment for more (``nodekit.db.gather``).
+        self._gather = Gather(gather_s, max_batch)
 
     async def start(self) -> None:
         """Opens the writer's connection and starts the batching task."""
@@ -106,8 +99,7 @@ class WriteQueue:
     async def stop(self) -> None:
         """Finishes what is queued, then closes the connection."""
         self._accepting = False
-        if self._enough is not None:
-            _settle(self._enough)  # nobody more is coming
+        self._gather.stop()
         if self._task is not None:
             self._wake.set()
             await self._task
@@ -126,6 +118,11 @@ class WriteQueue:
     def writing(self) -> int:
         """Operations in the batch being written (0 between batches)."""
         return len(self._writing)
+
+    @property
+    def gathered(self) -> int:
+        """Batches that waited a moment for more before going out."""
+        return self._gather.waits
 
     @property
     def conflicts(self) -> int:
@@ -220,8 +217,7 @@ class WriteQueue:
             self._pending.append(item)
         if not self._wake.is_set():
             self._wake.set()
-        if self._enough is not None and len(self._pending) >= self._wanted and not self._enough.done():
-            self._enough.set_result(None)
+        self._gather.queued(len(self._pending))
 
     async def _run(self) -> None:
         # Whatever queued up while the previous batch committed becomes the next batch.
@@ -237,41 +233,13 @@ class WriteQueue:
                 await asyncio.sleep(0)
                 if self._arrivals == arrived:
                     break
-            wanted = self._expected()
+            wanted = self._gather.expected()
             if wanted > len(pending):
-                await self._gather(wanted)
+                await self._gather.wait(wanted)
                 if not pending:
                     continue  # abandoned meanwhile
             batch = [pending.popleft() for _ in range(min(len(pending), self._max_batch))]
             await self._commit(batch)
-
-    def _expected(self) -> int:
-        """How many operations the next batch is worth waiting for (0: go at once).
-
-        Each batch's BEGIN, COMMIT and round trips cost the same whatever it holds, so
-        when several callers are active, a batch that would go out small waits, a moment
-        at most, for the callers the last batch answered: they are on their way back.
-        Only when others arrived while the last batch was written, so a caller on its
-        own, whose last batch held only itself, never waits (like PostgreSQL's
-        ``commit_delay``, which waits only with ``commit_siblings`` active).
-        """
-        if not self._gather_s or not self._arrived_while_writing:
-            return 0
-        # Those that came while it was written are queued; those it answered are on their way.
-        return min(self._arrived_while_writing + self._answered, self._max_batch)
-
-    async def _gather(self, wanted: int) -> None:
-        """Waits until ``wanted`` operations are queued, or the gather's time limit has passed."""
-        self.gathered += 1
-        loop = asyncio.get_running_loop()
-        enough: asyncio.Future[None] = loop.create_future()
-        self._enough, self._wanted = enough, wanted
-        timer = loop.call_later(self._gather_s, _settle, enough)
-        try:
-            await enough
-        finally:
-            timer.cancel()
-            self._enough = None
 
     async def _commit(self, batch: list[Pending]) -> None:
         assert self._session is not None
@@ -292,8 +260,7 @@ class WriteQueue:
                 except Exception as error:
                     item.outcome = (False, error)
         self._writing = []
-        self._answered = len(batch)
-        self._arrived_while_writing = self._arrivals - arrivals
+        self._gather.written(len(batch), self._arrivals - arrivals)
         self.batches += 1
         self.operations += len(batch)
         if self.committed is not None:
@@ -309,11 +276,6 @@ class WriteQueue:
                 item.future.set_result(value)
             else:
                 item.future.set_exception(value)
-
-
-def _settle(enough: asyncio.Future[None]) -> None:
-    if not enough.done():
-        enough.set_result(None)
 
 
 def _follow(follow: Follow[Any], result: Any) -> None:

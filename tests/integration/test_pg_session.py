@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from nodekit.db.batch import BatchHooks
 from nodekit.db.engine import create_engine
 from nodekit.db.writer import WriteQueue
+from tests.helpers import eventually
 from tests.postgres import fresh_database
 
 meta = MetaData()
@@ -147,7 +148,8 @@ async def test_a_batch_waits_for_the_callers_the_last_one_answered(engine: Async
 
     try:
         await writer.run(first, locks=[1])
-        await asyncio.sleep(0.05)  # this caller's way back, far longer than the loop's turns
+        # Back only once the queued write is waiting for company: the wait must end when it comes.
+        await eventually(lambda: writer.gathered == 1)
         again = writer.run(_bump(1), locks=[1])
         assert await again == await others[0]  # one transaction: the queued one waited for it
     finally:

@@ -188,7 +188,8 @@ async def test_a_batch_waits_for_the_caller_the_last_one_answered(engine: AsyncE
 
     try:
         await writer.run(first)
-        await asyncio.sleep(0.05)  # this caller's way back, far longer than the loop's turns
+        # Back only once the queued write is waiting for company: the wait must end when it comes.
+        await eventually(lambda: writer.gathered == 1)
         again = writer.run(_put(3))
         assert await again == 3 and await others[0] == 2
     finally:
