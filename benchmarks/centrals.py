@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import random
 import signal
@@ -31,7 +32,9 @@ import grpc
 
 from benchmarks import centrals_cost, projection
 from benchmarks.central_proc import CentralProcess, start_central
+from benchmarks.centrals_control import Apart
 from benchmarks.centrals_summary import print_summary
+from benchmarks.centrals_targets import capacity_targets, cpu_targets
 from benchmarks.cluster import Cluster, new_cluster
 from benchmarks.echo import start_echo
 from benchmarks.load import LoadResult, Op, Runner, interleaved, looping, ratio, warm_up
@@ -47,6 +50,8 @@ from nodekit.platform import install_stop_handlers
 SHAPES = ("spread", "random", "hot")
 CENTRAL_COUNTS = (1, 2, 3)
 SPREAD_LINES = 64
+# Single centrals beside pg1, each on its own database: the control's split without coherence.
+APART = 2
 # Answers that mean a conflict between centrals reached the caller.
 CONFLICT_CODES = ("ABORTED", "INTERNAL", "UNKNOWN")
 
@@ -163,12 +168,19 @@ async def run(plan: CentralsPlan) -> dict[str, object]:
         echo, echo_address = await start_echo(work)
         sqlite = None
         clusters: dict[int, Cluster] = {}
+        apart: list[Cluster] = []
         targets: list[Target] = []
         try:
             sqlite = await start_central(work, {})
             for n in CENTRAL_COUNTS:
                 clusters[n] = new_cluster(f"pg{n}", await fresh_database(admin, f"bench_pg{n}"), work, n)
                 await clusters[n].start()
+            apart = [
+                new_cluster(f"apart{i}", await fresh_database(admin, f"bench_apart{i}"), work, 1)
+                for i in range(1, APART + 1)
+            ]
+            for cluster in apart:
+                await cluster.start()
             operator = sqlite.operator_metadata
             sqlite_target = await _target("sqlite1", [sqlite.address], operator, plan.concurrency)
             targets.append(sqlite_target)
@@ -179,6 +191,8 @@ async def run(plan: CentralsPlan) -> dict[str, object]:
                 pg[n] = await _target(f"pg{n}", cluster.addresses, operator, plan.concurrency * n)
                 targets.append(pg[n])
                 restarted[f"pg{n}"] = await cluster.month_everywhere(pg[n].channels, pg[n].market.month)
+            alone = [await _target(c.name, c.addresses, operator, plan.concurrency) for c in apart]
+            targets += alone
             echo_channels = Channels.open(echo_address, 4)
             payload = cart_pb2.AddCartItemRequest(stock_line_id=1, quantity=1).SerializeToString()
             runners: dict[str, Runner] = {
@@ -204,7 +218,7 @@ async def run(plan: CentralsPlan) -> dict[str, object]:
             )
             report["conflict_log_lines"] = {f"pg{n}": c.conflict_log_lines() for n, c in clusters.items()}
             report["restarted_to_learn_the_month"] = restarted
-            measured_costs = await _costs(clusters, pg, sqlite_target, sqlite, admin, plan)
+            measured_costs = await _costs(clusters, pg, sqlite_target, sqlite, admin, plan, (apart, alone))
             report.update(measured_costs)
             costs = measured_costs["cpu_per_call_ms"]
             per_central = measured_costs["cpu_per_call_ms_equal_load_per_central"]
@@ -214,10 +228,12 @@ async def run(plan: CentralsPlan) -> dict[str, object]:
                 v for k, v in measured_costs.items() if k.startswith("cpu_per_call_ms_one_central_")
             )
             assert isinstance(lighter, dict)
-            report["cpu_targets"] = cpu_targets(costs, per_central, lighter)
+            control = measured_costs["cpu_per_call_ms_control"]
+            assert isinstance(control, dict)
+            report["cpu_targets"] = cpu_targets(costs, per_central, lighter, control)
             model = measured_costs["model_check_same_total_load"]
             assert isinstance(model, dict)
-            report["capacity_targets"] = capacity_targets(report, model)
+            report["capacity_targets"] = capacity_targets(report, model, SHAPES, CENTRAL_COUNTS)
             measured = costs_by_count(costs)
             report["projection_calls_per_s"] = projection.table(measured)
             print("Same total load (64 clients in all):", file=sys.stderr)
@@ -226,14 +242,15 @@ async def run(plan: CentralsPlan) -> dict[str, object]:
             report["projection_calls_per_s_equal_load_per_central"] = projection.table(scaled)
             print(f"Same load per central ({plan.concurrency} clients each):", file=sys.stderr)
             print(projection.markdown(scaled), file=sys.stderr)
-            report["ledger"] = {
-                f"pg{n}": await _ledger(c.db_url, pg[n].reservations) for n, c in clusters.items()
-            }
+            ledger = {f"pg{n}": await _ledger(c.db_url, pg[n].reservations) for n, c in clusters.items()}
+            for cluster, target in zip(apart, alone, strict=True):
+                ledger[cluster.name] = await _ledger(cluster.db_url, target.reservations)
+            report["ledger"] = ledger
         finally:
             for target in targets:
                 for channel in target.channels:
                     await channel.close()
-            for cluster in clusters.values():
+            for cluster in [*clusters.values(), *apart]:
                 cluster.stop()
             if sqlite is not None:
                 sqlite.child.stop()
@@ -258,6 +275,7 @@ async def _costs(
     sqlite: CentralProcess,
     admin_url: str,
     plan: CentralsPlan,
+    control: tuple[list[Cluster], list[Target]],
 ) -> dict[str, object]:
     """CPU ms one reserve (spread) costs, at three loads, with calls/s and calls per commit.
 
@@ -265,9 +283,12 @@ async def _costs(
     each of 3 centrals sees a third of it, so its group commit batches are a third as
     big); the same per central (``concurrency`` clients each), which isolates what
     following the others costs; and one central with a third of the clients, which is
-    what each of 3 centrals sees at the same total load. Before them, each central's
-    CPU per second with no call at all.
+    what each of 3 centrals sees at the same total load. Then the control: the same
+    total split over 2 and 3 single centrals that share nothing (pg1 and ``control``'s,
+    each on its own database), and 3 centrals on one database with every call on the
+    first. Before them, each central's CPU per second with no call at all.
     """
+    apart, alone = control
     idle = await centrals_cost.idle_cpu(
         {"sqlite1": [sqlite.child.process.pid], **{f"pg{n}": c.pids for n, c in clusters.items()}},
         admin_url,
@@ -288,92 +309,29 @@ async def _costs(
         for n in CENTRAL_COUNTS
         if n > 1
     ]
+    for n in CENTRAL_COUNTS[1:]:
+        pids = clusters[1].pids + [pid for cluster in apart[: n - 1] for pid in cluster.pids]
+        together = Apart([pg[1], *alone[: n - 1]])
+        configurations.append(centrals_cost.Configuration(f"pg{n}/apart", together, pids, plan.concurrency))
+    first_only = dataclasses.replace(pg[3], channels=pg[3].channels[:1])
+    configurations.append(
+        centrals_cost.Configuration("pg3/one_serving", first_only, clusters[3].pids, plan.concurrency)
+    )
     medians = await centrals_cost.measure(configurations, admin_url, plan.duration_s, plan.cost_rounds)
     same_total = {name: f for name, f in medians.items() if "/" not in name}
     # pg1 is its own equal-load figure: one central with ``concurrency`` clients.
     per_central = {"pg1": medians["pg1"]}
     per_central.update({name.split("/")[0]: f for name, f in medians.items() if name.endswith("/each")})
+    control_figures = {name.split("/")[0]: f for name, f in medians.items() if name.endswith("/apart")}
+    control_figures["pg3_one_serving"] = medians["pg3/one_serving"]
     return {
         "idle_cpu_ms_per_s_per_central": idle,
         "cpu_per_call_ms": same_total,
         "cpu_per_call_ms_equal_load_per_central": per_central,
         f"cpu_per_call_ms_one_central_{third}_clients": medians["pg1/third"],
+        "cpu_per_call_ms_control": control_figures,
         "model_check_same_total_load": centrals_cost.model_check(same_total),
     }
-
-
-def capacity_targets(report: dict[str, object], model: dict[str, object]) -> dict[str, object]:
-    """Item 3 on this machine: 2 and 3 centrals' calls/s against one central's and the model's."""
-    targets: dict[str, object] = {}
-    for shape in SHAPES:
-        figures = report[shape]
-        assert isinstance(figures, dict)
-        for n in CENTRAL_COUNTS[1:]:
-            entry = figures[f"pg{n}"]
-            reached = entry["ratio_to_one_central_pg"]
-            targets[f"{shape}_pg{n}_over_one_central"] = {
-                "measured": reached,
-                "target": ">= 1",
-                "met": reached is not None and reached >= 1,
-            }
-    for n in CENTRAL_COUNTS[1:]:
-        checked = model[f"pg{n}"]
-        assert isinstance(checked, dict)
-        targets[f"spread_pg{n}_alone_share_of_model"] = {
-            "measured": checked["share_of_model"],
-            "target": f">= {centrals_cost.MODEL_SHARE}",
-            "met": checked["met"],
-        }
-    return targets
-
-
-def cpu_targets(
-    costs: dict[str, object], per_central: dict[str, object], lighter: dict[str, object] | None = None
-) -> dict[str, object]:
-    """The issue's CPU bounds beside the measured costs (items 1 and 2 of issue 24).
-
-    Item 2's bounds are given at both loads: the same total (64 clients in all) and the
-    same per central (64 each), the latter being the cost of coherence alone. With
-    ``lighter`` (one central with a third of the clients, what each of 3 sees at the
-    same total load), also 3 centrals at the same total load against one central at
-    their load each: what following costs at the lighter load, apart from the load.
-    """
-
-    def cost(table: dict[str, object], name: str, who: str) -> float:
-        entry = table[name]
-        assert isinstance(entry, dict)
-        return float(entry[who])
-
-    def bound(measured: float, baseline: float) -> dict[str, object]:
-        return {"measured": ratio(measured, baseline), "target": "<= 1.2", "met": measured <= 1.2 * baseline}
-
-    pg1, sqlite1 = cost(costs, "pg1", "centrals"), cost(costs, "sqlite1", "centrals")
-    pg1_postgres = cost(costs, "pg1", "postgres")
-    targets: dict[str, object] = {
-        "central_pg_over_sqlite": {"measured": ratio(pg1, sqlite1), "target": "<= 1", "met": pg1 <= sqlite1},
-        "postgres_ms_per_call_one_central": {
-            "measured": pg1_postgres,
-            "target": "<= 0.15",
-            "met": pg1_postgres <= 0.15,
-        },
-        "three_centrals_over_one_centrals_cpu": bound(cost(costs, "pg3", "centrals"), pg1),
-        "three_centrals_over_one_postgres_cpu": bound(cost(costs, "pg3", "postgres"), pg1_postgres),
-        "equal_load_per_central": {
-            "three_centrals_over_one_centrals_cpu": bound(cost(per_central, "pg3", "centrals"), pg1),
-            "three_centrals_over_one_postgres_cpu": bound(cost(per_central, "pg3", "postgres"), pg1_postgres),
-        },
-    }
-    if lighter is not None:
-        lone: dict[str, object] = {"pg1": lighter}
-        targets["same_load_per_central_as_the_split_gives"] = {
-            "three_centrals_over_one_centrals_cpu": bound(
-                cost(costs, "pg3", "centrals"), cost(lone, "pg1", "centrals")
-            ),
-            "three_centrals_over_one_postgres_cpu": bound(
-                cost(costs, "pg3", "postgres"), cost(lone, "pg1", "postgres")
-            ),
-        }
-    return targets
 
 
 def parse_args(argv: Sequence[str] | None = None) -> CentralsPlan:
