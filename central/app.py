@@ -33,8 +33,9 @@ from central.service.database_watch import DatabaseWatch
 from central.service.events import EventBus
 from central.service.expiry import ExpirySweeper
 from central.service.hub import CatalogHub
+from central.service.month_opening import OfferCollector
 from central.service.month_pause import PauseDesk
-from central.service.months import MonthDesk, OfferCollector
+from central.service.months import MonthDesk
 from central.service.offers import OfferDesk
 from central.settings import CentralSettings
 from central.startup import StartupError, check_database, database_cause, listen, safe_url
