@@ -75,6 +75,7 @@ class MonthDesk:
         self._clock = clock
         self._offer_deadline_ms = offer_deadline_ms
         self._close_hooks = tuple(close_hooks)
+        # The opening hands its result back through ``reload``, like any change to the months table.
         self._opener = MonthOpening(writer, book, hub, events, clock, collector, self.reload)
         self._timers = MonthTimers(self._close_soon_month, self._opener.open_late, owner, clock)
         self._closing: asyncio.Task[None] | None = None
