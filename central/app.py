@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 import grpc
 from grpc_health.v1 import health
 from grpc_reflection.v1alpha import reflection, reflection_pb2_grpc
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.exc import SQLAlchemyError
 
 from central.api.availability import WatchedAuthenticator, guarded_by
 from central.api.branch import BRANCH_SERVICE_NAMES, install_branch_stores
@@ -25,6 +22,7 @@ from central.api.order import OrderServicer
 from central.api.policy import POLICY
 from central.link import LinkRegistry, queue_month_reports
 from central.metrics import observe_central, observe_feed, observe_months
+from central.running import Central
 from central.service.accounts import Accounts
 from central.service.book import StockBook
 from central.service.cart import Cart
@@ -35,11 +33,12 @@ from central.service.database_watch import DatabaseWatch
 from central.service.events import EventBus
 from central.service.expiry import ExpirySweeper
 from central.service.hub import CatalogHub
+from central.service.month_opening import OfferCollector
 from central.service.month_pause import PauseDesk
-from central.service.months import MonthDesk, OfferCollector
+from central.service.months import MonthDesk
 from central.service.offers import OfferDesk
 from central.settings import CentralSettings
-from central.startup import StartupError, check_database, listen
+from central.startup import StartupError, check_database, database_cause, listen, safe_url
 from central.storage.feed import ChangeFeed, asyncpg_dsn
 from central.storage.locks import central_batch_hooks
 from central.storage.migrations import MIGRATIONS
@@ -61,7 +60,6 @@ from generated.distribution.v1 import (
 from nodekit.db.engine import create_engine, is_sqlite
 from nodekit.db.migrate import SchemaTooNew, migrate
 from nodekit.db.writer import WriteQueue
-from nodekit.drain import Drain
 from nodekit.guard import Guard
 from nodekit.health import add_health, set_serving
 from nodekit.ids import new_id
@@ -83,58 +81,6 @@ SERVER_OPTIONS = (
     # A second central on the same port must fail to bind, not share the port and take clients.
     ("grpc.so_reuseport", 0),
 )
-
-
-@dataclass
-class Central:
-    """A running central: its server, port and parts (tests reach in through these)."""
-
-    settings: CentralSettings
-    server: grpc.aio.Server
-    port: int
-    engine: AsyncEngine
-    writer: WriteQueue
-    book: StockBook
-    clock: Callable[[], datetime]
-    accounts: Accounts
-    months: MonthDesk
-    cart: Cart
-    checkout: Checkout
-    catalog: Catalog
-    sweeper: ExpirySweeper
-    health: health.aio.HealthServicer
-    links: LinkRegistry
-    drain: Drain
-    feed: ChangeFeed | None = None
-    watch: DatabaseWatch | None = None
-    stopped: bool = False
-
-    async def stop(self, grace_s: float | None = None) -> None:
-        """NOT_SERVING, drain in-flight calls, stop background work, close the database.
-
-        New calls are refused UNAVAILABLE and streams end at once; the calls in flight
-        get their real answers within the grace (see ``nodekit.drain``).
-        """
-        if self.stopped:
-            return
-        self.stopped = True
-        grace = self.settings.drain_grace_s if grace_s is None else grace_s
-        deadline = time.monotonic() + grace
-        await set_serving(self.health, False)
-        self.drain.close()
-        # Manufacturer streams never end by themselves; end them so draining need not wait.
-        self.links.close_all()
-        if not await self.drain.stop_server(self.server, deadline):
-            logger.warning("%d call(s) still running after %.1fs were cancelled", self.drain.in_flight, grace)
-        if self.watch is not None:
-            await self.watch.stop()
-        if self.feed is not None:
-            await self.feed.stop()
-        await self.sweeper.stop()
-        await self.months.stop()
-        await self.writer.stop()
-        await self.engine.dispose()
-        logger.info("central stopped")
 
 
 async def create_server(
@@ -164,7 +110,9 @@ async def create_server(
     except (SQLAlchemyError, OSError, SchemaTooNew) as error:
         await engine.dispose()
         await server.stop(None)
-        raise StartupError(f"cannot open database {_safe_url(settings.db_url)}: {_cause(error)}") from error
+        raise StartupError(
+            f"cannot open database {safe_url(settings.db_url)}: {database_cause(error)}"
+        ) from error
     central_id = new_id()
     # On PostgreSQL other centrals may share the database: they hear of each other's commits.
     shared = not is_sqlite(engine)
@@ -271,7 +219,7 @@ async def create_server(
     )
     await server.start()
     await set_serving(health_servicer, True)
-    logger.info("central SERVING on %s:%d (db %s)", settings.host, port, _safe_url(settings.db_url))
+    logger.info("central SERVING on %s:%d (db %s)", settings.host, port, safe_url(settings.db_url))
     return Central(
         settings,
         server,
@@ -292,17 +240,3 @@ async def create_server(
         feed,
         watch,
     )
-
-
-def _cause(error: BaseException) -> str:
-    """The driver's own first line for a database error, without SQLAlchemy's wrapping."""
-    cause = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
-    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
-
-
-def _safe_url(url: str) -> str:
-    # Never log a database password.
-    scheme, sep, rest = url.partition("://")
-    if "@" in rest:
-        rest = "***@" + rest.split("@", 1)[1]
-    return scheme + sep + rest

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import grpc
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from nodekit.db.engine import sqlite_url
 from nodekit.tls import TlsServerConfig, server_credentials
@@ -46,6 +46,21 @@ def check_database(url: str) -> None:
         raise StartupError(f"cannot open database {path}: directory {directory} is not writable")
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         raise StartupError(f"cannot open database {path}: the file is not readable and writable")
+
+
+def database_cause(error: BaseException) -> str:
+    """The driver's own first line for a database error, without SQLAlchemy's wrapping."""
+    cause = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+
+
+def safe_url(url: str) -> str:
+    """``url`` fit for a log line or a message."""
+    # Never log a database password.
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        rest = "***@" + rest.split("@", 1)[1]
+    return scheme + sep + rest
 
 
 def listen(server: grpc.aio.Server, host: str, port: int, tls: TlsServerConfig | None) -> int:

@@ -13,7 +13,8 @@ from typing import Any
 
 import grpc
 
-from central.app import Central, CollectorFactory, create_server
+from central.app import CollectorFactory, create_server
+from central.running import Central
 from central.settings import CentralSettings
 from nodekit.auth import bearer_metadata
 from nodekit.channel import open_channel

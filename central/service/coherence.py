@@ -21,7 +21,7 @@ from central.domain.stock import Counters, StockLine
 from central.service.book import StockBook
 from central.service.hub import CatalogHub
 from central.service.months import MonthDesk
-from central.storage.feed import MonthReader, News
+from central.storage.feed_news import MonthReader, News
 from central.storage.stock_rows import line_counters, load_lines
 
 logger = logging.getLogger(__name__)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -15,11 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from central.domain.months import CloseReason, MonthState, ProductOutcome
 from central.domain.stock import StockLine
 from central.service.book import StockBook
-from central.service.events import EventBus, MonthClosed, MonthOpened
+from central.service.events import EventBus, MonthClosed
 from central.service.hub import CatalogHub
+from central.service.month_opening import MonthOpening, OfferCollector, OpenedMonth, offer_wait_s
 from central.service.month_status import MonthStatusView, read_status
 from central.service.month_timers import MonthTimers
-from central.storage.month_rows import begin_month, finish_shopper, latest_month, mark_open
+from central.storage.month_rows import finish_shopper, latest_month
 from central.storage.settlement import settle_month
 from central.storage.stock_rows import load_month_lines
 from nodekit.db.writer import WriteQueue
@@ -30,31 +30,8 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class OfferCollector(Protocol):
-    """Asks the manufacturers for offers; each arriving offer is recorded with the OfferDesk."""
-
-    async def collect(self, month: int, deadline_s: float) -> tuple[list[str], list[str]]:
-        """Asks for ``month``'s offers and waits for them; returns (offered in time, skipped)."""
-        ...
-
-    def relay(self, month: int, due_at: datetime) -> None:
-        """Asks the manufacturers connected here for the offers of a month another central opened."""
-        ...
-
-
 # Runs inside the closing transaction, e.g. to queue month reports to manufacturers.
 CloseHook = Callable[[Connection, int, list[ProductOutcome], datetime], None]
-
-
-@dataclass(frozen=True, slots=True)
-class OpenedMonth:
-    """What OpenMonth returns."""
-
-    month: int
-    state: MonthState
-    offered: list[str]
-    skipped: list[str]
-    stock_line_count: int
 
 
 class MonthDesk:
@@ -96,16 +73,14 @@ class MonthDesk:
         self._hub = hub
         self._events = events
         self._clock = clock
-        self._collector = collector
         self._offer_deadline_ms = offer_deadline_ms
         self._close_hooks = tuple(close_hooks)
-        self._timers = MonthTimers(self._close_soon_month, self._open_late, owner, clock)
+        # The opening hands its result back through ``reload``, like any change to the months table.
+        self._opener = MonthOpening(writer, book, hub, events, clock, collector, self.reload)
+        self._timers = MonthTimers(self._close_soon_month, self._opener.open_late, owner, clock)
         self._closing: asyncio.Task[None] | None = None
         # Transitions in progress: each runs to its end on the server, whatever its caller does.
         self._transitions: set[asyncio.Task[Any]] = set()
-        # The month this central is collecting offers for itself (others' collections are relayed).
-        self._opening: int | None = None
-        self._relayed: set[int] = set()
 
     def closes_at(self) -> datetime | None:
         """When the open month's deadline falls (see ``MonthTimers.closes_at``)."""
@@ -130,9 +105,7 @@ class MonthDesk:
             if state is MonthState.CLOSED and was_open:
                 self._events.publish(MonthClosed(row.month, row.close_reason))
         self._follow_clock(row)
-        if state is MonthState.COLLECTING and row.month != self._opening and row.month not in self._relayed:
-            self._relayed.add(row.month)
-            self._collector.relay(row.month, row.offers_due_at or self._clock())
+        self._opener.follow(row)
 
     def _follow_clock(self, row: Any) -> None:
         """The timers re-arm from the row (none while paused); watchers hear of a pause by a snapshot."""
@@ -173,62 +146,10 @@ class MonthDesk:
         self, offer_deadline_ms: int, expected_shoppers: int, close_after_s: int
     ) -> OpenedMonth:
         """Opens the next month: COLLECTING while manufacturers answer, then OPEN."""
-        if not 0 <= offer_deadline_ms <= 60_000:
-            raise invalid(
-                "BAD_DEADLINE",
-                "The offer deadline must be 0-60000 ms.",
-                offer_deadline_ms=offer_deadline_ms,
-            )
-        if not 0 <= expected_shoppers <= 100_000:
-            raise invalid(
-                "BAD_SHOPPERS",
-                "Expected shoppers must be 0-100000.",
-                expected_shoppers=expected_shoppers,
-            )
-        if not 0 <= close_after_s <= 31 * 86_400:
-            raise invalid(
-                "BAD_CLOSE_AFTER",
-                "close_after_seconds must be 0 to 31 days.",
-                close_after_seconds=close_after_s,
-            )
-        deadline_s = (offer_deadline_ms or self._offer_deadline_ms) / 1000
-        return await self._to_the_end(self._open(deadline_s, expected_shoppers, close_after_s))
-
-    async def _open(self, deadline_s: float, expected_shoppers: int, close_after_s: int) -> OpenedMonth:
-        now = self._clock()
-        due = now + timedelta(seconds=deadline_s)
-        month = await self._writer.run(
-            lambda c: begin_month(c, expected_shoppers, close_after_s, now, due), self._follow_begin
+        deadline_s = offer_wait_s(
+            offer_deadline_ms, expected_shoppers, close_after_s, self._offer_deadline_ms
         )
-        try:
-            offered, skipped = await self._collector.collect(month, deadline_s)
-        except Exception:
-            # The month opens with the offers that arrived, whatever went wrong while collecting.
-            logger.exception("month %d: collecting offers failed; opening with what arrived", month)
-            offered, skipped = [], []
-        finally:
-            self._opening = None
-        recorded = await self._writer.run(lambda c: mark_open(c, month, skipped))
-        if recorded is not None:
-            skipped = recorded
-        for name in skipped:
-            logger.warning("month %d: manufacturer %s skipped (no offer in time)", month, name)
-        await self.reload()
-        self._events.publish(MonthOpened(month))
-        lines = len(self._book.lines) if self._book.month == month else 0
-        logger.info("month %d open with %d stock lines", month, lines)
-        return OpenedMonth(month, MonthState.OPEN, sorted(offered), sorted(skipped), lines)
-
-    def _follow_begin(self, month: int) -> None:
-        self._opening = month
-        self._book.reset(month, MonthState.COLLECTING, [])
-        self._hub.month_changed()
-
-    async def _open_late(self, month: int) -> None:
-        """Opens a month whose opener is gone, with the offers that arrived."""
-        if await self._writer.run(lambda c: mark_open(c, month)) is not None:
-            logger.info("month %d was still collecting past its deadline; opened with what arrived", month)
-        await self.reload()
+        return await self._to_the_end(self._opener.open(deadline_s, expected_shoppers, close_after_s))
 
     # -- shoppers -----------------------------------------------------------------
     async def finish_shopping(self, customer_id: str, month: int) -> int:

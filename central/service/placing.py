@@ -24,7 +24,7 @@ from central.domain.reservations import ReservationState
 from central.domain.stock import Counters, Movement
 from central.service.events import Depleted
 from central.service.views import CheckoutResult, DroppedLineView, OrderLineView, OrderView
-from central.storage import movements, statements
+from central.storage import checkout_statements, movements, statements
 from central.storage.movements import MovementRow
 from central.storage.notice_rows import queue_notification
 from central.storage.orders import NewOrder, insert_order, load_orders
@@ -100,7 +100,9 @@ class _Order:
 
 def cart_lines(connection: Connection, customer_id: str) -> list[int]:
     """The stock lines of the customer's cart (read ahead of the write, to lock them in order)."""
-    return sorted({int(row[1]) for row in statements.CART.rows(connection, {"customer": customer_id})})
+    return sorted(
+        {int(row[1]) for row in checkout_statements.CART.rows(connection, {"customer": customer_id})}
+    )
 
 
 def fingerprint(rows: list[tuple[str, int]]) -> str:
@@ -112,10 +114,11 @@ def fingerprint(rows: list[tuple[str, int]]) -> str:
 def place(connection: Connection, customer_id: str, key: str, now: datetime) -> Placed:
     """Turns the customer's cart into one order; the same key again returns the order placed with it."""
     cart = [
-        _CartRow(i, *row) for i, row in enumerate(statements.CART.rows(connection, {"customer": customer_id}))
+        _CartRow(i, *row)
+        for i, row in enumerate(checkout_statements.CART.rows(connection, {"customer": customer_id}))
     ]
     digest = fingerprint([(r.reservation_id, r.quantity) for r in cart])
-    earlier = statements.ORDER_BY_KEY.first(connection, {"customer": customer_id, "key": key})
+    earlier = checkout_statements.ORDER_BY_KEY.first(connection, {"customer": customer_id, "key": key})
     if earlier is not None:
         earlier_order_id, earlier_digest = earlier
         if cart and digest != earlier_digest:
@@ -126,11 +129,11 @@ def place(connection: Connection, customer_id: str, key: str, now: datetime) -> 
             )
         (replayed,) = load_orders(connection, customer_id, 1, earlier_order_id)
         return Placed(CheckoutResult(replayed, replayed=True))
-    month_row = statements.LATEST_MONTH.first(connection, {})
+    month_row = checkout_statements.LATEST_MONTH.first(connection, {})
     month, state = month_row if month_row else (0, MonthState.CLOSED.value)
     if state != MonthState.OPEN.value:
         raise failures.month_not_open(month, state)
-    found = statements.CARD.first(connection, {"customer": customer_id})
+    found = checkout_statements.CARD.first(connection, {"customer": customer_id})
     card = NO_CARD if found is None else StoredCard(*found)
     card.check_usable(date(now.year, now.month, now.day))
     if not cart:
@@ -143,7 +146,7 @@ def place(connection: Connection, customer_id: str, key: str, now: datetime) -> 
         # Every reservation was taken by another checkout (or removed) since the cart was read:
         # nothing was written, and there is nothing to order.
         raise _empty_cart()
-    statements.CLOSE_RESERVATION.execute_many(connection, order.closed)
+    checkout_statements.CLOSE_RESERVATION.execute_many(connection, order.closed)
     # Lines were taken in stock line order; the order lists them in cart order.
     bought = [line for _, line in sorted(order.bought, key=lambda pair: pair[0])]
     dropped = [drop for _, drop in sorted(order.dropped, key=lambda pair: pair[0])]
@@ -168,8 +171,8 @@ def _take(connection: Connection, order: _Order, row: _CartRow) -> None:
     """Sells one cart line, or drops it with its reason; a line gone from the cart meanwhile is skipped."""
     rid, ids = row.reservation_id, {"reservation": row.reservation_id, "order": order.order_id}
     this_month = row.month == order.month
-    if this_month and statements.ORDER_LIVE_RESERVATION.first(connection, {**ids, "now": order.now}):
-        after = statements.SELL_RESERVED.first(
+    if this_month and checkout_statements.ORDER_LIVE_RESERVATION.first(connection, {**ids, "now": order.now}):
+        after = checkout_statements.SELL_RESERVED.first(
             connection, {"line": row.stock_line_id, "quantity": row.quantity}
         )
         if after is None:
@@ -179,7 +182,7 @@ def _take(connection: Connection, order: _Order, row: _CartRow) -> None:
             )
         _bought(order, row, statements.changed(connection, after), reserved=-row.quantity)
         return
-    claimed = statements.CLAIM_RESERVATION.first(connection, ids)
+    claimed = checkout_statements.CLAIM_RESERVATION.first(connection, ids)
     if claimed is None:
         return  # removed, ordered or released since the cart was read: no longer this order's
     if claimed[0] == ACTIVE:
@@ -194,7 +197,7 @@ def _take(connection: Connection, order: _Order, row: _CartRow) -> None:
             )
         )
     taken = (
-        statements.SELL_FREE.first(connection, {"line": row.stock_line_id, "quantity": row.quantity})
+        checkout_statements.SELL_FREE.first(connection, {"line": row.stock_line_id, "quantity": row.quantity})
         if this_month
         else None
     )
@@ -209,7 +212,9 @@ def _take(connection: Connection, order: _Order, row: _CartRow) -> None:
         order.closed.append({**ids, "state": ORDERED})
         return
     available = (
-        int(statements.AVAILABLE.rows(connection, {"line": row.stock_line_id})[0][0]) if this_month else 0
+        int(checkout_statements.AVAILABLE.rows(connection, {"line": row.stock_line_id})[0][0])
+        if this_month
+        else 0
     )
     reason = DropReason.OUT_OF_STOCK if this_month else DropReason.MONTH_CLOSED
     order.closed.append({**ids, "state": DROPPED})
@@ -248,7 +253,10 @@ def _mark_depleted(connection: Connection, sold_out: list[Depleted], now: dateti
     """Flags lines that just sold out, once per line, and queues their notifications."""
     depleted: list[Depleted] = []
     for event in sold_out:
-        if statements.MARK_DEPLETED.execute(connection, {"line": event.stock_line_id, "now": now}) != 1:
+        if (
+            checkout_statements.MARK_DEPLETED.execute(connection, {"line": event.stock_line_id, "now": now})
+            != 1
+        ):
             continue
         kind, payload = encode(
             DepletionNotice(event.month, event.stock_line_id, event.product, event.quantity_sold)

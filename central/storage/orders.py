@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from central.domain.orders import DroppedLineView, DropReason, OrderLineView, OrderView
-from central.storage import statements
+from central.storage import checkout_statements
 from central.storage.schema import manufacturers, order_lines, orders, stock_lines
 
 
@@ -31,7 +31,7 @@ def insert_order(
     connection: Connection, order: NewOrder, bought: list[OrderLineView], dropped: list[DroppedLineView]
 ) -> None:
     """Writes the order and its lines: the bought ones first, then the dropped ones, in cart order."""
-    statements.INSERT_ORDER.execute(
+    checkout_statements.INSERT_ORDER.execute(
         connection,
         {
             "order_id": order.order_id,
@@ -44,7 +44,7 @@ def insert_order(
             "created_at": order.created_at,
         },
     )
-    statements.INSERT_ORDER_LINE.execute_many(
+    checkout_statements.INSERT_ORDER_LINE.execute_many(
         connection,
         [
             {

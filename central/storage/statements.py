@@ -1,4 +1,4 @@
-"""The hot path's statements (reserve, checkout, unmet demand), built and compiled once."""
+"""The hot path's statements (reserve, cart removal, unmet demand, units back), built and compiled once."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import BigInteger, String, and_, bindparam, exists, insert, literal, or_, select, update
+from sqlalchemy import BigInteger, String, and_, bindparam, exists, insert, literal, select, update
 from sqlalchemy.engine import Connection
 
 from central.domain.months import MonthState
@@ -14,11 +14,7 @@ from central.domain.reservations import ReservationState
 from central.domain.stock import Counters, Movement
 from central.storage import changes
 from central.storage.schema import (
-    customers,
-    manufacturers,
     months,
-    order_lines,
-    orders,
     reservations,
     stock_lines,
     stock_movements,
@@ -31,19 +27,20 @@ from nodekit.db.types import UtcDateTime
 ACTIVE = ReservationState.ACTIVE.value
 EXPIRED = ReservationState.EXPIRED.value
 
-_free = stock_lines.c.offered - stock_lines.c.reserved - stock_lines.c.sold
-_this_line = stock_lines.c.stock_line_id == bindparam("line")
+# What the statements that change a line share (here and in ``checkout_statements``).
+free_units = stock_lines.c.offered - stock_lines.c.reserved - stock_lines.c.sold
+this_line = stock_lines.c.stock_line_id == bindparam("line")
 
 
 # Every statement that changes a line returns its counters, which the book then takes.
-_counters = (
+counter_columns = (
     stock_lines.c.stock_line_id,
     stock_lines.c.offered,
     stock_lines.c.reserved,
     stock_lines.c.sold,
     stock_lines.c.version,
 )
-_next_version = stock_lines.c.version + 1
+next_version = stock_lines.c.version + 1
 _month_open = exists().where(
     and_(months.c.month == stock_lines.c.month, months.c.state == MonthState.OPEN.value)
 )
@@ -53,15 +50,15 @@ RESERVE_REASON = "added to cart"
 # The database arbitrates every reservation: the units must be free and the month open.
 RESERVE = Prepared(
     update(stock_lines)
-    .where(_this_line, _free >= bindparam("quantity"), _month_open)
-    .values(reserved=stock_lines.c.reserved + bindparam("quantity"), version=_next_version)
-    .returning(*_counters)
+    .where(this_line, free_units >= bindparam("quantity"), _month_open)
+    .values(reserved=stock_lines.c.reserved + bindparam("quantity"), version=next_version)
+    .returning(*counter_columns)
 )
 # Why a reservation was refused: the units free now, and the state of the line's month.
 REFUSAL = Prepared(
-    select(_free, months.c.state, stock_lines.c.month)
+    select(free_units, months.c.state, stock_lines.c.month)
     .select_from(stock_lines.join(months, months.c.month == stock_lines.c.month))
-    .where(_this_line)
+    .where(this_line)
 )
 INSERT_RESERVATION = prepared_insert(
     reservations,
@@ -109,97 +106,6 @@ RESERVE_AND_HOLD = Prepared(
 )
 INSERT_UNMET = prepared_insert(unmet_demand, "month", "stock_line_id", "customer_id", "quantity", "at")
 
-# -- checkout --------------------------------------------------------------------
-CART = Prepared(
-    select(
-        reservations.c.reservation_id,
-        reservations.c.stock_line_id,
-        reservations.c.quantity,
-        reservations.c.state,
-        reservations.c.expires_at,
-        stock_lines.c.month,
-        stock_lines.c.product,
-        stock_lines.c.unit_price_cents,
-        stock_lines.c.manufacturer_id,
-        manufacturers.c.name,
-    )
-    .join(stock_lines, stock_lines.c.stock_line_id == reservations.c.stock_line_id)
-    .join(manufacturers, manufacturers.c.manufacturer_id == stock_lines.c.manufacturer_id)
-    .where(
-        reservations.c.customer_id == bindparam("customer"),
-        or_(reservations.c.state == ACTIVE, reservations.c.state == EXPIRED),
-    )
-    .order_by(reservations.c.created_at, reservations.c.reservation_id)
-)
-ORDER_BY_KEY = Prepared(
-    select(orders.c.order_id, orders.c.cart_fingerprint).where(
-        orders.c.customer_id == bindparam("customer"), orders.c.idempotency_key == bindparam("key")
-    )
-)
-# The card is read inside the order's transaction: a card replaced through another central counts at once.
-CARD = Prepared(
-    select(
-        customers.c.card_last4,
-        customers.c.card_fingerprint,
-        customers.c.card_expiry_year,
-        customers.c.card_expiry_month,
-    ).where(customers.c.customer_id == bindparam("customer"))
-)
-LATEST_MONTH = Prepared(select(months.c.month, months.c.state).order_by(months.c.month.desc()).limit(1))
-# A live reservation becomes the order's, only if it is still active and unexpired.
-ORDER_LIVE_RESERVATION = Prepared(
-    update(reservations)
-    .where(
-        reservations.c.reservation_id == bindparam("reservation"),
-        reservations.c.state == ACTIVE,
-        reservations.c.expires_at > bindparam("now"),
-    )
-    .values(state=ReservationState.ORDERED.value, order_id=bindparam("order"))
-    .returning(reservations.c.reservation_id)
-)
-# Any other reservation still in the cart is claimed for the order (its row locked) before its units
-# are taken again; its state says what is left to do.
-CLAIM_RESERVATION = Prepared(
-    update(reservations)
-    .where(
-        reservations.c.reservation_id == bindparam("reservation"),
-        or_(reservations.c.state == ACTIVE, reservations.c.state == EXPIRED),
-    )
-    .values(order_id=bindparam("order"))
-    .returning(reservations.c.state)
-)
-CLOSE_RESERVATION = Prepared(
-    update(reservations)
-    .where(
-        reservations.c.reservation_id == bindparam("reservation"),
-        reservations.c.order_id == bindparam("order"),
-    )
-    .values(state=bindparam("state"))
-)
-SELL_RESERVED = Prepared(
-    update(stock_lines)
-    .where(_this_line, stock_lines.c.reserved >= bindparam("quantity"))
-    .values(
-        reserved=stock_lines.c.reserved - bindparam("quantity"),
-        sold=stock_lines.c.sold + bindparam("quantity"),
-        version=_next_version,
-    )
-    .returning(*_counters)
-)
-SELL_FREE = Prepared(
-    update(stock_lines)
-    .where(_this_line, _free >= bindparam("quantity"))
-    .values(sold=stock_lines.c.sold + bindparam("quantity"), version=_next_version)
-    .returning(*_counters)
-)
-UNRESERVE = Prepared(
-    update(stock_lines)
-    .where(_this_line, stock_lines.c.reserved >= bindparam("quantity"))
-    .values(reserved=stock_lines.c.reserved - bindparam("quantity"), version=_next_version)
-    .returning(*_counters)
-)
-AVAILABLE = Prepared(select(_free).where(_this_line))
-
 # -- cart removal ------------------------------------------------------------------
 # Each returns the reservations it actually ended, so units are given back once.
 _customers_line = and_(
@@ -231,34 +137,6 @@ RELEASE_ONE_EXPIRED = Prepared(
     .values(state=ReservationState.RELEASED.value)
     .returning(reservations.c.reservation_id)
 )
-INSERT_ORDER = prepared_insert(
-    orders,
-    "order_id",
-    "customer_id",
-    "month",
-    "idempotency_key",
-    "cart_fingerprint",
-    "total_cents",
-    "card_last4",
-    "created_at",
-)
-INSERT_ORDER_LINE = prepared_insert(
-    order_lines,
-    "order_id",
-    "position",
-    "stock_line_id",
-    "quantity",
-    "unit_price_cents",
-    "bought",
-    "drop_reason",
-    "available_at_checkout",
-)
-# Flags a line the moment it sells out, once.
-MARK_DEPLETED = Prepared(
-    update(stock_lines)
-    .where(_this_line, stock_lines.c.depleted_at.is_(None), stock_lines.c.sold == stock_lines.c.offered)
-    .values(depleted_at=bindparam("now"))
-)
 
 
 def counters(row: tuple[Any, ...]) -> Counters:
@@ -275,7 +153,14 @@ def changed(connection: Connection, row: tuple[Any, ...]) -> Counters:
 
 
 # Current counters of some lines (the change feed's read, and a repair's).
-LINE_COUNTERS = select(*_counters)
+LINE_COUNTERS = select(*counter_columns)
+# Gives one line's held units back; ``unreserve_per_line`` sums them per line first.
+UNRESERVE = Prepared(
+    update(stock_lines)
+    .where(this_line, stock_lines.c.reserved >= bindparam("quantity"))
+    .values(reserved=stock_lines.c.reserved - bindparam("quantity"), version=next_version)
+    .returning(*counter_columns)
+)
 
 
 def unreserve_per_line(

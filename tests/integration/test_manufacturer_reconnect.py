@@ -7,7 +7,8 @@ import dataclasses
 import time
 from pathlib import Path
 
-from central.app import Central, create_server
+from central.app import create_server
+from central.running import Central
 from central.settings import CentralSettings
 from central.testing import running_central
 from generated.distribution.v1 import month_pb2, month_pb2_grpc

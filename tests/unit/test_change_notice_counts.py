@@ -6,7 +6,7 @@ import json
 
 from central.domain.stock import Counters
 from central.storage.changes import Changes, sender_prefix
-from central.storage.feed import News
+from central.storage.feed_news import News
 
 NOTIFY_LIMIT = 8000
 
