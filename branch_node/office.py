@@ -95,10 +95,18 @@ class BackOffice:
             await self._reorderer.ensure_account()
         if time.monotonic() >= self._next_sync:
             await self.sync_products()
-        changed = await self._reorderer.run_once()
+        failure: RemoteError | grpc.aio.AioRpcError | None = None
+        try:
+            changed = await self._reorderer.run_once()
+        except (RemoteError, grpc.aio.AioRpcError) as error:
+            # A reorder that failed (a deadline under load, a refused checkout) holds back neither
+            # the closed days' reports nor the inventory: it may have booked stock before failing.
+            changed, failure = 1, error
         changed += await self.submit_days()
         if changed or self._wake.is_set() or not self.days_submitted:
             await self.report_inventory()
+        if failure is not None:
+            raise failure
 
     async def sync_products(self) -> int:
         """Adds catalog products the branch does not carry yet (each starts with a stocking alert)."""

@@ -9,6 +9,9 @@ from the cart) and every unit bought is booked. Only then does an open alert
 fill the cart, which must be empty first: units no alert accounts for are
 given back, never bought. An attempt that bought nothing (lines gone,
 reservation expired) moves to the next attempt number, and so to a fresh key.
+A checkout between months (MONTH_NOT_OPEN) ends the pass, not the back office's
+tick: its alert keeps its key for the next month, and the day reports and the
+inventory report that follow in the tick still go out.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 TOKEN = "customer_token"
 NOTHING_TO_BUY = frozenset({"EMPTY_CART"})
+# The checkout's answer between months (and after the last one): nothing can be bought until one opens.
+NO_MONTH_OPEN = "MONTH_NOT_OPEN"
 
 
 def reorder_key(branch: str, alert: Alert) -> str:
@@ -62,23 +67,35 @@ class Reorderer:
         self._hq.customer_token = token
 
     async def run_once(self) -> int:
-        """Raises the alerts due, settles the cart, then works the open alerts; returns how many received."""
+        """Raises the alerts due, settles the cart, then works the open alerts; returns how many received.
+
+        Between months the pass stops at the first checkout the central turns away: an alert
+        already in checkout keeps its state and key, and is settled in the next month's pass.
+        """
         now = self._clock()
         await self._store.write(lambda c: low_stock.raise_due_alerts(c, now))
         pending = await self._store.read(low_stock.open_alerts)
-        received = 0
+        # Every order booked counts, those booked before a checkout was turned away too.
+        booked_before = self.orders
+        try:
+            await self._work(pending)
+        except RemoteError as error:
+            if error.reason != NO_MONTH_OPEN:
+                raise
+            logger.info("no month open: reorders wait for the next one (%s)", error)
+        return self.orders - booked_before
+
+    async def _work(self, pending: Sequence[Alert]) -> None:
         for alert in pending:
-            if alert.state == AlertState.BUYING and await self._settle(alert):
-                received += 1
+            if alert.state == AlertState.BUYING:
+                await self._settle(alert)
         offers: list[Offer] | None = None
         for alert in pending:
             if alert.state != AlertState.OPEN:
                 continue
             # One catalog read per pass, and only when something is to be bought.
             offers = await self._hq.offers() if offers is None else offers
-            if await self._buy(alert, [o for o in offers if o.product == alert.product]):
-                received += 1
-        return received
+            await self._buy(alert, [o for o in offers if o.product == alert.product])
 
     async def _buy(self, alert: Alert, lines: Sequence[Offer]) -> bool:
         """Fills the cart for one open alert and checks it out under the alert's key."""
