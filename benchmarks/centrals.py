@@ -286,7 +286,8 @@ async def _costs(
     what each of 3 centrals sees at the same total load. Then the control: the same
     total split over 2 and 3 single centrals that share nothing (pg1 and ``control``'s,
     each on its own database), and 3 centrals on one database with every call on the
-    first. Before them, each central's CPU per second with no call at all.
+    first. The control is taken at the same load per central too (``concurrency``
+    clients each). Before them, each central's CPU per second with no call at all.
     """
     apart, alone = control
     idle = await centrals_cost.idle_cpu(
@@ -313,6 +314,9 @@ async def _costs(
         pids = clusters[1].pids + [pid for cluster in apart[: n - 1] for pid in cluster.pids]
         together = Apart([pg[1], *alone[: n - 1]])
         configurations.append(centrals_cost.Configuration(f"pg{n}/apart", together, pids, plan.concurrency))
+        configurations.append(
+            centrals_cost.Configuration(f"pg{n}/apart_each", together, pids, plan.concurrency * n)
+        )
     first_only = dataclasses.replace(pg[3], channels=pg[3].channels[:1])
     configurations.append(
         centrals_cost.Configuration("pg3/one_serving", first_only, clusters[3].pids, plan.concurrency)
@@ -323,6 +327,9 @@ async def _costs(
     per_central = {"pg1": medians["pg1"]}
     per_central.update({name.split("/")[0]: f for name, f in medians.items() if name.endswith("/each")})
     control_figures = {name.split("/")[0]: f for name, f in medians.items() if name.endswith("/apart")}
+    control_figures.update(
+        {name.split("/")[0] + "_each": f for name, f in medians.items() if name.endswith("/apart_each")}
+    )
     control_figures["pg3_one_serving"] = medians["pg3/one_serving"]
     return {
         "idle_cpu_ms_per_s_per_central": idle,

@@ -33,9 +33,15 @@ def print_summary(report: Mapping[str, Any], out: TextIO = sys.stderr) -> None:
     for name, figures in report["cpu_per_call_ms_equal_load_per_central"].items():
         if name != "pg1":
             print(_row(f"{name}, {report['plan']['concurrency']} clients each", figures), file=out)
+    clients = report["plan"]["concurrency"]
     for name, figures in report["cpu_per_call_ms_control"].items():
-        label = "pg3, every call on the first" if name.endswith("one_serving") else f"{name} apart"
-        print(_row(f"{label}, {report['plan']['concurrency']} clients in all", figures), file=out)
+        if name.endswith("one_serving"):
+            label = f"pg3, every call on the first, {clients} clients in all"
+        elif name.endswith("_each"):
+            label = f"{name.removesuffix('_each')} apart, {clients} clients each"
+        else:
+            label = f"{name} apart, {clients} clients in all"
+        print(_row(label, figures), file=out)
     idle = report["idle_cpu_ms_per_s_per_central"]
     print(
         "Idle CPU ms per second, per central: "

@@ -57,6 +57,9 @@ def cpu_targets(
     if control is not None:
         targets["coherence_three_on_one_database_over_three_apart"] = _pair(costs, "pg3", control, "pg3")
         targets["coherence_two_on_one_database_over_two_apart"] = _pair(costs, "pg2", control, "pg2")
+        targets["coherence_three_over_three_apart_each_with_its_own_callers"] = _pair(
+            per_central, "pg3", control, "pg3_each"
+        )
         targets["following_three_centrals_one_serving_over_one_central"] = _pair(
             control, "pg3_one_serving", costs, "pg1"
         )

@@ -51,6 +51,7 @@ def test_coherence_is_bound_against_the_same_split_apart_and_following_against_o
         "pg2": figures(0.38, 0.12),
         "pg3": figures(0.36, 0.15),
         "pg3_one_serving": figures(0.31, 0.10),
+        "pg3_each": figures(0.33, 0.12),
     }
 
     targets = cpu_targets(costs, {"pg1": costs["pg1"], "pg3": figures(0.33, 0.11)}, None, control)
@@ -64,6 +65,11 @@ def test_coherence_is_bound_against_the_same_split_apart_and_following_against_o
     }
     two = targets["coherence_two_on_one_database_over_two_apart"]
     assert isinstance(two, dict) and two["centrals_cpu"]["met"] and two["postgres_cpu"]["met"]
+    each = targets["coherence_three_over_three_apart_each_with_its_own_callers"]
+    assert each == {
+        "centrals_cpu": {"measured": 1.0, "target": "<= 1.2", "met": True},
+        "postgres_cpu": {"measured": 0.917, "target": "<= 1.2", "met": True},
+    }
     following = targets["following_three_centrals_one_serving_over_one_central"]
     assert following == {
         "centrals_cpu": {"measured": 1.033, "target": "<= 1.2", "met": True},
