@@ -9,7 +9,9 @@ round-robin over them). Three shapes: *spread* (worker i on line i mod 64),
 *random* (a seeded random line of the 64 per call) and *hot* (all on one
 line). Figures are ratios to one central on the same PostgreSQL server; a
 deadlock or serialization failure answered to a caller counts under
-``conflicts_answered`` (the specification wants zero).
+``conflicts_answered`` (the specification wants zero). Two more single
+centrals, each on a database of its own, make the control of the CPU figures
+(``benchmarks/centrals_control.py``).
 """
 
 from __future__ import annotations
@@ -277,7 +279,7 @@ async def _costs(
     plan: CentralsPlan,
     control: tuple[list[Cluster], list[Target]],
 ) -> dict[str, object]:
-    """CPU ms one reserve (spread) costs, at three loads, with calls/s and calls per commit.
+    """CPU ms one reserve (spread) costs, at each load and in the control, with calls/s and calls per commit.
 
     Loads: the same total for every count of centrals (``concurrency`` clients in all:
     each of 3 centrals sees a third of it, so its group commit batches are a third as
