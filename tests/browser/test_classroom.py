@@ -72,6 +72,9 @@ def test_after_a_guessing_attack_the_operator_logs_in_and_out(network: Network, 
     page.click("#hq-login button[type=submit]")
     expect(page.locator("#hq-days")).to_be_visible()
     (session,) = [cookie for cookie in page.context.cookies() if cookie["name"] == "hq"]
+    # The page's script follows the figures once it has wired the log-out button: a click before
+    # that (the table shows first, on a busy machine seconds before) would go nowhere.
+    expect(page.locator("#connection")).to_have_text("live")
     page.click("#hq-logout")
     expect(page.locator("#operator-key")).to_be_visible()
     # The session's cookie, put back by hand, opens nothing any more.
