@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from functools import partial
 from pathlib import Path
 
@@ -11,22 +9,15 @@ import pytest
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from branch_node import business_days, low_stock, stock
-from branch_node.headquarters import Headquarters, RemoteError
+from branch_node import low_stock, stock
+from branch_node.headquarters import Headquarters
 from branch_node.node import start_branch
 from branch_node.reorder import reorder_key
 from branch_node.storage.schema import alerts, stock_movements
 from branch_node.storage.store import open_store
 from branch_node.till import Till, sell
 from central.testing import RunningCentral, running_central
-from generated.distribution.v1 import (
-    month_pb2,
-    month_pb2_grpc,
-    order_pb2,
-    order_pb2_grpc,
-    report_pb2,
-    report_pb2_grpc,
-)
+from generated.distribution.v1 import order_pb2, order_pb2_grpc, report_pb2, report_pb2_grpc
 from nodekit.auth import bearer_metadata
 from nodekit.timestamps import utcnow
 from tests.branch_helpers import assert_eventually, branch_settings, open_month_with_stock
@@ -249,102 +240,5 @@ async def test_units_left_in_the_cart_by_a_crash_are_settled_first_and_every_uni
             assert shelves["apple"].quantity == 12
             assert shelves["pear"].quantity == (9 if marked else 12)
             assert ordered == {"apple": 20, "pear": 17 if marked else 20}
-        finally:
-            await branch.stop()
-
-
-async def test_a_checkout_between_months_leaves_the_days_and_the_inventory_reported(tmp_path: Path) -> None:
-    async with running_central(branch_keys={"north": "north-key"}) as rc:
-        await open_month_with_stock(rc.channel, rc.operator_token, {"apple": (100, 100)})
-        branch = await start_branch(branch_settings(rc.address, tmp_path / "north.sqlite3"))
-        try:
-
-            async def stocked() -> bool:
-                shelves = await branch.store.read(stock.shelves)
-                return "apple" in shelves and not await branch.store.read(low_stock.open_alerts)
-
-            await assert_eventually(stocked, 15, "first stock of apple")
-            await month_pb2_grpc.MonthServiceStub(rc.channel).CloseMonth(
-                month_pb2.CloseMonthRequest(month=1), metadata=rc.operator_metadata, timeout=10
-            )
-            # A reorder caught by the month's close between its reservation and its checkout,
-            # and a business day closed meanwhile.
-            await branch.store.write(
-                lambda c: c.execute(
-                    insert(alerts).values(
-                        product="apple",
-                        quantity=2,
-                        reorder_point=3,
-                        raised_at=utcnow(),
-                        state="checkout",
-                        attempt=1,
-                        order_id="",
-                        received=0,
-                    )
-                )
-            )
-            closed = await branch.store.write(lambda c: business_days.close_day(c, utcnow().date()))
-
-            await branch.office.tick()  # the central answers the checkout MONTH_NOT_OPEN
-
-            assert await branch.store.read(business_days.unsubmitted_days) == []
-            (waiting,) = await branch.store.read(low_stock.open_alerts)
-            # It keeps its key: the next month's pass checks out under it first.
-            assert (waiting.state, waiting.attempt) == ("checkout", 1)
-            days = await report_pb2_grpc.ReportServiceStub(rc.channel).GetBranchRevenue(
-                report_pb2.GetBranchRevenueRequest(), metadata=rc.operator_metadata, timeout=10
-            )
-            assert [day.business_day for day in days.days] == [closed.business_day]
-        finally:
-            await branch.stop()
-
-
-async def test_a_failed_reorder_does_not_hold_back_the_day_report(tmp_path: Path) -> None:
-    async with running_central(branch_keys={"north": "north-key"}) as rc:
-        await open_month_with_stock(rc.channel, rc.operator_token, {"apple": (100, 100)})
-        branch = await start_branch(branch_settings(rc.address, tmp_path / "north.sqlite3"))
-        try:
-
-            async def stocked() -> bool:
-                shelves = await branch.store.read(stock.shelves)
-                return "apple" in shelves and not await branch.store.read(low_stock.open_alerts)
-
-            await assert_eventually(stocked, 15, "first stock of apple")
-            # Only this test's ticks from here on.
-            office = branch.tasks[1]
-            office.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await office
-            # A checkout the central refuses: the alert's key already made an order of another cart.
-            await branch.store.write(
-                lambda c: c.execute(
-                    insert(alerts).values(
-                        product="apple",
-                        quantity=2,
-                        reorder_point=3,
-                        raised_at=utcnow(),
-                        state="checkout",
-                        attempt=1,
-                        order_id="",
-                        received=0,
-                    )
-                )
-            )
-            (alert,) = await branch.store.read(low_stock.open_alerts)
-            (offer,) = await branch.hq.offers("apple")
-            await branch.hq.reserve(offer.stock_line_id, 1)
-            await branch.hq.checkout(reorder_key("north", alert))
-            await branch.hq.reserve(offer.stock_line_id, 2)
-            closed = await branch.store.write(lambda c: business_days.close_day(c, utcnow().date()))
-
-            with pytest.raises(RemoteError) as refused:
-                await branch.office.tick()
-
-            assert refused.value.reason == "IDEMPOTENCY_KEY_REUSED"
-            assert await branch.store.read(business_days.unsubmitted_days) == []
-            days = await report_pb2_grpc.ReportServiceStub(rc.channel).GetBranchRevenue(
-                report_pb2.GetBranchRevenueRequest(), metadata=rc.operator_metadata, timeout=10
-            )
-            assert [day.business_day for day in days.days] == [closed.business_day]
         finally:
             await branch.stop()
