@@ -62,15 +62,20 @@ def test_a_kill_and_a_link_cut_are_listed_as_faults_and_stay_after_the_recovery(
     expect(killed).to_have_class(re.compile(r"\brecovered\b"))
 
     # More cuts, each restored: every fault of the run stays listed, newest first, all in view.
+    # Counted are the lecturer's: on a busy machine the web node may list a slow central of its own.
+    lecturers = faults.locator('li.fault:not([data-kind="web node"])')
     for number in range(3, FAULTS + 1):
-        node = borealis if number % 2 else acme
+        node, name = (borealis, "Borealis Tools") if number % 2 else (acme, "Acme Foods")
+        this_cut = faults.locator("li.fault.open", has_text=f"link cut manufacturer {name}")
         node.locator('button[data-action="cut"]').click()
-        expect(faults.locator("li.fault")).to_have_count(number)
+        expect(lecturers).to_have_count(number)
+        expect(this_cut).to_have_count(1)
         node.locator('button[data-action="restore"]').click()
-        expect(faults.locator("li.fault").first).to_contain_text(re.compile(r"back after \d+\.\ds"))
+        expect(this_cut).to_have_count(0)
+        expect(lecturers.first).to_contain_text(re.compile(r"back after \d+\.\ds"))
     name = "Borealis Tools" if FAULTS % 2 else "Acme Foods"
-    expect(faults.locator("li.fault").first).to_contain_text(f"link cut manufacturer {name}")
-    expect(faults.locator("li.fault").last).to_contain_text("SIGKILL manufacturer Acme Foods")
+    expect(lecturers.first).to_contain_text(f"link cut manufacturer {name}")
+    expect(lecturers.last).to_contain_text("SIGKILL manufacturer Acme Foods")
     hidden = faults.evaluate("list => list.scrollHeight - list.clientHeight")
     assert hidden <= 1, f"the faults list hides {hidden} px: it scrolls with only {FAULTS} faults"
     box = faults.bounding_box()
@@ -79,7 +84,7 @@ def test_a_kill_and_a_link_cut_are_listed_as_faults_and_stay_after_the_recovery(
     # the list is drawn again whenever the faults feed refreshes, so an item found by one call may
     # be gone by the next (its style then reads as NaN).
     shown = faults.evaluate(
-        "list => [...list.querySelectorAll('li.fault')]"
+        "list => [...list.querySelectorAll('li.fault:not([data-kind=\"web node\"])')]"
         ".map(li => [li.getBoundingClientRect().bottom, parseFloat(getComputedStyle(li).fontSize)])"
     )
     assert len(shown) == FAULTS, shown

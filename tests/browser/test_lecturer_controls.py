@@ -77,5 +77,11 @@ def test_cutting_a_manufacturers_link_shows_it_gone_and_restoring_shows_it_back(
         )
     finally:
         watcher.close()
+    # A cut and a restore clicked back to back go out in the order clicked: the link ends up
+    # linked (a restore that overtook its cut would be refused as "up already", the cut then kept).
+    borealis.locator('button[data-action="cut"]').click()
+    borealis.locator('button[data-action="restore"]').click()
+    expect(page.locator("#control-result")).to_have_text(re.compile(r"^restore .*Borealis Tools: done$"))
+    expect(borealis).to_have_attribute("data-link-cut", "false")
     expect(page.locator("#month-title")).to_have_text(re.compile(r"Month [23] "))
     assert process.wait(timeout=RUN_S) == 0

@@ -125,7 +125,15 @@
   const LATENCIES_MS = [0, 200, 1000];
   let shownNodes = "";
 
-  async function control(node, action, extra) {
+  // The lecturer's actions go one at a time, in the order clicked: sent side by side, a restore
+  // could reach the launcher before the cut it undoes, and leave the link cut.
+  let queued = Promise.resolve();
+  function control(node, action, extra) {
+    queued = queued.catch(() => {}).then(() => send(node, action, extra));
+    return queued;
+  }
+
+  async function send(node, action, extra) {
     const reply = await post("/api/control", { node: node.slug, action, ...extra });
     $("control-result").textContent = reply.ok ? `${action} ${node.label}: done` : reply.data.error;
     if (reply.ok && reply.data.nodes) renderControls(reply.data.nodes);
