@@ -6,7 +6,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from branch_node import low_stock, stock
@@ -20,7 +20,13 @@ from central.testing import RunningCentral, running_central
 from generated.distribution.v1 import order_pb2, order_pb2_grpc, report_pb2, report_pb2_grpc
 from nodekit.auth import bearer_metadata
 from nodekit.timestamps import utcnow
-from tests.branch_helpers import assert_eventually, branch_settings, open_month_with_stock
+from tests.branch_helpers import (
+    add_alert_in_checkout,
+    assert_eventually,
+    branch_settings,
+    open_month_with_stock,
+    stocked_branch,
+)
 
 
 async def test_crossing_the_reorder_point_yields_exactly_one_reorder(tmp_path: Path) -> None:
@@ -84,53 +90,24 @@ async def test_crossing_the_reorder_point_yields_exactly_one_reorder(tmp_path: P
 
 
 async def test_a_reorder_retried_after_a_crash_reuses_its_key_and_buys_once(tmp_path: Path) -> None:
-    async with running_central(branch_keys={"north": "north-key"}) as rc:
-        await open_month_with_stock(rc.channel, rc.operator_token, {"apple": (100, 100)})
-        branch = await start_branch(branch_settings(rc.address, tmp_path / "north.sqlite3"))
-        try:
-
-            async def stocked() -> bool:
-                return (await branch.store.read(stock.shelves)).get("apple") is not None and not (
-                    await branch.store.read(low_stock.open_alerts)
-                )
-
-            await assert_eventually(stocked, 15, "first stock of apple")
-
-            # The crash: an alert whose checkout went through, but the branch died before booking it.
-            def raise_alert(c: Connection) -> int:
-                key = c.execute(
-                    insert(alerts).values(
-                        product="apple",
-                        quantity=2,
-                        reorder_point=3,
-                        raised_at=utcnow(),
-                        state="checkout",
-                        attempt=1,
-                        order_id="",
-                        received=0,
-                    )
-                ).inserted_primary_key
-                assert key is not None
-                return int(key[0])
-
-            alert_id = await branch.store.write(raise_alert)
-            (alert,) = await branch.store.read(low_stock.open_alerts)
-            hq = branch.hq
-            offer = (await hq.offers("apple"))[0]
-            await hq.reserve(offer.stock_line_id, 10)
-            first = await hq.checkout(reorder_key("north", alert))
-            assert not first.replayed
-            # After the restart the office retries the same key: the central replays the order.
-            await branch.office.tick()
-            orders = await order_pb2_grpc.OrderServiceStub(rc.channel).ListOrders(
-                order_pb2.ListOrdersRequest(), metadata=bearer_metadata(hq.customer_token), timeout=10
-            )
-            assert len(orders.orders) == 2  # the stocking order and this one, not a third
-            assert (await branch.store.read(stock.shelves))["apple"].quantity == 20
-            assert await branch.store.read(low_stock.open_alerts) == []
-            assert alert.alert_id == alert_id
-        finally:
-            await branch.stop()
+    async with stocked_branch(tmp_path) as (rc, branch):
+        # The crash: an alert whose checkout went through, but the branch died before booking it.
+        alert_id = await add_alert_in_checkout(branch)
+        (alert,) = await branch.store.read(low_stock.open_alerts)
+        hq = branch.hq
+        offer = (await hq.offers("apple"))[0]
+        await hq.reserve(offer.stock_line_id, 10)
+        first = await hq.checkout(reorder_key("north", alert))
+        assert not first.replayed
+        # After the restart the office retries the same key: the central replays the order.
+        await branch.office.tick()
+        orders = await order_pb2_grpc.OrderServiceStub(rc.channel).ListOrders(
+            order_pb2.ListOrdersRequest(), metadata=bearer_metadata(hq.customer_token), timeout=10
+        )
+        assert len(orders.orders) == 2  # the stocking order and this one, not a third
+        assert (await branch.store.read(stock.shelves))["apple"].quantity == 20
+        assert await branch.store.read(low_stock.open_alerts) == []
+        assert alert.alert_id == alert_id
 
 
 async def _units_ordered(rc: RunningCentral, token: str) -> dict[str, int]:

@@ -4,54 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
 
-from branch_node import business_days, low_stock, stock
+from branch_node import business_days, low_stock
 from branch_node.headquarters import RemoteError
-from branch_node.node import Branch, start_branch
 from branch_node.reorder import reorder_key
-from branch_node.storage.schema import alerts
-from central.testing import RunningCentral, running_central
+from central.testing import RunningCentral
 from generated.distribution.v1 import month_pb2, month_pb2_grpc, report_pb2, report_pb2_grpc
 from nodekit.timestamps import utcnow
-from tests.branch_helpers import assert_eventually, branch_settings, open_month_with_stock
-
-
-@contextlib.asynccontextmanager
-async def stocked_branch(tmp_path: Path) -> AsyncIterator[tuple[RunningCentral, Branch]]:
-    """A central with a month of apples, and branch north once its first apples are on the shelf."""
-    async with running_central(branch_keys={"north": "north-key"}) as rc:
-        await open_month_with_stock(rc.channel, rc.operator_token, {"apple": (100, 100)})
-        branch = await start_branch(branch_settings(rc.address, tmp_path / "north.sqlite3"))
-        try:
-
-            async def stocked() -> bool:
-                shelves = await branch.store.read(stock.shelves)
-                return "apple" in shelves and not await branch.store.read(low_stock.open_alerts)
-
-            await assert_eventually(stocked, 15, "first stock of apple")
-            yield rc, branch
-        finally:
-            await branch.stop()
-
-
-async def add_alert_in_checkout(branch: Branch) -> None:
-    """A reorder of 2 apples caught between its reservation and its checkout."""
-    row = {
-        "product": "apple",
-        "quantity": 2,
-        "reorder_point": 3,
-        "raised_at": utcnow(),
-        "state": "checkout",
-        "attempt": 1,
-        "order_id": "",
-        "received": 0,
-    }
-    await branch.store.write(lambda c: c.execute(insert(alerts).values(**row)))
+from tests.branch_helpers import add_alert_in_checkout, stocked_branch
 
 
 async def reported_days(rc: RunningCentral) -> list[str]:
