@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,9 +50,14 @@ class RestartablePostgres:
     def freeze(self) -> list[int]:
         """SIGSTOP the postmaster and every backend (a hung server: connections open, no answers)."""
         postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
-        pids = [postmaster, *_children(postmaster)]
-        for pid in pids:
-            os.kill(pid, signal.SIGSTOP)
+        # The postmaster first: stopped, it forks no backend, so the list read next misses none. Read
+        # before it, a backend forked meanwhile (a central opening a connection) kept answering.
+        os.kill(postmaster, signal.SIGSTOP)
+        pids = [postmaster]
+        for pid in _children(postmaster):
+            with suppress(ProcessLookupError):  # a backend that ended since
+                os.kill(pid, signal.SIGSTOP)
+                pids.append(pid)
         return pids
 
     @staticmethod
